@@ -1,0 +1,134 @@
+"""What the CLI and the app both do: import into the store, build a person's card, plan the day."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from companion.coach import review
+from companion.importers import ParsedPeople, ParsedSchedule
+from companion.models import Conference, FollowUp, Note, Person, Session, TalkingPoint
+from companion.store import PeopleChanges, ScheduleChanges, Store
+from companion.text import normalise_name, slugify
+
+
+def zone_of(conference: Conference | None) -> ZoneInfo | timezone:
+    if conference is None:
+        return timezone.utc
+    try:
+        return ZoneInfo(conference.timezone)
+    except Exception:
+        return timezone.utc
+
+
+def save_parsed_schedule(store: Store, parsed: ParsedSchedule, source: str) -> ScheduleChanges:
+    """Store a parsed schedule as a conference, reusing the id of one imported from the same source."""
+    existing = {c.source: c for c in store.conferences()}
+    conference_id = existing[source].id if source in existing else _free_id(store, slugify(parsed.name))
+    zone = ZoneInfo(parsed.timezone) if parsed.timezone != "UTC" else timezone.utc
+    days = sorted({s.start.astimezone(zone).date() for s in parsed.sessions})
+    conference = Conference(
+        id=conference_id,
+        name=parsed.name,
+        timezone=parsed.timezone,
+        first_day=days[0] if days else None,
+        last_day=days[-1] if days else None,
+        source=source,
+        format=parsed.format,
+        fetched_at=datetime.now(timezone.utc),
+    )
+    for session in parsed.sessions:
+        session.conference = conference_id
+    return store.save_schedule(conference, parsed.sessions)
+
+
+def _free_id(store: Store, wanted: str) -> str:
+    taken = {c.id for c in store.conferences()}
+    candidate, counter = wanted, 2
+    while candidate in taken:
+        candidate, counter = f"{wanted}-{counter}", counter + 1
+    return candidate
+
+
+def save_parsed_people(store: Store, parsed: ParsedPeople) -> PeopleChanges:
+    return store.add_people(parsed.people)
+
+
+@dataclass
+class Appearance:
+    """Where a person will be: a session they speak at, and the moment to catch them after."""
+
+    session: Session
+    catch_at: datetime
+    upcoming: bool
+
+
+@dataclass
+class PersonCard:
+    person: Person
+    point: TalkingPoint | None
+    flags: list[dict[str, str]]
+    missing: list[str]
+    appearances: list[Appearance]
+    notes: list[Note]
+    followups: list[FollowUp]
+    other_matches: list[Person] = field(default_factory=list)
+
+
+def appearances(sessions: list[Session], now: datetime) -> list[Appearance]:
+    """The person's sessions, upcoming ones first (soonest first), then past ones."""
+    found = [Appearance(s, s.end, s.end >= now) for s in sessions if s.status != "cancelled"]
+    upcoming = sorted((a for a in found if a.upcoming), key=lambda a: a.session.start)
+    past = sorted((a for a in found if not a.upcoming), key=lambda a: a.session.start, reverse=True)
+    return upcoming + past
+
+
+def person_card(store: Store, person: Person, *, now: datetime | None = None, notes_shown: int = 3) -> PersonCard:
+    now = now or datetime.now(timezone.utc)
+    point = store.talking_point(person.id)
+    flags, missing = review(point) if point else ([], list(TalkingPoint.ANSWERS))
+    notes = store.notes(person_id=person.id)[-notes_shown:]
+    open_items = [f for f in store.followups(statuses=("open", "waiting")) if f.person_id == person.id]
+    return PersonCard(
+        person=person,
+        point=point,
+        flags=[{"rule": f.rule, "field": f.field, "reason": f.reason, "better": f.better} for f in flags],
+        missing=missing,
+        appearances=appearances(store.sessions_for(person), now),
+        notes=notes,
+        followups=open_items,
+    )
+
+
+def sessions_now_and_next(sessions: list[Session], now: datetime) -> tuple[list[Session], list[Session]]:
+    """Sessions under way at ``now``, and those in the next start slot after it."""
+    live = [s for s in sessions if s.start <= now < s.end and s.status != "cancelled"]
+    later = [s for s in sessions if s.start > now and s.status != "cancelled"]
+    if not later:
+        return live, []
+    next_start = min(s.start for s in later)
+    return live, [s for s in later if s.start == next_start]
+
+
+def conference_day(moment: datetime, zone: ZoneInfo | timezone) -> date:
+    return moment.astimezone(zone).date()
+
+
+def speaker_people(store: Store, session: Session) -> list[Person | None]:
+    """For each speaker of ``session``, the person on the list with that name, if any."""
+    by_name = {normalise_name(p.name): p for p in store.people()}
+    return [by_name.get(normalise_name(s.name)) for s in session.speakers]
+
+
+def shift_to_today(parsed: ParsedSchedule, today: date) -> ParsedSchedule:
+    """Move a schedule by whole days so that its first day is ``today`` (used by the demo)."""
+    if not parsed.sessions:
+        return parsed
+    zone = ZoneInfo(parsed.timezone) if parsed.timezone != "UTC" else timezone.utc
+    first = min(s.start.astimezone(zone).date() for s in parsed.sessions)
+    delta = timedelta(days=(today - first).days)
+    for session in parsed.sessions:
+        session.start = (session.start.astimezone(zone) + delta).astimezone(zone)
+        session.end = (session.end.astimezone(zone) + delta).astimezone(zone)
+    return parsed

@@ -1,0 +1,549 @@
+"""The command line (DESIGN section 4). Imports nothing of the app until a command opens it."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from companion.errors import CompanionError, NotFoundError
+from companion.paths import resolve_data_dir
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class UsageError(CompanionError):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit status 1 as for every other error
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def open_store(args: argparse.Namespace, *, backup: bool = False):  # noqa: ANN201
+    from companion.store import Store
+
+    store = Store(resolve_data_dir(args.data_dir), backup_on_open=backup)
+    for warning in store.warnings:
+        print(f"companion: warning: {warning}", file=sys.stderr)
+    return store
+
+
+def emit_json(value: Any) -> None:
+    import orjson
+
+    sys.stdout.buffer.write(orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n")
+    sys.stdout.flush()
+
+
+def say(text: str = "") -> None:
+    print(text)
+
+
+def parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def find_person(store, query: str):  # noqa: ANN001, ANN201
+    from companion.lookup import resolve_person
+
+    person = resolve_person(store.people(), query)
+    if person is None:
+        raise NotFoundError(f"nobody on your list matches {query!r} (see 'companion people')")
+    return person
+
+
+def fmt_time(moment: datetime, zone) -> str:  # noqa: ANN001
+    return moment.astimezone(zone).strftime("%a %d %b %H:%M")
+
+
+def fmt_span(start: datetime, end: datetime, zone) -> str:  # noqa: ANN001
+    return f"{fmt_time(start, zone)}-{end.astimezone(zone).strftime('%H:%M')}"
+
+
+# --- commands ----------------------------------------------------------------------------------
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    store = open_store(args, backup=True)
+    from screens.app import CompanionApp
+
+    CompanionApp(store=store).run()
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    import shutil
+    import tempfile
+
+    from companion.demo import build_demo_store
+
+    workdir = Path(tempfile.mkdtemp(prefix="companion-demo-"))
+    try:
+        store = build_demo_store(workdir)
+        from screens.app import CompanionApp
+
+        CompanionApp(store=store, demo=True).run()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+def cmd_import_schedule(args: argparse.Namespace) -> int:
+    from companion.actions import save_parsed_schedule
+    from companion.importers.sources import load_schedule
+
+    parsed = load_schedule(args.source, tz=args.tz, name=args.name, fmt=args.format)
+    store = open_store(args, backup=True)
+    source = args.source if "://" in args.source else str(Path(args.source).expanduser().resolve())
+    changes = save_parsed_schedule(store, parsed, source)
+    zone_note = f", times in {parsed.timezone}"
+    say(f"Imported {changes.total} sessions into {changes.conference.name!r} (id {changes.conference.id}{zone_note})")
+    if changes.added or changes.updated or changes.removed:
+        say(f"  {len(changes.added)} new, {changes.updated} changed, {changes.unchanged} unchanged, {changes.removed} gone")
+    for reason, count in sorted(parsed.skipped.items()):
+        say(f"  skipped {count}: {reason}")
+    for warning in parsed.warnings:
+        say(f"  note: {warning}")
+    from companion.actions import zone_of
+
+    zone = zone_of(changes.conference)
+    for before, after in changes.starred_moved:
+        say(f"  starred session moved: {after.title}: {fmt_span(before.start, before.end, zone)} {before.room}"
+            f" -> {fmt_span(after.start, after.end, zone)} {after.room}")
+    for session in changes.starred_cancelled:
+        say(f"  starred session cancelled: {session.title}")
+    return 0
+
+
+def cmd_import_people(args: argparse.Namespace) -> int:
+    from companion.importers.sources import load_people
+
+    parsed = load_people(args.file, fmt=args.format)
+    store = open_store(args, backup=True)
+    changes = store.add_people(parsed.people)
+    say(f"Imported {len(parsed.people)} people from {args.file}: {len(changes.added)} new, {len(changes.merged)} merged")
+    for person in changes.merged:
+        say(f"  merged into existing: {person.name}")
+    for line in parsed.skipped:
+        say(f"  skipped {line}")
+    speakers = store.speakers_on_list()
+    from companion.text import normalise_name
+
+    sessions = store.sessions()
+    speaking = {normalise_name(sp.name) for s in sessions for sp in s.speakers}
+    matched = [p.name for p in store.people() if normalise_name(p.name) in speaking]
+    if sessions:
+        say(f"  {len(matched)} of {len(speakers)} people speak at an imported session")
+    return 0
+
+
+def session_json(session, starred: set[str], zone) -> dict[str, Any]:  # noqa: ANN001
+    data = session.to_dict()
+    data["starred"] = session.id in starred
+    data["local_start"] = session.start.astimezone(zone).isoformat()
+    data["local_end"] = session.end.astimezone(zone).isoformat()
+    return data
+
+
+def cmd_sessions(args: argparse.Namespace) -> int:
+    from companion.actions import sessions_now_and_next, zone_of
+
+    store = open_store(args)
+    conference = store.conference(args.conference) if args.conference else store.current_conference()
+    if conference is None:
+        if args.json:
+            emit_json([])
+            return 0
+        say("No schedule imported yet: companion import schedule FILE.ics")
+        return 0
+    zone = zone_of(conference)
+    sessions = store.sessions(conference.id)
+    starred = store.starred_ids()
+    if args.day:
+        wanted = parse_day(args.day)
+        sessions = [s for s in sessions if s.start.astimezone(zone).date() == wanted]
+    if args.starred:
+        sessions = [s for s in sessions if s.id in starred]
+    if args.now:
+        live, upcoming = sessions_now_and_next(sessions, datetime.now(timezone.utc))
+        sessions = live + upcoming
+    if args.json:
+        emit_json([session_json(s, starred, zone) for s in sessions])
+        return 0
+    from companion.text import clean
+
+    say(f"{clean(conference.name, single_line=True)} ({conference.timezone})")
+    for s in sessions:
+        mark = "*" if s.id in starred else " "
+        speakers = ", ".join(clean(sp.name, single_line=True) for sp in s.speakers)
+        status = " [cancelled]" if s.status == "cancelled" else ""
+        say(f"{mark} {fmt_span(s.start, s.end, zone)}  {clean(s.room, single_line=True)[:14]:<14}  "
+            f"{clean(s.title, single_line=True)}{status}" + (f"  ({speakers})" if speakers else ""))
+    if not sessions:
+        say("  no sessions match")
+    return 0
+
+
+def person_json(person, readiness: str | None = None) -> dict[str, Any]:  # noqa: ANN001
+    data = person.to_dict()
+    data["id"] = person.id
+    if readiness is not None:
+        data["readiness"] = readiness
+    return data
+
+
+def cmd_people(args: argparse.Namespace) -> int:
+    from companion.coach import readiness
+    from companion.text import clean
+
+    store = open_store(args)
+    points = store.talking_points()
+    people = store.people()
+    if args.json:
+        emit_json([person_json(p, readiness(points.get(p.id))) for p in people])
+        return 0
+    for p in people:
+        affiliation = f" ({clean(p.affiliation, single_line=True)})" if p.affiliation else ""
+        say(f"{p.id:>4}  {p.priority:<12}  {readiness(points.get(p.id)):<5}  {clean(p.name, single_line=True)}{affiliation}")
+    if not people:
+        say("No people yet: companion import people FILE.csv")
+    return 0
+
+
+def card_json(card) -> dict[str, Any]:  # noqa: ANN001
+    return {
+        "person": person_json(card.person),
+        "talking_point": card.point.to_dict() if card.point else None,
+        "flags": card.flags,
+        "missing": card.missing,
+        "sessions": [
+            {"id": a.session.id, "title": a.session.title, "start": a.session.to_dict()["start"],
+             "end": a.session.to_dict()["end"], "room": a.session.room, "upcoming": a.upcoming,
+             "catch_at": a.catch_at.isoformat()}
+            for a in card.appearances
+        ],
+        "notes": [{"id": n.id, **n.to_dict()} for n in card.notes],
+        "followups": [{"id": f.id, **f.to_dict()} for f in card.followups],
+        "other_matches": [person_json(p) for p in card.other_matches],
+    }
+
+
+def print_card(card, zone) -> None:  # noqa: ANN001
+    from companion.coach import PROMPTS
+    from companion.text import clean
+
+    p = card.person
+    line = lambda text: clean(text, single_line=True)  # noqa: E731
+    heading = line(p.name)
+    if p.affiliation or p.role:
+        heading += " - " + ", ".join(line(x) for x in (p.role, p.affiliation) if x)
+    say(f"{heading}   [{p.priority}]")
+    contacts = [line(p.email)] if p.email else []
+    contacts += [f"{kind}: {line(url)}" for kind, url in p.links.items()]
+    if contacts:
+        say("  " + " | ".join(contacts))
+    if p.tags:
+        say("  tags: " + ", ".join(line(t) for t in p.tags))
+    if p.notes:
+        say("  why: " + line(p.notes))
+    for c in p.connections:
+        say(f"  connected by {c.kind}: {line(c.detail)}")
+    say("")
+    if card.point:
+        say("Talking points")
+        for key, (prompt, _example) in PROMPTS.items():
+            answer = getattr(card.point, key)
+            if answer:
+                say(f"  {prompt:<38} {line(answer)}")
+    else:
+        say("Talking points: none yet (companion point NAME --work .. --how .. --question ..)")
+    for flag in card.flags:
+        say(f"  coach [{flag['rule']}] {flag['reason']}")
+    if card.point and card.missing:
+        say("  still to answer: " + ", ".join(card.missing))
+    say("")
+    if card.appearances:
+        say("Where they will be")
+        for a in card.appearances[:4]:
+            s = a.session
+            when = fmt_span(s.start, s.end, zone)
+            after = f"  -> catch them at {a.catch_at.astimezone(zone).strftime('%H:%M')}" if a.upcoming else "  (past)"
+            say(f"  {when}  {line(s.room)}  {line(s.title)}{after}")
+        say("")
+    if card.notes:
+        say("Last notes")
+        for n in card.notes:
+            say(f"  {n.created.astimezone().strftime('%Y-%m-%d %H:%M')}  {line(n.text)}")
+        say("")
+    if card.followups:
+        say("Open follow-ups")
+        for f in card.followups:
+            say(f"  #{f.id} {line(f.title)} (due {f.due.isoformat()}{', waiting' if f.status == 'waiting' else ''})")
+        say("")
+    if card.other_matches:
+        say("Other matches: " + "; ".join(
+            line(o.name) + (f" ({line(o.affiliation)})" if o.affiliation else "") for o in card.other_matches))
+
+
+def cmd_who(args: argparse.Namespace) -> int:
+    from companion.actions import person_card, zone_of
+    from companion.lookup import search_people
+
+    store = open_store(args)
+    matches = search_people(store.people(), args.query, limit=6)
+    if not matches:
+        raise NotFoundError(f"nobody on your list matches {args.query!r}")
+    card = person_card(store, matches[0][0])
+    card.other_matches = [person for person, score in matches[1:] if score >= 60]
+    if args.json:
+        emit_json(card_json(card))
+        return 0
+    print_card(card, zone_of(store.current_conference()))
+    return 0
+
+
+def cmd_point(args: argparse.Namespace) -> int:
+    from companion.coach import PROMPTS, review
+    from companion.models import TalkingPoint
+    from companion.text import clean
+
+    store = open_store(args)
+    person = find_person(store, args.person)
+    point = store.talking_point(person.id) or TalkingPoint(person_id=person.id)
+    given = {key: getattr(args, key) for key in PROMPTS if getattr(args, key) is not None}
+    for key, value in given.items():
+        setattr(point, key, clean(value).strip())
+    if given:
+        store.save_talking_point(point)
+    flags, missing = review(point)
+    if args.json:
+        emit_json({
+            "person": person_json(person),
+            "talking_point": point.to_dict(),
+            "flags": [{"rule": f.rule, "field": f.field, "reason": f.reason, "better": f.better} for f in flags],
+            "missing": missing,
+        })
+        return 0
+    say(f"{'Saved' if given else 'Talking points for'} {clean(person.name, single_line=True)}")
+    for key, (prompt, example) in PROMPTS.items():
+        answer = getattr(point, key)
+        say(f"  {prompt:<38} {clean(answer, single_line=True) if answer else '(e.g. ' + example + ')'}")
+    for flag in flags:
+        say(f"  coach [{flag.rule}] {flag.reason} Better: {flag.better}")
+    if missing:
+        say("  still to answer: " + ", ".join(missing))
+    elif not flags:
+        say("  coach: specific and ready")
+    return 0
+
+
+def cmd_note_add(args: argparse.Namespace) -> int:
+    from companion.followups import NoteActions
+    from companion.text import clean
+
+    store = open_store(args)
+    people = [find_person(store, name) for name in args.person]
+    if args.session:
+        store.session(args.session)
+    text = clean(args.text).strip()
+    if not text:
+        raise UsageError("the note is empty")
+    actions = NoteActions(
+        thank=args.thank,
+        promises=tuple(clean(p, single_line=True) for p in args.promise),
+        intros=tuple(clean(i, single_line=True) for i in args.intro),
+        waiting=args.waiting,
+    )
+    note, followups = store.add_note(text, [p.id for p in people], session_id=args.session or "", actions=actions)
+    names = ", ".join(clean(p.name, single_line=True) for p in people)
+    say(f"Saved note #{note.id}" + (f" about {names}" if names else ""))
+    for f in followups:
+        say(f"  follow-up #{f.id}: {clean(f.title, single_line=True)} (due {f.due.isoformat()})")
+    return 0
+
+
+def cmd_notes(args: argparse.Namespace) -> int:
+    from companion.text import clean
+
+    store = open_store(args)
+    person = find_person(store, args.person) if args.person else None
+    notes = store.notes(person_id=person.id if person else None)
+    if args.json:
+        emit_json([{"id": n.id, **n.to_dict()} for n in notes])
+        return 0
+    names = {p.id: p.name for p in store.people()}
+    for n in notes:
+        who = ", ".join(clean(names.get(i, "?"), single_line=True) for i in n.person_ids)
+        say(f"#{n.id:<4} {n.created.astimezone().strftime('%Y-%m-%d %H:%M')}  {clean(n.text, single_line=True)}"
+            + (f"  [{who}]" if who else ""))
+    if not notes:
+        say("No notes yet: companion note add TEXT --person NAME")
+    return 0
+
+
+def cmd_followups(args: argparse.Namespace) -> int:
+    from companion.text import clean
+
+    store = open_store(args)
+    action = getattr(args, "followup_action", None)
+    if action:
+        if action == "done":
+            changed = store.set_followup_status(args.id, "done")
+        elif action == "drop":
+            changed = store.set_followup_status(args.id, "dropped")
+        elif action == "wait":
+            changed = store.set_followup_status(args.id, "waiting")
+        else:
+            changed = [store.snooze_followup(args.id, parse_day(args.until))]
+        first = changed[0]
+        say(f"#{first.id} {clean(first.title, single_line=True)}: {first.status}, due {first.due.isoformat()}")
+        for step in changed[1:]:
+            say(f"  next: #{step.id} {clean(step.title, single_line=True)} (due {step.due.isoformat()})")
+        return 0
+    items = store.followups(statuses=("open", "waiting"))
+    if args.due:
+        today = date.today()
+        items = [f for f in items if f.due <= today and f.status == "open"]
+    if args.json:
+        emit_json([{"id": f.id, **f.to_dict()} for f in items])
+        return 0
+    for f in items:
+        status = " (waiting)" if f.status == "waiting" else ""
+        say(f"#{f.id:<4} due {f.due.isoformat()}  {clean(f.title, single_line=True)}{status}")
+    if not items:
+        say("Nothing to follow up." if not args.due else "Nothing due.")
+    return 0
+
+
+def cmd_export_ics(args: argparse.Namespace) -> int:
+    from companion.exporters.ics import export_followups
+
+    store = open_store(args)
+    items = store.followups()
+    people = {p.id: p for p in store.people()}
+    try:
+        count = export_followups(Path(args.file), items, people, vdir=Path(args.vdir) if args.vdir else None)
+    except OSError as error:
+        raise CompanionError(f"{args.file}: cannot write: {error.strerror or error}") from None
+    open_count = sum(1 for f in items if f.status in ("open", "waiting"))
+    say(f"Wrote {count} follow-ups ({open_count} open) to {args.file}")
+    return 0
+
+
+# --- the parser --------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="companion", description="A terminal conference companion.")
+    parser.add_argument("--data-dir", help="where companion keeps its data (default: the platform's user data folder, or $COMPANION_DATA_DIR)")
+    parser.add_argument("--version", action="version", version="companion 0.1.0")
+    parser.set_defaults(handler=cmd_app)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
+
+    demo = commands.add_parser("demo", help="open the app on a throwaway copy of the sample conference")
+    demo.set_defaults(handler=cmd_demo)
+
+    imports = commands.add_parser("import", help="import a schedule or a people list")
+    import_kinds = imports.add_subparsers(title="what", metavar="WHAT", parser_class=_Parser, required=True)
+    schedule = import_kinds.add_parser("schedule", help="a conference schedule (iCalendar)")
+    schedule.add_argument("source", metavar="SRC", help="a file")
+    schedule.add_argument("--tz", help="time zone for floating times, e.g. Europe/Berlin")
+    schedule.add_argument("--name", help="the conference's name")
+    schedule.add_argument("--format", choices=["ical"], help="skip format sniffing")
+    schedule.set_defaults(handler=cmd_import_schedule)
+    people = import_kinds.add_parser("people", help="people to meet (CSV with a header)")
+    people.add_argument("file", metavar="FILE")
+    people.add_argument("--format", choices=["csv"])
+    people.set_defaults(handler=cmd_import_people)
+
+    sessions = commands.add_parser("sessions", help="list sessions")
+    sessions.add_argument("--day", help="only this day (YYYY-MM-DD, in the conference's zone)")
+    sessions.add_argument("--starred", action="store_true", help="only starred sessions")
+    sessions.add_argument("--now", action="store_true", help="what is on now and next")
+    sessions.add_argument("--conference", help="a conference id (default: the current or next one)")
+    sessions.add_argument("--json", action="store_true")
+    sessions.set_defaults(handler=cmd_sessions)
+
+    people_list = commands.add_parser("people", help="list the people you want to meet")
+    people_list.add_argument("--json", action="store_true")
+    people_list.set_defaults(handler=cmd_people)
+
+    who = commands.add_parser("who", help="a person's card: talking points, where they will be, notes")
+    who.add_argument("query", metavar="QUERY")
+    who.add_argument("--json", action="store_true")
+    who.set_defaults(handler=cmd_who)
+
+    point = commands.add_parser("point", help="set or show talking points for a person")
+    point.add_argument("person", metavar="PERSON")
+    point.add_argument("--work", help="which part of their work helped you")
+    point.add_argument("--how", help="how it helped")
+    point.add_argument("--question", help="one specific question")
+    point.add_argument("--offer", help="what you could offer")
+    point.add_argument("--common", help="what you have in common")
+    point.add_argument("--json", action="store_true")
+    point.set_defaults(handler=cmd_point)
+
+    note = commands.add_parser("note", help="notes after a session or a chat")
+    note_actions = note.add_subparsers(title="action", metavar="ACTION", parser_class=_Parser, required=True)
+    add = note_actions.add_parser("add", help="save a note; toggles create follow-ups")
+    add.add_argument("text", metavar="TEXT")
+    add.add_argument("--person", action="append", default=[], help="who the note is about (repeatable)")
+    add.add_argument("--session", help="the session id the note is about")
+    add.add_argument("--thank", action="store_true", help="they helped me: a thank-you is due tomorrow")
+    add.add_argument("--promise", action="append", default=[], help="something I promised (repeatable)")
+    add.add_argument("--intro", action="append", default=[], help="someone to introduce them to (double opt-in)")
+    add.add_argument("--waiting", action="store_true", help="waiting for their reply: nudge in a week")
+    add.set_defaults(handler=cmd_note_add)
+
+    notes = commands.add_parser("notes", help="list notes")
+    notes.add_argument("--person")
+    notes.add_argument("--json", action="store_true")
+    notes.set_defaults(handler=cmd_notes)
+
+    followups = commands.add_parser("followups", help="the follow-up queue")
+    followups.add_argument("--due", action="store_true", help="only what is due today or overdue")
+    followups.add_argument("--json", action="store_true")
+    followups.set_defaults(handler=cmd_followups)
+    followup_actions = followups.add_subparsers(title="action", metavar="ACTION", parser_class=_Parser, dest="followup_action")
+    for verb, text in (("done", "mark done"), ("drop", "drop it"), ("wait", "waiting for their reply")):
+        sub = followup_actions.add_parser(verb, help=text)
+        sub.add_argument("id", type=int, metavar="ID")
+    snooze = followup_actions.add_parser("snooze", help="move it to a later date")
+    snooze.add_argument("id", type=int, metavar="ID")
+    snooze.add_argument("--until", required=True, help="YYYY-MM-DD")
+
+    export = commands.add_parser("export", help="export follow-up reminders")
+    export_kinds = export.add_subparsers(title="what", metavar="WHAT", parser_class=_Parser, required=True)
+    ics = export_kinds.add_parser("ics", help="follow-up reminders as iCalendar")
+    ics.add_argument("file", metavar="FILE")
+    ics.add_argument("--vdir", help="also write one .ics per follow-up into this folder")
+    ics.set_defaults(handler=cmd_export_ics)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        return args.handler(args)
+    except CompanionError as error:
+        print(f"companion: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("companion: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1

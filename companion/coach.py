@@ -1,0 +1,143 @@
+"""The talking-point coach (DESIGN section 6): a table of rules, each a pattern and a reason.
+
+A flag is a problem found in an answer; a missing answer is listed apart, because an
+unanswered question is not a mistake.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from companion.models import TalkingPoint
+
+PROMPTS: dict[str, tuple[str, str]] = {
+    "work": (
+        "Which part of their work helped you?",
+        "Their blog post on pinning dependencies with lockfiles",
+    ),
+    "how": (
+        "How did it help?",
+        "We switched our CI to lockfiles and flaky builds stopped",
+    ),
+    "question": (
+        "One specific question for them",
+        "How do you handle lockfiles for libraries, as opposed to apps?",
+    ),
+    "offer": (
+        "What could you offer them?",
+        "Our migration notes, as a case study for their docs",
+    ),
+    "common": (
+        "What do you have in common?",
+        "We both came to Python from physics",
+    ),
+}
+"""Each answer's prompt and a short example of a good answer."""
+
+
+@dataclass(frozen=True)
+class CoachRule:
+    id: str
+    fields: tuple[str, ...]
+    pattern: re.Pattern[str]
+    reason: str
+    better: str
+    unless: re.Pattern[str] | None = None
+    """The rule does not fire when the whole talking point also matches this (e.g. names real work)."""
+
+
+def _words(*phrases: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(phrases) + r")\b", re.IGNORECASE)
+
+
+_NAMED_WORK = re.compile(
+    r"\b(?:post|article|blog|talk|paper|library|package|tool|book|course|video|thread|tweet|"
+    r"repo|project|chapter|episode|keynote|slides|pr|pull request|issue|release)\b|https?://|\"|“",
+    re.IGNORECASE,
+)
+
+RULES: tuple[CoachRule, ...] = (
+    CoachRule(
+        "generic-praise",
+        ("work", "how"),
+        _words(r"love (?:your|all your) work", r"big fan", r"(?:great|awesome|amazing) work", r"everything you do",
+               r"your work is (?:great|awesome|amazing)", r"love what you do"),
+        "Generic praise gives them nothing to answer: name the piece of work and what it changed for you.",
+        "Your post on lockfiles fixed our flaky CI.",
+        unless=_NAMED_WORK,
+    ),
+    CoachRule(
+        "no-agenda",
+        ("question", "offer", "work", "how"),
+        _words(r"pick your brain", r"quick chat", r"grab (?:a )?coffee", r"hop on a call", r"chat sometime"),
+        "A chat with no agenda asks them to do the work: bring one question you want answered.",
+        "Could I ask how you decide what goes into the standard library?",
+    ),
+    CoachRule(
+        "referral-ask",
+        ("question", "offer", "common", "work", "how"),
+        _words(r"refer(?:ral)? me", r"referral", r"any openings", r"are you hiring", r"job (?:opening|offer)s?",
+               r"open (?:positions|roles)", r"get me (?:a job|hired|an interview)"),
+        "Asking for a referral or a job in a first contact makes you a taker; build the relationship first.",
+        "Ask about their work; if you mention you are looking, they may offer.",
+    ),
+    CoachRule(
+        "mentor-ask",
+        ("question", "offer", "how"),
+        _words(r"mentor me", r"be my mentor", r"(?:would|will|could) you mentor"),
+        "Asking a stranger to mentor you rarely works; mentors pick people whose work they know.",
+        "Ask one question about a decision they made, and share what you did with their answer.",
+    ),
+    CoachRule(
+        "go-between",
+        ("question", "offer", "common", "how"),
+        _words(r"introduce me to", r"connect me (?:with|to)", r"put me in touch", r"your (?:boss|manager|ceo|cto)"),
+        "Talking to someone only to reach someone else uses them; talk to them about their own work.",
+        "Ask about their part of the project, not who else works on it.",
+    ),
+    CoachRule(
+        "answered-in-public",
+        ("question",),
+        _words(r"job market", r"what do you think (?:of|about) (?:ai|the industry|the future)",
+               r"how (?:do|did) (?:i|you) get (?:started|into)", r"any advice", r"what should i learn"),
+        "Their public work likely answers this in general terms: ask a follow-up to what they wrote.",
+        "In your post you said X; how would that change for a team of two?",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Flag:
+    rule: str
+    field: str
+    reason: str
+    better: str
+
+
+def review(point: TalkingPoint) -> tuple[list[Flag], list[str]]:
+    """The coach's verdict: problems found (flags) and answers still missing."""
+    answers = {name: getattr(point, name).strip() for name in PROMPTS}
+    whole = " ".join(answers.values())
+    flags: list[Flag] = []
+    for rule in RULES:
+        if rule.unless is not None and rule.unless.search(whole):
+            continue
+        for field_name in rule.fields:
+            if answers[field_name] and rule.pattern.search(answers[field_name]):
+                flags.append(Flag(rule.id, field_name, rule.reason, rule.better))
+                break
+    missing = [name for name, text in answers.items() if not text]
+    return flags, missing
+
+
+def readiness(point: TalkingPoint | None) -> str:
+    """A one-word mark for lists: ``ready``, ``weak`` (flags), ``draft`` (missing work or question) or ``none``."""
+    if point is None or not any(getattr(point, name).strip() for name in PROMPTS):
+        return "none"
+    flags, missing = review(point)
+    if flags:
+        return "weak"
+    if "work" in missing or "question" in missing:
+        return "draft"
+    return "ready"

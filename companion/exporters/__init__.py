@@ -1,0 +1,1 @@
+"""Exporters: follow-up reminders and the agenda as iCalendar, everything as JSON."""

@@ -1,0 +1,60 @@
+"""Finding a person from a few typed letters: fuzzy on name, handle, affiliation and tags."""
+
+from __future__ import annotations
+
+from companion.errors import NotFoundError
+from companion.models import Person
+from companion.text import normalise_name
+
+NAME_CUTOFF = 60.0
+OTHER_CUTOFF = 80.0
+OTHER_WEIGHT = 0.9
+SURE_SCORE = 90.0
+SURE_GAP = 8.0
+
+
+def _other_text(person: Person) -> str:
+    parts = [person.affiliation, person.email, *person.tags, *person.links.values()]
+    return normalise_name(" ".join(p for p in parts if p))
+
+
+def search_people(people: list[Person], query: str, limit: int = 8) -> list[tuple[Person, float]]:
+    """People matching ``query``, best first, each with a score from 0 to 100."""
+    from rapidfuzz import fuzz, process
+
+    wanted = normalise_name(query)
+    if not wanted:
+        return []
+    names = [normalise_name(p.name) for p in people]
+    scores: dict[int, float] = {}
+    for index, name in enumerate(names):
+        if name == wanted:
+            scores[index] = 100.0
+        elif name.startswith(wanted) or f" {wanted}" in name:
+            scores[index] = 98.0
+    for _, score, index in process.extract(
+        wanted, names, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=NAME_CUTOFF
+    ):
+        scores[index] = max(scores.get(index, 0.0), float(score))
+    others = [_other_text(p) for p in people]
+    for _, score, index in process.extract(
+        wanted, others, scorer=fuzz.partial_ratio, limit=limit * 4, score_cutoff=OTHER_CUTOFF
+    ):
+        scores[index] = max(scores.get(index, 0.0), float(score) * OTHER_WEIGHT)
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], names[item[0]]))
+    return [(people[index], score) for index, score in ranked[:limit]]
+
+
+def resolve_person(people: list[Person], query: str) -> Person | None:
+    """The one person ``query`` clearly means, ``None`` if nobody matches; raises if it is ambiguous."""
+    matches = search_people(people, query, limit=5)
+    if not matches or matches[0][1] < SURE_SCORE - 10:
+        return None
+    best, best_score = matches[0]
+    runner_up = matches[1][1] if len(matches) > 1 else 0.0
+    if best_score == 100.0 and runner_up < 100.0:
+        return best
+    if best_score >= SURE_SCORE and best_score - runner_up >= SURE_GAP:
+        return best
+    names = ", ".join(person.name for person, score in matches if score >= best_score - SURE_GAP)
+    raise NotFoundError(f"{query!r} matches several people ({names}); be more specific")

@@ -1,0 +1,311 @@
+"""Crash-safe TinyDB storage with cross-process locking.
+
+One :class:`DataFile` is one JSON file holding TinyDB tables. The rules (DESIGN section 3):
+
+* a save writes the whole document to a temp file in the same folder, fsyncs it, ``os.replace``\\ s
+  it over the old file and fsyncs the folder, so the file on disk is always a complete version;
+* the parsed document is kept in memory and re-read only when the file's stamp (inode, size,
+  mtime) changes, so reads are cheap and see other processes' writes;
+* every read-modify-write runs inside :meth:`DataFile.transaction`, which holds a file lock,
+  re-reads the file and resets TinyDB's cached next document id, so two processes never hand
+  out the same id or overwrite each other's writes; the transaction is written once, at its end;
+* a file that does not parse is copied aside and never overwritten; the newest good backup is
+  restored in its place, or, with no backup, every command stops with one clear line;
+* the file carries a schema version; older versions are migrated, newer ones are refused.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import orjson
+from filelock import FileLock, Timeout
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Table
+
+from companion.errors import CorruptFileError, StorageError
+
+SCHEMA_VERSION = 1
+"""The version of the document layout this code writes."""
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+"""``MIGRATIONS[n]`` turns the tables of schema ``n`` into those of schema ``n + 1``."""
+
+BACKUPS_KEPT = 10
+LOCK_TIMEOUT_SECONDS = 15.0
+
+Stamp = tuple[int, int, int]
+
+
+def file_stamp(path: Path) -> Stamp | None:
+    """Inode, size and modification time: what changes whenever the file is replaced."""
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (status.st_ino, status.st_size, status.st_mtime_ns)
+
+
+def fsync_folder(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def atomic_write_bytes(path: Path, payload: bytes) -> None:
+    """Write ``payload`` to ``path`` so that the file is either the old or the new version, whole."""
+    descriptor, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp_name, path)
+    except BaseException:
+        try:
+            os.unlink(temp_name)
+        except FileNotFoundError:
+            pass
+        raise
+    fsync_folder(path.parent)
+
+
+def parse_document(payload: bytes, path: Path) -> dict[str, Any]:
+    """The tables in a data file's bytes, migrated to the current schema."""
+    try:
+        document = orjson.loads(payload)
+    except orjson.JSONDecodeError as error:
+        raise CorruptFileError(f"{path} does not parse: {error}") from None
+    if not isinstance(document, dict) or not isinstance(document.get("tables"), dict):
+        raise CorruptFileError(f"{path} is not a companion data file (no 'tables' object)")
+    schema = document.get("schema")
+    if not isinstance(schema, int) or schema < 1:
+        raise CorruptFileError(f"{path} has no valid schema version")
+    if schema > SCHEMA_VERSION:
+        raise StorageError(
+            f"{path} was written by a newer companion (schema {schema}, this one reads up to "
+            f"{SCHEMA_VERSION}); upgrade companion to open it"
+        )
+    tables: dict[str, Any] = document["tables"]
+    for version in range(schema, SCHEMA_VERSION):
+        tables = MIGRATIONS[version](tables)
+    return tables
+
+
+def serialise_document(tables: dict[str, Any]) -> bytes:
+    return orjson.dumps({"schema": SCHEMA_VERSION, "tables": tables})
+
+
+class SafeJSONStorage(Storage):
+    """TinyDB storage: in-memory reads checked against the file stamp, writes batched and atomic."""
+
+    def __init__(self, path: str) -> None:
+        self.path = Path(path)
+        self._tables: dict[str, Any] | None = None
+        self._stamp: Stamp | None = None
+        self._in_transaction = False
+        self._dirty = False
+
+    def read(self) -> dict[str, Any] | None:
+        if self._tables is not None and (self._in_transaction or file_stamp(self.path) == self._stamp):
+            return self._tables
+        self.reload()
+        return self._tables
+
+    def reload(self) -> None:
+        """Read the file from disk (an absent file is an empty document)."""
+        stamp = file_stamp(self.path)
+        if stamp is None:
+            self._tables, self._stamp = {}, None
+            return
+        try:
+            with open(self.path, "rb") as handle:
+                stamp = (os.fstat(handle.fileno()).st_ino, *stamp[1:])
+                payload = handle.read()
+        except FileNotFoundError:
+            self._tables, self._stamp = {}, None
+            return
+        except OSError as error:
+            raise StorageError(f"cannot read {self.path}: {error.strerror or error}") from None
+        self._tables = parse_document(payload, self.path)
+        self._stamp = stamp
+
+    def write(self, data: dict[str, Any]) -> None:
+        if not self._in_transaction:
+            raise RuntimeError("a write outside DataFile.transaction() would bypass the lock")
+        self._tables = data
+        self._dirty = True
+
+    def begin(self) -> None:
+        if file_stamp(self.path) != self._stamp or self._tables is None:
+            self.reload()
+        self._in_transaction = True
+        self._dirty = False
+
+    def commit(self) -> None:
+        try:
+            if self._dirty and self._tables is not None:
+                atomic_write_bytes(self.path, serialise_document(self._tables))
+                self._stamp = file_stamp(self.path)
+        except OSError as error:
+            self.rollback()
+            raise StorageError(
+                f"could not save {self.path}: {error.strerror or error}; the last saved version is kept"
+            ) from None
+        self._in_transaction = False
+        self._dirty = False
+
+    def rollback(self) -> None:
+        """Forget in-memory changes; the next read comes from the file."""
+        self._tables = None
+        self._stamp = None
+        self._in_transaction = False
+        self._dirty = False
+
+    def close(self) -> None:
+        pass
+
+
+class UncachedTable(Table):
+    """A TinyDB table without the query cache, which other processes' writes would make stale."""
+
+    default_query_cache_capacity = 0
+
+
+class CompanionDB(TinyDB):
+    table_class = UncachedTable
+
+
+class DataFile:
+    """One crash-safe JSON data file with its lock, backups and corruption handling."""
+
+    def __init__(self, path: Path, backups_dir: Path) -> None:
+        self.path = path
+        self.backups_dir = backups_dir
+        self.lock = FileLock(str(path) + ".lock", timeout=LOCK_TIMEOUT_SECONDS)
+        self.db = CompanionDB(str(path), storage=SafeJSONStorage)
+        self.storage: SafeJSONStorage = self.db.storage  # type: ignore[assignment]
+        self._thread_lock = threading.RLock()
+        self._depth = 0
+        self.recovery_message: str | None = None
+        """Set when the file did not parse on open and a backup was restored."""
+
+    def table(self, name: str) -> Table:
+        return self.db.table(name)
+
+    def tables(self) -> dict[str, Any]:
+        """The raw document (table name -> {doc id -> document}), read-only by convention."""
+        return self.storage.read() or {}
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        try:
+            self.lock.acquire()
+        except Timeout:
+            raise StorageError(
+                f"{self.path} is locked by another companion process (lock file {self.lock.lock_file})"
+            ) from None
+        except OSError as error:
+            raise StorageError(f"cannot lock {self.path}: {error.strerror or error}") from None
+        try:
+            yield
+        finally:
+            self.lock.release()
+
+    @contextmanager
+    def transaction(self) -> Iterator[CompanionDB]:
+        """Hold the lock, read the newest file, and write the changes once at the end."""
+        with self._thread_lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self.db
+                finally:
+                    self._depth -= 1
+                return
+            with self._locked():
+                self.storage.begin()
+                for table in self.db._tables.values():
+                    table._next_id = None  # re-derive ids from the file read inside the lock
+                self._depth = 1
+                try:
+                    yield self.db
+                except BaseException:
+                    self.storage.rollback()
+                    raise
+                else:
+                    self.storage.commit()
+                finally:
+                    self._depth = 0
+
+    def open(self, *, backup: bool) -> None:
+        """Clean stray temp files, check the file parses (restoring a backup if not), back it up."""
+        with self._locked():
+            for stray in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+                try:
+                    stray.unlink()
+                except OSError:
+                    pass
+            try:
+                self.storage.reload()
+            except CorruptFileError as error:
+                self._recover(error)
+            if backup:
+                self._backup_locked(reason="open", only_if_changed=True)
+
+    def backup(self, reason: str) -> Path | None:
+        with self._locked():
+            return self._backup_locked(reason=reason, only_if_changed=False)
+
+    def backups(self) -> list[Path]:
+        """Backups of this file, newest first."""
+        if not self.backups_dir.is_dir():
+            return []
+        return sorted(self.backups_dir.glob(f"{self.path.stem}-*.json"), reverse=True)
+
+    def _backup_locked(self, *, reason: str, only_if_changed: bool) -> Path | None:
+        if not self.path.exists():
+            return None
+        payload = self.path.read_bytes()
+        existing = self.backups()
+        if only_if_changed and existing and existing[0].read_bytes() == payload:
+            return existing[0]
+        self.backups_dir.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        target = self.backups_dir / f"{self.path.stem}-{stamp}-{reason}.json"
+        atomic_write_bytes(target, payload)
+        for old in self.backups()[BACKUPS_KEPT:]:
+            old.unlink(missing_ok=True)
+        return target
+
+    def _recover(self, error: CorruptFileError) -> None:
+        for candidate in self.backups():
+            try:
+                parse_document(candidate.read_bytes(), candidate)
+            except (StorageError, OSError):
+                continue
+            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+            kept = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+            shutil.copy2(self.path, kept)
+            atomic_write_bytes(self.path, candidate.read_bytes())
+            self.storage.reload()
+            self.recovery_message = (
+                f"{self.path.name} did not parse; it was kept as {kept.name} and the backup "
+                f"{candidate.name} was restored"
+            )
+            return
+        raise CorruptFileError(
+            f"{error}; it is left untouched and there is no good backup to restore "
+            f"(look in {self.backups_dir}, or move the file away to start afresh)"
+        )

@@ -1,0 +1,66 @@
+"""The one place untrusted text is made safe: control characters and escapes removed.
+
+Everything that comes from a schedule, a people file, a URL or the user passes through
+:func:`clean` before it is stored, shown or exported. The app wraps the result in Textual
+``Content`` (see ``screens/safe.py``) so markup in it is never interpreted.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# ESC-introduced sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), DCS/SOS/PM/APC
+# (ESC P/X/^/_ ... ST), and two-byte escapes. Their C1 equivalents are handled too.
+_ESCAPE_SEQUENCE = re.compile(
+    r"""
+    (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]                     # CSI
+    | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f]).*?(?:\x07|\x1b\\|\x9c|$)  # OSC, DCS, SOS, PM, APC
+    | \x1b[@-Z\\-_]                                       # other two-byte escapes
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+# C0 controls except tab and newline, DEL, C1 controls, and the bidirectional controls that
+# can reorder what a reader sees (LRE..RLO, LRI..PDI, LRM/RLM/ALM).
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def clean(text: object, *, single_line: bool = False) -> str:
+    """Return ``text`` as a plain string with escape sequences and control characters removed.
+
+    ``single_line`` also folds newlines and tabs into spaces, for titles, names and cells.
+    """
+    if text is None:
+        return ""
+    value = str(text)
+    if value.isprintable() and not single_line:
+        return value
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = _ESCAPE_SEQUENCE.sub("", value)
+    value = _CONTROL.sub("", value)
+    if single_line:
+        value = " ".join(value.split())
+    return value
+
+
+def normalise_name(name: str) -> str:
+    """A key for matching person names: no accents, case folded, "Last, First" turned around."""
+    value = clean(name, single_line=True)
+    if value.count(",") == 1:
+        last, first = (part.strip() for part in value.split(","))
+        if last and first:
+            value = f"{first} {last}"
+    decomposed = unicodedata.normalize("NFKD", value)
+    without_marks = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(without_marks.casefold().replace(".", " ").split())
+
+
+def slugify(text: str) -> str:
+    """A short lowercase identifier made of ASCII letters, digits and dashes."""
+    decomposed = unicodedata.normalize("NFKD", clean(text, single_line=True))
+    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    return slug[:60] or "conference"

@@ -1,0 +1,1 @@
+"""The Textual app. Imports ``companion``; ``companion`` never imports this package."""

@@ -1,0 +1,39 @@
+"""The one way untrusted text reaches the screen.
+
+Textual reads plain ``str`` as markup in Static, Label, DataTable cells, notifications and the
+command palette, so ``[@click=app.quit]`` would run an action and ``[/]`` would crash. Every
+value goes through :func:`companion.text.clean` (no control characters or escape sequences) and
+is then wrapped so it is never parsed: :func:`plain` for widgets, :func:`cell` for DataTable
+cells, and :func:`markup` to mix our own styling with untrusted values as template variables.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.content import Content
+
+from companion.text import clean
+
+
+def plain(value: object, *, single_line: bool = True) -> Content:
+    """Untrusted text as Content, shown literally."""
+    return Content(clean(value, single_line=single_line))
+
+
+def markup(template: str, **values: object) -> Content:
+    """Our markup ``template`` with untrusted ``$values`` substituted literally."""
+    return Content.from_markup(template, **{key: clean(value, single_line=True) for key, value in values.items()})
+
+
+def paragraph(value: object) -> Content:
+    """Untrusted multi-line text (an abstract, a note) as Content, shown literally."""
+    return Content(clean(value))
+
+
+def cell(value: object, style: str = "") -> Text:
+    """Untrusted text for a DataTable cell (DataTable renders Rich objects, not Content)."""
+    return Text(clean(value, single_line=True), style=style, no_wrap=True, overflow="ellipsis")
+
+
+def lines(parts: list[Content]) -> Content:
+    return Content("\n").join(parts)

@@ -1,0 +1,86 @@
+"""Today: what is on now and next, who to catch where, and what is due."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from companion.actions import sessions_now_and_next, zone_of
+from companion.text import normalise_name
+from screens.safe import lines, markup, plain
+from screens.widgets import section_title, span
+
+
+class TodayScreen(Screen[None]):
+    """The first screen at a conference: now, next, people to catch, follow-ups due."""
+
+    CSS_PATH = "today.tcss"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll():
+            yield Static(id="today-heading")
+            yield Static(id="now-next")
+            yield Static(id="catch")
+            yield Static(id="due")
+        yield Footer()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_today()
+
+    def refresh_today(self) -> None:
+        store = self.app.store  # type: ignore[attr-defined]
+        now = self.app.now()  # type: ignore[attr-defined]
+        conference = store.current_conference(now.date())
+        heading = self.query_one("#today-heading", Static)
+        if conference is None:
+            heading.update(plain("No schedule yet. Import one: companion import schedule FILE.ics"))
+            self.query_one("#now-next", Static).update("")
+            self.query_one("#catch", Static).update("")
+        else:
+            zone = zone_of(conference)
+            local_now = now.astimezone(zone)
+            day_text = f"{local_now:%A %d %B, %H:%M}"
+            heading.update(markup("[b]$name[/b]  [dim]$day ($zone)[/dim]", name=conference.name, day=day_text, zone=conference.timezone))
+            sessions = store.sessions(conference.id)
+            starred = store.starred_ids()
+            on_list = {normalise_name(p.name): p for p in store.people()}
+            live, upcoming = sessions_now_and_next(sessions, now)
+
+            def describe(session) -> object:  # noqa: ANN001
+                star = "★ " if session.id in starred else ""
+                known = [sp.name for sp in session.speakers if normalise_name(sp.name) in on_list]
+                extra = f"  — on your list: {', '.join(known)}" if known else ""
+                return markup("$star$when  [b]$room[/b]  $title[$success]$extra[/]", star=star, when=span(session, zone),
+                              room=session.room, title=session.title, extra=extra)
+
+            parts = [section_title("Now")]
+            parts += [describe(s) for s in live] or [plain("Nothing on right now.")]
+            parts.append(section_title("Next"))
+            parts += [describe(s) for s in upcoming] or [plain("Nothing later today or after.")]
+            self.query_one("#now-next", Static).update(lines(parts))
+
+            today_sessions = [s for s in sessions if s.start.astimezone(zone).date() == local_now.date() and s.end >= now]
+            catches = []
+            for session in today_sessions:
+                for speaker in session.speakers:
+                    person = on_list.get(normalise_name(speaker.name))
+                    if person is not None:
+                        catches.append(markup(
+                            "$name [dim]($priority)[/dim]  after $title, $room at $at",
+                            name=person.name, priority=person.priority, title=session.title, room=session.room,
+                            at=f"{session.end.astimezone(zone):%H:%M}",
+                        ))
+            catch_parts = [section_title("Who to catch today")]
+            catch_parts += catches or [plain("None of your people speak later today.")]
+            self.query_one("#catch", Static).update(lines(catch_parts))
+        counts = store.due_counts(now.astimezone().date())
+        self.query_one("#due", Static).update(lines([
+            section_title("Follow-ups"),
+            markup(
+                "[$error]$overdue overdue[/]  ·  [b]$today due today[/b]  ·  $upcoming upcoming  ·  $waiting waiting for a reply",
+                **{key: str(value) for key, value in counts.items()},
+            ),
+        ]))

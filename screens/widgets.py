@@ -1,0 +1,96 @@
+"""Reusable widgets. They receive models and render them; they never touch storage."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from textual.widgets import Static
+
+from companion.actions import PersonCard
+from companion.coach import PROMPTS
+from companion.models import Person, Session
+from screens.safe import lines, markup, paragraph, plain
+
+
+def span(session: Session, zone: tzinfo) -> str:
+    start = session.start.astimezone(zone)
+    return f"{start:%a %H:%M}-{session.end.astimezone(zone):%H:%M}"
+
+
+class PersonCardView(Static):
+    """A person's card: who they are, what to say, where to catch them, notes and follow-ups."""
+
+    DEFAULT_CSS = """
+    PersonCardView {
+        height: auto;
+    }
+    """
+
+    def show_card(self, card: PersonCard | None, zone: tzinfo) -> None:
+        if card is None:
+            self.update(plain("Nobody selected."))
+            return
+        person = card.person
+        parts = [markup("[b]$name[/b]  [dim]$priority[/dim]", name=person.name, priority=person.priority)]
+        role = ", ".join(x for x in (person.role, person.affiliation) if x)
+        if role:
+            parts.append(plain(role))
+        if person.email:
+            parts.append(plain(person.email))
+        for kind, url in person.links.items():
+            parts.append(markup("[dim]$kind[/dim] $url", kind=kind, url=url))
+        if person.tags:
+            parts.append(markup("[dim]tags[/dim] $tags", tags=", ".join(person.tags)))
+        if person.notes:
+            parts.append(markup("[dim]why[/dim] $why", why=person.notes))
+        parts.append(section_title("Talking points"))
+        if card.point is None:
+            parts.append(plain("None yet."))
+        else:
+            for key, (prompt, _example) in PROMPTS.items():
+                answer = getattr(card.point, key)
+                if answer:
+                    parts.append(markup("[dim]$prompt[/dim]", prompt=prompt))
+                    parts.append(paragraph("  " + answer))
+            for flag in card.flags:
+                parts.append(markup("[$warning]coach:[/] $reason", reason=flag["reason"]))
+            if card.missing:
+                parts.append(markup("[dim]still to answer: $missing[/dim]", missing=", ".join(card.missing)))
+        if card.appearances:
+            parts.append(section_title("Where they will be"))
+            for appearance in card.appearances[:4]:
+                session = appearance.session
+                when = span(session, zone)
+                if appearance.upcoming:
+                    parts.append(
+                        markup(
+                            "$when $room  $title  [dim]catch them at $catch[/dim]",
+                            when=when,
+                            room=session.room,
+                            title=session.title,
+                            catch=f"{appearance.catch_at.astimezone(zone):%H:%M}",
+                        )
+                    )
+                else:
+                    parts.append(markup("[dim]$when $room  $title (past)[/dim]", when=when, room=session.room, title=session.title))
+        if card.notes:
+            parts.append(section_title("Last notes"))
+            for note in card.notes:
+                parts.append(markup("[dim]$when[/dim] $text", when=f"{note.created.astimezone(zone):%a %H:%M}", text=note.text))
+        if card.followups:
+            parts.append(section_title("Open follow-ups"))
+            for item in card.followups:
+                parts.append(markup("$title [dim]due $due[/dim]", title=item.title, due=item.due.isoformat()))
+        self.update(lines(parts))
+
+
+def section_title(text: str):  # noqa: N802, ANN201
+    return markup("\n[b $accent]$text[/]", text=text)
+
+
+def person_line(person: Person) -> str:
+    return person.name + (f" ({person.affiliation})" if person.affiliation else "")
+
+
+def moment(value: datetime, zone: tzinfo) -> str:
+    return f"{value.astimezone(zone):%a %d %b %H:%M}"

@@ -19,7 +19,9 @@ from companion.text import normalise_name
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_schedules"
 
 
-def build_demo_store(workdir: Path, *, today: date | None = None, sample_dir: Path = SAMPLE_DIR) -> Store:
+def build_demo_store(
+    workdir: Path, *, today: date | None = None, now: datetime | None = None, sample_dir: Path = SAMPLE_DIR
+) -> Store:
     """Copy the sample files into ``workdir`` and build a store there, never touching the user's data."""
     if not (sample_dir / "conference.ics").is_file():
         raise CompanionError(f"the sample conference is missing from {sample_dir}")
@@ -36,7 +38,7 @@ def build_demo_store(workdir: Path, *, today: date | None = None, sample_dir: Pa
         store.save_talking_point(
             TalkingPoint(person.id, **{key: entry[key] for key in TalkingPoint.ANSWERS})
         )
-    now = datetime.now(timezone.utc)
+    now = now or datetime.now(timezone.utc)
     for entry in seed["notes"]:
         actions = NoteActions(
             thank=entry.get("thank", False),

@@ -1,0 +1,134 @@
+"""The app, driven by Pilot: each screen shows the stored data and reacts to its keys."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from textual.widgets import DataTable, Static
+
+from companion.demo import build_demo_store
+from companion.models import Person
+from companion.store import Store
+from screens.app import CompanionApp
+from screens.widgets import PersonCardView
+
+BERLIN = ZoneInfo("Europe/Berlin")
+# Day one of the sample conference, 10:05 in Berlin: two talks by people on the list are on.
+NOW = datetime(2026, 12, 3, 10, 5, tzinfo=BERLIN)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return build_demo_store(tmp_path / "demo", today=date(2026, 12, 3), now=NOW)
+
+
+def make_app(store: Store) -> CompanionApp:
+    return CompanionApp(store=store, clock=lambda: NOW)
+
+
+def static_text(app: CompanionApp, selector: str) -> str:
+    widget = app.screen.query_one(selector, Static)
+    return str(widget.visual)
+
+
+def row_texts(table: DataTable) -> list[str]:
+    return [" | ".join(str(cell) for cell in table.get_row_at(index)) for index in range(table.row_count)]
+
+
+async def test_today_shows_now_next_people_to_catch_and_counts(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        now_next = static_text(app, "#now-next")
+        assert "The State of Python Packaging in 2026" in now_next
+        assert "Building Terminal UIs with Textual" in now_next
+        assert "on your list: Priya Raman" in now_next
+        catch = static_text(app, "#catch")
+        assert "Priya Raman" in catch and "Kenji Watanabe" in catch
+        due = static_text(app, "#due")
+        # The demo notes: a thank-you and a promise for Tomasz (written today, due in 1 and 2 days),
+        # an intro ask (written two days ago, due today) and a nudge for Sofia (due in 5 days).
+        assert store.due_counts(NOW.date()) == {"overdue": 0, "today": 1, "upcoming": 3, "waiting": 0}
+        assert "0 overdue" in due and "1 due today" in due and "3 upcoming" in due
+
+
+async def test_schedule_lists_sessions_and_stars_with_s(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")
+        table = app.screen.query_one("#sessions", DataTable)
+        assert table.row_count == 48
+        await pilot.press("down")
+        await pilot.pause()
+        second = row_texts(table)[1]
+        assert "The State of Python Packaging in 2026" in second
+        assert "Priya Raman" in static_text(app, "#session-detail")
+        assert "on your list" in static_text(app, "#session-detail")
+        await pilot.press("s")
+        await pilot.pause()
+        starred = store.starred_ids()
+        assert len(starred) == 1
+        assert row_texts(table)[1].startswith("★")
+        await pilot.press("s")
+        assert store.starred_ids() == set()
+
+
+async def test_people_lists_everyone_and_shows_the_card(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3")
+        table = app.screen.query_one("#people", DataTable)
+        assert table.row_count == 16
+        names = [row.split(" | ")[0] for row in row_texts(table)]
+        target = names.index("Priya Raman")
+        for _ in range(target):
+            await pilot.press("down")
+        await pilot.pause()
+        card = str(app.screen.query_one(PersonCardView).visual)
+        assert "Priya Raman" in card
+        assert "lockfiles for applications" in card
+        assert "catch them at 10:40" in card
+        assert "ready" in row_texts(table)[target]
+
+
+async def test_followups_screen_lists_open_items(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("4")
+        table = app.screen.query_one("#followups", DataTable)
+        rows = row_texts(table)
+        assert len(rows) == len(store.followups(statuses=("open", "waiting"))) == 4
+        assert any("Thank Tomasz Wierzbicki" in row for row in rows)
+        assert any("Ask Liam O'Brien whether they would like an introduction" in row for row in rows)
+
+
+async def test_quit_and_screen_keys(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for key, mode in (("2", "schedule"), ("3", "people"), ("4", "followups"), ("1", "today")):
+            await pilot.press(key)
+            assert app.current_mode == mode
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+async def test_hostile_text_is_shown_literally(tmp_path: Path) -> None:
+    store = Store(tmp_path / "data")
+    hostile = "Eve [@click=app.quit]Quit[/] [link=file:///etc/passwd]x[/link] \x1b]0;pwned\x07\u202eevil"
+    store.add_people([Person(name=hostile, affiliation="[b]Bold[/b] [/]")])
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        table = app.screen.query_one("#people", DataTable)
+        row = row_texts(table)[0]
+        assert "[@click=app.quit]Quit[/]" in row
+        assert "\x1b" not in row and "\u202e" not in row and "\x07" not in row
+        card = str(app.screen.query_one(PersonCardView).visual)
+        assert "[@click=app.quit]Quit[/]" in card and "[/]" in card
+        await pilot.click("#card")
+        await pilot.pause()
+        assert app.is_running

@@ -1,0 +1,104 @@
+"""Follow-up reminders as iCalendar that real calendar software reads (DESIGN section 8)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import icalendar
+import pytest
+
+from companion.exporters.ics import export_followups
+from companion.followups import NoteActions
+from companion.models import Person
+from companion.store import Store
+
+NOW = datetime(2026, 12, 3, 15, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def store_with_followups(tmp_path: Path) -> Store:
+    store = Store(tmp_path / "data")
+    store.add_people([Person(name="Ada Lovelace", affiliation="Engines", email="ada@example.org"),
+                      Person(name="Grace \x1b]0;pwned\x07Hopper")])
+    ada, grace = sorted(store.people(), key=lambda p: p.name)
+    store.add_note("Talked about engines", [ada.id], actions=NoteActions(thank=True, promises=("the paper",)), now=NOW)
+    store.add_note("Compilers!", [grace.id], actions=NoteActions(intros=("Ada Lovelace",)), now=NOW)
+    return store
+
+
+def export(store: Store, path: Path, **kwargs) -> icalendar.Calendar:
+    people = {p.id: p for p in store.people()}
+    export_followups(path, store.followups(), people, zone=timezone.utc, now=NOW, **kwargs)
+    return icalendar.Calendar.from_ical(path.read_bytes())
+
+
+def test_one_event_per_followup_with_a_display_alarm(store_with_followups: Store, tmp_path: Path) -> None:
+    calendar = export(store_with_followups, tmp_path / "f.ics")
+    events = list(calendar.walk("VEVENT"))
+    assert len(events) == 3
+    assert str(calendar["METHOD"]) == "PUBLISH"
+    thank = next(e for e in events if str(e["SUMMARY"]) == "Thank Ada Lovelace")
+    assert thank["DTSTART"].dt == datetime(2026, 12, 4, 9, 0, tzinfo=timezone.utc)
+    alarms = [c for c in thank.walk("VALARM")]
+    assert len(alarms) == 1 and str(alarms[0]["ACTION"]) == "DISPLAY"
+    raw = (tmp_path / "f.ics").read_bytes()
+    assert b"\x1b" not in raw and b"\x07" not in raw
+
+
+def test_uids_stable_and_sequence_rises_on_change(store_with_followups: Store, tmp_path: Path) -> None:
+    first = {str(e["UID"]): int(e["SEQUENCE"]) for e in export(store_with_followups, tmp_path / "a.ics").walk("VEVENT")}
+    item = store_with_followups.followups()[0]
+    store_with_followups.set_followup_status(item.id, "done", now=NOW)
+    second_calendar = export(store_with_followups, tmp_path / "b.ics")
+    second = {str(e["UID"]): int(e["SEQUENCE"]) for e in second_calendar.walk("VEVENT")}
+    assert set(first) <= set(second)
+    assert second[item.uid] == first[item.uid] + 1
+    done_event = next(e for e in second_calendar.walk("VEVENT") if str(e["UID"]) == item.uid)
+    assert str(done_event["STATUS"]) == "CANCELLED"
+
+
+def test_vdir_writes_one_file_per_item(store_with_followups: Store, tmp_path: Path) -> None:
+    export(store_with_followups, tmp_path / "f.ics", vdir=tmp_path / "vdir")
+    files = sorted((tmp_path / "vdir").glob("*.ics"))
+    assert len(files) == 3
+    for file in files:
+        assert len(list(icalendar.Calendar.from_ical(file.read_bytes()).walk("VEVENT"))) == 1
+
+
+def khal_command() -> list[str]:
+    found = shutil.which("khal") or str(Path(sys.executable).with_name("khal"))
+    if not Path(found).exists():
+        pytest.skip("khal is not installed")
+    return [found]
+
+
+def test_khal_imports_and_lists_the_reminders(store_with_followups: Store, tmp_path: Path) -> None:
+    khal = khal_command()
+    calendar_dir = tmp_path / "khal-calendar"
+    calendar_dir.mkdir()
+    config = tmp_path / "khal.conf"
+    config.write_text(
+        "[calendars]\n[[followups]]\n"
+        f"path = {calendar_dir}\ntype = calendar\n"
+        "[locale]\ntimeformat = %H:%M\ndateformat = %Y-%m-%d\nlongdateformat = %Y-%m-%d\n"
+        "datetimeformat = %Y-%m-%d %H:%M\nlongdatetimeformat = %Y-%m-%d %H:%M\n"
+        "local_timezone = UTC\ndefault_timezone = UTC\n"
+        "[default]\ndefault_calendar = followups\n"
+        f"[sqlite]\npath = {tmp_path / 'khal.db'}\n"
+    )
+    export(store_with_followups, tmp_path / "f.ics")
+    base = [*khal, "-c", str(config)]
+    imported = subprocess.run([*base, "import", "--batch", str(tmp_path / "f.ics")], capture_output=True, text=True, timeout=60)
+    assert imported.returncode == 0, imported.stderr
+    listed = subprocess.run([*base, "list", "2026-12-03", "5d"], capture_output=True, text=True, timeout=60)
+    assert listed.returncode == 0, listed.stderr
+    assert "Thank Ada Lovelace" in listed.stdout
+    assert "Promised Ada Lovelace: the paper" in listed.stdout
+    assert "Ask Ada Lovelace whether they would like an introduction to" in listed.stdout
+    assert "09:00-09:15" in listed.stdout
+    assert len(list(calendar_dir.glob("*.ics"))) == 3
+    assert date(2026, 12, 4).isoformat() in listed.stdout

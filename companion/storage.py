@@ -4,8 +4,9 @@ One :class:`DataFile` is one JSON file holding TinyDB tables. The rules (DESIGN 
 
 * a save writes the whole document to a temp file in the same folder, fsyncs it, ``os.replace``\\ s
   it over the old file and fsyncs the folder, so the file on disk is always a complete version;
-* the parsed document is kept in memory and re-read only when the file's stamp (inode, size,
-  mtime) changes, so reads are cheap and see other processes' writes;
+* the parsed document is kept in memory and re-read only when the file's version (inode, size,
+  mtime, and a random token each save writes at the head of the file) changes, so reads are
+  cheap and see other processes' writes;
 * every read-modify-write runs inside :meth:`DataFile.transaction`, which holds a file lock,
   re-reads the file and resets TinyDB's cached next document id, so two processes never hand
   out the same id or overwrite each other's writes; the transaction is written once, at its end;
@@ -16,7 +17,10 @@ One :class:`DataFile` is one JSON file holding TinyDB tables. The rules (DESIGN 
 
 from __future__ import annotations
 
+import errno
 import os
+import re
+import secrets
 import shutil
 import tempfile
 import threading
@@ -55,12 +59,21 @@ def file_stamp(path: Path) -> Stamp | None:
     return (status.st_ino, status.st_size, status.st_mtime_ns)
 
 
+class FolderSyncError(OSError):
+    """The new file is in place, but the folder entry could not be flushed to disk."""
+
+
 def fsync_folder(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
     try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+    except OSError as error:
+        if error.errno in (errno.EINVAL, errno.ENOTSUP):
+            return  # the file system does not sync folders; the rename is as durable as it gets
+        raise FolderSyncError(error.errno, error.strerror) from None
 
 
 def atomic_write_bytes(path: Path, payload: bytes) -> None:
@@ -81,8 +94,8 @@ def atomic_write_bytes(path: Path, payload: bytes) -> None:
     fsync_folder(path.parent)
 
 
-def parse_document(payload: bytes, path: Path) -> dict[str, Any]:
-    """The tables in a data file's bytes, migrated to the current schema."""
+def parse_document(payload: bytes, path: Path) -> tuple[dict[str, Any], str]:
+    """The tables in a data file's bytes, migrated to the current schema, and the file's write token."""
     try:
         document = orjson.loads(payload)
     except orjson.JSONDecodeError as error:
@@ -100,46 +113,64 @@ def parse_document(payload: bytes, path: Path) -> dict[str, Any]:
     tables: dict[str, Any] = document["tables"]
     for version in range(schema, SCHEMA_VERSION):
         tables = MIGRATIONS[version](tables)
-    return tables
+    token = document.get("token")
+    return tables, token if isinstance(token, str) else ""
 
 
-def serialise_document(tables: dict[str, Any]) -> bytes:
-    return orjson.dumps({"schema": SCHEMA_VERSION, "tables": tables})
+def serialise_document(tables: dict[str, Any], token: str) -> bytes:
+    # The token comes before the tables so that a few bytes at the head of the file identify the write.
+    return orjson.dumps({"schema": SCHEMA_VERSION, "token": token, "tables": tables})
+
+
+_HEAD_TOKEN = re.compile(rb'"token":"([0-9a-f]*)"')
+Version = tuple[Stamp, str]
+
+
+def file_version(path: Path) -> Version | None:
+    """The file's stamp and the token of the write that made it.
+
+    The stamp alone is not enough: a replaced file can reuse the old inode, with the same size,
+    within one tick of a coarse mtime clock. Every save writes a new random token.
+    """
+    try:
+        with open(path, "rb") as handle:
+            status = os.fstat(handle.fileno())
+            head = handle.read(96)
+    except FileNotFoundError:
+        return None
+    match = _HEAD_TOKEN.search(head)
+    return (status.st_ino, status.st_size, status.st_mtime_ns), match.group(1).decode() if match else ""
 
 
 class SafeJSONStorage(Storage):
-    """TinyDB storage: in-memory reads checked against the file stamp, writes batched and atomic."""
+    """TinyDB storage: in-memory reads checked against the file's version, writes batched and atomic."""
 
     def __init__(self, path: str) -> None:
         self.path = Path(path)
         self._tables: dict[str, Any] | None = None
-        self._stamp: Stamp | None = None
+        self._version: Version | None = None
         self._in_transaction = False
         self._dirty = False
 
     def read(self) -> dict[str, Any] | None:
-        if self._tables is not None and (self._in_transaction or file_stamp(self.path) == self._stamp):
+        if self._tables is not None and (self._in_transaction or file_version(self.path) == self._version):
             return self._tables
         self.reload()
         return self._tables
 
     def reload(self) -> None:
         """Read the file from disk (an absent file is an empty document)."""
-        stamp = file_stamp(self.path)
-        if stamp is None:
-            self._tables, self._stamp = {}, None
-            return
         try:
             with open(self.path, "rb") as handle:
-                stamp = (os.fstat(handle.fileno()).st_ino, *stamp[1:])
+                status = os.fstat(handle.fileno())
                 payload = handle.read()
         except FileNotFoundError:
-            self._tables, self._stamp = {}, None
+            self._tables, self._version = {}, None
             return
         except OSError as error:
             raise StorageError(f"cannot read {self.path}: {error.strerror or error}") from None
-        self._tables = parse_document(payload, self.path)
-        self._stamp = stamp
+        self._tables, token = parse_document(payload, self.path)
+        self._version = ((status.st_ino, status.st_size, status.st_mtime_ns), token)
 
     def write(self, data: dict[str, Any]) -> None:
         if not self._in_transaction:
@@ -148,7 +179,7 @@ class SafeJSONStorage(Storage):
         self._dirty = True
 
     def begin(self) -> None:
-        if file_stamp(self.path) != self._stamp or self._tables is None:
+        if self._tables is None or file_version(self.path) != self._version:
             self.reload()
         self._in_transaction = True
         self._dirty = False
@@ -156,8 +187,17 @@ class SafeJSONStorage(Storage):
     def commit(self) -> None:
         try:
             if self._dirty and self._tables is not None:
-                atomic_write_bytes(self.path, serialise_document(self._tables))
-                self._stamp = file_stamp(self.path)
+                token = secrets.token_hex(8)
+                atomic_write_bytes(self.path, serialise_document(self._tables, token))
+                self._version = file_version(self.path)
+        except FolderSyncError as error:
+            self._version = file_version(self.path)
+            self._in_transaction = False
+            self._dirty = False
+            raise StorageError(
+                f"saved {self.path}, but the folder could not be synced to disk ({error.strerror}); "
+                f"a power cut now could undo the save"
+            ) from None
         except OSError as error:
             self.rollback()
             raise StorageError(
@@ -169,7 +209,7 @@ class SafeJSONStorage(Storage):
     def rollback(self) -> None:
         """Forget in-memory changes; the next read comes from the file."""
         self._tables = None
-        self._stamp = None
+        self._version = None
         self._in_transaction = False
         self._dirty = False
 
@@ -200,6 +240,8 @@ class DataFile:
         self._depth = 0
         self.recovery_message: str | None = None
         """Set when the file did not parse on open and a backup was restored."""
+        self.backup_warning: str | None = None
+        """Set when the backup taken on open could not be written (the data itself is fine)."""
 
     def table(self, name: str) -> Table:
         return self.db.table(name)
@@ -260,13 +302,29 @@ class DataFile:
             try:
                 self.storage.reload()
             except CorruptFileError as error:
-                self._recover(error)
+                try:
+                    self._recover(error)
+                except OSError as failure:
+                    raise StorageError(
+                        f"{error}; restoring a backup failed ({failure.strerror or failure}); the file is left as it was"
+                    ) from None
             if backup:
-                self._backup_locked(reason="open", only_if_changed=True)
+                try:
+                    self._backup_locked(reason="open", only_if_changed=True)
+                except OSError as error:
+                    self.backup_warning = (
+                        f"could not back up {self.path.name} in {self.backups_dir}: {error.strerror or error}"
+                    )
 
     def backup(self, reason: str) -> Path | None:
+        """Copy the file into the backups folder; raises StorageError if that fails."""
         with self._locked():
-            return self._backup_locked(reason=reason, only_if_changed=False)
+            try:
+                return self._backup_locked(reason=reason, only_if_changed=False)
+            except OSError as error:
+                raise StorageError(
+                    f"cannot write a backup of {self.path.name} in {self.backups_dir}: {error.strerror or error}"
+                ) from None
 
     def backups(self) -> list[Path]:
         """Backups of this file, newest first."""
@@ -289,14 +347,22 @@ class DataFile:
             old.unlink(missing_ok=True)
         return target
 
+    def _corrupt_copy_name(self) -> Path:
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        kept = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        counter = 2
+        while kept.exists():
+            kept = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{counter}")
+            counter += 1
+        return kept
+
     def _recover(self, error: CorruptFileError) -> None:
         for candidate in self.backups():
             try:
                 parse_document(candidate.read_bytes(), candidate)
             except (StorageError, OSError):
                 continue
-            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-            kept = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+            kept = self._corrupt_copy_name()
             shutil.copy2(self.path, kept)
             atomic_write_bytes(self.path, candidate.read_bytes())
             self.storage.reload()

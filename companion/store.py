@@ -67,8 +67,9 @@ class Store:
         """One-line messages for the user (a backup restored on open)."""
         for data_file in (self.user, self.schedules):
             data_file.open(backup=backup_on_open)
-            if data_file.recovery_message:
-                self.warnings.append(data_file.recovery_message)
+            for message in (data_file.recovery_message, data_file.backup_warning):
+                if message:
+                    self.warnings.append(message)
 
     # Conferences and sessions -------------------------------------------------------------
 

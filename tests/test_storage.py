@@ -86,6 +86,31 @@ def test_write_by_one_store_is_seen_by_another_without_reopening(tmp_path: Path)
         assert len({n.id for n in notes}) == 2
 
 
+def test_two_saves_in_one_timestamp_tick_are_not_lost(tmp_path: Path) -> None:
+    """Store B saves twice within one coarse mtime tick (simulated with os.utime) while A holds a copy.
+
+    B's second temp file often gets the inode B's first save freed (A's inode) and the file has
+    the same size, so only the mtime can differ: on file systems with coarse timestamps it does not.
+    """
+    for attempt in range(50):
+        data_dir = tmp_path / f"attempt-{attempt}"
+        store_a = Store(data_dir)
+        store_a.set_star("s1", True)
+        before = os.stat(user_file(data_dir))
+        store_b = Store(data_dir)
+        store_b.set_star("s2", True)
+        store_b.set_star("s1", False)  # now {"s2"}: the same size as A's {"s1"}
+        after = os.stat(user_file(data_dir))
+        if (after.st_ino, after.st_size) == (before.st_ino, before.st_size):
+            break
+    else:
+        pytest.skip("this file system did not reuse the inode; the collision cannot be staged")
+    os.utime(user_file(data_dir), ns=(after.st_atime_ns, before.st_mtime_ns))
+
+    store_a.set_star("s9", True)
+    assert Store(data_dir).starred_ids() == {"s2", "s9"}
+
+
 def test_file_on_disk_is_always_complete_json_and_no_temp_files_remain(tmp_path: Path) -> None:
     store = Store(tmp_path)
     for index in range(5):
@@ -174,11 +199,6 @@ def test_corrupt_file_without_backup_is_refused_and_left_untouched(tmp_path: Pat
     assert temp_files(tmp_path) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: the kept-aside name has one-second resolution, so a second recovery in the same "
-    "second overwrites the first user.json.corrupt-* copy",
-)
 def test_two_recoveries_keep_both_corrupt_copies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from datetime import datetime, timezone
 
@@ -272,11 +292,6 @@ def test_failed_write_of_a_batch_keeps_nothing_of_it(tmp_path: Path, monkeypatch
         assert view.person(ada.id).last_interaction is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: a failed folder fsync (after os.replace) reports 'the last saved version is kept' "
-    "although the new version is already the file on disk",
-)
 def test_failed_folder_fsync_does_not_claim_the_old_version_was_kept(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -305,16 +320,39 @@ def test_failed_folder_fsync_does_not_claim_the_old_version_was_kept(
         assert on_disk == ["old note"]  # else the user retries and gets the note twice
 
 
-@pytest.mark.xfail(raises=OSError, strict=True, reason="known bug: backup write errors escape as a raw OSError")
 @pytest.mark.parametrize("problem", ["disk-full", "backups-is-a-file"])
-def test_failed_backup_on_open_is_a_storage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, problem: str) -> None:
+def test_failed_backup_on_open_is_reported_not_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, problem: str
+) -> None:
+    """Either a StorageError or a warning is fine; a raw OSError (a traceback in the CLI) is not."""
     Store(tmp_path).add_note("a note", [])
+    before = user_file(tmp_path).read_bytes()
     if problem == "disk-full":
         monkeypatch.setattr(storage.os, "fsync", _no_space)
     else:
         (tmp_path / "backups").write_text("a file where the backups folder should be")
-    with pytest.raises(StorageError):
-        Store(tmp_path, backup_on_open=True)
+    try:
+        store = Store(tmp_path, backup_on_open=True)
+    except StorageError:
+        pass
+    else:
+        assert any("back" in warning for warning in store.warnings), store.warnings
+        assert note_texts(store) == ["a note"]
+    monkeypatch.undo()
+    assert user_file(tmp_path).read_bytes() == before
+    assert temp_files(tmp_path) == []
+
+
+def test_failed_recovery_write_is_a_storage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store_with_backup(tmp_path, "precious")
+    user_file(tmp_path).write_bytes(GARBAGE)
+    monkeypatch.setattr(storage.os, "fsync", _no_space)
+    try:
+        with pytest.raises(StorageError):
+            Store(tmp_path)
+    finally:
+        monkeypatch.undo()
+        assert user_file(tmp_path).read_bytes() == GARBAGE  # never overwritten, even half-way
 
 
 # --- backups ------------------------------------------------------------------------------------

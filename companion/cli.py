@@ -58,9 +58,14 @@ def parse_day(text: str) -> date:
 def find_person(store, query: str):  # noqa: ANN001, ANN201
     from companion.lookup import resolve_person
 
-    person = resolve_person(store.people(), query)
+    from companion.lookup import search_people
+
+    people = store.people()
+    person = resolve_person(people, query)
     if person is None:
-        raise NotFoundError(f"nobody on your list matches {query!r} (see 'companion people')")
+        close = [match.name for match, score in search_people(people, query, limit=3) if score >= 60]
+        hint = f"; did you mean {' or '.join(repr(name) for name in close)}?" if close else " (see 'companion people')"
+        raise NotFoundError(f"nobody on your list matches {query!r}{hint}")
     return person
 
 
@@ -105,12 +110,15 @@ def cmd_import_schedule(args: argparse.Namespace) -> int:
     from companion.importers.sources import load_schedule
 
     parsed = load_schedule(args.source, tz=args.tz, name=args.name, fmt=args.format)
+    if not parsed.sessions:
+        skipped = "; ".join(f"{count} skipped: {reason}" for reason, count in sorted(parsed.skipped.items()))
+        raise CompanionError(f"{args.source}: no sessions found{' (' + skipped + ')' if skipped else ''}; nothing imported")
     store = open_store(args, backup=True)
     source = args.source if "://" in args.source else str(Path(args.source).expanduser().resolve())
     changes = save_parsed_schedule(store, parsed, source)
     zone_note = f", times in {parsed.timezone}"
     say(f"Imported {changes.total} sessions into {changes.conference.name!r} (id {changes.conference.id}{zone_note})")
-    if changes.added or changes.updated or changes.removed:
+    if changes.total:
         say(f"  {len(changes.added)} new, {changes.updated} changed, {changes.unchanged} unchanged, {changes.removed} gone")
     for reason, count in sorted(parsed.skipped.items()):
         say(f"  skipped {count}: {reason}")

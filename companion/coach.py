@@ -61,8 +61,9 @@ RULES: tuple[CoachRule, ...] = (
     CoachRule(
         "generic-praise",
         ("work", "how"),
-        _words(r"love (?:your|all your) work", r"big fan", r"(?:great|awesome|amazing) work", r"everything you do",
-               r"your work is (?:great|awesome|amazing)", r"love what you do"),
+        _words(r"lov(?:e|ed|ing) (?:your|all your|all of your) work", r"(?:big|huge|massive|long-?time) fan",
+               r"(?:great|awesome|amazing|incredible|fantastic) work", r"everything you do",
+               r"your work is (?:great|awesome|amazing|incredible|inspiring)", r"lov(?:e|ed) what you do"),
         "Generic praise gives them nothing to answer: name the piece of work and what it changed for you.",
         "Your post on lockfiles fixed our flaky CI.",
         unless=_NAMED_WORK,
@@ -70,7 +71,7 @@ RULES: tuple[CoachRule, ...] = (
     CoachRule(
         "no-agenda",
         ("question", "offer", "work", "how"),
-        _words(r"pick your brain", r"quick chat", r"grab (?:a )?coffee", r"hop on a call", r"chat sometime"),
+        _words(r"pick your brains?", r"quick chat", r"grab (?:a )?coffee", r"hop on a call", r"chat sometime"),
         "A chat with no agenda asks them to do the work: bring one question you want answered.",
         "Could I ask how you decide what goes into the standard library?",
     ),
@@ -99,8 +100,15 @@ RULES: tuple[CoachRule, ...] = (
     CoachRule(
         "answered-in-public",
         ("question",),
-        _words(r"job market", r"what do you think (?:of|about) (?:ai|the industry|the future)",
-               r"how (?:do|did) (?:i|you) get (?:started|into)", r"any advice", r"what should i learn"),
+        # The generic question alone, or followed by nothing more specific than who is asking.
+        re.compile(
+            r"^\W*(?:what do you think (?:of|about) )?(?:the )?job market\b"
+            r"|^\W*what do you think (?:of|about) (?:ai|the industry|the future)\W*$"
+            r"|^\W*how (?:do|did) (?:i|you) (?:get|got) (?:started|into \w+(?: \w+)?)\W*$"
+            r"|^\W*(?:do you have )?any (?:advice|tips)(?: for (?:me|a (?:junior|new|young|beginner) \w+|beginners))?\W*$"
+            r"|^\W*what should i (?:learn|study)(?: next| first)?\W*$",
+            re.IGNORECASE,
+        ),
         "Their public work likely answers this in general terms: ask a follow-up to what they wrote.",
         "In your post you said X; how would that change for a team of two?",
     ),

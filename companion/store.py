@@ -139,11 +139,14 @@ class Store:
             for session_id, old in before.items():
                 if session_id in incoming:
                     continue
-                changes.removed += 1
                 if session_id in starred:
+                    if old.status != "cancelled":  # kept from an earlier import: already reported
+                        changes.removed += 1
+                        changes.starred_cancelled.append(old)
                     old.status = "cancelled"
                     kept_cancelled.append(old)
-                    changes.starred_cancelled.append(old)
+                else:
+                    changes.removed += 1
             table.remove(where("conference") == conference.id)
             table.insert_multiple(session.to_dict() for session in [*sessions, *kept_cancelled])
         return changes

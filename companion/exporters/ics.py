@@ -24,7 +24,17 @@ EXPORTED_STATUSES = ("open", "waiting", "done", "dropped")
 
 
 def _local_zone() -> tzinfo:
-    return datetime.now().astimezone().tzinfo or timezone.utc
+    """The computer's time zone with its rules (not today's fixed offset), so 09:00 stays 09:00 across DST."""
+    import os
+    from zoneinfo import ZoneInfo
+
+    import tzlocal
+
+    try:
+        name = os.environ.get("TZ", "").lstrip(":")
+        return ZoneInfo(name) if name else tzlocal.get_localzone()
+    except Exception:
+        return datetime.now().astimezone().tzinfo or timezone.utc
 
 
 def followup_event(item: FollowUp, person: Person | None, zone: tzinfo, stamp: datetime):  # noqa: ANN201

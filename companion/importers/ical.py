@@ -96,7 +96,10 @@ def _first_event_zone(calendar: object) -> str | None:
         tzid = prop.params.get("TZID")
         if tzid and zone_named(str(tzid)):
             return str(tzid)
-        value = getattr(prop, "dt", None)
+        try:
+            value = prop.dt
+        except Exception:  # a broken value raises only when read
+            continue
         key = getattr(getattr(value, "tzinfo", None), "key", None)
         if key:
             return str(key)
@@ -147,15 +150,18 @@ def _session_from_event(event: object, zone: tzinfo, skipped: Counter[str]) -> S
     uid = clean(get("UID", ""), single_line=True)
     recurrence = get("RECURRENCE-ID")
     if uid and recurrence is not None:
-        uid = f"{uid}@{getattr(recurrence, 'dt', '')}"
+        try:
+            uid = f"{uid}@{recurrence.dt.isoformat()}"
+        except Exception:
+            uid = f"{uid}@{clean(getattr(recurrence, 'to_ical', lambda: b'')(), single_line=True)}"
     room = clean(get("LOCATION", ""), single_line=True)
     session_id = uid or f"{title}|{start.astimezone(timezone.utc).isoformat()}|{room}"
     categories = get("CATEGORIES")
     track = ""
     if categories is not None:
         try:
-            first = categories[0] if isinstance(categories, list) else categories
-            track = clean(", ".join(str(c) for c in first.cats), single_line=True)
+            lines = categories if isinstance(categories, list) else [categories]
+            track = clean(", ".join(str(c) for line in lines for c in line.cats), single_line=True)
         except Exception:
             track = ""
     status = "cancelled" if str(get("STATUS", "")).upper() == "CANCELLED" else "scheduled"

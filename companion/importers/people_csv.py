@@ -83,7 +83,7 @@ def parse_people_csv(payload: bytes, source: str) -> ParsedPeople:
                     email=values.get("email", ""),
                     links={kind: values[kind] for kind in LINK_FIELDS if values.get(kind)},
                     tags=[t.strip() for t in values.get("tags", "").replace(",", ";").split(";") if t.strip()],
-                    priority=_priority(values.get("priority", ""), f"{source}: line {line}: priority"),
+                    priority=_priority(values.get("priority", ""), f"{source}: line {line}"),
                     notes=values.get("notes", ""),
                 )
             )

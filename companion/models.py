@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any
 
 PRIORITIES = ("must-meet", "hope-to-meet", "met")
@@ -11,6 +11,8 @@ FOLLOWUP_STATUSES = ("open", "waiting", "done", "dropped")
 SESSION_STATUSES = ("scheduled", "changed", "cancelled")
 LINK_KINDS = ("website", "blog", "github", "mastodon", "bluesky", "twitter", "linkedin")
 CONNECTION_KINDS = ("school", "bootcamp", "background", "hobby", "place", "acquaintance")
+DAY_CUTOFF = timedelta(hours=5)
+"""Sessions starting before 05:00 local time belong to the previous conference day."""
 
 
 def to_utc_text(moment: datetime) -> str:
@@ -93,6 +95,10 @@ class Session:
     url: str = ""
     speakers: list[Speaker] = field(default_factory=list)
     status: str = "scheduled"
+    day: date | None = None
+    """The conference day it belongs to, when the source says (a 01:00 session can belong to the day before)."""
+    source_id: str = ""
+    """The id the source gave it, when the stable id is composite."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -108,6 +114,8 @@ class Session:
             "url": self.url,
             "speakers": [{"name": s.name, "source_id": s.source_id} for s in self.speakers],
             "status": self.status,
+            "day": self.day.isoformat() if self.day else None,
+            "source_id": self.source_id,
         }
 
     @classmethod
@@ -125,7 +133,15 @@ class Session:
             url=data.get("url", ""),
             speakers=[Speaker(s["name"], s.get("source_id", "")) for s in data.get("speakers", [])],
             status=data.get("status", "scheduled"),
+            day=_optional_date(data.get("day")),
+            source_id=data.get("source_id", ""),
         )
+
+    def conference_day(self, zone: tzinfo) -> date:
+        """The day this session belongs to: the source's day, else its local date with a 05:00 cut-off."""
+        if self.day is not None:
+            return self.day
+        return (self.start.astimezone(zone) - DAY_CUTOFF).date()
 
 
 @dataclass

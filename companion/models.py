@@ -44,6 +44,8 @@ class Conference:
     fetched_at: datetime | None = None
     etag: str = ""
     last_modified: str = ""
+    options: dict[str, str] = field(default_factory=dict)
+    """How it was imported (tz, format, name, speakers file), so a refresh repeats it."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -57,6 +59,7 @@ class Conference:
             "fetched_at": to_utc_text(self.fetched_at) if self.fetched_at else None,
             "etag": self.etag,
             "last_modified": self.last_modified,
+            "options": dict(self.options),
         }
 
     @classmethod
@@ -72,6 +75,7 @@ class Conference:
             fetched_at=_optional_moment(data.get("fetched_at")),
             etag=data.get("etag", ""),
             last_modified=data.get("last_modified", ""),
+            options=dict(data.get("options", {})),
         )
 
 

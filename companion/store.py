@@ -51,6 +51,14 @@ class PeopleChanges:
     merged: list[Person] = field(default_factory=list)
 
 
+SHRINK_LIMIT = 0.5
+"""An import with fewer than half the stored sessions needs the user's word before it replaces them."""
+
+
+class ScheduleShrinkError(CompanionError):
+    """A new import or refresh has far fewer sessions than are stored."""
+
+
 def _utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -111,12 +119,26 @@ class Store:
                 return Session.from_dict(row)
         raise NotFoundError(f"no session with id {session_id!r}")
 
-    def save_schedule(self, conference: Conference, sessions: list[Session]) -> ScheduleChanges:
-        """Store an imported schedule, merging with what was there by stable session id."""
+    def save_schedule(
+        self, conference: Conference, sessions: list[Session], *, allow_shrink: bool = False
+    ) -> ScheduleChanges:
+        """Store an imported schedule, merging with what was there by stable session id.
+
+        Sessions whose time or room changed are marked ``changed``; starred sessions that
+        disappeared are kept as ``cancelled`` so the user sees it. An import that yields far
+        fewer sessions than are stored is refused unless ``allow_shrink``.
+        """
         if not sessions:
             raise CompanionError(f"{conference.source or conference.name}: no sessions found; the stored schedule is kept")
         starred = self.starred_ids()
         changes = ScheduleChanges(conference=conference, total=len(sessions))
+        rows = self.schedules.tables().get("sessions", {}).values()
+        stored = sum(1 for row in rows if row["conference"] == conference.id and row.get("status") != "cancelled")
+        if not allow_shrink and stored and len(sessions) < stored * SHRINK_LIMIT:
+            raise ScheduleShrinkError(
+                f"{conference.source or conference.name}: {len(sessions)} sessions now against {stored} stored; "
+                f"the stored schedule is kept (replace it anyway with --force)"
+            )
         self.schedules.backup("import")
         with self.schedules.transaction() as db:
             conferences = db.table("conferences")
@@ -129,12 +151,20 @@ class Store:
                 old = before.get(session.id)
                 if old is None:
                     changes.added.append(session)
-                elif old.to_dict() == session.to_dict():
+                    continue
+                moved = old.start != session.start or old.end != session.end or old.room != session.room
+                if moved and session.status != "cancelled":
+                    session.status = "changed"
+                elif old.status == "changed" and session.status == "scheduled":
+                    session.status = "changed"  # still moved relative to when it was first seen
+                if old.to_dict() == session.to_dict():
                     changes.unchanged += 1
-                else:
-                    changes.updated += 1
-                    if session.id in starred and (old.start != session.start or old.room != session.room):
-                        changes.starred_moved.append((old, session))
+                    continue
+                changes.updated += 1
+                if session.id in starred and moved:
+                    changes.starred_moved.append((old, session))
+                if session.id in starred and session.status == "cancelled" and old.status != "cancelled":
+                    changes.starred_cancelled.append(session)
             kept_cancelled: list[Session] = []
             for session_id, old in before.items():
                 if session_id in incoming:
@@ -150,6 +180,14 @@ class Store:
             table.remove(where("conference") == conference.id)
             table.insert_multiple(session.to_dict() for session in [*sessions, *kept_cancelled])
         return changes
+
+    def remove_conference(self, conference_id: str) -> int:
+        """Forget a conference's schedule (stars and notes stay in the user file)."""
+        self.conference(conference_id)
+        self.schedules.backup("remove")
+        with self.schedules.transaction() as db:
+            db.table("conferences").remove(where("id") == conference_id)
+            return len(db.table("sessions").remove(where("conference") == conference_id))
 
     # Stars (user data keyed by session id, so they survive re-imports) -------------------
 

@@ -1,100 +1,225 @@
-"""The schedule: every session of the current conference, starred with s, details beside."""
+"""The schedule: day tabs, a list or a room-by-time grid, a filter, stars, conflicts and details."""
 
 from __future__ import annotations
+
+from datetime import date, datetime, timezone, tzinfo
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import ContentSwitcher, DataTable, Footer, Header, Input, Label, Static, Tab, Tabs
 
 from companion.actions import zone_of
-from companion.models import Session
-from companion.text import normalise_name
+from companion.agenda import SessionFilter, SessionIndex, conflicts, grid
+from companion.models import Conference, Session
+from companion.text import clean, normalise_name
 from screens.safe import cell, lines, markup, paragraph, plain
 from screens.widgets import section_title
+
+STAR = "★"
+
+
+def laptop_zone() -> tzinfo:
+    import tzlocal
+
+    try:
+        return tzlocal.get_localzone()
+    except Exception:
+        return datetime.now().astimezone().tzinfo or timezone.utc
 
 
 class ScheduleScreen(Screen[None]):
     CSS_PATH = "schedule.tcss"
-    BINDINGS = [Binding("s", "star_session", "Star", id="star")]
+    AUTO_FOCUS = "#sessions"
+    BINDINGS = [
+        Binding("s", "star_session", "Star", id="star"),
+        Binding("slash", "filter", "Filter", id="filter"),
+        Binding("g", "toggle_grid", "Grid/list", id="grid"),
+        Binding("left_square_bracket", "day(-1)", "Prev day", id="prev-day"),
+        Binding("right_square_bracket", "day(1)", "Next day", id="next-day"),
+        Binding("z", "toggle_zone", "Zone", id="zone"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conference: Conference | None = None
+        self.index = SessionIndex([], timezone.utc)
+        self.day: date | None = None
+        self.session_filter = SessionFilter()
+        self.starred: set[str] = set()
+        self.clashes: dict[str, list[Session]] = {}
+        self.on_list: set[str] = set()
+        self.shown: list[Session] = []
+        self.grid_cells: dict[tuple[int, int], Session] = {}
+        self.show_laptop_zone = False
 
     def compose(self) -> ComposeResult:
         yield Header()
+        with Horizontal(id="schedule-bar"):
+            yield Tabs(id="days")
+            yield Label(id="zone-label")
+        yield Input(placeholder="Filter: words, room:NAME, track:NAME (escape clears)", id="filter")
         with Horizontal():
-            yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+            with ContentSwitcher(initial="sessions", id="views"):
+                yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+                yield DataTable(id="grid", cursor_type="cell")
             with VerticalScroll(classes="detail"):
                 yield Static(id="session-detail")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#sessions", DataTable)
-        table.add_column("★", key="star", width=1)
-        table.add_column("Day", key="day", width=3)
+        table.add_column(STAR, key="star", width=1)
+        table.add_column("!", key="clash", width=1)
         table.add_column("Time", key="time", width=11)
         table.add_column("Room", key="room", width=14)
         table.add_column("Title", key="title")
-        self._sessions: dict[str, Session] = {}
+        self.query_one("#filter", Input).display = False
 
-    def on_screen_resume(self) -> None:
-        self.load_sessions()
+    async def on_screen_resume(self) -> None:
+        await self.load_conference()
 
-    def load_sessions(self) -> None:
+    # Loading and drawing -------------------------------------------------------------------
+
+    @property
+    def zone(self) -> tzinfo:
+        return laptop_zone() if self.show_laptop_zone else self.index.zone
+
+    async def load_conference(self) -> None:
+        """Read the current conference from the store; keep the day and filter the user chose."""
         store = self.app.store  # type: ignore[attr-defined]
-        conference = store.current_conference(self.app.now().date())  # type: ignore[attr-defined]
+        now: datetime = self.app.now()  # type: ignore[attr-defined]
+        conference = store.current_conference(now.date())
+        if conference is None:
+            self.conference = None
+            self.index = SessionIndex([], timezone.utc)
+            self.query_one("#session-detail", Static).update(plain("No schedule yet: companion import schedule SRC"))
+            self.redraw()
+            return
+        changed_conference = self.conference is None or self.conference.id != conference.id
+        self.conference = conference
+        self.index = SessionIndex(store.sessions(conference.id), zone_of(conference))
+        self.starred = store.starred_ids()
+        self.clashes = conflicts(self.index.sessions, self.starred)
+        self.on_list = {normalise_name(p.name) for p in store.people()}
+        if changed_conference or self.day not in self.index.days:
+            self.day = self.index.day_of(now)
+        await self.rebuild_tabs()
+        self.redraw()
+
+    async def rebuild_tabs(self) -> None:
+        tabs = self.query_one("#days", Tabs)
+        wanted = [f"day-{day.isoformat()}" for day in self.index.days]
+        if [tab.id for tab in tabs.query(Tab)] != wanted:
+            await tabs.clear()
+            for day in self.index.days:
+                await tabs.add_tab(Tab(f"{day:%a %d %b}", id=f"day-{day.isoformat()}"))
+        if self.day is not None:
+            tabs.active = f"day-{self.day.isoformat()}"
+
+    def redraw(self) -> None:
+        """Draw the chosen day with the filter applied, in the list or the grid."""
+        self.shown = self.index.select(self.day, self.session_filter)
+        zone_name = getattr(self.zone, "key", None) or str(self.zone)
+        self.query_one("#zone-label", Label).update(
+            plain(f"times: {'laptop ' if self.show_laptop_zone else ''}{zone_name}  ·  {len(self.shown)} shown")
+        )
+        if self.query_one("#views", ContentSwitcher).current == "grid":
+            self.draw_grid()
+        else:
+            self.draw_list()
+        self.show_detail()
+
+    def draw_list(self) -> None:
         table = self.query_one("#sessions", DataTable)
         cursor = table.cursor_row
         table.clear()
-        self._sessions = {}
-        if conference is None:
-            self.query_one("#session-detail", Static).update(plain("No schedule yet: companion import schedule FILE.ics"))
-            return
-        self._zone = zone_of(conference)
-        starred = store.starred_ids()
-        for session in store.sessions(conference.id):
-            self._sessions[session.id] = session
-            start = session.start.astimezone(self._zone)
-            title_style = "strike dim" if session.status == "cancelled" else ""
-            table.add_row(
-                cell("★" if session.id in starred else "", "bold yellow"),
-                cell(f"{start:%a}"),
-                cell(f"{start:%H:%M}-{session.end.astimezone(self._zone):%H:%M}"),
+        zone = self.zone
+        rows = []
+        for session in self.shown:
+            start = session.start.astimezone(zone)
+            style = "strike dim" if session.status == "cancelled" else ("italic" if session.status == "changed" else "")
+            rows.append((
+                cell(STAR if session.id in self.starred else "", "bold yellow"),
+                cell("!" if session.id in self.clashes else "", "bold red"),
+                cell(f"{start:%H:%M}-{session.end.astimezone(zone):%H:%M}"),
                 cell(session.room),
-                cell(session.title, title_style),
-                key=session.id,
-            )
+                cell(session.title, style),
+            ))
+        table.add_rows(rows)
         if table.row_count:
             table.move_cursor(row=min(cursor, table.row_count - 1))
 
-    def selected_session(self) -> Session | None:
-        table = self.query_one("#sessions", DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self._sessions.get(key or "")
+    def draw_grid(self) -> None:
+        table = self.query_one("#grid", DataTable)
+        table.clear(columns=True)
+        rooms = self.index.rooms(self.shown)
+        starts, cells = grid(self.shown, rooms)
+        zone = self.zone
+        table.add_column("Time", key="time", width=5)
+        for room in rooms:
+            table.add_column(cell(room, "bold"), width=22)
+        self.grid_cells = {}
+        rows = []
+        for row_index, start in enumerate(starts):
+            row = [cell(f"{start.astimezone(zone):%H:%M}")]
+            for column_index, room in enumerate(rooms, start=1):
+                session = cells.get((start, room))
+                if session is None:
+                    row.append(cell(""))
+                    continue
+                self.grid_cells[(row_index, column_index)] = session
+                star = STAR + " " if session.id in self.starred else ""
+                style = "bold red" if session.id in self.clashes else ("bold" if star else "")
+                row.append(cell(star + session.title, style))
+            rows.append(row)
+        table.add_rows(rows)
+        if rooms and table.cursor_column == 0:
+            table.move_cursor(column=1)
 
-    @on(DataTable.RowHighlighted, "#sessions")
+    def selected_session(self) -> Session | None:
+        if self.query_one("#views", ContentSwitcher).current == "grid":
+            table = self.query_one("#grid", DataTable)
+            coordinate = table.cursor_coordinate
+            return self.grid_cells.get((coordinate.row, coordinate.column))
+        table = self.query_one("#sessions", DataTable)
+        if not table.row_count or table.cursor_row >= len(self.shown):
+            return None
+        return self.shown[table.cursor_row]
+
     def show_detail(self) -> None:
+        detail = self.query_one("#session-detail", Static)
         session = self.selected_session()
         if session is None:
+            detail.update(plain("No session here." if self.conference else "No schedule yet: companion import schedule SRC"))
             return
-        store = self.app.store  # type: ignore[attr-defined]
-        on_list = {normalise_name(p.name) for p in store.people()}
-        zone = self._zone
+        zone = self.zone
         parts = [
             markup("[b]$title[/b]", title=session.title),
-            markup("$when  $room", when=f"{session.start.astimezone(zone):%A %H:%M}-{session.end.astimezone(zone):%H:%M}",
-                   room=session.room),
+            markup(
+                "$when  $room",
+                when=f"{session.start.astimezone(zone):%A %H:%M}-{session.end.astimezone(zone):%H:%M}",
+                room=session.room,
+            ),
         ]
-        if session.track:
-            parts.append(markup("[dim]track[/dim] $track", track=session.track))
+        if session.track or session.type:
+            parts.append(markup("[dim]$what[/dim]", what=" · ".join(x for x in (session.track, session.type) if x)))
         if session.status == "cancelled":
             parts.append(markup("[$error]cancelled[/]"))
+        elif session.status == "changed":
+            parts.append(markup("[$warning]moved since it was first imported[/]"))
+        if session.id in self.starred:
+            parts.append(markup("[$warning]★ starred[/]"))
+        for other in self.clashes.get(session.id, []):
+            parts.append(markup("[$error]conflicts with[/] $title ($when)", title=other.title,
+                                when=f"{other.start.astimezone(zone):%H:%M} {other.room}"))
         if session.speakers:
             parts.append(section_title("Speakers"))
             for speaker in session.speakers:
-                if normalise_name(speaker.name) in on_list:
+                if normalise_name(speaker.name) in self.on_list:
                     parts.append(markup("$name  [$success]on your list[/]", name=speaker.name))
                 else:
                     parts.append(plain(speaker.name))
@@ -103,14 +228,76 @@ class ScheduleScreen(Screen[None]):
             parts.append(paragraph(session.abstract))
         if session.url:
             parts.append(markup("\n[dim]$url[/dim]", url=session.url))
-        self.query_one("#session-detail", Static).update(lines(parts))
+        detail.update(lines(parts))
+
+    # Events and actions --------------------------------------------------------------------
+
+    @on(DataTable.RowHighlighted, "#sessions")
+    @on(DataTable.CellHighlighted, "#grid")
+    def highlighted(self) -> None:
+        self.show_detail()
+
+    @on(Tabs.TabActivated, "#days")
+    def day_chosen(self, event: Tabs.TabActivated) -> None:
+        if event.tab is None or event.tab.id is None:
+            return
+        chosen = date.fromisoformat(event.tab.id.removeprefix("day-"))
+        if chosen != self.day:
+            self.day = chosen
+            self.redraw()
+
+    @on(Input.Changed, "#filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self.session_filter = SessionFilter.parse(event.value)
+        self.redraw()
+
+    @on(Input.Submitted, "#filter")
+    def filter_submitted(self) -> None:
+        self.focus_view()
+
+    def focus_view(self) -> None:
+        self.query_one(f"#{self.query_one('#views', ContentSwitcher).current}", DataTable).focus()
+
+    def action_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.display = True
+        field.focus()
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        if field.value:
+            field.value = ""
+        field.display = False
+        self.focus_view()
+
+    def action_day(self, step: int) -> None:
+        if not self.index.days or self.day is None:
+            return
+        position = self.index.days.index(self.day) if self.day in self.index.days else 0
+        self.day = self.index.days[max(0, min(len(self.index.days) - 1, position + step))]
+        self.query_one("#days", Tabs).active = f"day-{self.day.isoformat()}"
+        self.redraw()
+
+    def action_toggle_grid(self) -> None:
+        switcher = self.query_one("#views", ContentSwitcher)
+        switcher.current = "grid" if switcher.current == "sessions" else "sessions"
+        self.redraw()
+        self.focus_view()
+
+    def action_toggle_zone(self) -> None:
+        self.show_laptop_zone = not self.show_laptop_zone
+        self.redraw()
 
     def action_star_session(self) -> None:
         session = self.selected_session()
         if session is None:
             return
         store = self.app.store  # type: ignore[attr-defined]
-        starred = session.id not in store.starred_ids()
+        starred = session.id not in self.starred
         store.set_star(session.id, starred)
-        table = self.query_one("#sessions", DataTable)
-        table.update_cell(session.id, "star", cell("★" if starred else "", "bold yellow"))
+        self.starred = store.starred_ids()
+        self.clashes = conflicts(self.index.sessions, self.starred)
+        self.redraw()
+        clash = self.clashes.get(session.id)
+        if starred and clash:
+            self.notify(f"Conflicts with {clean(clash[0].title, single_line=True)}", title="Starred", severity="warning", markup=False)

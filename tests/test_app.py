@@ -55,25 +55,75 @@ async def test_today_shows_now_next_people_to_catch_and_counts(store: Store) -> 
         assert "0 overdue" in due and "1 due today" in due and "3 upcoming" in due
 
 
-async def test_schedule_lists_sessions_and_stars_with_s(store: Store) -> None:
+async def test_schedule_shows_one_day_at_a_time_and_stars_with_s(store: Store) -> None:
     app = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("2")
+        await pilot.pause()
         table = app.screen.query_one("#sessions", DataTable)
-        assert table.row_count == 48
+        assert table.row_count == 26  # Thursday, the day the clock is on
+        await pilot.press("right_square_bracket")
+        assert table.row_count == 22
+        await pilot.press("left_square_bracket")
+        assert table.row_count == 26
         await pilot.press("down")
         await pilot.pause()
         second = row_texts(table)[1]
         assert "The State of Python Packaging in 2026" in second
-        assert "Priya Raman" in static_text(app, "#session-detail")
-        assert "on your list" in static_text(app, "#session-detail")
+        detail = static_text(app, "#session-detail")
+        assert "Priya Raman" in detail and "on your list" in detail
         await pilot.press("s")
         await pilot.pause()
-        starred = store.starred_ids()
-        assert len(starred) == 1
+        assert len(store.starred_ids()) == 1
         assert row_texts(table)[1].startswith("★")
         await pilot.press("s")
         assert store.starred_ids() == set()
+        assert not row_texts(table)[1].startswith("★")
+
+
+async def test_schedule_marks_conflicts_between_starred_sessions(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        table = app.screen.query_one("#sessions", DataTable)
+        # Rows 1 and 2 are the 10:00 talks in Hall A and Room 101: they overlap.
+        await pilot.press("down", "s", "down", "s")
+        await pilot.pause()
+        rows = row_texts(table)
+        assert rows[1].startswith("★ | !") and rows[2].startswith("★ | !")
+        assert "conflicts with" in static_text(app, "#session-detail")
+        assert "The State of Python Packaging in 2026" in static_text(app, "#session-detail")
+
+
+async def test_schedule_filter_by_words_room_and_track(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2", "slash")
+        await pilot.press(*"packaging")
+        await pilot.pause()
+        table = app.screen.query_one("#sessions", DataTable)
+        rows = row_texts(table)
+        assert rows and all("ackaging" in row for row in rows)
+        await pilot.press("escape")
+        assert table.row_count == 26
+        await pilot.press("slash", *"room:101", "enter")
+        assert table.row_count == 8 and all("Room 101" in row for row in row_texts(table))
+
+
+async def test_schedule_grid_has_a_column_per_room(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.press("2", "g")
+        await pilot.pause()
+        grid = app.screen.query_one("#grid", DataTable)
+        headers = [str(column.label) for column in grid.columns.values()]
+        assert headers[0] == "Time" and set(headers[1:]) == {"Hall A", "Room 101", "Workshop Room", "Foyer"}
+        first_row = row_texts(grid)[0]
+        assert first_row.startswith("09:00") and "Keynote" in first_row
+        await pilot.press("right")
+        await pilot.pause()
+        assert "Keynote" in static_text(app, "#session-detail")
 
 
 async def test_people_lists_everyone_and_shows_the_card(store: Store) -> None:

@@ -7,11 +7,13 @@ from datetime import datetime, timezone
 
 from textual.app import App
 from textual.binding import Binding
+from textual.events import ScreenResume
 from textual.widgets import HelpPanel
 
 from companion.models import Conference
 from companion.store import Store
 from companion.text import clean
+from screens.commands import ConferenceCommands
 from screens.followups import FollowUpsScreen
 from screens.people import PeopleScreen
 from screens.schedule import ScheduleScreen
@@ -34,6 +36,7 @@ class CompanionApp(App[None]):
         "followups": FollowUpsScreen,
     }
     DEFAULT_MODE = "today"
+    COMMANDS = App.COMMANDS | {ConferenceCommands}
     BINDINGS = [
         Binding("1", "switch_mode('today')", "Today", id="today"),
         Binding("2", "switch_mode('schedule')", "Schedule", id="schedule"),
@@ -50,13 +53,25 @@ class CompanionApp(App[None]):
         self.demo = demo
         self.clock = clock
         """Now, as an aware datetime; tests pass a fixed clock."""
+        self.chosen_conference_id: str | None = None
 
     def now(self) -> datetime:
         return self.clock()
 
     @property
     def conference(self) -> Conference | None:
+        """The conference the screens show: the one chosen in the palette, else the current or next one."""
+        if self.chosen_conference_id:
+            for conference in self.store.conferences():
+                if conference.id == self.chosen_conference_id:
+                    return conference
         return self.store.current_conference(self.now().date())
+
+    def choose_conference(self, conference_id: str) -> None:
+        self.chosen_conference_id = conference_id
+        conference = self.conference
+        self.sub_title = clean(conference.name if conference else "") + (" (demo)" if self.demo else "")
+        self.screen.post_message(ScreenResume())
 
     def on_mount(self) -> None:
         conference = self.conference

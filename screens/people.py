@@ -74,6 +74,6 @@ class PeopleScreen(Screen[None]):
     def show_card(self) -> None:
         person = self.selected_person()
         store = self.app.store  # type: ignore[attr-defined]
-        conference = store.current_conference(self.app.now().date())  # type: ignore[attr-defined]
+        conference = self.app.conference  # type: ignore[attr-defined]
         card = person_card(store, person, now=self.app.now()) if person else None  # type: ignore[attr-defined]
         self.query_one(PersonCardView).show_card(card, zone_of(conference))

@@ -92,7 +92,7 @@ class ScheduleScreen(Screen[None]):
         """Read the current conference from the store; keep the day and filter the user chose."""
         store = self.app.store  # type: ignore[attr-defined]
         now: datetime = self.app.now()  # type: ignore[attr-defined]
-        conference = store.current_conference(now.date())
+        conference = self.app.conference  # type: ignore[attr-defined]
         if conference is None:
             self.conference = None
             self.index = SessionIndex([], timezone.utc)

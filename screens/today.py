@@ -33,7 +33,7 @@ class TodayScreen(Screen[None]):
     def refresh_today(self) -> None:
         store = self.app.store  # type: ignore[attr-defined]
         now = self.app.now()  # type: ignore[attr-defined]
-        conference = store.current_conference(now.date())
+        conference = self.app.conference  # type: ignore[attr-defined]
         heading = self.query_one("#today-heading", Static)
         if conference is None:
             heading.update(plain("No schedule yet. Import one: companion import schedule FILE.ics"))

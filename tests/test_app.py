@@ -121,9 +121,10 @@ async def test_schedule_grid_has_a_column_per_room(store: Store) -> None:
         assert headers[0] == "Time" and set(headers[1:]) == {"Hall A", "Room 101", "Workshop Room", "Foyer"}
         first_row = row_texts(grid)[0]
         assert first_row.startswith("09:00") and "Keynote" in first_row
-        await pilot.press("right")
+        assert "Keynote" in static_text(app, "#session-detail")  # the cursor starts on the first room
+        await pilot.press("down")
         await pilot.pause()
-        assert "Keynote" in static_text(app, "#session-detail")
+        assert "The State of Python Packaging in 2026" in static_text(app, "#session-detail")
 
 
 async def test_people_lists_everyone_and_shows_the_card(store: Store) -> None:

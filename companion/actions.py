@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from companion.coach import review
 from companion.importers import ParsedPeople, ParsedSchedule
 from companion.models import Conference, FollowUp, Note, Person, Session, TalkingPoint
-from companion.store import PeopleChanges, ScheduleChanges, Store
-from companion.text import normalise_name, slugify
+from companion.store import PeopleChanges, Store
+from companion.text import normalise_name
 
 
 def zone_of(conference: Conference | None) -> ZoneInfo | timezone:
@@ -20,35 +20,6 @@ def zone_of(conference: Conference | None) -> ZoneInfo | timezone:
         return ZoneInfo(conference.timezone)
     except Exception:
         return timezone.utc
-
-
-def save_parsed_schedule(store: Store, parsed: ParsedSchedule, source: str) -> ScheduleChanges:
-    """Store a parsed schedule as a conference, reusing the id of one imported from the same source."""
-    existing = {c.source: c for c in store.conferences()}
-    conference_id = existing[source].id if source in existing else _free_id(store, slugify(parsed.name))
-    zone = ZoneInfo(parsed.timezone) if parsed.timezone != "UTC" else timezone.utc
-    days = sorted({s.start.astimezone(zone).date() for s in parsed.sessions})
-    conference = Conference(
-        id=conference_id,
-        name=parsed.name,
-        timezone=parsed.timezone,
-        first_day=days[0] if days else None,
-        last_day=days[-1] if days else None,
-        source=source,
-        format=parsed.format,
-        fetched_at=datetime.now(timezone.utc),
-    )
-    for session in parsed.sessions:
-        session.conference = conference_id
-    return store.save_schedule(conference, parsed.sessions)
-
-
-def _free_id(store: Store, wanted: str) -> str:
-    taken = {c.id for c in store.conferences()}
-    candidate, counter = wanted, 2
-    while candidate in taken:
-        candidate, counter = f"{wanted}-{counter}", counter + 1
-    return candidate
 
 
 def save_parsed_people(store: Store, parsed: ParsedPeople) -> PeopleChanges:

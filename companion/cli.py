@@ -14,6 +14,7 @@ from companion.errors import CompanionError, NotFoundError
 from companion.paths import resolve_data_dir
 
 Handler = Callable[[argparse.Namespace], int]
+SCHEDULE_FORMATS = ["ical", "frab", "schedule-json", "sessionize"]
 
 
 class UsageError(CompanionError):
@@ -105,33 +106,105 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_import_schedule(args: argparse.Namespace) -> int:
-    from companion.actions import save_parsed_schedule
-    from companion.importers.sources import load_schedule
+def _with_shrink_confirmation(run: Callable[[bool], Any], force: bool) -> Any:
+    """Run an import; when it would replace many sessions with few, ask (on a terminal) or refuse."""
+    from companion.store import ScheduleShrinkError
 
-    parsed = load_schedule(args.source, tz=args.tz, name=args.name, fmt=args.format)
-    if not parsed.sessions:
+    try:
+        return run(force)
+    except ScheduleShrinkError as error:
+        if not sys.stdin.isatty():
+            raise
+        answer = input(f"{error}\nReplace the stored schedule anyway? [y/N] ").strip().lower()
+        if answer not in ("y", "yes"):
+            raise CompanionError("kept the stored schedule") from None
+        return run(True)
+
+
+def report_outcome(outcome) -> None:  # noqa: ANN001
+    from companion.actions import zone_of
+    from companion.text import clean
+
+    conference = outcome.conference
+    name = clean(conference.name, single_line=True)
+    for warning in outcome.warnings:
+        say(f"  note: {clean(warning, single_line=True)}")
+    changes = outcome.changes
+    if changes is None:
+        say(f"{name}: not changed since the last fetch")
+        return
+    say(f"Imported {changes.total} sessions into {name!r} (id {conference.id}, times in {conference.timezone})")
+    say(f"  {len(changes.added)} new, {changes.updated} changed, {changes.unchanged} unchanged, {changes.removed} gone")
+    if outcome.parsed is not None:
+        for reason, count in sorted(outcome.parsed.skipped.items()):
+            say(f"  skipped {count}: {reason}")
+    zone = zone_of(conference)
+    for before, after in changes.starred_moved:
+        say(f"  starred session moved: {clean(after.title, single_line=True)}: "
+            f"{fmt_span(before.start, before.end, zone)} {clean(before.room, single_line=True)} -> "
+            f"{fmt_span(after.start, after.end, zone)} {clean(after.room, single_line=True)}")
+    for session in changes.starred_cancelled:
+        say(f"  starred session cancelled: {clean(session.title, single_line=True)}")
+    if changes.added and changes.total != len(changes.added):
+        for session in changes.added[:10]:
+            say(f"  new: {fmt_span(session.start, session.end, zone)} {clean(session.title, single_line=True)}")
+        if len(changes.added) > 10:
+            say(f"  ... and {len(changes.added) - 10} more new sessions")
+
+
+def cmd_import_schedule(args: argparse.Namespace) -> int:
+    from companion.schedules import import_schedule, is_url, parse_file
+
+    options = {"tz": args.tz, "name": args.name, "fmt": args.format, "speakers": args.speakers}
+    # A file is parsed before the data folder is opened, so a bad file leaves no trace there.
+    parsed = None if is_url(args.source) else parse_file(args.source, **options)
+    if parsed is not None and not parsed.sessions:
         skipped = "; ".join(f"{count} skipped: {reason}" for reason, count in sorted(parsed.skipped.items()))
         raise CompanionError(f"{args.source}: no sessions found{' (' + skipped + ')' if skipped else ''}; nothing imported")
     store = open_store(args, backup=True)
-    source = args.source if "://" in args.source else str(Path(args.source).expanduser().resolve())
-    changes = save_parsed_schedule(store, parsed, source)
-    zone_note = f", times in {parsed.timezone}"
-    say(f"Imported {changes.total} sessions into {changes.conference.name!r} (id {changes.conference.id}{zone_note})")
-    if changes.total:
-        say(f"  {len(changes.added)} new, {changes.updated} changed, {changes.unchanged} unchanged, {changes.removed} gone")
-    for reason, count in sorted(parsed.skipped.items()):
-        say(f"  skipped {count}: {reason}")
-    for warning in parsed.warnings:
-        say(f"  note: {warning}")
-    from companion.actions import zone_of
+    outcome = _with_shrink_confirmation(
+        lambda force: import_schedule(store, args.source, **options, force=force, parsed=parsed), args.force
+    )
+    report_outcome(outcome)
+    return 0
 
-    zone = zone_of(changes.conference)
-    for before, after in changes.starred_moved:
-        say(f"  starred session moved: {after.title}: {fmt_span(before.start, before.end, zone)} {before.room}"
-            f" -> {fmt_span(after.start, after.end, zone)} {after.room}")
-    for session in changes.starred_cancelled:
-        say(f"  starred session cancelled: {session.title}")
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    from companion.schedules import refresh_conference
+
+    store = open_store(args, backup=True)
+    conferences = [store.conference(args.conference)] if args.conference else store.conferences()
+    if not conferences:
+        raise CompanionError("no schedule imported yet: companion import schedule SRC")
+    failures = 0
+    for conference in conferences:
+        try:
+            outcome = _with_shrink_confirmation(lambda force: refresh_conference(store, conference, force=force), args.force)
+        except CompanionError as error:
+            if args.conference:
+                raise
+            print(f"companion: error: {error}", file=sys.stderr)
+            failures += 1
+            continue
+        report_outcome(outcome)
+    return 1 if failures else 0
+
+
+def cmd_conferences(args: argparse.Namespace) -> int:
+    from companion.text import clean
+
+    store = open_store(args)
+    conferences = store.conferences()
+    current = store.current_conference()
+    if args.json:
+        emit_json([c.to_dict() for c in conferences])
+        return 0
+    for c in conferences:
+        mark = "*" if current and c.id == current.id else " "
+        days = f"{c.first_day} to {c.last_day}" if c.first_day else "no days"
+        say(f"{mark} {c.id:<32} {days}  {clean(c.name, single_line=True)}  ({c.timezone})")
+    if not conferences:
+        say("No schedule imported yet: companion import schedule SRC")
     return 0
 
 
@@ -181,7 +254,7 @@ def cmd_sessions(args: argparse.Namespace) -> int:
     starred = store.starred_ids()
     if args.day:
         wanted = parse_day(args.day)
-        sessions = [s for s in sessions if s.start.astimezone(zone).date() == wanted]
+        sessions = [s for s in sessions if s.conference_day(zone) == wanted]
     if args.starred:
         sessions = [s for s in sessions if s.id in starred]
     if args.now:
@@ -450,6 +523,24 @@ def cmd_export_ics(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_agenda(args: argparse.Namespace) -> int:
+    from companion.exporters.ics import agenda_calendar
+    from companion.storage import atomic_write_bytes
+
+    store = open_store(args)
+    conference = store.conference(args.conference) if args.conference else store.current_conference()
+    if conference is None:
+        raise CompanionError("no schedule imported yet: companion import schedule SRC")
+    starred = store.starred_ids()
+    sessions = [s for s in store.sessions(conference.id) if s.id in starred]
+    try:
+        atomic_write_bytes(Path(args.file), agenda_calendar(sessions, conference))
+    except OSError as error:
+        raise CompanionError(f"{args.file}: cannot write: {error.strerror or error}") from None
+    say(f"Wrote {len(sessions)} starred sessions of {conference.id} to {args.file}")
+    return 0
+
+
 # --- the parser --------------------------------------------------------------------------------
 
 
@@ -466,15 +557,26 @@ def build_parser() -> argparse.ArgumentParser:
     imports = commands.add_parser("import", help="import a schedule or a people list")
     import_kinds = imports.add_subparsers(title="what", metavar="WHAT", parser_class=_Parser, required=True)
     schedule = import_kinds.add_parser("schedule", help="a conference schedule (iCalendar)")
-    schedule.add_argument("source", metavar="SRC", help="a file")
+    schedule.add_argument("source", metavar="SRC", help="a file, or an http(s) or webcal URL")
     schedule.add_argument("--tz", help="time zone for floating times, e.g. Europe/Berlin")
     schedule.add_argument("--name", help="the conference's name")
-    schedule.add_argument("--format", choices=["ical"], help="skip format sniffing")
+    schedule.add_argument("--format", choices=SCHEDULE_FORMATS, help="skip format sniffing")
+    schedule.add_argument("--speakers", metavar="FILE", help="a Sessionize Speakers JSON file to name the speakers")
+    schedule.add_argument("--force", action="store_true", help="replace the stored schedule even if far fewer sessions came")
     schedule.set_defaults(handler=cmd_import_schedule)
     people = import_kinds.add_parser("people", help="people to meet (CSV with a header)")
     people.add_argument("file", metavar="FILE")
     people.add_argument("--format", choices=["csv"])
     people.set_defaults(handler=cmd_import_people)
+
+    refresh = commands.add_parser("refresh", help="fetch schedules again; report what changed in starred sessions")
+    refresh.add_argument("conference", metavar="CONFERENCE", nargs="?", help="a conference id (default: all)")
+    refresh.add_argument("--force", action="store_true", help="replace the stored schedule even if far fewer sessions came")
+    refresh.set_defaults(handler=cmd_refresh)
+
+    conferences = commands.add_parser("conferences", help="list imported conferences (* the current one)")
+    conferences.add_argument("--json", action="store_true")
+    conferences.set_defaults(handler=cmd_conferences)
 
     sessions = commands.add_parser("sessions", help="list sessions")
     sessions.add_argument("--day", help="only this day (YYYY-MM-DD, in the conference's zone)")
@@ -538,6 +640,10 @@ def build_parser() -> argparse.ArgumentParser:
     ics.add_argument("file", metavar="FILE")
     ics.add_argument("--vdir", help="also write one .ics per follow-up into this folder")
     ics.set_defaults(handler=cmd_export_ics)
+    agenda = export_kinds.add_parser("agenda", help="starred sessions as iCalendar")
+    agenda.add_argument("file", metavar="FILE")
+    agenda.add_argument("--conference", help="a conference id (default: the current or next one)")
+    agenda.set_defaults(handler=cmd_export_agenda)
     return parser
 
 

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import orjson
 
-from companion.actions import save_parsed_schedule, shift_to_today
+from companion.actions import shift_to_today
 from companion.errors import CompanionError
 from companion.followups import NoteActions
 from companion.importers.sources import load_people, load_schedule
 from companion.models import TalkingPoint
+from companion.schedules import save_parsed_schedule
 from companion.store import Store
 from companion.text import normalise_name
 

@@ -36,7 +36,7 @@ def clean(text: object, *, single_line: bool = False) -> str:
     if text is None:
         return ""
     value = str(text)
-    if value.isprintable() and not single_line:
+    if value.isprintable() and (not single_line or ("  " not in value and value == value.strip())):
         return value
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     value = _ESCAPE_SEQUENCE.sub("", value)

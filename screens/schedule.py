@@ -11,14 +11,18 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Footer, Header, Input, Label, Static, Tab, Tabs
 
+from rich.text import Text
+
 from companion.actions import zone_of
 from companion.agenda import SessionFilter, SessionIndex, conflicts, grid
 from companion.models import Conference, Session
 from companion.text import clean, normalise_name
+from screens.rowlist import Column, RowList
 from screens.safe import cell, lines, markup, paragraph, plain
 from screens.widgets import section_title
 
 STAR = "★"
+SESSION_COLUMNS = [Column(STAR, 1), Column("!", 1), Column("Time", 11), Column("Room", 14), Column("Title")]
 
 
 def laptop_zone() -> tzinfo:
@@ -28,6 +32,13 @@ def laptop_zone() -> tzinfo:
         return tzlocal.get_localzone()
     except Exception:
         return datetime.now().astimezone().tzinfo or timezone.utc
+
+
+class DayTabs(Tabs):
+    """Day tabs whose underline jumps instead of sliding: the slide re-renders for a third of a second."""
+
+    def _highlight_active(self, animate: bool = True) -> None:
+        super()._highlight_active(animate=False)
 
 
 class ScheduleScreen(Screen[None]):
@@ -59,24 +70,18 @@ class ScheduleScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="schedule-bar"):
-            yield Tabs(id="days")
+            yield DayTabs(id="days")
             yield Label(id="zone-label")
         yield Input(placeholder="Filter: words, room:NAME, track:NAME (escape clears)", id="filter")
         with Horizontal():
             with ContentSwitcher(initial="sessions", id="views"):
-                yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+                yield RowList(SESSION_COLUMNS, id="sessions")
                 yield DataTable(id="grid", cursor_type="cell")
             with VerticalScroll(classes="detail"):
                 yield Static(id="session-detail")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#sessions", DataTable)
-        table.add_column(STAR, key="star", width=1)
-        table.add_column("!", key="clash", width=1)
-        table.add_column("Time", key="time", width=11)
-        table.add_column("Room", key="room", width=14)
-        table.add_column("Title", key="title")
         self.query_one("#filter", Input).display = False
 
     async def on_screen_resume(self) -> None:
@@ -125,7 +130,8 @@ class ScheduleScreen(Screen[None]):
         self.shown = self.index.select(self.day, self.session_filter)
         zone_name = getattr(self.zone, "key", None) or str(self.zone)
         self.query_one("#zone-label", Label).update(
-            plain(f"times: {'laptop ' if self.show_laptop_zone else ''}{zone_name}  ·  {len(self.shown)} shown")
+            plain(f"times: {'laptop ' if self.show_laptop_zone else ''}{zone_name}  ·  {len(self.shown)} shown"),
+            layout=False,  # fixed width: no need to lay the screen out again
         )
         if self.query_one("#views", ContentSwitcher).current == "grid":
             self.draw_grid()
@@ -133,25 +139,21 @@ class ScheduleScreen(Screen[None]):
             self.draw_list()
         self.show_detail()
 
-    def draw_list(self) -> None:
-        table = self.query_one("#sessions", DataTable)
-        cursor = table.cursor_row
-        table.clear()
+    def session_row(self, session: Session) -> tuple[Text, ...]:
         zone = self.zone
-        rows = []
-        for session in self.shown:
-            start = session.start.astimezone(zone)
-            style = "strike dim" if session.status == "cancelled" else ("italic" if session.status == "changed" else "")
-            rows.append((
-                cell(STAR if session.id in self.starred else "", "bold yellow"),
-                cell("!" if session.id in self.clashes else "", "bold red"),
-                cell(f"{start:%H:%M}-{session.end.astimezone(zone):%H:%M}"),
-                cell(session.room),
-                cell(session.title, style),
-            ))
-        table.add_rows(rows)
-        if table.row_count:
-            table.move_cursor(row=min(cursor, table.row_count - 1))
+        start = session.start.astimezone(zone)
+        style = "strike dim" if session.status == "cancelled" else ("italic" if session.status == "changed" else "")
+        return (
+            cell(STAR if session.id in self.starred else "", "bold yellow"),
+            cell("!" if session.id in self.clashes else "", "bold red"),
+            cell(f"{start:%H:%M}-{session.end.astimezone(zone):%H:%M}"),
+            cell(session.room),
+            cell(session.title, style),
+        )
+
+    def draw_list(self) -> None:
+        shown = self.shown
+        self.query_one("#sessions", RowList).set_rows(len(shown), lambda index: self.session_row(shown[index]))
 
     def draw_grid(self) -> None:
         table = self.query_one("#grid", DataTable)
@@ -185,10 +187,10 @@ class ScheduleScreen(Screen[None]):
             table = self.query_one("#grid", DataTable)
             coordinate = table.cursor_coordinate
             return self.grid_cells.get((coordinate.row, coordinate.column))
-        table = self.query_one("#sessions", DataTable)
-        if not table.row_count or table.cursor_row >= len(self.shown):
+        row_list = self.query_one("#sessions", RowList)
+        if not self.shown or row_list.cursor >= len(self.shown):
             return None
-        return self.shown[table.cursor_row]
+        return self.shown[row_list.cursor]
 
     def show_detail(self) -> None:
         detail = self.query_one("#session-detail", Static)
@@ -232,7 +234,7 @@ class ScheduleScreen(Screen[None]):
 
     # Events and actions --------------------------------------------------------------------
 
-    @on(DataTable.RowHighlighted, "#sessions")
+    @on(RowList.Highlighted, "#sessions")
     @on(DataTable.CellHighlighted, "#grid")
     def highlighted(self) -> None:
         self.show_detail()
@@ -256,7 +258,7 @@ class ScheduleScreen(Screen[None]):
         self.focus_view()
 
     def focus_view(self) -> None:
-        self.query_one(f"#{self.query_one('#views', ContentSwitcher).current}", DataTable).focus()
+        self.query_one(f"#{self.query_one('#views', ContentSwitcher).current}").focus()
 
     def action_filter(self) -> None:
         field = self.query_one("#filter", Input)

@@ -13,6 +13,7 @@ from companion.demo import build_demo_store
 from companion.models import Person
 from companion.store import Store
 from screens.app import CompanionApp
+from screens.rowlist import RowList
 from screens.widgets import PersonCardView
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -34,7 +35,9 @@ def static_text(app: CompanionApp, selector: str) -> str:
     return str(widget.visual)
 
 
-def row_texts(table: DataTable) -> list[str]:
+def row_texts(table: DataTable | RowList) -> list[str]:
+    if isinstance(table, RowList):
+        return [" | ".join(str(cell) for cell in table.row(index)) for index in range(table.row_count)]
     return [" | ".join(str(cell) for cell in table.get_row_at(index)) for index in range(table.row_count)]
 
 
@@ -60,7 +63,7 @@ async def test_schedule_shows_one_day_at_a_time_and_stars_with_s(store: Store) -
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("2")
         await pilot.pause()
-        table = app.screen.query_one("#sessions", DataTable)
+        table = app.screen.query_one("#sessions", RowList)
         assert table.row_count == 26  # Thursday, the day the clock is on
         await pilot.press("right_square_bracket")
         assert table.row_count == 22
@@ -86,7 +89,7 @@ async def test_schedule_marks_conflicts_between_starred_sessions(store: Store) -
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("2")
         await pilot.pause()
-        table = app.screen.query_one("#sessions", DataTable)
+        table = app.screen.query_one("#sessions", RowList)
         # Rows 1 and 2 are the 10:00 talks in Hall A and Room 101: they overlap.
         await pilot.press("down", "s", "down", "s")
         await pilot.pause()
@@ -102,7 +105,7 @@ async def test_schedule_filter_by_words_room_and_track(store: Store) -> None:
         await pilot.press("2", "slash")
         await pilot.press(*"packaging")
         await pilot.pause()
-        table = app.screen.query_one("#sessions", DataTable)
+        table = app.screen.query_one("#sessions", RowList)
         rows = row_texts(table)
         assert rows and all("ackaging" in row for row in rows)
         await pilot.press("escape")

@@ -242,7 +242,7 @@ def test_sessions_for_a_day(capsys: pytest.CaptureFixture[str], loaded: None, da
         assert "no sessions match" in text.out
 
 
-def test_a_day_is_the_conference_day_not_the_utc_day(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_a_day_is_the_conference_day_not_the_utc_or_calendar_day(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     late = tmp_path / "late.ics"
     late.write_bytes(
         b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nX-WR-TIMEZONE:Europe/Berlin\r\n"
@@ -254,10 +254,11 @@ def test_a_day_is_the_conference_day_not_the_utc_day(capsys: pytest.CaptureFixtu
     assert run(capsys, "import", "schedule", late).code == 0
     day3 = run(capsys, "sessions", "--day", "2026-12-03", "--json").json()
     day4 = run(capsys, "sessions", "--day", "2026-12-04", "--json").json()
-    assert [s["title"] for s in day3] == ["Evening talk"]
-    assert [s["title"] for s in day4] == ["Late party"]  # 00:30 in Berlin, 23:30 UTC the day before
-    assert day4[0]["local_start"] == "2026-12-04T00:30:00+01:00"
-    assert "00:30" in run(capsys, "sessions", "--day", "2026-12-04").out
+    # 00:30 in Berlin (23:30 UTC) is still the evening of the 3rd for a conference-goer.
+    assert [s["title"] for s in day3] == ["Evening talk", "Late party"]
+    assert day4 == []
+    assert day3[1]["local_start"] == "2026-12-04T00:30:00+01:00"
+    assert "00:30" in run(capsys, "sessions", "--day", "2026-12-03").out
 
 
 def test_sessions_starred(capsys: pytest.CaptureFixture[str], loaded: None, isolated_data_dir: Path) -> None:

@@ -8,11 +8,12 @@ duplicating. Times are written in UTC; text is stripped of control characters.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from datetime import datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
 
-from companion.models import FollowUp, Person
+from companion.models import Conference, FollowUp, Person, Session
 from companion.storage import atomic_write_bytes
 from companion.text import clean
 
@@ -105,3 +106,39 @@ def export_followups(
             name = "".join(ch if ch.isalnum() or ch in "-_.@" else "_" for ch in item.uid)
             atomic_write_bytes(vdir / f"{name}.ics", followups_calendar([item], people, zone=zone, now=now))
     return len(items)
+
+
+def agenda_uid(session: Session) -> str:
+    digest = hashlib.sha1(f"{session.conference}\n{session.id}".encode()).hexdigest()[:20]
+    return f"agenda-{digest}@companion"
+
+
+def agenda_calendar(sessions: Iterable[Session], conference: Conference, *, now: datetime | None = None) -> bytes:
+    """Starred sessions as a calendar: one VEVENT each, in UTC, cancelled ones marked so."""
+    from icalendar import Calendar, Event
+
+    stamp = (conference.fetched_at or now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", f"{clean(conference.name, single_line=True)} (starred)")
+    for session in sessions:
+        event = Event()
+        event.add("uid", agenda_uid(session))
+        event.add("dtstamp", stamp)
+        event.add("dtstart", session.start.astimezone(timezone.utc))
+        event.add("dtend", max(session.end, session.start).astimezone(timezone.utc))
+        event.add("summary", clean(session.title, single_line=True))
+        if session.room:
+            event.add("location", clean(session.room, single_line=True))
+        speakers = ", ".join(clean(s.name, single_line=True) for s in session.speakers)
+        description = "\n\n".join(part for part in (f"Speakers: {speakers}" if speakers else "", clean(session.abstract)) if part)
+        if description:
+            event.add("description", description)
+        if session.url.startswith(("http://", "https://")):
+            event.add("url", clean(session.url, single_line=True))
+        event.add("status", "CANCELLED" if session.status == "cancelled" else "CONFIRMED")
+        calendar.add_component(event)
+    return calendar.to_ical()

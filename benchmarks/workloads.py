@@ -1,0 +1,60 @@
+"""Deterministic workloads for the benchmark (seeded): schedules, people, notes, follow-ups."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+FIRST_NAMES = ["Ada", "Grace", "Alan", "Barbara", "Edsger", "Frances", "Guido", "Hedy", "Ivan", "Joan", "Ken",
+               "Linus", "Margaret", "Niklaus", "Olga", "Radia", "Sophie", "Tim", "Ursula", "Vint", "Wendy", "Yukihiro",
+               "Zeynep", "José", "Chloé", "Søren", "Priya", "Kenji", "Amara", "Tomasz"]
+LAST_NAMES = ["Lovelace", "Hopper", "Turing", "Liskov", "Dijkstra", "Allen", "van Rossum", "Lamarr", "Sutherland",
+              "Clarke", "Thompson", "Torvalds", "Hamilton", "Wirth", "Ladyzhenskaya", "Perlman", "Wilson",
+              "Berners-Lee", "Franklin", "Cerf", "Hall", "Matsumoto", "Tufekci", "Álvarez", "Martin", "Kierkegaard",
+              "Raman", "Watanabe", "Nwosu", "Wierzbicki"]
+TOPICS = ["Packaging", "Observability", "Rust", "Accessibility", "Databases", "Testing", "Security", "Data",
+          "Terminal UIs", "Community", "Performance", "Typing", "Async", "Compilers", "Web"]
+ZONE = ZoneInfo("Europe/Berlin")
+
+
+def person_name(rng: random.Random, index: int) -> str:
+    return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)} {index}"
+
+
+def schedule_ics(count: int, seed: int = 1, days: int = 4, rooms: int = 12) -> bytes:
+    """An iCalendar file of ``count`` talks over ``days`` days in ``rooms`` rooms, with a VTIMEZONE."""
+    rng = random.Random(seed)
+    lines = [
+        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//companion benchmark//EN", "X-WR-CALNAME:Benchmark Conference",
+        "X-WR-TIMEZONE:Europe/Berlin",
+        "BEGIN:VTIMEZONE", "TZID:Europe/Berlin",
+        "BEGIN:DAYLIGHT", "TZOFFSETFROM:+0100", "TZOFFSETTO:+0200", "TZNAME:CEST", "DTSTART:19700329T020000",
+        "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU", "END:DAYLIGHT",
+        "BEGIN:STANDARD", "TZOFFSETFROM:+0200", "TZOFFSETTO:+0100", "TZNAME:CET", "DTSTART:19701025T030000",
+        "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU", "END:STANDARD",
+        "END:VTIMEZONE",
+    ]
+    first = datetime(2026, 12, 1, 8, 0)
+    for index in range(count):
+        day = index % days
+        slot = (index // days) // rooms
+        start = first + timedelta(days=day, minutes=15 * (slot % 56))
+        end = start + timedelta(minutes=rng.choice((25, 40, 55)))
+        topic = rng.choice(TOPICS)
+        speaker = person_name(rng, rng.randrange(20000))
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:bench-{index}@companion.example",
+            "DTSTAMP:20261101T090000Z",
+            f"DTSTART;TZID=Europe/Berlin:{start:%Y%m%dT%H%M%S}",
+            f"DTEND;TZID=Europe/Berlin:{end:%Y%m%dT%H%M%S}",
+            f"SUMMARY:{topic} in practice, part {index}",
+            f"LOCATION:Room {(index // days) % rooms + 1}",
+            f"CATEGORIES:{topic}",
+            f"ATTENDEE;CN=\"{speaker}\";ROLE=CHAIR:mailto:s{index}@example.org",
+            f"DESCRIPTION:Speakers: {speaker}\\n\\nA talk about {topic.lower()} with examples from real projects.",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return ("\r\n".join(lines) + "\r\n").encode()

@@ -1,0 +1,159 @@
+"""Getting a schedule into the store: from a file or a URL, first import or refresh."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from companion.importers import ParsedSchedule
+from companion.models import Conference
+from companion.store import ScheduleChanges, Store
+from companion.text import slugify
+
+URL_SCHEMES = ("http://", "https://", "webcal://", "webcals://")
+
+
+def is_url(source: str) -> bool:
+    return "://" in source
+
+
+@dataclass
+class ImportOutcome:
+    """What an import or refresh did, for the CLI and the app to report."""
+
+    conference: Conference
+    parsed: ParsedSchedule | None
+    changes: ScheduleChanges | None
+    """None when the source had not changed since the last fetch."""
+    warnings: list[str] = field(default_factory=list)
+
+
+def normalise_source(source: str) -> str:
+    return source if is_url(source) else str(Path(source).expanduser().resolve())
+
+
+def import_schedule(
+    store: Store,
+    source: str,
+    *,
+    tz: str | None = None,
+    name: str | None = None,
+    fmt: str | None = None,
+    speakers: str | None = None,
+    force: bool = False,
+    conference: Conference | None = None,
+    parsed: ParsedSchedule | None = None,
+) -> ImportOutcome:
+    """Fetch or read ``source``, parse it, and merge it into the store by stable session id.
+
+    ``parsed`` is a file already parsed by :func:`parse_file` (so a bad file fails before the
+    data folder is touched).
+    """
+    key = normalise_source(source)
+    previous = conference or next((c for c in store.conferences() if c.source == key), None)
+    warnings: list[str] = []
+    etag = last_modified = ""
+    if parsed is not None:
+        pass
+    elif is_url(source):
+        from companion.fetch import fetch_url
+
+        result = fetch_url(
+            source,
+            cache_dir=store.data_dir / "cache",
+            etag=previous.etag if previous else "",
+            last_modified=previous.last_modified if previous else "",
+        )
+        if result.warning:
+            warnings.append(result.warning)
+        if result.not_modified and previous is not None:
+            return ImportOutcome(previous, None, None, warnings)
+        parsed = _parse(result.payload, source, tz=tz, name=name, fmt=fmt, speakers=speakers)
+        etag, last_modified = result.etag, result.last_modified
+    else:
+        parsed = parse_file(source, tz=tz, name=name, fmt=fmt, speakers=speakers)
+    warnings.extend(parsed.warnings)
+    options = {key_: value for key_, value in (("tz", tz), ("name", name), ("format", fmt), ("speakers", speakers)) if value}
+    changes = save_parsed_schedule(
+        store, parsed, key, etag=etag, last_modified=last_modified, options=options, force=force, existing=previous
+    )
+    return ImportOutcome(changes.conference, parsed, changes, warnings)
+
+
+def _parse(
+    payload: bytes, source: str, *, tz: str | None, name: str | None, fmt: str | None, speakers: str | None
+) -> ParsedSchedule:
+    from companion.importers.sources import parse_schedule, read_source
+
+    speakers_payload = read_source(speakers) if speakers else None
+    return parse_schedule(
+        payload, source, tz=tz, name=name, fmt=fmt, speakers_payload=speakers_payload, speakers_source=speakers
+    )
+
+
+def parse_file(
+    source: str, *, tz: str | None = None, name: str | None = None, fmt: str | None = None, speakers: str | None = None
+) -> ParsedSchedule:
+    """Read and parse a schedule file (not a URL), raising ImportError_ with one line if it is bad."""
+    from companion.importers.sources import read_source
+
+    return _parse(read_source(source), source, tz=tz, name=name, fmt=fmt, speakers=speakers)
+
+
+def refresh_conference(store: Store, conference: Conference, *, force: bool = False) -> ImportOutcome:
+    """Import a conference again from where it came from, with the same options."""
+    options = conference.options
+    return import_schedule(
+        store,
+        conference.source,
+        tz=options.get("tz"),
+        name=options.get("name"),
+        fmt=options.get("format"),
+        speakers=options.get("speakers"),
+        force=force,
+        conference=conference,
+    )
+
+
+def save_parsed_schedule(
+    store: Store,
+    parsed: ParsedSchedule,
+    source: str,
+    *,
+    etag: str = "",
+    last_modified: str = "",
+    options: dict[str, str] | None = None,
+    force: bool = False,
+    existing: Conference | None = None,
+) -> ScheduleChanges:
+    """Store a parsed schedule as a conference, reusing the id of one imported from the same source."""
+    existing = existing or next((c for c in store.conferences() if c.source == source), None)
+    conference_id = existing.id if existing else _free_id(store, slugify(parsed.name))
+    zone = ZoneInfo(parsed.timezone) if parsed.timezone != "UTC" else timezone.utc
+    days = sorted({s.conference_day(zone) for s in parsed.sessions})
+    conference = Conference(
+        id=conference_id,
+        name=parsed.name,
+        timezone=parsed.timezone,
+        first_day=days[0] if days else None,
+        last_day=days[-1] if days else None,
+        source=source,
+        format=parsed.format,
+        fetched_at=datetime.now(timezone.utc),
+        etag=etag,
+        last_modified=last_modified,
+        options=dict(options or {}),
+    )
+    for session in parsed.sessions:
+        session.conference = conference_id
+    return store.save_schedule(conference, parsed.sessions, allow_shrink=force)
+
+
+def _free_id(store: Store, wanted: str) -> str:
+    taken = {c.id for c in store.conferences()}
+    candidate, counter = wanted, 2
+    while candidate in taken:
+        candidate, counter = f"{wanted}-{counter}", counter + 1
+    return candidate

@@ -53,6 +53,15 @@ def import_schedule(
     """
     key = normalise_source(source)
     previous = conference or next((c for c in store.conferences() if c.source == key), None)
+    if previous is not None:
+        # Importing the same source again repeats the options it was first imported with.
+        given = (tz, name, fmt, speakers)
+        tz = tz or previous.options.get("tz")
+        name = name or previous.options.get("name")
+        fmt = fmt or previous.options.get("format")
+        speakers = speakers or previous.options.get("speakers")
+        if (tz, name, fmt, speakers) != given:
+            parsed = None  # parsed without the stored options: parse again with them
     warnings: list[str] = []
     etag = last_modified = ""
     if parsed is not None:

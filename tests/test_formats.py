@@ -703,3 +703,20 @@ def test_calendar_line_ends_and_encodings() -> None:
     assert parsed.sessions[0].title == "Café über Straße à Zürich"
     assert parsed.sessions[0].room == "Grüner Saal"
     assert any("Windows-1252" in warning for warning in parsed.warnings)
+
+
+def test_frab_event_that_moves_keeps_its_id_so_the_move_is_seen() -> None:
+    from companion.importers.sources import parse_schedule
+
+    def schedule(start: str, room: str) -> bytes:
+        return (
+            '<schedule><conference><title>Moves</title><time_zone_name>Europe/Brussels</time_zone_name></conference>'
+            f'<day index="1" date="2021-02-06"><room name="{room}">'
+            f'<event id="42"><start>{start}</start><duration>00:30</duration><title>Talk</title></event>'
+            '</room></day></schedule>'
+        ).encode()
+
+    before = parse_schedule(schedule("10:00", "K.1"), "moves.xml").sessions[0]
+    after = parse_schedule(schedule("11:00", "H.2"), "moves.xml").sessions[0]
+    assert before.id == after.id == "event-42"
+    assert after.start - before.start == timedelta(hours=1)

@@ -168,3 +168,20 @@ def test_export_agenda_writes_the_starred_sessions(
     assert [str(e["SUMMARY"]) for e in events] == ["The State of Python Packaging in 2026"]
     assert str(events[0]["LOCATION"]) == "Hall A"
     assert events[0].decoded("DTSTART").isoformat() == "2026-12-03T09:00:00+00:00"
+
+
+def test_reimporting_a_file_repeats_the_options_it_was_first_imported_with(
+    capsys: pytest.CaptureFixture[str], isolated_data_dir: Path, tmp_path: Path
+) -> None:
+    floating = tmp_path / "floating.ics"
+    floating.write_bytes(
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\n"
+        b"BEGIN:VEVENT\r\nUID:a\r\nSUMMARY:Opening\r\nDTSTART:20261203T090000\r\nDTEND:20261203T093000\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nUID:b\r\nSUMMARY:Closing\r\nDTSTART:20261203T170000\r\nDTEND:20261203T173000\r\nEND:VEVENT\r\n"
+        b"END:VCALENDAR\r\n"
+    )
+    run(capsys, "import", "schedule", str(floating), "--tz", "Asia/Tokyo")
+    code, out, _ = run(capsys, "import", "schedule", str(floating))
+    assert code == 0 and "0 new, 0 changed, 2 unchanged, 0 gone" in out and "Asia/Tokyo" in out
+    opening = next(s for s in Store(isolated_data_dir).sessions() if s.title == "Opening")
+    assert opening.start.isoformat() == "2026-12-03T00:00:00+00:00"

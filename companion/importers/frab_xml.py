@@ -120,6 +120,16 @@ class FrabClock:
         return [FLOATING_WARNING] if self.floating_seen and not self.known else []
 
 
+def _prefer_unique_event_ids(sessions: list[Session]) -> None:
+    """Without a guid, an event id that is unique in the file is a better stable id than the
+    composite (id + start + room): a talk that moves keeps its id, so the move can be reported."""
+    counts = Counter(session.source_id for session in sessions if session.source_id)
+    for session in sessions:
+        if session.source_id and counts[session.source_id] == 1:
+            if session.id == composite_id(session.source_id, session.title, session.start, session.room):
+                session.id = f"event-{session.source_id}"
+
+
 def build_session(
     event: FrabEvent,
     *,
@@ -311,6 +321,7 @@ def parse_frab_xml(payload: bytes, source: str, *, tz: str | None = None, name: 
             )
             if session is not None:
                 sessions.append(session)
+    _prefer_unique_event_ids(sessions)
     make_ids_unique(sessions)
     warnings.extend(clock.warnings())
     title = name or conference_text("title") or conference_text("acronym") or default_name(source)

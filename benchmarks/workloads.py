@@ -58,3 +58,46 @@ def schedule_ics(count: int, seed: int = 1, days: int = 4, rooms: int = 12) -> b
         ]
     lines.append("END:VCALENDAR")
     return ("\r\n".join(lines) + "\r\n").encode()
+
+
+def populate_store(store, *, people: int, notes: int, followups: int, sessions: int, seed: int = 2) -> None:  # noqa: ANN001
+    """Fill a Store with generated people (some speakers), talking points, notes and follow-ups."""
+    from companion.importers.sources import parse_schedule
+    from companion.models import FollowUp, Note, Person, TalkingPoint
+    from companion.schedules import save_parsed_schedule
+
+    rng = random.Random(seed)
+    if sessions:
+        save_parsed_schedule(store, parse_schedule(schedule_ics(sessions, seed=seed), "bench.ics"), "bench.ics")
+    now = datetime(2026, 12, 2, 12, 0, tzinfo=timezone.utc)
+    with store.user.transaction() as db:
+        people_table = db.table("people")
+        person_ids = people_table.insert_multiple(
+            Person(
+                name=person_name(rng, index),
+                affiliation=f"{rng.choice(LAST_NAMES)} {rng.choice(['Labs', 'GmbH', 'Foundation', 'University'])}",
+                role=rng.choice(["Engineer", "Maintainer", "Researcher", "Speaker", ""]),
+                email=f"person{index}@example.org",
+                links={"github": f"user{index}"},
+                tags=rng.sample(TOPICS, 2),
+                priority=rng.choice(["must-meet", "hope-to-meet", "met"]),
+                notes=f"Their work on {rng.choice(TOPICS).lower()} helped us.",
+            ).to_dict()
+            for index in range(people)
+        )
+        db.table("points").insert_multiple(
+            TalkingPoint(person_id, work="Their post on lockfiles", how="Fixed our CI",
+                         question="How do you pin for libraries?").to_dict()
+            for person_id in person_ids[: people // 2]
+        )
+        note_ids = db.table("notes").insert_multiple(
+            Note(text=f"Talked about {rng.choice(TOPICS).lower()} after the session.",
+                 created=now - timedelta(minutes=index), person_ids=[rng.choice(person_ids)]).to_dict()
+            for index in range(notes)
+        )
+        db.table("followups").insert_multiple(
+            FollowUp(kind="thank", title=f"Thank person {index}", due=(now + timedelta(days=index % 30)).date(),
+                     person_id=rng.choice(person_ids), note_id=rng.choice(note_ids),
+                     uid=f"companion-thank-n{index}-p0-0@companion", created=now, updated=now).to_dict()
+            for index in range(followups)
+        )

@@ -10,7 +10,7 @@ from companion.coach import review
 from companion.importers import ParsedPeople, ParsedSchedule
 from companion.models import Conference, FollowUp, Note, Person, Session, TalkingPoint
 from companion.store import PeopleChanges, Store
-from companion.text import normalise_name
+from companion.matching import SpeakerMatcher
 
 
 def zone_of(conference: Conference | None) -> ZoneInfo | timezone:
@@ -55,18 +55,39 @@ def appearances(sessions: list[Session], now: datetime) -> list[Appearance]:
     return upcoming + past
 
 
-def person_card(store: Store, person: Person, *, now: datetime | None = None, notes_shown: int = 3) -> PersonCard:
+@dataclass
+class CardContext:
+    """What every card needs and is costly to build: the sessions and the speaker matcher.
+    Built once per screen load (or command) and reused for each card shown."""
+
+    sessions: list[Session]
+    matcher: SpeakerMatcher
+
+    @classmethod
+    def build(cls, store: Store) -> CardContext:
+        return cls(store.sessions(), store.speaker_matcher())
+
+
+def person_card(
+    store: Store,
+    person: Person,
+    *,
+    now: datetime | None = None,
+    notes_shown: int = 3,
+    context: CardContext | None = None,
+) -> PersonCard:
     now = now or datetime.now(timezone.utc)
+    context = context or CardContext.build(store)
     point = store.talking_point(person.id)
     flags, missing = review(point) if point else ([], list(TalkingPoint.ANSWERS))
     notes = store.notes(person_id=person.id)[-notes_shown:]
-    open_items = [f for f in store.followups(statuses=("open", "waiting")) if f.person_id == person.id]
+    open_items = store.followups(statuses=("open", "waiting"), person_id=person.id)
     return PersonCard(
         person=person,
         point=point,
         flags=[{"rule": f.rule, "field": f.field, "reason": f.reason, "better": f.better} for f in flags],
         missing=missing,
-        appearances=appearances(store.sessions_for(person), now),
+        appearances=appearances(store.sessions_for(person, context.sessions, context.matcher), now),
         notes=notes,
         followups=open_items,
     )
@@ -86,10 +107,26 @@ def conference_day(moment: datetime, zone: ZoneInfo | timezone) -> date:
     return moment.astimezone(zone).date()
 
 
-def speaker_people(store: Store, session: Session) -> list[Person | None]:
-    """For each speaker of ``session``, the person on the list with that name, if any."""
-    by_name = {normalise_name(p.name): p for p in store.people()}
-    return [by_name.get(normalise_name(s.name)) for s in session.speakers]
+@dataclass
+class SpeakerOnList:
+    """A speaker of a session and who on the people list they are: one person, several, or nobody."""
+
+    name: str
+    person: Person | None
+    candidates: list[Person]
+
+
+def speakers_on_list(session: Session, matcher: SpeakerMatcher) -> list[SpeakerOnList]:
+    by_id = {person.id: person for person in matcher.people}
+    found = []
+    for speaker in session.speakers:
+        match = matcher.match(speaker.name)
+        found.append(SpeakerOnList(
+            speaker.name,
+            by_id.get(match.person_id) if match.person_id is not None else None,
+            [by_id[i] for i in match.person_ids if i in by_id] if match.ambiguous else [],
+        ))
+    return found
 
 
 def shift_to_today(parsed: ParsedSchedule, today: date) -> ParsedSchedule:

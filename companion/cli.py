@@ -29,10 +29,11 @@ class _Parser(argparse.ArgumentParser):
 # --- helpers -----------------------------------------------------------------------------------
 
 
-def open_store(args: argparse.Namespace, *, backup: bool = False):  # noqa: ANN201
+def open_store(args: argparse.Namespace, *, backup: bool = False, read_only: bool = False):  # noqa: ANN201
+    """The store; ``read_only`` for commands that only read (no lock taken, filelock not even imported)."""
     from companion.store import Store
 
-    store = Store(resolve_data_dir(args.data_dir), backup_on_open=backup)
+    store = Store(resolve_data_dir(args.data_dir), backup_on_open=backup, read_only=read_only)
     for warning in store.warnings:
         print(f"companion: warning: {warning}", file=sys.stderr)
     return store
@@ -193,7 +194,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 def cmd_conferences(args: argparse.Namespace) -> int:
     from companion.text import clean
 
-    store = open_store(args)
+    store = open_store(args, read_only=True)
     conferences = store.conferences()
     current = store.current_conference()
     if args.json:
@@ -214,9 +215,12 @@ def cmd_import_people(args: argparse.Namespace) -> int:
     parsed = load_people(args.file, fmt=args.format)
     store = open_store(args, backup=True)
     changes = store.add_people(parsed.people)
-    say(f"Imported {len(parsed.people)} people from {args.file}: {len(changes.added)} new, {len(changes.merged)} merged")
-    for person in changes.merged:
-        say(f"  merged into existing: {person.name}")
+    say(
+        f"Imported {len(parsed.people)} people from {args.file} ({parsed.format}): "
+        f"{len(changes.added)} new, {len(changes.merges)} merged"
+    )
+    for person, reason in changes.merges:
+        say(f"  merged {person.name}: {reason}")
     for line in parsed.skipped:
         say(f"  skipped {line}")
     speakers = store.speakers_on_list()
@@ -241,13 +245,17 @@ def session_json(session, starred: set[str], zone) -> dict[str, Any]:  # noqa: A
 def cmd_sessions(args: argparse.Namespace) -> int:
     from companion.actions import sessions_now_and_next, zone_of
 
-    store = open_store(args)
+    store = open_store(args, read_only=True)
     conference = store.conference(args.conference) if args.conference else store.current_conference()
+    if args.day and not args.conference:
+        wanted_day = parse_day(args.day)
+        holding = [c for c in store.conferences() if c.first_day and c.last_day and c.first_day <= wanted_day <= c.last_day]
+        conference = holding[0] if holding else conference
     if conference is None:
         if args.json:
             emit_json([])
             return 0
-        say("No schedule imported yet: companion import schedule FILE.ics")
+        say("No schedule imported yet: companion import schedule SRC")
         return 0
     zone = zone_of(conference)
     sessions = store.sessions(conference.id)
@@ -289,7 +297,7 @@ def cmd_people(args: argparse.Namespace) -> int:
     from companion.coach import readiness
     from companion.text import clean
 
-    store = open_store(args)
+    store = open_store(args, read_only=True)
     points = store.talking_points()
     people = store.people()
     if args.json:
@@ -382,7 +390,7 @@ def cmd_who(args: argparse.Namespace) -> int:
     from companion.actions import person_card, zone_of
     from companion.lookup import search_people
 
-    store = open_store(args)
+    store = open_store(args, read_only=True)
     matches = search_people(store.people(), args.query, limit=6)
     if not matches:
         raise NotFoundError(f"nobody on your list matches {args.query!r}")
@@ -444,7 +452,7 @@ def cmd_note_add(args: argparse.Namespace) -> int:
     actions = NoteActions(
         thank=args.thank,
         promises=tuple(clean(p, single_line=True) for p in args.promise),
-        intros=tuple(clean(i, single_line=True) for i in args.intro),
+        intros=tuple(intro_name(store, clean(i, single_line=True)) for i in args.intro),
         waiting=args.waiting,
     )
     note, followups = store.add_note(text, [p.id for p in people], session_id=args.session or "", actions=actions)
@@ -455,10 +463,31 @@ def cmd_note_add(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_notes(args: argparse.Namespace) -> int:
+def intro_name(store, name: str) -> str:  # noqa: ANN001
+    """The full name of the person on the list an introduction names, else the name as typed."""
+    from companion.lookup import resolve_person
+
+    try:
+        person = resolve_person(store.people(), name)
+    except NotFoundError:
+        return name
+    return person.name if person else name
+
+
+def cmd_star(args: argparse.Namespace) -> int:
     from companion.text import clean
 
     store = open_store(args)
+    session = store.session(args.id)
+    store.set_star(session.id, not args.off)
+    say(f"{'Unstarred' if args.off else 'Starred'}: {clean(session.title, single_line=True)}")
+    return 0
+
+
+def cmd_notes(args: argparse.Namespace) -> int:
+    from companion.text import clean
+
+    store = open_store(args, read_only=True)
     person = find_person(store, args.person) if args.person else None
     notes = store.notes(person_id=person.id if person else None)
     if args.json:
@@ -487,7 +516,10 @@ def cmd_followups(args: argparse.Namespace) -> int:
         elif action == "wait":
             changed = store.set_followup_status(args.id, "waiting")
         else:
-            changed = [store.snooze_followup(args.id, parse_day(args.until))]
+            until = parse_day(args.until)
+            if until < date.today():
+                raise UsageError(f"--until {args.until} is in the past; snooze to today or later")
+            changed = [store.snooze_followup(args.id, until)]
         first = changed[0]
         say(f"#{first.id} {clean(first.title, single_line=True)}: {first.status}, due {first.due.isoformat()}")
         for step in changed[1:]:
@@ -564,9 +596,9 @@ def build_parser() -> argparse.ArgumentParser:
     schedule.add_argument("--speakers", metavar="FILE", help="a Sessionize Speakers JSON file to name the speakers")
     schedule.add_argument("--force", action="store_true", help="replace the stored schedule even if far fewer sessions came")
     schedule.set_defaults(handler=cmd_import_schedule)
-    people = import_kinds.add_parser("people", help="people to meet (CSV with a header)")
+    people = import_kinds.add_parser("people", help="people to meet (CSV, vCard, LinkedIn Connections.csv)")
     people.add_argument("file", metavar="FILE")
-    people.add_argument("--format", choices=["csv"])
+    people.add_argument("--format", choices=["csv", "vcard", "linkedin"], help="default: sniffed from the content")
     people.set_defaults(handler=cmd_import_people)
 
     refresh = commands.add_parser("refresh", help="fetch schedules again; report what changed in starred sessions")
@@ -617,6 +649,11 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--waiting", action="store_true", help="waiting for their reply: nudge in a week")
     add.set_defaults(handler=cmd_note_add)
 
+    star = commands.add_parser("star", help="star a session (its id from 'sessions --json')")
+    star.add_argument("id", metavar="SESSION_ID")
+    star.add_argument("--off", action="store_true", help="unstar it")
+    star.set_defaults(handler=cmd_star)
+
     notes = commands.add_parser("notes", help="list notes")
     notes.add_argument("--person")
     notes.add_argument("--json", action="store_true")
@@ -634,7 +671,7 @@ def build_parser() -> argparse.ArgumentParser:
     snooze.add_argument("id", type=int, metavar="ID")
     snooze.add_argument("--until", required=True, help="YYYY-MM-DD")
 
-    export = commands.add_parser("export", help="export follow-up reminders")
+    export = commands.add_parser("export", help="export follow-up reminders or the starred agenda")
     export_kinds = export.add_subparsers(title="what", metavar="WHAT", parser_class=_Parser, required=True)
     ics = export_kinds.add_parser("ics", help="follow-up reminders as iCalendar")
     ics.add_argument("file", metavar="FILE")
@@ -647,10 +684,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def hoist_data_dir(argv: Sequence[str]) -> list[str]:
+    """Let ``--data-dir DIR`` stand anywhere on the line (argparse takes it only before the command)."""
+    words = list(argv)
+    end = words.index("--") if "--" in words else len(words)
+    for index, word in enumerate(words[:end]):
+        if word == "--data-dir" and index + 1 < end:
+            return [word, words[index + 1], *words[:index], *words[index + 2 :]]
+        if word.startswith("--data-dir="):
+            return [word, *words[:index], *words[index + 1 :]]
+    return words
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(hoist_data_dir(sys.argv[1:] if argv is None else argv))
         return args.handler(args)
     except CompanionError as error:
         print(f"companion: error: {error}", file=sys.stderr)

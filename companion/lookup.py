@@ -58,3 +58,33 @@ def resolve_person(people: list[Person], query: str) -> Person | None:
         return best
     names = ", ".join(person.name for person, score in matches if score >= best_score - SURE_GAP)
     raise NotFoundError(f"{query!r} matches several people ({names}); be more specific")
+
+
+class PeopleIndex:
+    """People prepared once for filtering as you type: every word must appear in the name,
+    affiliation, role, tags, handles or email; when nothing contains the words, the closest
+    names (fuzzy) are offered instead."""
+
+    def __init__(self, people: list[Person]) -> None:
+        self.people = people
+        self._haystacks = [
+            normalise_name(" ".join([p.name, p.affiliation, p.role, p.email, *p.tags, *p.links.values()]))
+            for p in people
+        ]
+        self._names = [normalise_name(p.name) for p in people]
+
+    def filter(self, text: str) -> list[Person]:
+        words = normalise_name(text).split()
+        if not words:
+            return list(self.people)
+        found = [
+            person
+            for person, haystack in zip(self.people, self._haystacks)
+            if all(word in haystack for word in words)
+        ]
+        if found:
+            return found
+        from rapidfuzz import fuzz, process
+
+        close = process.extract(" ".join(words), self._names, scorer=fuzz.WRatio, limit=20, score_cutoff=70)
+        return [self.people[index] for _name, _score, index in close]

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from companion.importers import ParsedSchedule
 from companion.models import Conference
 from companion.store import ScheduleChanges, Store
-from companion.text import slugify
+from companion.text import normalise_name, slugify
 
 URL_SCHEMES = ("http://", "https://", "webcal://", "webcals://")
 
@@ -138,10 +138,11 @@ def save_parsed_schedule(
     existing: Conference | None = None,
 ) -> ScheduleChanges:
     """Store a parsed schedule as a conference, reusing the id of one imported from the same source."""
-    existing = existing or next((c for c in store.conferences() if c.source == source), None)
-    conference_id = existing.id if existing else _free_id(store, slugify(parsed.name))
     zone = ZoneInfo(parsed.timezone) if parsed.timezone != "UTC" else timezone.utc
     days = sorted({s.conference_day(zone) for s in parsed.sessions})
+    existing = existing or next((c for c in store.conferences() if c.source == source), None)
+    existing = existing or same_conference(store, parsed.name, days)
+    conference_id = existing.id if existing else _free_id(store, slugify(parsed.name))
     conference = Conference(
         id=conference_id,
         name=parsed.name,
@@ -158,6 +159,19 @@ def save_parsed_schedule(
     for session in parsed.sessions:
         session.conference = conference_id
     return store.save_schedule(conference, parsed.sessions, allow_shrink=force)
+
+
+def same_conference(store: Store, name: str, days: list) -> Conference | None:  # noqa: ANN001
+    """A stored conference with the same name on overlapping days: the same schedule from another
+    file or URL (a fresh download, the feed instead of the file), merged instead of duplicated."""
+    if not days:
+        return None
+    for conference in store.conferences():
+        if normalise_name(conference.name) != normalise_name(name) or not conference.first_day or not conference.last_day:
+            continue
+        if conference.first_day <= days[-1] and days[0] <= conference.last_day:
+            return conference
+    return None
 
 
 def _free_id(store: Store, wanted: str) -> str:

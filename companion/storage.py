@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
@@ -233,7 +232,7 @@ class DataFile:
     def __init__(self, path: Path, backups_dir: Path) -> None:
         self.path = path
         self.backups_dir = backups_dir
-        self.lock = FileLock(str(path) + ".lock", timeout=LOCK_TIMEOUT_SECONDS)
+        self._lock: Any = None
         self.db = CompanionDB(str(path), storage=SafeJSONStorage)
         self.storage: SafeJSONStorage = self.db.storage  # type: ignore[assignment]
         self._thread_lock = threading.RLock()
@@ -250,8 +249,19 @@ class DataFile:
         """The raw document (table name -> {doc id -> document}), read-only by convention."""
         return self.storage.read() or {}
 
+    @property
+    def lock(self) -> Any:
+        """The cross-process lock (filelock is imported only by processes that write)."""
+        if self._lock is None:
+            from filelock import FileLock
+
+            self._lock = FileLock(str(self.path) + ".lock", timeout=LOCK_TIMEOUT_SECONDS)
+        return self._lock
+
     @contextmanager
     def _locked(self) -> Iterator[None]:
+        from filelock import Timeout
+
         try:
             self.lock.acquire()
         except Timeout:
@@ -291,8 +301,18 @@ class DataFile:
                 finally:
                     self._depth = 0
 
-    def open(self, *, backup: bool) -> None:
-        """Clean stray temp files, check the file parses (restoring a backup if not), back it up."""
+    def open(self, *, backup: bool, read_only: bool = False) -> None:
+        """Clean stray temp files, check the file parses (restoring a backup if not), back it up.
+
+        ``read_only`` opens without the lock when the file parses: a reader never waits for a
+        writer (every save replaces the file whole), and the next writer cleans up.
+        """
+        if read_only and not backup:
+            try:
+                self.storage.reload()
+                return
+            except CorruptFileError:
+                pass  # recovery needs the lock
         with self._locked():
             for stray in self.path.parent.glob(f".{self.path.name}.*.tmp"):
                 try:

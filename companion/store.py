@@ -16,6 +16,7 @@ from tinydb import where
 
 from companion.errors import CompanionError, NotFoundError
 from companion.followups import NoteActions, next_step, plan_followups
+from companion.matching import SpeakerMatcher
 from companion.models import (
     FOLLOWUP_STATUSES,
     Conference,
@@ -47,8 +48,16 @@ class ScheduleChanges:
 
 @dataclass
 class PeopleChanges:
+    """What an import did to the people list."""
+
     added: list[Person] = field(default_factory=list)
-    merged: list[Person] = field(default_factory=list)
+    merges: list[tuple[Person, str]] = field(default_factory=list)
+    """People merged into someone already on the list: (the person after the merge, why they matched
+    and what of theirs was kept), e.g. "same email ada@example.org; kept your affiliation"."""
+
+    @property
+    def merged(self) -> list[Person]:
+        return [person for person, _ in self.merges]
 
 
 SHRINK_LIMIT = 0.5
@@ -66,7 +75,7 @@ def _utcnow() -> datetime:
 class Store:
     """Everything companion keeps, behind one object built once and handed to the CLI or the app."""
 
-    def __init__(self, data_dir: Path, *, backup_on_open: bool = False) -> None:
+    def __init__(self, data_dir: Path, *, backup_on_open: bool = False, read_only: bool = False) -> None:
         self.data_dir = ensure_data_dir(data_dir)
         backups = self.data_dir / "backups"
         self.user = DataFile(self.data_dir / "user.json", backups)
@@ -74,7 +83,7 @@ class Store:
         self.warnings: list[str] = []
         """One-line messages for the user (a backup restored on open)."""
         for data_file in (self.user, self.schedules):
-            data_file.open(backup=backup_on_open)
+            data_file.open(backup=backup_on_open, read_only=read_only)
             for message in (data_file.recovery_message, data_file.backup_warning):
                 if message:
                     self.warnings.append(message)
@@ -216,32 +225,53 @@ class Store:
         return Person.from_dict(row, id=person_id)
 
     def add_people(self, people: Iterable[Person]) -> PeopleChanges:
-        """Add people, merging into an existing person with the same email or name."""
+        """Add people, merging each into someone already on the list with the same email, the same
+        profile (LinkedIn, GitHub, Mastodon, Bluesky, Twitter; a website when a name word is shared
+        too) or the same normalised name. What is stored wins; empty fields are filled, tags, links
+        and connections are unioned. Two people with different LinkedIn or GitHub profiles are never
+        merged by name alone. A row that repeats one earlier in the same file merges into it."""
+        from tinydb.table import Document
+
         changes = PeopleChanges()
         with self.user.transaction() as db:
             table = db.table("people")
-            by_email: dict[str, int] = {}
-            by_name: dict[str, int] = {}
+            index = _PeopleIndex()
             for document in table.all():
-                if document.get("email"):
-                    by_email[document["email"].casefold()] = document.doc_id
-                by_name[normalise_name(document["name"])] = document.doc_id
+                index.add(Person.from_dict(document, id=document.doc_id))
+            new: list[Person] = []  # to add; until the insert below their ids are placeholders -1, -2, ...
+            changed: dict[int, Person] = {}
+            merges: list[tuple[int, str]] = []
             for person in people:
-                existing_id = (by_email.get(person.email.casefold()) if person.email else None) or by_name.get(
-                    normalise_name(person.name)
-                )
-                if existing_id is None:
-                    person.id = table.insert(person.to_dict())
-                    changes.added.append(person)
+                match = index.find(person)
+                if match is None:
+                    person.id = -(len(new) + 1)
+                    new.append(person)
+                    index.add(person)
+                    continue
+                found_id, reason = match
+                current = index.people[found_id]
+                kept = _kept_fields(current, person)
+                merged = _merge_person(Person.from_dict(current.to_dict(), id=found_id), person)
+                if found_id < 0:
+                    new[-found_id - 1] = merged
+                    reason += " as a row earlier in this file"
                 else:
-                    current = Person.from_dict(table.get(doc_id=existing_id), id=existing_id)  # type: ignore[arg-type]
-                    merged = _merge_person(current, person)
-                    table.update(merged.to_dict(), doc_ids=[existing_id])
-                    changes.merged.append(merged)
-                    person = merged
-                if person.email:
-                    by_email[person.email.casefold()] = person.id
-                by_name[normalise_name(person.name)] = person.id
+                    changed[found_id] = merged
+                    if kept:
+                        reason += f"; kept your {', '.join(kept)}"
+                merges.append((found_id, reason))
+                index.add(merged)
+            # One pass over the table for all the changes: TinyDB copies the whole table on every
+            # insert or update, so one call per person would make a large import quadratic.
+            if changed:
+                table.remove(doc_ids=list(changed))
+                table.insert_multiple(Document(person.to_dict(), doc_id=doc_id) for doc_id, person in changed.items())
+            final = dict(changed)
+            for placeholder, (person, doc_id) in enumerate(zip(new, table.insert_multiple(p.to_dict() for p in new))):
+                person.id = doc_id
+                final[-placeholder - 1] = person
+        changes.added = new
+        changes.merges = [(final[found_id], reason) for found_id, reason in merges]
         return changes
 
     def save_person(self, person: Person) -> Person:
@@ -253,11 +283,25 @@ class Store:
                 person.id = table.insert(person.to_dict())
         return person
 
-    def sessions_for(self, person: Person, sessions: list[Session] | None = None) -> list[Session]:
-        """The sessions where ``person`` speaks, matched by normalised name."""
-        key = normalise_name(person.name)
+    def remove_person(self, person_id: int) -> None:
+        """Remove a person and their talking points; notes and follow-ups about them are kept."""
+        with self.user.transaction() as db:
+            self.person(person_id)
+            db.table("people").remove(doc_ids=[person_id])
+            db.table("points").remove(where("person_id") == person_id)
+
+    def speaker_matcher(self) -> SpeakerMatcher:
+        """A matcher from speaker names to the people on the list (see companion.matching)."""
+        return SpeakerMatcher(self.people())
+
+    def sessions_for(
+        self, person: Person, sessions: list[Session] | None = None, matcher: SpeakerMatcher | None = None
+    ) -> list[Session]:
+        """The sessions where ``person`` speaks: accents, middle names and small typos allowed, never a guess."""
         candidates = self.sessions() if sessions is None else sessions
-        return [s for s in candidates if any(normalise_name(sp.name) == key for sp in s.speakers)]
+        names = list({speaker.name for session in candidates for speaker in session.speakers})
+        theirs = set((matcher or self.speaker_matcher()).names_for(person, names))
+        return [s for s in candidates if any(speaker.name in theirs for speaker in s.speakers)]
 
     def speakers_on_list(self) -> dict[str, int]:
         """Normalised name -> person id, for marking speakers who are on the people list."""
@@ -325,13 +369,13 @@ class Store:
         notes.sort(key=lambda n: (n.created, n.id))
         return notes
 
-    def followups(self, *, statuses: Iterable[str] | None = None) -> list[FollowUp]:
+    def followups(self, *, statuses: Iterable[str] | None = None, person_id: int | None = None) -> list[FollowUp]:
         wanted = set(statuses) if statuses is not None else None
         rows = self.user.tables().get("followups", {})
         items = [
             FollowUp.from_dict(row, id=int(doc_id))
             for doc_id, row in rows.items()
-            if wanted is None or row.get("status") in wanted
+            if (wanted is None or row.get("status") in wanted) and (person_id is None or row["person_id"] == person_id)
         ]
         items.sort(key=lambda f: (f.due, f.id))
         return items
@@ -393,11 +437,121 @@ class Store:
 
 
 def _merge_person(current: Person, incoming: Person) -> Person:
-    """Fill the gaps in ``current`` from ``incoming``; what the user already has wins."""
+    """Fill the gaps in ``current`` from ``incoming``; what the user already has wins.
+
+    Empty text fields are filled, links are added for kinds ``current`` has none of, tags and
+    connections are unioned (tags ignoring case), and a missing last interaction is taken over.
+    Name and priority are never changed."""
     for name in ("affiliation", "role", "email", "notes"):
         if not getattr(current, name) and getattr(incoming, name):
             setattr(current, name, getattr(incoming, name))
     for kind, url in incoming.links.items():
-        current.links.setdefault(kind, url)
-    current.tags = [*current.tags, *(tag for tag in incoming.tags if tag not in current.tags)]
+        if url:
+            current.links.setdefault(kind, url)
+    seen_tags = {tag.casefold() for tag in current.tags}
+    for tag in incoming.tags:
+        if tag.casefold() not in seen_tags:
+            current.tags.append(tag)
+            seen_tags.add(tag.casefold())
+    seen_connections = {(c.kind, c.detail.casefold()) for c in current.connections}
+    for connection in incoming.connections:
+        if (connection.kind, connection.detail.casefold()) not in seen_connections:
+            current.connections.append(connection)
+            seen_connections.add((connection.kind, connection.detail.casefold()))
+    if current.last_interaction is None:
+        current.last_interaction = incoming.last_interaction
     return current
+
+
+IDENTITY_LINK_KINDS = ("linkedin", "github")
+"""Profiles stable enough that two different ones mean two different people, whatever their names."""
+
+
+def _kept_fields(current: Person, incoming: Person) -> list[str]:
+    """What ``incoming`` says differently from what is stored (and so is not taken over)."""
+    from companion.importers.people_csv import profile_key
+
+    kept = [
+        name for name in ("affiliation", "role", "email", "notes")
+        if getattr(current, name) and getattr(incoming, name)
+        and getattr(current, name).casefold() != getattr(incoming, name).casefold()
+    ]
+    kept += [
+        f"{kind} link" for kind, url in incoming.links.items()
+        if current.links.get(kind) and url and profile_key(kind, current.links[kind]) != profile_key(kind, url)
+    ]
+    if incoming.priority != current.priority and incoming.priority != "hope-to-meet":
+        kept.append("priority")  # "hope-to-meet" is also what a file without priorities gives everyone
+    return kept
+
+
+def _name_words(name: str) -> set[str]:
+    return {word for word in normalise_name(name).split() if len(word) > 1}
+
+
+class _PeopleIndex:
+    """The people on the list by email, profile, website and normalised name, for merging imports."""
+
+    def __init__(self) -> None:
+        from companion.importers.people_csv import UNIQUE_LINK_KINDS, profile_key
+
+        self._profile_key = profile_key
+        self._unique_kinds = UNIQUE_LINK_KINDS
+        self.people: dict[int, Person] = {}
+        self.by_email: dict[str, int] = {}
+        self.by_profile: dict[str, int] = {}
+        self.by_site: dict[str, int] = {}
+        self.by_name: dict[str, list[int]] = {}
+
+    def _keys(self, person: Person) -> list[tuple[str, str]]:
+        """(kind, key) for each link; a profile key without a path ("github.com") identifies nobody."""
+        keys = []
+        for kind, url in person.links.items():
+            key = self._profile_key(kind, url) if url else ""
+            if key and (kind not in self._unique_kinds or "/" in key):
+                keys.append((kind, key))
+        return keys
+
+    def add(self, person: Person) -> None:
+        self.people[person.id] = person
+        if person.email.strip():
+            self.by_email.setdefault(person.email.strip().casefold(), person.id)
+        for kind, key in self._keys(person):
+            (self.by_profile if kind in self._unique_kinds else self.by_site).setdefault(key, person.id)
+        ids = self.by_name.setdefault(normalise_name(person.name), [])
+        if person.id not in ids:
+            ids.append(person.id)
+
+    def _conflict(self, stored: Person, incoming: Person) -> bool:
+        for kind in IDENTITY_LINK_KINDS:
+            mine, theirs = stored.links.get(kind), incoming.links.get(kind)
+            if mine and theirs and self._profile_key(kind, mine) != self._profile_key(kind, theirs):
+                return True
+        return False
+
+    def find(self, person: Person) -> tuple[int, str] | None:
+        """The id of the stored person ``person`` is, and why; None for someone new."""
+        email = person.email.strip().casefold()
+        if email and email in self.by_email:
+            return self.by_email[email], f"same email {person.email.strip()}"
+        keys = self._keys(person)
+        for kind, key in keys:
+            if kind in self._unique_kinds and key in self.by_profile:
+                return self.by_profile[key], f"same {kind} profile {key}"
+        words = _name_words(person.name)
+        for kind, key in keys:
+            found = self.by_site.get(key) if kind not in self._unique_kinds else None
+            if found is not None and words & _name_words(self.people[found].name):
+                return found, f"same {kind} {key} and name"
+        candidates = [
+            found for found in self.by_name.get(normalise_name(person.name), [])
+            if not self._conflict(self.people[found], person)
+        ]
+        if not candidates:
+            return None
+        reason = "same name"
+        if person.name != self.people[candidates[0]].name:
+            reason += f" ({person.name!r} in the file)"
+        if len(candidates) > 1:
+            reason += f"; {len(candidates)} people have it, merged into the first"
+        return candidates[0], reason

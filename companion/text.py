@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # ESC-introduced sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), DCS/SOS/PM/APC
 # (ESC P/X/^/_ ... ST), and two-byte escapes. Their C1 equivalents are handled too.
@@ -46,6 +47,7 @@ def clean(text: object, *, single_line: bool = False) -> str:
     return value
 
 
+@lru_cache(maxsize=65536)
 def normalise_name(name: str) -> str:
     """A key for matching person names: no accents, case folded, "Last, First" turned around."""
     value = clean(name, single_line=True)
@@ -53,9 +55,10 @@ def normalise_name(name: str) -> str:
         last, first = (part.strip() for part in value.split(","))
         if last and first:
             value = f"{first} {last}"
-    decomposed = unicodedata.normalize("NFKD", value)
-    without_marks = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(without_marks.casefold().replace(".", " ").split())
+    if not value.isascii():
+        decomposed = unicodedata.normalize("NFKD", value)
+        value = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(value.casefold().replace(".", " ").split())
 
 
 def slugify(text: str) -> str:

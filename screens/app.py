@@ -16,7 +16,7 @@ from companion.errors import CompanionError
 from companion.schedules import ImportOutcome
 from companion.store import ScheduleShrinkError, Store
 from companion.text import clean
-from screens.commands import ConferenceCommands
+from screens.commands import ConferenceCommands, PeopleCommands, SessionCommands
 from screens.followups import FollowUpsScreen
 from screens.modals import ConfirmModal, ImportModal, ImportRequest
 from screens.people import PeopleScreen
@@ -55,7 +55,7 @@ class CompanionApp(App[None]):
         "followups": FollowUpsScreen,
     }
     DEFAULT_MODE = "today"
-    COMMANDS = App.COMMANDS | {ConferenceCommands}
+    COMMANDS = App.COMMANDS | {ConferenceCommands, PeopleCommands, SessionCommands}
     BINDINGS = [
         Binding("1", "switch_mode('today')", "Today", id="today"),
         Binding("2", "switch_mode('schedule')", "Schedule", id="schedule"),
@@ -98,6 +98,16 @@ class CompanionApp(App[None]):
         self.sub_title = clean(conference.name if conference else "no schedule imported") + (" (demo)" if self.demo else "")
         for warning in self.store.warnings:
             self.notify(warning, title="Data restored", severity="warning", markup=False, timeout=15)
+
+    # Opening things from the palette ----------------------------------------------------------
+
+    async def open_person(self, person_id: int) -> None:
+        await self.switch_mode("people")
+        self.screen.select_person(person_id)  # type: ignore[attr-defined]
+
+    async def open_session(self, session_id: str) -> None:
+        await self.switch_mode("schedule")
+        await self.screen.select_session(session_id)  # type: ignore[attr-defined]
 
     # Import ------------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Command palette providers: one per concern."""
+"""Command palette providers: one per concern. Labels are untrusted text, shown through screens.safe."""
 
 from __future__ import annotations
 
@@ -6,7 +6,11 @@ from functools import partial
 
 from textual.command import Hit, Hits, Provider
 
-from screens.safe import plain
+from companion.actions import zone_of
+from companion.lookup import search_people
+from screens.safe import highlighted, plain
+
+MOST_HITS = 12
 
 
 class ConferenceCommands(Provider):
@@ -21,7 +25,44 @@ class ConferenceCommands(Provider):
             if score > 0:
                 yield Hit(
                     score,
-                    matcher.highlight(plain(label)),
+                    highlighted(matcher, label),
                     partial(app.choose_conference, conference.id),  # type: ignore[attr-defined]
                     help=plain(f"{conference.first_day} to {conference.last_day}, {conference.timezone}"),
                 )
+
+
+class PeopleCommands(Provider):
+    """Find a person and open their card (fuzzy on name, handle, affiliation, tags)."""
+
+    async def search(self, query: str) -> Hits:
+        if len(query.strip()) < 2:
+            return
+        app = self.app
+        for person, score in search_people(app.store.people(), query, limit=MOST_HITS):  # type: ignore[attr-defined]
+            label = plain(f"Person: {person.name}" + (f" ({person.affiliation})" if person.affiliation else ""))
+            yield Hit(score / 100, label, partial(app.open_person, person.id), help=plain(person.notes or person.role))  # type: ignore[attr-defined]
+
+
+class SessionCommands(Provider):
+    """Find a session of the current conference by title, speaker or room, and show it."""
+
+    async def search(self, query: str) -> Hits:
+        if len(query.strip()) < 2:
+            return
+        app = self.app
+        conference = app.conference  # type: ignore[attr-defined]
+        if conference is None:
+            return
+        from rapidfuzz import fuzz, process
+
+        zone = zone_of(conference)
+        sessions = app.store.sessions(conference.id)  # type: ignore[attr-defined]
+        labels = [f"{s.title} {' '.join(sp.name for sp in s.speakers)} {s.room}" for s in sessions]
+        for _label, score, index in process.extract(query, labels, scorer=fuzz.WRatio, limit=MOST_HITS, score_cutoff=60):
+            session = sessions[index]
+            yield Hit(
+                score / 100,
+                plain(f"Session: {session.title}"),
+                partial(app.open_session, session.id),  # type: ignore[attr-defined]
+                help=plain(f"{session.start.astimezone(zone):%a %H:%M}, {session.room}"),
+            )

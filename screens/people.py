@@ -1,79 +1,183 @@
-"""People to meet: the list with readiness marks, and the selected person's card."""
+"""People to meet: the list with readiness marks, a filter as you type, and the selected person's card."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header
+from textual.widgets import Footer, Header, Input
 
-from companion.actions import person_card, zone_of
+from companion.actions import CardContext, person_card, zone_of
 from companion.coach import readiness
-from companion.models import Person
+from companion.lookup import PeopleIndex
+from companion.matching import SpeakerMatcher
+from companion.models import PRIORITIES, Person, TalkingPoint
+from companion.text import clean
+from screens.modals import ConfirmModal, PersonModal, TalkingPointModal
+from screens.rowlist import Column, RowList
 from screens.safe import cell
 from screens.widgets import PersonCardView
 
 READINESS_STYLE = {"ready": "green", "weak": "yellow", "draft": "cyan", "none": "dim"}
 PRIORITY_STYLE = {"must-meet": "bold", "hope-to-meet": "", "met": "dim"}
+PEOPLE_COLUMNS = [Column("Name"), Column("Affiliation", 22), Column("Priority", 12), Column("Points", 6)]
 
 
 class PeopleScreen(Screen[None]):
     CSS_PATH = "people.tcss"
+    AUTO_FOCUS = "#people"
+    BINDINGS = [
+        Binding("slash", "filter", "Filter", id="filter"),
+        Binding("t", "talking_points", "Points", id="talking-points"),
+        Binding("a", "add_person", "Add", id="add-person"),
+        Binding("e", "edit_person", "Edit", id="edit-person"),
+        Binding("p", "cycle_priority", "Next priority", id="priority", show=False),
+        Binding("delete", "remove_person", "Remove the person", id="remove-person", show=False),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.index = PeopleIndex([])
+        self.shown: list[Person] = []
+        self.points: dict[int, TalkingPoint] = {}
+        self.context = CardContext([], SpeakerMatcher([]))
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield Input(placeholder="Filter people: name, affiliation, tag, handle (escape clears)", id="people-filter")
         with Horizontal():
-            yield DataTable(id="people", cursor_type="row", zebra_stripes=True)
+            yield RowList(PEOPLE_COLUMNS, id="people")
             with VerticalScroll(classes="detail"):
                 yield PersonCardView(id="card")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#people", DataTable)
-        table.add_column("Name", key="name")
-        table.add_column("Affiliation", key="affiliation", width=22)
-        table.add_column("Priority", key="priority", width=12)
-        table.add_column("Points", key="points", width=6)
-        self._people: dict[str, Person] = {}
+        self.query_one("#people-filter", Input).display = False
 
     def on_screen_resume(self) -> None:
         self.load_people()
 
-    def load_people(self) -> None:
+    # Data ------------------------------------------------------------------------------------
+
+    def load_people(self, select_id: int | None = None) -> None:
         store = self.app.store  # type: ignore[attr-defined]
-        table = self.query_one("#people", DataTable)
-        cursor = table.cursor_row
-        table.clear()
-        points = store.talking_points()
-        self._people = {}
-        for person in store.people():
-            key = str(person.id)
-            self._people[key] = person
-            ready = readiness(points.get(person.id))
-            table.add_row(
-                cell(person.name, PRIORITY_STYLE.get(person.priority, "")),
-                cell(person.affiliation),
-                cell(person.priority),
-                cell(ready, READINESS_STYLE[ready]),
-                key=key,
-            )
-        if table.row_count:
-            table.move_cursor(row=min(cursor, table.row_count - 1))
-        else:
-            self.query_one(PersonCardView).show_card(None, zone_of(None))
+        people = store.people()
+        self.index = PeopleIndex(people)
+        self.points = store.talking_points()
+        self.context = CardContext(store.sessions(), SpeakerMatcher(people))
+        self.apply_filter(select_id=select_id)
+
+    def apply_filter(self, select_id: int | None = None) -> None:
+        self.shown = self.index.filter(self.query_one("#people-filter", Input).value)
+        rows = self.query_one("#people", RowList)
+        rows.set_rows(len(self.shown), lambda index: self.person_row(self.shown[index]))
+        if select_id is not None:
+            for position, person in enumerate(self.shown):
+                if person.id == select_id:
+                    rows.cursor = position
+                    break
+        self.show_card()
+
+    def person_row(self, person: Person) -> tuple[Text, ...]:
+        ready = readiness(self.points.get(person.id))
+        return (
+            cell(person.name, PRIORITY_STYLE.get(person.priority, "")),
+            cell(person.affiliation),
+            cell(person.priority),
+            cell(ready, READINESS_STYLE[ready]),
+        )
 
     def selected_person(self) -> Person | None:
-        table = self.query_one("#people", DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self._people.get(key or "")
+        cursor = self.query_one("#people", RowList).cursor
+        return self.shown[cursor] if 0 <= cursor < len(self.shown) else None
 
-    @on(DataTable.RowHighlighted, "#people")
+    def select_person(self, person_id: int) -> None:
+        """Show this person (clearing a filter that hides them); used by the command palette."""
+        field = self.query_one("#people-filter", Input)
+        if field.value and all(p.id != person_id for p in self.shown):
+            field.value = ""
+        self.load_people(select_id=person_id)
+
+    @on(RowList.Highlighted, "#people")
     def show_card(self) -> None:
         person = self.selected_person()
         store = self.app.store  # type: ignore[attr-defined]
-        conference = self.app.conference  # type: ignore[attr-defined]
-        card = person_card(store, person, now=self.app.now()) if person else None  # type: ignore[attr-defined]
-        self.query_one(PersonCardView).show_card(card, zone_of(conference))
+        card = person_card(store, person, now=self.app.now(), context=self.context) if person else None  # type: ignore[attr-defined]
+        self.query_one(PersonCardView).show_card(card, zone_of(self.app.conference))  # type: ignore[attr-defined]
+
+    # Filter ----------------------------------------------------------------------------------
+
+    @on(Input.Changed, "#people-filter")
+    def filter_changed(self) -> None:
+        self.apply_filter()
+
+    @on(Input.Submitted, "#people-filter")
+    def filter_submitted(self) -> None:
+        self.query_one("#people", RowList).focus()
+
+    def action_filter(self) -> None:
+        field = self.query_one("#people-filter", Input)
+        field.display = True
+        field.focus()
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#people-filter", Input)
+        field.value = ""
+        field.display = False
+        self.query_one("#people", RowList).focus()
+
+    # Editing ---------------------------------------------------------------------------------
+
+    def action_talking_points(self) -> None:
+        person = self.selected_person()
+        if person is None:
+            return
+        store = self.app.store  # type: ignore[attr-defined]
+        point = store.talking_point(person.id) or TalkingPoint(person_id=person.id)
+
+        def saved(result: TalkingPoint | None) -> None:
+            if result is not None:
+                store.save_talking_point(result)
+                self.load_people(select_id=person.id)
+
+        self.app.push_screen(TalkingPointModal(person.name, point), saved)
+
+    def action_add_person(self) -> None:
+        self.app.push_screen(PersonModal(), self.person_saved)
+
+    def action_edit_person(self) -> None:
+        person = self.selected_person()
+        if person is not None:
+            self.app.push_screen(PersonModal(person), self.person_saved)
+
+    def person_saved(self, person: Person | None) -> None:
+        if person is not None:
+            saved = self.app.store.save_person(person)  # type: ignore[attr-defined]
+            self.load_people(select_id=saved.id)
+
+    def action_cycle_priority(self) -> None:
+        person = self.selected_person()
+        if person is None:
+            return
+        person.priority = PRIORITIES[(PRIORITIES.index(person.priority) + 1) % len(PRIORITIES)]
+        self.app.store.save_person(person)  # type: ignore[attr-defined]
+        self.load_people(select_id=person.id)
+
+    def action_remove_person(self) -> None:
+        person = self.selected_person()
+        if person is None:
+            return
+
+        def answered(remove: bool | None) -> None:
+            if remove:
+                self.app.store.remove_person(person.id)  # type: ignore[attr-defined]
+                self.load_people()
+                self.notify(f"Removed {clean(person.name, single_line=True)}", markup=False)
+
+        self.app.push_screen(
+            ConfirmModal(f"Remove {person.name}? Their talking points go too; notes about them stay."), answered
+        )

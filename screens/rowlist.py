@@ -158,7 +158,7 @@ class RowList(ScrollView, can_focus=True):
         if y == 0:
             header_style = self.get_component_rich_style("row-list--header")
             cells = [Text(column.label) for column in self.columns]
-            return Strip(self._render_cells(cells, self._widths(width), header_style), width).adjust_cell_length(width, base)
+            return Strip(self._render_cells(cells, self._widths(width), header_style)).adjust_cell_length(width, base)
         index = y - 1 + self.scroll_offset.y
         if index >= self._count:
             return Strip.blank(width, base)

@@ -37,3 +37,17 @@ def cell(value: object, style: str = "") -> Text:
 
 def lines(parts: list[Content]) -> Content:
     return Content("\n").join(parts)
+
+
+def highlighted(matcher: object, value: object) -> Content:
+    """Untrusted text with a command palette query's matches in bold, never parsed as markup
+    (Textual's Matcher.highlight reads its argument as markup)."""
+    text = clean(value, single_line=True)
+    content = Content(text)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, text)  # type: ignore[attr-defined]
+    if not score:
+        return content
+    for offset in offsets:
+        if not text[offset].isspace():
+            content = content.stylize("bold", offset, offset + 1)
+    return content

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime, timezone, tzinfo
 
 from textual import on
@@ -13,10 +14,11 @@ from textual.widgets import ContentSwitcher, DataTable, Footer, Header, Input, L
 
 from rich.text import Text
 
-from companion.actions import zone_of
+from companion.actions import speakers_on_list, zone_of
 from companion.agenda import SessionFilter, SessionIndex, conflicts, grid
-from companion.models import Conference, Session
-from companion.text import clean, normalise_name
+from companion.models import Conference, Person, Session
+from companion.matching import SpeakerMatcher
+from companion.text import clean
 from screens.rowlist import Column, RowList
 from screens.safe import cell, lines, markup, paragraph, plain
 from screens.widgets import section_title
@@ -48,9 +50,10 @@ class ScheduleScreen(Screen[None]):
         Binding("s", "star_session", "Star", id="star"),
         Binding("slash", "filter", "Filter", id="filter"),
         Binding("g", "toggle_grid", "Grid/list", id="grid"),
-        Binding("left_square_bracket", "day(-1)", "Prev day", id="prev-day"),
-        Binding("right_square_bracket", "day(1)", "Next day", id="next-day"),
-        Binding("z", "toggle_zone", "Zone", id="zone"),
+        Binding("left_square_bracket", "day(-1)", "Previous day", id="prev-day", show=False),
+        Binding("right_square_bracket", "day(1)", "Next day", id="next-day", show=False),
+        Binding("z", "toggle_zone", "Conference/laptop time zone", id="zone", show=False),
+        Binding("a", "add_speakers", "Add the speakers to your people", id="add-speakers", show=False),
         Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
 
@@ -62,10 +65,11 @@ class ScheduleScreen(Screen[None]):
         self.session_filter = SessionFilter()
         self.starred: set[str] = set()
         self.clashes: dict[str, list[Session]] = {}
-        self.on_list: set[str] = set()
+        self.matcher: SpeakerMatcher | None = None
         self.shown: list[Session] = []
         self.grid_cells: dict[tuple[int, int], Session] = {}
         self.show_laptop_zone = False
+        self._loading = asyncio.Lock()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -95,13 +99,17 @@ class ScheduleScreen(Screen[None]):
 
     async def load_conference(self) -> None:
         """Read the current conference from the store; keep the day and filter the user chose."""
+        async with self._loading:  # a resume and a palette jump can both ask at once
+            await self._load_conference()
+
+    async def _load_conference(self) -> None:
         store = self.app.store  # type: ignore[attr-defined]
         now: datetime = self.app.now()  # type: ignore[attr-defined]
         conference = self.app.conference  # type: ignore[attr-defined]
         if conference is None:
             self.conference = None
             self.index = SessionIndex([], timezone.utc)
-            self.query_one("#session-detail", Static).update(plain("No schedule yet: companion import schedule SRC"))
+            self.query_one("#session-detail", Static).update(plain("No schedule yet: press i to import one (a file or a URL)."))
             self.redraw()
             return
         changed_conference = self.conference is None or self.conference.id != conference.id
@@ -109,7 +117,7 @@ class ScheduleScreen(Screen[None]):
         self.index = SessionIndex(store.sessions(conference.id), zone_of(conference))
         self.starred = store.starred_ids()
         self.clashes = conflicts(self.index.sessions, self.starred)
-        self.on_list = {normalise_name(p.name) for p in store.people()}
+        self.matcher = store.speaker_matcher()
         if changed_conference or self.day not in self.index.days:
             self.day = self.index.day_of(now)
         await self.rebuild_tabs()
@@ -122,8 +130,14 @@ class ScheduleScreen(Screen[None]):
             await tabs.clear()
             for day in self.index.days:
                 await tabs.add_tab(Tab(f"{day:%a %d %b}", id=f"day-{day.isoformat()}"))
-        if self.day is not None:
-            tabs.active = f"day-{self.day.isoformat()}"
+        self.show_day_tab()
+
+    def show_day_tab(self) -> None:
+        """Underline the chosen day's tab (when the tabs have been built: they are rebuilt on load)."""
+        tabs = self.query_one("#days", Tabs)
+        wanted = f"day-{self.day.isoformat()}" if self.day else ""
+        if wanted and any(tab.id == wanted for tab in tabs.query(Tab)):
+            tabs.active = wanted
 
     def redraw(self) -> None:
         """Draw the chosen day with the filter applied, in the list or the grid."""
@@ -196,7 +210,7 @@ class ScheduleScreen(Screen[None]):
         detail = self.query_one("#session-detail", Static)
         session = self.selected_session()
         if session is None:
-            detail.update(plain("No session here." if self.conference else "No schedule yet: companion import schedule SRC"))
+            detail.update(plain("No session here." if self.conference else "No schedule yet: press i to import one (a file or a URL)."))
             return
         zone = self.zone
         parts = [
@@ -220,11 +234,14 @@ class ScheduleScreen(Screen[None]):
                                 when=f"{other.start.astimezone(zone):%H:%M} {other.room}"))
         if session.speakers:
             parts.append(section_title("Speakers"))
-            for speaker in session.speakers:
-                if normalise_name(speaker.name) in self.on_list:
-                    parts.append(markup("$name  [$success]on your list[/]", name=speaker.name))
+            for found in speakers_on_list(session, self.matcher or SpeakerMatcher([])):
+                if found.person is not None:
+                    parts.append(markup("$name  [$success]on your list[/]", name=found.name))
+                elif found.candidates:
+                    parts.append(markup("$name  [$warning]maybe $who?[/]", name=found.name,
+                                        who=" or ".join(p.name for p in found.candidates)))
                 else:
-                    parts.append(plain(speaker.name))
+                    parts.append(markup("$name  [dim](a: add to your people)[/dim]", name=found.name))
         if session.abstract:
             parts.append(section_title("Abstract"))
             parts.append(paragraph(session.abstract))
@@ -277,7 +294,7 @@ class ScheduleScreen(Screen[None]):
             return
         position = self.index.days.index(self.day) if self.day in self.index.days else 0
         self.day = self.index.days[max(0, min(len(self.index.days) - 1, position + step))]
-        self.query_one("#days", Tabs).active = f"day-{self.day.isoformat()}"
+        self.show_day_tab()
         self.redraw()
 
     def action_toggle_grid(self) -> None:
@@ -289,6 +306,41 @@ class ScheduleScreen(Screen[None]):
     def action_toggle_zone(self) -> None:
         self.show_laptop_zone = not self.show_laptop_zone
         self.redraw()
+
+    async def select_session(self, session_id: str) -> None:
+        """Show this session: its day, no filter, the list view, the cursor on it."""
+        await self.load_conference()
+        session = self.index.by_id.get(session_id)
+        if session is None:
+            return
+        self.day = session.conference_day(self.index.zone)
+        field = self.query_one("#filter", Input)
+        field.value = ""
+        self.session_filter = SessionFilter()
+        self.query_one("#views", ContentSwitcher).current = "sessions"
+        self.show_day_tab()
+        self.redraw()
+        rows = self.query_one("#sessions", RowList)
+        rows.cursor = self.shown.index(session)
+        rows.focus()
+
+    def action_add_speakers(self) -> None:
+        """Add the selected session's speakers who are not on the people list (ambiguous ones are left alone)."""
+        session = self.selected_session()
+        if session is None or self.matcher is None:
+            return
+        new = [found.name for found in speakers_on_list(session, self.matcher) if found.person is None and not found.candidates]
+        if not new:
+            self.notify("Every speaker of this session is on your list already (or may be: see the detail).", markup=False)
+            return
+        store = self.app.store  # type: ignore[attr-defined]
+        store.add_people(
+            Person(name=name, notes=f"Speaks at: {session.title}", tags=[session.track] if session.track else [])
+            for name in new
+        )
+        self.matcher = store.speaker_matcher()
+        self.show_detail()
+        self.notify("Added to your people: " + clean(", ".join(new), single_line=True), markup=False)
 
     def action_star_session(self) -> None:
         session = self.selected_session()

@@ -7,8 +7,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from companion.actions import sessions_now_and_next, zone_of
-from companion.text import normalise_name
+from companion.actions import sessions_now_and_next, speakers_on_list, zone_of
 from screens.safe import lines, markup, plain
 from screens.widgets import section_title, span
 
@@ -36,7 +35,7 @@ class TodayScreen(Screen[None]):
         conference = self.app.conference  # type: ignore[attr-defined]
         heading = self.query_one("#today-heading", Static)
         if conference is None:
-            heading.update(plain("No schedule yet. Import one: companion import schedule FILE.ics"))
+            heading.update(plain("No schedule yet: press i to import one (a file or a URL), or run companion import schedule SRC"))
             self.query_one("#now-next", Static).update("")
             self.query_one("#catch", Static).update("")
         else:
@@ -46,14 +45,16 @@ class TodayScreen(Screen[None]):
             heading.update(markup("[b]$name[/b]  [dim]$day ($zone)[/dim]", name=conference.name, day=day_text, zone=conference.timezone))
             sessions = store.sessions(conference.id)
             starred = store.starred_ids()
-            on_list = {normalise_name(p.name): p for p in store.people()}
+            matcher = store.speaker_matcher()
             live, upcoming = sessions_now_and_next(sessions, now)
 
             def describe(session) -> object:  # noqa: ANN001
                 star = "★ " if session.id in starred else ""
-                known = [sp.name for sp in session.speakers if normalise_name(sp.name) in on_list]
+                known = [found.person.name for found in speakers_on_list(session, matcher) if found.person]
                 extra = f"  — on your list: {', '.join(known)}" if known else ""
-                return markup("$star$when  [b]$room[/b]  $title[$success]$extra[/]", star=star, when=span(session, zone),
+                later_day = session.start.astimezone(zone).date() != local_now.date()
+                return markup("$star$when  [b]$room[/b]  $title[$success]$extra[/]", star=star,
+                              when=span(session, zone, with_date=later_day),
                               room=session.room, title=session.title, extra=extra)
 
             parts = [section_title("Now")]
@@ -62,19 +63,21 @@ class TodayScreen(Screen[None]):
             parts += [describe(s) for s in upcoming] or [plain("Nothing later today or after.")]
             self.query_one("#now-next", Static).update(lines(parts))
 
-            today_sessions = [s for s in sessions if s.start.astimezone(zone).date() == local_now.date() and s.end >= now]
+            today = min((s.conference_day(zone) for s in sessions if s.end >= now), default=None)
+            today_sessions = [s for s in sessions if s.conference_day(zone) == today and s.end >= now]
             catches = []
             for session in today_sessions:
-                for speaker in session.speakers:
-                    person = on_list.get(normalise_name(speaker.name))
+                for found in speakers_on_list(session, matcher):
+                    person = found.person
                     if person is not None:
                         catches.append(markup(
                             "$name [dim]($priority)[/dim]  after $title, $room at $at",
                             name=person.name, priority=person.priority, title=session.title, room=session.room,
                             at=f"{session.end.astimezone(zone):%H:%M}",
                         ))
-            catch_parts = [section_title("Who to catch today")]
-            catch_parts += catches or [plain("None of your people speak later today.")]
+            heading_text = "Who to catch today" if today == local_now.date() else f"Who to catch on {today:%A}" if today else "Who to catch"
+            catch_parts = [section_title(heading_text)]
+            catch_parts += catches or [plain("None of your people speak in the rest of the conference.")]
             self.query_one("#catch", Static).update(lines(catch_parts))
         counts = store.due_counts(now.astimezone().date())
         self.query_one("#due", Static).update(lines([

@@ -12,9 +12,10 @@ from companion.models import Person, Session
 from screens.safe import lines, markup, paragraph, plain
 
 
-def span(session: Session, zone: tzinfo) -> str:
+def span(session: Session, zone: tzinfo, *, with_date: bool = False) -> str:
     start = session.start.astimezone(zone)
-    return f"{start:%a %H:%M}-{session.end.astimezone(zone):%H:%M}"
+    day = f"{start:%a} {start.day} {start:%b}" if with_date else f"{start:%a}"
+    return f"{day} {start:%H:%M}-{session.end.astimezone(zone):%H:%M}"
 
 
 class PersonCardView(Static):

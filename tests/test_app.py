@@ -134,7 +134,7 @@ async def test_people_lists_everyone_and_shows_the_card(store: Store) -> None:
     app = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("3")
-        table = app.screen.query_one("#people", DataTable)
+        table = app.screen.query_one("#people", RowList)
         assert table.row_count == 16
         names = [row.split(" | ")[0] for row in row_texts(table)]
         target = names.index("Priya Raman")
@@ -177,7 +177,7 @@ async def test_hostile_text_is_shown_literally(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("3")
         await pilot.pause()
-        table = app.screen.query_one("#people", DataTable)
+        table = app.screen.query_one("#people", RowList)
         row = row_texts(table)[0]
         assert "[@click=app.quit]Quit[/]" in row
         assert "\x1b" not in row and "\u202e" not in row and "\x07" not in row

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -18,6 +18,7 @@ import icalendar
 import pytest
 
 from companion.cli import main
+from companion.followups import NoteActions
 from companion.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
@@ -437,12 +438,22 @@ def test_snooze_and_drop(capsys: pytest.CaptureFixture[str], noted: dict[str, di
     assert set(after) == {"promise", "intro-ask"}
 
 
-def test_followups_due_lists_only_what_is_due(capsys: pytest.CaptureFixture[str], noted: dict[str, dict]) -> None:
+def test_followups_due_lists_only_what_is_due(
+    capsys: pytest.CaptureFixture[str], noted: dict[str, dict], isolated_data_dir: Path
+) -> None:
     assert run(capsys, "followups", "--due", "--json").json() == []  # nothing is due before tomorrow
-    yesterday = (date.today() - timedelta(days=1)).isoformat()
-    run(capsys, "followups", "snooze", noted["thank"]["id"], "--until", yesterday)  # now overdue
+    store = Store(isolated_data_dir)
+    two_days_ago = datetime.now(timezone.utc) - timedelta(days=2)
+    kenji = next(p for p in store.people() if p.name == "Kenji Watanabe")
+    store.add_note("Met two days ago", [kenji.id], actions=NoteActions(thank=True), now=two_days_ago)  # due yesterday
     due = run(capsys, "followups", "--due", "--json").json()
-    assert [f["kind"] for f in due] == ["thank"]
+    assert [(f["kind"], f["title"]) for f in due] == [("thank", "Thank Kenji Watanabe")]
+
+
+def test_snoozing_into_the_past_is_refused(capsys: pytest.CaptureFixture[str], noted: dict[str, dict]) -> None:
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    result = run(capsys, "followups", "snooze", noted["thank"]["id"], "--until", yesterday)
+    assert result.code == 1 and "in the past" in result.err
 
 
 def test_notes_for_a_person(capsys: pytest.CaptureFixture[str], noted: dict[str, dict]) -> None:

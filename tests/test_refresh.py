@@ -185,3 +185,28 @@ def test_reimporting_a_file_repeats_the_options_it_was_first_imported_with(
     assert code == 0 and "0 new, 0 changed, 2 unchanged, 0 gone" in out and "Asia/Tokyo" in out
     opening = next(s for s in Store(isolated_data_dir).sessions() if s.title == "Opening")
     assert opening.start.isoformat() == "2026-12-03T00:00:00+00:00"
+
+
+def test_the_same_schedule_from_another_path_merges_into_one_conference(
+    capsys: pytest.CaptureFixture[str], isolated_data_dir: Path, tmp_path: Path
+) -> None:
+    copy = tmp_path / "downloaded-again.ics"
+    copy.write_bytes(SAMPLE_ICS)
+    run(capsys, "import", "schedule", str(Path(__file__).resolve().parent.parent / "sample_schedules" / "conference.ics"))
+    code, out, _ = run(capsys, "import", "schedule", str(copy))
+    assert code == 0 and "0 new, 0 changed, 48 unchanged, 0 gone" in out
+    assert len(Store(isolated_data_dir).conferences()) == 1
+
+
+def test_data_dir_star_and_day_work_anywhere_on_the_line(
+    capsys: pytest.CaptureFixture[str], isolated_data_dir: Path, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    sample = str(Path(__file__).resolve().parent.parent / "sample_schedules" / "conference.ics")
+    assert run(capsys, "import", "schedule", sample, "--data-dir", str(elsewhere))[0] == 0
+    assert run(capsys, "star", PACKAGING_TALK, f"--data-dir={elsewhere}")[0] == 0
+    code, out, _ = run(capsys, "sessions", "--starred", "--data-dir", str(elsewhere))
+    assert code == 0 and "The State of Python Packaging in 2026" in out
+    assert not isolated_data_dir.exists() or Store(isolated_data_dir).conferences() == []
+    code, out, _ = run(capsys, "star", PACKAGING_TALK, "--off", "--data-dir", str(elsewhere))
+    assert code == 0 and "Unstarred" in out

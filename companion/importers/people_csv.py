@@ -1,94 +1,367 @@
-"""People from a CSV file with a header; the column names are matched flexibly."""
+"""People from a CSV file with a header; the column names are matched flexibly.
+
+Also what every people importer shares: decoding the bytes, the priority spellings, and the
+links: which kind a profile URL is (by its host) and the key two spellings of one profile share
+(:func:`profile_key`, which the store merges on).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+from urllib.parse import unquote
 
 from companion.errors import ImportError_
 from companion.importers import ParsedPeople
-from companion.models import PRIORITIES, Person
+from companion.models import CONNECTION_KINDS, LINK_KINDS, PRIORITIES, Connection, Person
 from companion.text import clean
 
-# Header spellings (normalised: lower case, no spaces, dashes or underscores) -> field.
+# Header spellings (normalised: lower case, letters and digits only) -> field.
 COLUMN_ALIASES: dict[str, str] = {
-    "name": "name", "fullname": "name", "displayname": "name",
-    "firstname": "first", "givenname": "first", "first": "first",
+    "name": "name", "fullname": "name", "displayname": "name", "contactname": "name", "person": "name",
+    "firstname": "first", "givenname": "first", "first": "first", "forename": "first",
     "lastname": "last", "surname": "last", "familyname": "last", "last": "last",
-    "company": "affiliation", "affiliation": "affiliation", "organisation": "affiliation",
-    "organization": "affiliation", "employer": "affiliation",
-    "title": "role", "role": "role", "position": "role", "jobtitle": "role",
-    "email": "email", "emailaddress": "email", "mail": "email",
-    "website": "website", "url": "website", "homepage": "website", "web": "website",
-    "blog": "blog",
-    "github": "github", "mastodon": "mastodon", "bluesky": "bluesky", "twitter": "twitter", "x": "twitter",
-    "linkedin": "linkedin",
-    "notes": "notes", "note": "notes", "why": "notes",
-    "tags": "tags", "tag": "tags", "priority": "priority",
+    "company": "affiliation", "companyname": "affiliation", "affiliation": "affiliation",
+    "organisation": "affiliation", "organization": "affiliation", "org": "affiliation",
+    "employer": "affiliation", "institution": "affiliation", "currentcompany": "affiliation",
+    "title": "role", "role": "role", "position": "role", "jobtitle": "role", "currentposition": "role",
+    "occupation": "role",
+    "email": "email", "emailaddress": "email", "mail": "email", "primaryemail": "email", "email1": "email",
+    "website": "url", "url": "url", "homepage": "url", "web": "url", "site": "url", "link": "url",
+    "profileurl": "url", "personalwebsite": "url",
+    "blog": "blog", "blogurl": "blog",
+    "github": "github", "githubusername": "github", "githubhandle": "github", "githuburl": "github",
+    "mastodon": "mastodon", "mastodonhandle": "mastodon", "fediverse": "mastodon", "fedi": "mastodon",
+    "bluesky": "bluesky", "bsky": "bluesky", "blueskyhandle": "bluesky",
+    "twitter": "twitter", "x": "twitter", "twitterhandle": "twitter", "xhandle": "twitter",
+    "xtwitter": "twitter", "twitterx": "twitter",
+    "linkedin": "linkedin", "linkedinurl": "linkedin", "linkedinprofile": "linkedin",
+    "notes": "notes", "note": "notes", "why": "notes", "comments": "notes", "comment": "notes",
+    "tags": "tags", "tag": "tags", "topics": "tags", "interests": "tags", "labels": "tags",
+    "categories": "tags", "groups": "tags",
+    "priority": "priority", "prio": "priority", "importance": "priority",
+    "connection": "connection", "connections": "connection", "howweknoweachother": "connection",
+    "howweknow": "connection", "howwemet": "connection", "howweareconnected": "connection",
+    "connectedvia": "connection", "commonground": "connection", "incommon": "connection",
+    "school": "connection:school", "sharedschool": "connection:school", "alumni": "connection:school",
+    "bootcamp": "connection:bootcamp",
+    "background": "connection:background", "sharedbackground": "connection:background",
+    "hobby": "connection:hobby", "hobbies": "connection:hobby",
+    "place": "connection:place", "hometown": "connection:place",
+    "mutual": "connection:acquaintance", "mutualfriend": "connection:acquaintance",
+    "mutualacquaintance": "connection:acquaintance", "introducedby": "connection:acquaintance",
+    "connectedon": "connected", "connectiondate": "connected", "dateconnected": "connected",
+    "connectedsince": "connected",
 }
-LINK_FIELDS = ("website", "blog", "github", "mastodon", "bluesky", "twitter", "linkedin")
+UNIQUE_LINK_KINDS = ("linkedin", "github", "mastodon", "bluesky", "twitter")
+"""Profiles that belong to one person: the same one means the same person. A website can be a company's."""
+
+PRIORITY_ALIASES = {
+    "must": "must-meet", "high": "must-meet", "top": "must-meet",
+    "hope": "hope-to-meet", "normal": "hope-to-meet", "medium": "hope-to-meet", "low": "hope-to-meet",
+    "maybe": "hope-to-meet",
+    "done": "met", "already-met": "met", "met-already": "met",
+}
+
+
+# --- decoding -------------------------------------------------------------------------------------
+
+
+def decode_people_text(payload: bytes, source: str) -> str:
+    """The file as text: UTF-8 with or without a BOM, else one line naming the place it fails."""
+    if payload.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ImportError_(f"{source}: UTF-16 text; save it as UTF-8 and import it again")
+    try:
+        text = payload.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = payload.count(b"\n", 0, error.start) + 1
+        raise ImportError_(f"{source}: line {line}: not UTF-8 text (byte {error.start}); save it as UTF-8") from None
+    if not text.strip():
+        raise ImportError_(f"{source}: the file is empty")
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ImportError_(f"{source}: line {line}: a NUL byte; this is not a text file")
+    return text
+
+
+def sniff_delimiter(line: str) -> str:
+    """Comma, semicolon (Excel in many locales) or tab: whichever the header line has most of,
+    outside quotes. A one-column header has none of them and gets the comma."""
+    counts = {",": 0, ";": 0, "\t": 0}
+    quoted = False
+    for char in line:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in counts:
+            counts[char] += 1
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
+# --- field values ---------------------------------------------------------------------------------
+
+
+def parse_priority(value: str, where: str) -> str:
+    key = "-".join(value.strip().lower().replace("_", " ").replace("-", " ").split())
+    if not key:
+        return "hope-to-meet"
+    if key in PRIORITIES:
+        return key
+    if key in PRIORITY_ALIASES:
+        return PRIORITY_ALIASES[key]
+    raise ImportError_(f"{where}: priority {value!r} is not one of {', '.join(PRIORITIES)}")
+
+
+
+def split_tags(value: str) -> list[str]:
+    tags: list[str] = []
+    for tag in re.split(r"[;,|]", value):
+        tag = tag.strip()
+        if tag and tag.casefold() not in (seen.casefold() for seen in tags):
+            tags.append(tag)
+    return tags
+
+
+CONNECTION_ALIASES = {
+    "school": "school", "uni": "school", "university": "school", "college": "school", "alumni": "school",
+    "bootcamp": "bootcamp", "course": "bootcamp", "cohort": "bootcamp",
+    "background": "background", "work": "background", "career": "background", "field": "background",
+    "hobby": "hobby", "interest": "hobby", "sport": "hobby",
+    "place": "place", "city": "place", "town": "place", "hometown": "place", "country": "place",
+    "acquaintance": "acquaintance", "mutual": "acquaintance", "friend": "acquaintance", "via": "acquaintance",
+    "intro": "acquaintance", "introduced by": "acquaintance", "mutual friend": "acquaintance",
+}
+_CONNECTION_GUESSES = (
+    ("school", re.compile(r"\b(school|universit|college|alma mater|alumn|class of|studied)", re.IGNORECASE)),
+    ("bootcamp", re.compile(r"\b(boot ?camp|cohort)", re.IGNORECASE)),
+    ("acquaintance", re.compile(r"\b(via|introduced|mutual|friend of|knows|through)\b", re.IGNORECASE)),
+    ("place", re.compile(r"\b(both from|grew up|hometown|lived in|live in|neighbou?r)", re.IGNORECASE)),
+    ("hobby", re.compile(r"\b(hobby|hobbies|both play|both like|climb|chess|choir|run club)", re.IGNORECASE)),
+)
+
+
+def parse_connections(value: str, kind: str | None = None) -> list[Connection]:
+    """``"school: TU Delft; via Priya"`` -> two connections. A part without a known ``kind:`` prefix
+    gets the column's kind, else a kind guessed from its words, else "background"."""
+    connections: list[Connection] = []
+    for part in value.split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        part_kind = kind
+        prefix, colon, rest = part.partition(":")
+        named = CONNECTION_ALIASES.get(" ".join(prefix.lower().split())) if colon else None
+        if named and rest.strip():
+            part_kind, part = named, rest.strip()
+        if part_kind is None:
+            part_kind = next((k for k, pattern in _CONNECTION_GUESSES if pattern.search(part)), "background")
+        if part_kind in CONNECTION_KINDS:
+            connections.append(Connection(part_kind, part))
+    return connections
+
+
+# --- links ----------------------------------------------------------------------------------------
+
+_BLOG_HOSTS = ("medium.com", "substack.com", "dev.to", "hashnode.dev", "wordpress.com", "blogspot.com", "ghost.io")
+
+
+def _host_and_path(url: str) -> tuple[str, str]:
+    text = url.strip()
+    if "://" in text:
+        text = text.split("://", 1)[1]
+    text = text.split("#", 1)[0].split("?", 1)[0]
+    host, _, path = text.partition("/")
+    host = host.rsplit("@", 1)[-1].split(":", 1)[0].casefold()  # no user info, no port
+    for prefix in ("www.", "mobile.", "m."):
+        if host.startswith(prefix) and host.count(".") > 1:
+            host = host[len(prefix):]
+            break
+    return host, "/" + unquote(path).strip("/") if path.strip("/") else ""
+
+
+def link_kind(url: str) -> str:
+    """Which kind of link a URL is, by its host: github, linkedin, twitter, bluesky, mastodon, blog or website."""
+    host, path = _host_and_path(url)
+    if host == "github.com":
+        return "github"
+    if host == "linkedin.com" or host.endswith(".linkedin.com"):
+        return "linkedin"
+    if host in ("twitter.com", "x.com"):
+        return "twitter"
+    if host == "bsky.app" or host.endswith(".bsky.social"):
+        return "bluesky"
+    if any(host == blog or host.endswith("." + blog) for blog in _BLOG_HOSTS) or host.startswith("blog."):
+        return "blog"
+    if path.startswith("/@") and "/" not in path[2:]:
+        return "mastodon"  # https://hachyderm.io/@name
+    if path.startswith("/blog"):
+        return "blog"
+    return "website"
+
+
+def looks_like_url(value: str) -> bool:
+    text = value.strip().lower()
+    return text.startswith(("http://", "https://", "www.")) or bool(re.match(r"^[a-z0-9-]+(\.[a-z0-9-]+)+/", text))
+
+
+def profile_key(kind: str, value: str) -> str:
+    """What two spellings of one profile have in common: no scheme, ``www.``, trailing slash,
+    query or case; handles (``@ada``, ``@ada@hachyderm.io``, ``ada.bsky.social``) as the profile URL."""
+    text = " ".join(value.split())
+    if not text:
+        return ""
+    lower = text.casefold()
+    if "://" not in lower and "/" not in lower:
+        handle = lower.lstrip("@")
+        if kind == "mastodon" and "@" in handle:
+            user, _, host = handle.partition("@")
+            return f"{host}/@{user}"
+        if kind == "github" and "." not in handle:
+            return f"github.com/{handle}"
+        if kind == "twitter" and "." not in handle:
+            return f"x.com/{handle}"
+        if kind == "bluesky":
+            return f"bsky.app/profile/{handle}"
+        if kind == "linkedin" and "." not in handle:
+            return f"linkedin.com/in/{handle}"
+    elif "://" not in lower and kind == "linkedin" and lower.startswith(("in/", "pub/")):
+        return f"linkedin.com/{lower.rstrip('/')}"
+    host, path = _host_and_path(lower)
+    if host.endswith(".linkedin.com"):
+        host = "linkedin.com"  # de.linkedin.com, uk.linkedin.com
+    elif host == "twitter.com":
+        host = "x.com"
+    return host + path
+
+
+def add_link(links: dict[str, str], kind: str, value: str) -> None:
+    """Keep the first link of each kind; a second website goes to the blog slot if that is free."""
+    if not value:
+        return
+    if kind not in LINK_KINDS:
+        kind = "website"
+    if kind in links and kind == "website" and "blog" not in links:
+        kind = "blog"
+    links.setdefault(kind, value)
+
+
+# --- the CSV --------------------------------------------------------------------------------------
 
 
 def _column_key(header: str) -> str:
     return "".join(ch for ch in header.lower() if ch.isalnum())
 
 
-def _priority(value: str, where: str) -> str:
-    key = value.strip().lower().replace(" ", "-").replace("_", "-")
-    if not key:
-        return "hope-to-meet"
-    if key in PRIORITIES:
-        return key
-    aliases = {"must": "must-meet", "high": "must-meet", "hope": "hope-to-meet", "normal": "hope-to-meet",
-               "low": "hope-to-meet", "done": "met"}
-    if key in aliases:
-        return aliases[key]
-    raise ImportError_(f"{where}: priority {value!r} is not one of {', '.join(PRIORITIES)}")
-
-
-def parse_people_csv(payload: bytes, source: str) -> ParsedPeople:
+def people_from_table(
+    text: str, source: str, *, fmt: str, first_line: int = 1, delimiter: str | None = None,
+    connected_label: str = "Connected",
+) -> ParsedPeople:
+    """People from CSV text whose first non-blank row is the header; ``first_line`` is the file's
+    line number of the text's first line, so errors and skips name lines of the file."""
+    offset = first_line - 1
+    header_text = next((line for line in io.StringIO(text) if line.strip()), "")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter or sniff_delimiter(header_text))
+    header: list[str] | None = None
+    header_line = 0
     try:
-        text = payload.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportError_(f"{source}: not UTF-8 text (byte {error.start})") from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader, None)
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                header, header_line = row, reader.line_num + offset
+                break
         if header is None:
             raise ImportError_(f"{source}: the file is empty")
-        columns = [COLUMN_ALIASES.get(_column_key(cell)) for cell in header]
+        columns = [COLUMN_ALIASES.get(_column_key(clean(cell))) for cell in header]
         if "name" not in columns and not ("first" in columns or "last" in columns):
+            shown = ", ".join(repr(clean(cell.strip(), single_line=True)[:40]) for cell in header[:6] if cell.strip())
             raise ImportError_(
-                f"{source}: line 1: no name column (expected 'name', 'full name', or 'first name' and 'last name')"
+                f"{source}: line {header_line}: no name column (expected 'name', 'full name', or 'first name' "
+                f"and 'last name'; found {shown or 'nothing'})"
             )
         people: list[Person] = []
         skipped: list[str] = []
+        previous_end = reader.line_num
         for row in reader:
-            line = reader.line_num
+            line = previous_end + 1 + offset
+            previous_end = reader.line_num
             if not any(cell.strip() for cell in row):
                 continue
-            values: dict[str, str] = {}
-            for column, cell in zip(columns, row):
-                if column and cell.strip() and column not in values:
-                    values[column] = clean(cell.strip(), single_line=column != "notes")
-            name = values.get("name") or " ".join(p for p in (values.get("first"), values.get("last")) if p)
-            if not name:
+            extra = [cell for cell in row[len(columns):] if cell.strip()]
+            if extra:
+                skipped.append(f"line {line}: {len(extra)} cell(s) past the header's {len(columns)} columns ignored")
+            person = _person_from_row(columns, row, f"{source}: line {line}", connected_label)
+            if person is None:
                 skipped.append(f"line {line}: no name")
                 continue
-            people.append(
-                Person(
-                    name=name,
-                    affiliation=values.get("affiliation", ""),
-                    role=values.get("role", ""),
-                    email=values.get("email", ""),
-                    links={kind: values[kind] for kind in LINK_FIELDS if values.get(kind)},
-                    tags=[t.strip() for t in values.get("tags", "").replace(",", ";").split(";") if t.strip()],
-                    priority=_priority(values.get("priority", ""), f"{source}: line {line}"),
-                    notes=values.get("notes", ""),
-                )
-            )
+            people.append(person)
     except csv.Error as error:
-        raise ImportError_(f"{source}: line {reader.line_num}: {error}") from None
+        raise ImportError_(f"{source}: line {reader.line_num + offset}: {error}") from None
     if not people:
-        raise ImportError_(f"{source}: no people found")
-    return ParsedPeople(people=people, format="csv", skipped=skipped)
+        raise ImportError_(f"{source}: no people found (no row after the header on line {header_line} has a name)")
+    return ParsedPeople(people=people, format=fmt, skipped=skipped)
+
+
+def _person_from_row(columns: list[str | None], row: list[str], where: str, connected_label: str) -> Person | None:
+    values: dict[str, str] = {}
+    connections: list[Connection] = []
+    for column, cell in zip(columns, row):
+        if not column or not cell.strip():
+            continue
+        value = clean(cell.strip(), single_line=column != "notes")
+        if column.startswith("connection"):
+            _, _, kind = column.partition(":")
+            connections.extend(parse_connections(value, kind or None))
+        elif column not in values:
+            values[column] = value
+    name = values.get("name") or " ".join(p for p in (values.get("first"), values.get("last")) if p)
+    if not name:
+        return None
+    links: dict[str, str] = {}
+    for kind in LINK_KINDS:
+        if values.get(kind):
+            add_link(links, kind, values[kind])
+    if values.get("url"):  # a generic web column: a GitHub or LinkedIn URL is filed as such
+        add_link(links, link_kind(values["url"]), values["url"])
+    email = values.get("email", "")
+    if email.lower().startswith("mailto:"):
+        email = email[len("mailto:"):]
+    notes = values.get("notes", "")
+    if values.get("connected"):
+        since = f"{connected_label} since {connected_date(values['connected'])}"
+        notes = f"{notes}\n{since}" if notes else since
+    return Person(
+        name=name,
+        affiliation=values.get("affiliation", ""),
+        role=values.get("role", ""),
+        email=email,
+        links=links,
+        tags=split_tags(values.get("tags", "")),
+        priority=parse_priority(values.get("priority", ""), where),
+        connections=connections,
+        notes=notes,
+    )
+
+
+_MONTHS = {name: number for number, name in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[ -]([A-Za-z]{3})[A-Za-z]*\.?[ ,-]+(\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+
+
+def connected_date(value: str) -> str:
+    """``12 Mar 2024`` (LinkedIn) or ``2024-03-12`` as ISO text; anything else as it was written
+    (``03/12/2024`` could be either day first or month first)."""
+    text = value.strip()
+    match = _DAY_MONTH_YEAR.match(text)
+    if match and match.group(2).lower() in _MONTHS:
+        day, month, year = int(match.group(1)), _MONTHS[match.group(2).lower()], int(match.group(3))
+        if 1 <= day <= 31:
+            return f"{year:04d}-{month:02d}-{day:02d}"
+    match = _ISO_DATE.match(text)
+    if match:
+        return match.group(0)
+    return text
+
+
+def parse_people_csv(payload: bytes, source: str) -> ParsedPeople:
+    return people_from_table(decode_people_text(payload, source), source, fmt="csv")

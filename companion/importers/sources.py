@@ -191,14 +191,50 @@ def load_schedule(
     )
 
 
-def load_people(source: str, *, fmt: str | None = None) -> ParsedPeople:
-    payload = read_source(source)
-    chosen = fmt or "csv"
-    if chosen == "csv":
-        from companion.importers.people_csv import parse_people_csv
+PEOPLE_FORMATS = ("csv", "vcard", "linkedin")
+PEOPLE_FORMAT_ALIASES = {
+    "csv": "csv", "vcard": "vcard", "vcf": "vcard", "vcards": "vcard", "linkedin": "linkedin",
+}
+_VCARD_BEGIN = re.compile(rb"^[ \t]*BEGIN[ \t]*:[ \t]*VCARD[ \t]*\r?$", re.IGNORECASE | re.MULTILINE)
 
-        return parse_people_csv(payload, source)
-    raise ImportError_(f"{source}: people format {chosen!r} is not supported yet (supported: csv)")
+
+def sniff_people_format(payload: bytes) -> str:
+    """``vcard`` when a line reads BEGIN:VCARD, ``linkedin`` for a Connections.csv export (its
+    "Notes:" preamble or its header), else ``csv``. Content decides, never the file name."""
+    from companion.importers.linkedin import is_linkedin_export
+
+    body = payload[len(BOM):] if payload.startswith(BOM) else payload
+    head = body[:16384]
+    if _VCARD_BEGIN.search(head):
+        return "vcard"
+    if is_linkedin_export(head.decode("utf-8", errors="replace")):
+        return "linkedin"
+    return "csv"
+
+
+def parse_people(payload: bytes, source: str, *, fmt: str | None = None) -> ParsedPeople:
+    """People from ``payload``, in ``fmt`` (csv, vcard or linkedin) or the format its content shows."""
+    if fmt is not None and fmt.strip():
+        chosen = PEOPLE_FORMAT_ALIASES.get(fmt.strip().lower())
+        if chosen is None:
+            raise ImportError_(f"{source}: unknown people format {fmt!r} (use one of: {', '.join(PEOPLE_FORMATS)})")
+    else:
+        chosen = sniff_people_format(payload)
+    if chosen == "vcard":
+        from companion.importers.vcard import parse_vcard
+
+        return parse_vcard(payload, source)
+    if chosen == "linkedin":
+        from companion.importers.linkedin import parse_linkedin
+
+        return parse_linkedin(payload, source)
+    from companion.importers.people_csv import parse_people_csv
+
+    return parse_people_csv(payload, source)
+
+
+def load_people(source: str, *, fmt: str | None = None) -> ParsedPeople:
+    return parse_people(read_source(source), source, fmt=fmt)
 
 
 # --- time zones -----------------------------------------------------------------------------------

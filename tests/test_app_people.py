@@ -1,0 +1,167 @@
+"""The People screen and the palette, driven by Pilot: filter, card, talking points, edit, lookup."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from textual.widgets import Input, Static
+
+from companion.demo import build_demo_store
+from companion.store import Store
+from screens.app import CompanionApp
+from screens.modals import PersonModal, TalkingPointModal
+from screens.rowlist import RowList
+from screens.widgets import PersonCardView
+
+NOW = datetime(2026, 12, 3, 10, 5, tzinfo=ZoneInfo("Europe/Berlin"))
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return build_demo_store(tmp_path / "demo", today=date(2026, 12, 3), now=NOW)
+
+
+def names(rows: RowList) -> list[str]:
+    return [str(rows.row(index)[0]) for index in range(rows.row_count)]
+
+
+def card_text(app: CompanionApp) -> str:
+    return str(app.screen.query_one(PersonCardView).visual)
+
+
+async def test_slash_filters_the_people_list_as_you_type(store: Store) -> None:
+    app = CompanionApp(store=store, clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3", "slash", *"pack")
+        await pilot.pause()
+        rows = app.screen.query_one("#people", RowList)
+        assert names(rows) == ["Hannah Okafor", "Priya Raman"]  # tag "packaging"
+        await pilot.press(*"aging priya")
+        await pilot.pause()
+        assert names(rows) == ["Priya Raman"]
+        assert "Priya Raman" in card_text(app)
+        await pilot.press("escape")
+        assert rows.row_count == 16
+
+
+async def test_talking_points_modal_coaches_as_you_type_and_saves(store: Store) -> None:
+    app = CompanionApp(store=store, clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        assert names(app.screen.query_one("#people", RowList))[0] == "Amara Nwosu"
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, TalkingPointModal)
+        assert app.focused is app.screen.query_one("#answer-work", Input)
+        await pilot.press(*"I love your work")
+        await pilot.pause()
+        coach = str(app.screen.query_one("#coach", Static).visual)
+        assert "Generic praise" in coach
+        app.screen.query_one("#answer-work", Input).value = "Her talk on screen readers in web apps"
+        app.screen.query_one("#answer-question", Input).value = "Which screen reader do you test with first?"
+        await pilot.pause()
+        coach = str(app.screen.query_one("#coach", Static).visual)
+        assert "Generic praise" not in coach and "still to answer" in coach
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        point = store.talking_point(store.people()[0].id)
+        assert point is not None and point.question == "Which screen reader do you test with first?"
+        assert "Which screen reader do you test with first?" in card_text(app)
+
+
+async def test_add_edit_priority_and_remove_a_person(store: Store) -> None:
+    app = CompanionApp(store=store, clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3", "a")
+        await pilot.pause()
+        assert isinstance(app.screen, PersonModal)
+        await pilot.press(*"Zed Newcomer")
+        app.screen.query_one("#affiliation", Input).value = "Hallway Track Inc"
+        app.screen.query_one("#link-github", Input).value = "zed"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        added = next(p for p in store.people() if p.name == "Zed Newcomer")
+        assert added.affiliation == "Hallway Track Inc" and added.links == {"github": "zed"}
+        rows = app.screen.query_one("#people", RowList)
+        assert names(rows)[rows.cursor] == "Zed Newcomer"
+        await pilot.press("p")
+        assert store.person(added.id).priority == "met"
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#role", Input).value = "Maintainer"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert store.person(added.id).role == "Maintainer"
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert all(p.name != "Zed Newcomer" for p in store.people())
+
+
+async def test_palette_finds_a_person_and_opens_the_card(store: Store) -> None:
+    app = CompanionApp(store=store, clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"isabel")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert app.current_mode == "people"
+        assert "Isabel Moreau" in card_text(app)
+
+
+async def test_palette_finds_a_session_and_shows_it(store: Store) -> None:
+    app = CompanionApp(store=store, clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"time zones are hard")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert app.current_mode == "schedule"
+        assert "Time Zones Are Hard" in str(app.screen.query_one("#session-detail", Static).visual)
+
+
+async def test_a_speaker_not_on_the_list_is_added_with_a(store: Store) -> None:
+    app = CompanionApp(store=store, clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        # The first session is the keynote by Ingrid Halvorsen, who is not on the list.
+        assert "a: add to your people" in str(app.screen.query_one("#session-detail", Static).visual)
+        await pilot.press("a")
+        await pilot.pause()
+        assert any(p.name == "Ingrid Halvorsen" for p in store.people())
+        assert "on your list" in str(app.screen.query_one("#session-detail", Static).visual)
+
+
+async def test_palette_switches_to_another_conference(store: Store, tmp_path: Path) -> None:
+    other = tmp_path / "other.ics"
+    other.write_bytes(
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nX-WR-CALNAME:Winter [b]Camp[/b]\r\nX-WR-TIMEZONE:Europe/Oslo\r\n"
+        b"BEGIN:VEVENT\r\nUID:w1\r\nSUMMARY:Snow talk\r\nDTSTART:20270110T090000Z\r\nDTEND:20270110T100000Z\r\nEND:VEVENT\r\n"
+        b"END:VCALENDAR\r\n"
+    )
+    from companion.schedules import import_schedule
+
+    import_schedule(store, str(other))
+    app = CompanionApp(store=store, clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"winter")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert app.conference is not None and app.conference.name == "Winter [b]Camp[/b]"
+        assert "Winter [b]Camp[/b]" in app.sub_title
+        await pilot.press("2")
+        await pilot.pause()
+        assert app.screen.query_one("#sessions", RowList).row_count == 1

@@ -439,7 +439,7 @@ def cmd_point(args: argparse.Namespace) -> int:
 
 
 def cmd_note_add(args: argparse.Namespace) -> int:
-    from companion.followups import NoteActions
+    from companion.followups import NUDGE_DAYS, NoteActions
     from companion.text import clean
 
     store = open_store(args)
@@ -453,7 +453,8 @@ def cmd_note_add(args: argparse.Namespace) -> int:
         thank=args.thank,
         promises=tuple(clean(p, single_line=True) for p in args.promise),
         intros=tuple(intro_name(store, clean(i, single_line=True)) for i in args.intro),
-        waiting=args.waiting,
+        waiting=args.waiting or args.nudge_days is not None,
+        nudge_days=NUDGE_DAYS if args.nudge_days is None else args.nudge_days,
     )
     note, followups = store.add_note(text, [p.id for p in people], session_id=args.session or "", actions=actions)
     names = ", ".join(clean(p.name, single_line=True) for p in people)
@@ -504,10 +505,13 @@ def cmd_notes(args: argparse.Namespace) -> int:
 
 
 def cmd_followups(args: argparse.Namespace) -> int:
+    from companion.followups import CLOSING_LINE
     from companion.text import clean
 
     store = open_store(args)
     action = getattr(args, "followup_action", None)
+    if action == "draft":
+        return show_draft(store, args.id, as_json=args.json)
     if action:
         if action == "done":
             changed = store.set_followup_status(args.id, "done")
@@ -516,22 +520,26 @@ def cmd_followups(args: argparse.Namespace) -> int:
         elif action == "wait":
             changed = store.set_followup_status(args.id, "waiting")
         else:
-            until = parse_day(args.until)
-            if until < date.today():
-                raise UsageError(f"--until {args.until} is in the past; snooze to today or later")
-            changed = [store.snooze_followup(args.id, until)]
+            changed = [store.snooze_followup(args.id, parse_day(args.until), today=date.today())]
         first = changed[0]
-        say(f"#{first.id} {clean(first.title, single_line=True)}: {first.status}, due {first.due.isoformat()}")
+        title = clean(first.title, single_line=True)
+        if action == "done" and first.status == "dropped":
+            say(f"#{first.id} {title}: closed, {CLOSING_LINE}. One nudge is enough; none more is planned.")
+        else:
+            say(f"#{first.id} {title}: {first.status}, due {first.due.isoformat()}")
         for step in changed[1:]:
             say(f"  next: #{step.id} {clean(step.title, single_line=True)} (due {step.due.isoformat()})")
         return 0
+    today = date.today()
+    closed = store.close_stale_nudges(today)
     items = store.followups(statuses=("open", "waiting"))
     if args.due:
-        today = date.today()
         items = [f for f in items if f.due <= today and f.status == "open"]
     if args.json:
         emit_json([{"id": f.id, **f.to_dict()} for f in items])
         return 0
+    for f in closed:
+        say(f"Closed #{f.id} {clean(f.title, single_line=True)}: {CLOSING_LINE}.")
     for f in items:
         status = " (waiting)" if f.status == "waiting" else ""
         say(f"#{f.id:<4} due {f.due.isoformat()}  {clean(f.title, single_line=True)}{status}")
@@ -540,18 +548,62 @@ def cmd_followups(args: argparse.Namespace) -> int:
     return 0
 
 
+def show_draft(store, followup_id: int, *, as_json: bool = False) -> int:  # noqa: ANN001
+    """Print the message draft for a follow-up: who it is for, the subject and the body."""
+    from companion.drafts import draft_for
+    from companion.lookup import resolve_person
+
+    item = store.followup(followup_id)
+    people = store.people()
+    person = next((p for p in people if p.id == item.person_id), None)  # None: removed from the list
+    note = next((n for n in store.notes() if n.id == item.note_id), None)
+    other = None
+    if item.other:
+        try:
+            other = resolve_person(people, item.other)
+        except NotFoundError:
+            other = None  # several people match the name: write to the name as typed
+    point = store.talking_point(person.id) if person else None
+    draft = draft_for(item, person, point, note, other)
+    if as_json:
+        emit_json({"id": item.id, "kind": item.kind, "to": draft.to, "subject": draft.subject,
+                   "body": draft.body, "hints": list(draft.hints)})
+        return 0
+    if draft.to:
+        say(f"To: {draft.to}")
+    say(draft.text())
+    for hint in draft.hints:
+        print(f"companion: hint: {hint}", file=sys.stderr)
+    return 0
+
+
+def _cannot_write(target: object, error: OSError) -> CompanionError:
+    """One clear line for an export that could not be written (missing folder, no permission, ...)."""
+    where = str(target)
+    if isinstance(error.filename, str) and error.filename:
+        where = error.filename
+        name = Path(where).name
+        if name.startswith(".") and name.endswith(".tmp"):  # atomic_write_bytes's temporary file: name the real one
+            where = str(Path(where).with_name(name[1:].rsplit(".", 2)[0]))
+    return CompanionError(f"{where}: cannot write: {error.strerror or error}")
+
+
 def cmd_export_ics(args: argparse.Namespace) -> int:
     from companion.exporters.ics import export_followups
 
-    store = open_store(args)
+    store = open_store(args, read_only=True)
     items = store.followups()
     people = {p.id: p for p in store.people()}
     try:
-        count = export_followups(Path(args.file), items, people, vdir=Path(args.vdir) if args.vdir else None)
+        count = export_followups(
+            Path(args.file), items, people, vdir=Path(args.vdir) if args.vdir else None, todo=args.todo
+        )
     except OSError as error:
-        raise CompanionError(f"{args.file}: cannot write: {error.strerror or error}") from None
+        raise _cannot_write(args.file, error) from None
     open_count = sum(1 for f in items if f.status in ("open", "waiting"))
-    say(f"Wrote {count} follow-ups ({open_count} open) to {args.file}")
+    kinds = "events and tasks" if args.todo else "events"
+    say(f"Wrote {count} follow-ups ({open_count} open) as {kinds} to {args.file}"
+        + (f" and one file each into {args.vdir}" if args.vdir else ""))
     return 0
 
 
@@ -559,7 +611,7 @@ def cmd_export_agenda(args: argparse.Namespace) -> int:
     from companion.exporters.ics import agenda_calendar
     from companion.storage import atomic_write_bytes
 
-    store = open_store(args)
+    store = open_store(args, read_only=True)
     conference = store.conference(args.conference) if args.conference else store.current_conference()
     if conference is None:
         raise CompanionError("no schedule imported yet: companion import schedule SRC")
@@ -568,8 +620,40 @@ def cmd_export_agenda(args: argparse.Namespace) -> int:
     try:
         atomic_write_bytes(Path(args.file), agenda_calendar(sessions, conference))
     except OSError as error:
-        raise CompanionError(f"{args.file}: cannot write: {error.strerror or error}") from None
+        raise _cannot_write(args.file, error) from None
     say(f"Wrote {len(sessions)} starred sessions of {conference.id} to {args.file}")
+    return 0
+
+
+def cmd_export_json(args: argparse.Namespace) -> int:
+    from companion.exporters.json_export import export_json
+
+    store = open_store(args, read_only=True)
+    try:
+        counts = export_json(Path(args.file), store)
+    except OSError as error:
+        raise _cannot_write(args.file, error) from None
+    summary = ", ".join(f"{section.replace('_', ' ')}: {count}" for section, count in counts.items())
+    say(f"Wrote everything to {args.file} ({summary})")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from companion.exporters.report import build_report, write_report
+
+    store = open_store(args, read_only=True)
+    conference = store.conference(args.conference) if args.conference else None
+    report = build_report(store, conference)
+    if not args.out:
+        say(report.text.rstrip("\n"))
+        return 0
+    try:
+        write_report(Path(args.out), report)
+    except OSError as error:
+        raise _cannot_write(args.out, error) from None
+    overdue = f", {report.overdue} overdue" if report.overdue else ""
+    say(f"Wrote the report to {args.out} (people met: {report.people}, notes: {report.notes}, "
+        f"pending follow-ups: {report.pending}{overdue})")
     return 0
 
 
@@ -647,6 +731,8 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--promise", action="append", default=[], help="something I promised (repeatable)")
     add.add_argument("--intro", action="append", default=[], help="someone to introduce them to (double opt-in)")
     add.add_argument("--waiting", action="store_true", help="waiting for their reply: nudge in a week")
+    add.add_argument("--nudge-days", type=int, metavar="N",
+                     help="waiting for their reply: nudge after N days, 7 to 14 (implies --waiting)")
     add.set_defaults(handler=cmd_note_add)
 
     star = commands.add_parser("star", help="star a session (its id from 'sessions --json')")
@@ -664,23 +750,39 @@ def build_parser() -> argparse.ArgumentParser:
     followups.add_argument("--json", action="store_true")
     followups.set_defaults(handler=cmd_followups)
     followup_actions = followups.add_subparsers(title="action", metavar="ACTION", parser_class=_Parser, dest="followup_action")
-    for verb, text in (("done", "mark done"), ("drop", "drop it"), ("wait", "waiting for their reply")):
+    for verb, text in (
+        ("done", "mark done (a nudge with no reply since closes kindly: one nudge is enough)"),
+        ("drop", "drop it"),
+        ("wait", "waiting for their reply"),
+    ):
         sub = followup_actions.add_parser(verb, help=text)
         sub.add_argument("id", type=int, metavar="ID")
     snooze = followup_actions.add_parser("snooze", help="move it to a later date")
     snooze.add_argument("id", type=int, metavar="ID")
-    snooze.add_argument("--until", required=True, help="YYYY-MM-DD")
+    snooze.add_argument("--until", required=True, help="YYYY-MM-DD, today or later")
+    draft = followup_actions.add_parser("draft", help="print a message draft for it (hints go to stderr)")
+    draft.add_argument("id", type=int, metavar="ID")
+    draft.add_argument("--json", action="store_true")
 
-    export = commands.add_parser("export", help="export follow-up reminders or the starred agenda")
+    export = commands.add_parser("export", help="export follow-up reminders, the starred agenda, or everything as JSON")
     export_kinds = export.add_subparsers(title="what", metavar="WHAT", parser_class=_Parser, required=True)
     ics = export_kinds.add_parser("ics", help="follow-up reminders as iCalendar")
     ics.add_argument("file", metavar="FILE")
-    ics.add_argument("--vdir", help="also write one .ics per follow-up into this folder")
+    ics.add_argument("--todo", action="store_true", help="also a VTODO per follow-up, for task apps")
+    ics.add_argument("--vdir", help="also write one <uid>.ics per event (and task) into this folder")
     ics.set_defaults(handler=cmd_export_ics)
     agenda = export_kinds.add_parser("agenda", help="starred sessions as iCalendar")
     agenda.add_argument("file", metavar="FILE")
     agenda.add_argument("--conference", help="a conference id (default: the current or next one)")
     agenda.set_defaults(handler=cmd_export_agenda)
+    json_export = export_kinds.add_parser("json", help="everything (conferences, sessions, stars, people, notes, follow-ups) as JSON")
+    json_export.add_argument("file", metavar="FILE")
+    json_export.set_defaults(handler=cmd_export_json)
+
+    report = commands.add_parser("report", help="a Markdown report: who you met, what you learned, what is pending")
+    report.add_argument("conference", metavar="CONFERENCE", nargs="?", help="a conference id (default: everything)")
+    report.add_argument("--out", metavar="FILE.md", help="write it here (default: print it)")
+    report.set_defaults(handler=cmd_report)
     return parser
 
 

@@ -1,39 +1,75 @@
-"""Follow-up rules (DESIGN section 7): what a note turns into, and when it is due."""
+"""Follow-up rules (DESIGN section 7): what a note turns into, when it is due, and how it ends.
+
+The rules are data: :data:`RULES` is the whole table. A note's toggles (:class:`NoteActions`)
+create follow-ups; marking one done may unlock the next step (an agreed introduction is then
+made); a nudge is given at most once, and a nudge that got no reply closes kindly.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from companion.errors import CompanionError
 from companion.models import FollowUp, Note, Person
+
+NUDGE_DAYS = 7
+"""Days from "waiting for their reply" to the nudge, unless the note says otherwise."""
+NUDGE_DAYS_RANGE = (7, 14)
+"""A nudge comes one to two weeks after a message that got no reply: sooner is pushy, later is lost."""
+CLOSING_LINE = "no reply, and that is fine"
+"""What a nudge that got no reply closes with: people are busy, and it is not personal."""
 
 
 @dataclass(frozen=True)
 class FollowUpRule:
     kind: str
+    made_by: str
+    """What creates it: a :class:`NoteActions` field (a toggle makes one follow-up, a list one per
+    entry), or ``done:KIND`` for the step that marking a KIND follow-up done unlocks."""
+    due_days: int
     title: str
     """A template: ``{name}`` is the person, ``{detail}`` the promise, ``{other}`` the other person."""
-    due_days: int
     why: str
+    fills: str = ""
+    """For a list field: the FollowUp field each entry fills (``detail`` or ``other``)."""
+    days_from: str = ""
+    """A NoteActions field that, when set, replaces ``due_days``."""
+    once: bool = False
+    """At most one per contact. Marked done with no interaction since it was planned, or overdue by
+    more than its interval, it closes as dropped with :data:`CLOSING_LINE`; it never repeats."""
 
 
-RULES: dict[str, FollowUpRule] = {
-    rule.kind: rule
-    for rule in (
-        FollowUpRule("thank", "Thank {name}", 1, "they helped you: say which part and how, while it is fresh"),
-        FollowUpRule("promise", "Promised {name}: {detail}", 2, "you promised it; doing it fast is the best thank-you"),
-        FollowUpRule(
-            "intro-ask",
-            "Ask {other} whether they would like an introduction to {name}",
-            2,
-            "double opt-in: ask before you introduce",
-        ),
-        FollowUpRule("intro", "Introduce {name} and {other}", 1, "both agreed to the introduction"),
-        FollowUpRule("nudge", "Nudge {name} (no reply yet)", 7, "emails fall through the cracks; one kind reminder"),
-    )
-}
+def _by_kind(*rules: FollowUpRule) -> dict[str, FollowUpRule]:
+    return {rule.kind: rule for rule in rules}
 
-NUDGE_DAYS_RANGE = (7, 14)
+
+RULES: dict[str, FollowUpRule] = _by_kind(
+    #            kind         made by           due  title
+    FollowUpRule("thank",     "thank",            1, "Thank {name}",
+                 "they helped you: say which part and how, while it is fresh"),
+    FollowUpRule("promise",   "promises",         2, "Promised {name}: {detail}",
+                 "you promised it; doing it fast is the best thank-you", fills="detail"),
+    FollowUpRule("intro-ask", "intros",           2, "Ask {other} whether they would like an introduction to {name}",
+                 "double opt-in: ask the other person before you introduce", fills="other"),
+    FollowUpRule("intro",     "done:intro-ask",   1, "Introduce {name} and {other}",
+                 "both agreed to the introduction: make it, then step back"),
+    FollowUpRule("nudge",     "waiting", NUDGE_DAYS, "Nudge {name} (no reply yet)",
+                 "emails fall through the cracks; one kind reminder, then let it go",
+                 days_from="nudge_days", once=True),
+)
+
+
+class NudgeDaysError(CompanionError):
+    """A nudge interval outside one to two weeks."""
+
+
+def check_nudge_days(days: int) -> int:
+    low, high = NUDGE_DAYS_RANGE
+    if isinstance(days, bool) or not isinstance(days, int) or not low <= days <= high:
+        raise NudgeDaysError(f"nudge after {low} to {high} days, not {days!r}")
+    return days
 
 
 @dataclass
@@ -44,6 +80,11 @@ class NoteActions:
     promises: tuple[str, ...] = ()
     intros: tuple[str, ...] = ()
     waiting: bool = False
+    nudge_days: int = field(default=NUDGE_DAYS)
+    """When waiting for their reply: days until the nudge, 7 to 14."""
+
+    def __post_init__(self) -> None:
+        check_nudge_days(self.nudge_days)
 
 
 def make_followup(
@@ -75,26 +116,98 @@ def make_followup(
 
 
 def plan_followups(
-    note: Note, people: list[Person], actions: NoteActions, today: date, now: datetime
+    note: Note,
+    people: list[Person],
+    actions: NoteActions,
+    today: date,
+    now: datetime,
+    *,
+    history: Iterable[FollowUp] = (),
 ) -> list[FollowUp]:
-    """The follow-ups a saved note creates, one set per person it names."""
+    """The follow-ups a saved note creates, one set per person it names, in the order of :data:`RULES`.
+
+    ``history`` is the follow-ups already stored: a person whose one nudge closed without a reply,
+    and who has not been in touch since, gets no second nudge.
+    """
+    closed = list(history)
     planned: list[FollowUp] = []
     for person in people:
-        if actions.thank:
-            planned.append(make_followup("thank", person, note, today, now))
-        for index, promise in enumerate(actions.promises):
-            planned.append(make_followup("promise", person, note, today, now, index=index, detail=promise))
-        for index, other in enumerate(actions.intros):
-            planned.append(make_followup("intro-ask", person, note, today, now, index=index, other=other))
-        if actions.waiting:
-            planned.append(make_followup("nudge", person, note, today, now))
+        for rule in RULES.values():
+            if rule.made_by.startswith("done:"):
+                continue
+            if rule.once and nudged_without_reply(person, closed):
+                continue
+            wanted = getattr(actions, rule.made_by)
+            days = getattr(actions, rule.days_from) if rule.days_from else None
+            if isinstance(wanted, bool):
+                if wanted:
+                    planned.append(make_followup(rule.kind, person, note, today, now, due_days=days))
+                continue
+            for index, entry in enumerate(wanted):
+                fill = {rule.fills: entry} if rule.fills else {}
+                planned.append(make_followup(rule.kind, person, note, today, now, index=index, due_days=days, **fill))
     return planned
 
 
 def next_step(done: FollowUp, person: Person, note: Note, today: date, now: datetime) -> FollowUp | None:
     """The follow-up that completing ``done`` unlocks: an agreed introduction is then made."""
-    if done.kind != "intro-ask":
-        return None
-    step = make_followup("intro", person, note, today, now, other=done.other)
-    step.uid = done.uid.replace("companion-intro-ask-", "companion-intro-", 1)
-    return step
+    for rule in RULES.values():
+        if rule.made_by == f"done:{done.kind}":
+            step = make_followup(rule.kind, person, note, today, now, detail=done.detail, other=done.other)
+            step.uid = done.uid.replace(f"companion-{done.kind}-", f"companion-{rule.kind}-", 1)
+            return step
+    return None
+
+
+# --- the one kind nudge -------------------------------------------------------------------------
+
+
+def nudge_interval(item: FollowUp) -> int:
+    """The days between planning ``item`` and its due date, held to :data:`NUDGE_DAYS_RANGE`."""
+    low, high = NUDGE_DAYS_RANGE
+    if item.created is None:
+        return NUDGE_DAYS
+    return max(low, min(high, (item.due - item.created.astimezone().date()).days))
+
+
+def heard_since(item: FollowUp, person: Person | None) -> bool:
+    """Whether there has been an interaction with ``person`` (a note about them) since ``item`` was planned."""
+    if person is None or person.last_interaction is None or item.created is None:
+        return False
+    return person.last_interaction > item.created
+
+
+def closes_kindly_when_done(item: FollowUp, person: Person | None) -> bool:
+    """A once-only follow-up marked done with no interaction since: nudged, still no reply."""
+    rule = RULES.get(item.kind)
+    return rule is not None and rule.once and not heard_since(item, person)
+
+
+def is_stale(item: FollowUp, person: Person | None, today: date) -> bool:
+    """A once-only follow-up still open or waiting, overdue by more than its interval, with no reply since."""
+    rule = RULES.get(item.kind)
+    if rule is None or not rule.once or item.status not in ("open", "waiting"):
+        return False
+    return today > item.due + timedelta(days=nudge_interval(item)) and not heard_since(item, person)
+
+
+def close_kindly(item: FollowUp, now: datetime) -> FollowUp:
+    """Close ``item`` as dropped with :data:`CLOSING_LINE`; no further follow-up is planned."""
+    item.status = "dropped"
+    item.detail = CLOSING_LINE
+    item.sequence += 1
+    item.updated = now
+    return item
+
+
+def nudged_without_reply(person: Person, items: Iterable[FollowUp]) -> bool:
+    """Whether ``person``'s one nudge closed without a reply and nobody has been in touch since."""
+    for item in items:
+        rule = RULES.get(item.kind)
+        if rule is None or not rule.once or item.person_id != person.id:
+            continue
+        if item.status == "dropped" and item.detail == CLOSING_LINE:
+            closed_at = item.updated or item.created
+            if closed_at is None or person.last_interaction is None or person.last_interaction <= closed_at:
+                return True
+    return False

@@ -15,7 +15,14 @@ from pathlib import Path
 from tinydb import where
 
 from companion.errors import CompanionError, NotFoundError
-from companion.followups import NoteActions, next_step, plan_followups
+from companion.followups import (
+    NoteActions,
+    close_kindly,
+    closes_kindly_when_done,
+    is_stale,
+    next_step,
+    plan_followups,
+)
 from companion.matching import SpeakerMatcher
 from companion.models import (
     FOLLOWUP_STATUSES,
@@ -349,7 +356,9 @@ class Store:
             people = [self.person(person_id) for person_id in person_ids]
             note = Note(text=text, created=now, person_ids=person_ids, session_id=session_id, conference=conference)
             note.id = db.table("notes").insert(note.to_dict())
-            followups = plan_followups(note, people, actions, now.astimezone().date(), now)
+            history = [FollowUp.from_dict(row, id=int(i)) for i, row in self.user.tables().get("followups", {}).items()
+                       if row["person_id"] in person_ids] if actions.waiting else []
+            followups = plan_followups(note, people, actions, now.astimezone().date(), now, history=history)
             table = db.table("followups")
             for followup in followups:
                 followup.id = table.insert(followup.to_dict())
@@ -359,12 +368,41 @@ class Store:
                 people_table.update({"last_interaction": person.to_dict()["last_interaction"]}, doc_ids=[person.id])
         return note, followups
 
-    def notes(self, person_id: int | None = None) -> list[Note]:
+    def note(self, note_id: int) -> Note:
+        row = self.user.tables().get("notes", {}).get(str(note_id))
+        if row is None:
+            raise NotFoundError(f"no note with id {note_id}")
+        return Note.from_dict(row, id=note_id)
+
+    def update_note(self, note_id: int, text: str) -> Note:
+        with self.user.transaction() as db:
+            note = self.note(note_id)
+            note.text = text
+            db.table("notes").update({"text": text}, doc_ids=[note_id])
+        return note
+
+    def delete_note(self, note_id: int) -> Note:
+        """Delete a note (its follow-ups stay: they are tasks of their own); returns it for undo."""
+        with self.user.transaction() as db:
+            note = self.note(note_id)
+            db.table("notes").remove(doc_ids=[note_id])
+        return note
+
+    def restore_note(self, note: Note) -> Note:
+        """Put a deleted note back under its old id (undo)."""
+        from tinydb.table import Document
+
+        with self.user.transaction() as db:
+            db.table("notes").insert(Document(note.to_dict(), doc_id=note.id))
+        return note
+
+    def notes(self, person_id: int | None = None, session_id: str | None = None) -> list[Note]:
         rows = self.user.tables().get("notes", {})
         notes = [
             Note.from_dict(row, id=int(doc_id))
             for doc_id, row in rows.items()
-            if person_id is None or person_id in row.get("person_ids", ())
+            if (person_id is None or person_id in row.get("person_ids", ()))
+            and (session_id is None or row.get("session_id") == session_id)
         ]
         notes.sort(key=lambda n: (n.created, n.id))
         return notes
@@ -391,7 +429,10 @@ class Store:
     ) -> list[FollowUp]:
         """Mark a follow-up done, waiting, dropped or open (snoozed ``until`` a date).
 
-        Returns the changed follow-up and any follow-up its completion unlocked.
+        Returns the changed follow-up and any follow-up its completion unlocked (an agreed
+        introduction). A nudge marked done with no interaction since it was planned (nudged, still
+        no reply) closes kindly instead: status ``dropped``, detail "no reply, and that is fine",
+        and never a second nudge (see companion.followups).
         """
         if status not in FOLLOWUP_STATUSES:
             raise CompanionError(f"unknown follow-up status {status!r}")
@@ -400,6 +441,11 @@ class Store:
         with self.user.transaction() as db:
             table = db.table("followups")
             item = self.followup(followup_id)
+            person = self._person_or_none(item.person_id)
+            if status == "done" and item.status in ("open", "waiting") and closes_kindly_when_done(item, person):
+                close_kindly(item, now)
+                table.update(item.to_dict(), doc_ids=[item.id])
+                return [item]
             item.status = status
             if until is not None:
                 item.due = until
@@ -407,18 +453,55 @@ class Store:
             item.updated = now
             table.update(item.to_dict(), doc_ids=[item.id])
             changed.append(item)
-            if status == "done":
+            if status == "done" and person is not None:
                 note_row = db.table("notes").get(doc_id=item.note_id)
                 if note_row is not None:
                     note = Note.from_dict(note_row, id=item.note_id)  # type: ignore[arg-type]
-                    step = next_step(item, self.person(item.person_id), note, now.astimezone().date(), now)
+                    step = next_step(item, person, note, now.astimezone().date(), now)
                     if step is not None and not table.search(where("uid") == step.uid):
                         step.id = table.insert(step.to_dict())
                         changed.append(step)
         return changed
 
-    def snooze_followup(self, followup_id: int, until: date) -> FollowUp:
+    def delete_followup(self, followup_id: int) -> None:
+        """Remove a follow-up entirely (undoing the step a completion created)."""
+        with self.user.transaction() as db:
+            self.followup(followup_id)
+            db.table("followups").remove(doc_ids=[followup_id])
+
+    def snooze_followup(self, followup_id: int, until: date, *, today: date | None = None) -> FollowUp:
+        """Reopen a follow-up due ``until`` a later date; a date before ``today`` is refused."""
+        today = today or date.today()
+        if until < today:
+            raise CompanionError(f"{until.isoformat()} is in the past; snooze to today or later")
         return self.set_followup_status(followup_id, "open", until=until)[0]
+
+    def close_stale_nudges(self, today: date | None = None, *, now: datetime | None = None) -> list[FollowUp]:
+        """Close kindly the nudges overdue by more than their interval with no reply since.
+
+        A cold contact gets one nudge; when it has sat unanswered that long it is dropped with
+        "no reply, and that is fine" rather than left to nag. Returns the nudges closed.
+        """
+        today = today or date.today()
+        if not any(is_stale(item, self._person_or_none(item.person_id), today)
+                   for item in self.followups(statuses=("open", "waiting"))):
+            return []  # nothing to close: no lock, no write
+        now = now or _utcnow()
+        closed: list[FollowUp] = []
+        with self.user.transaction() as db:
+            table = db.table("followups")
+            for item in self.followups(statuses=("open", "waiting")):
+                if is_stale(item, self._person_or_none(item.person_id), today):
+                    close_kindly(item, now)
+                    table.update(item.to_dict(), doc_ids=[item.id])
+                    closed.append(item)
+        return closed
+
+    def _person_or_none(self, person_id: int) -> Person | None:
+        try:
+            return self.person(person_id)
+        except NotFoundError:
+            return None
 
     def due_counts(self, today: date | None = None) -> dict[str, int]:
         """Open follow-ups by urgency: overdue, today, upcoming, and waiting."""

@@ -3,22 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
-from textual import work
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import ModalScreen
 from textual.events import ScreenResume
 from textual.widgets import HelpPanel
 
-from companion.models import Conference
+from companion.actions import speakers_on_list
+from companion.followups import NoteActions
+from companion.models import Conference, Note, Person, Session
 from companion.errors import CompanionError
 from companion.schedules import ImportOutcome
 from companion.store import ScheduleShrinkError, Store
 from companion.text import clean
 from screens.commands import ConferenceCommands, PeopleCommands, SessionCommands
 from screens.followups import FollowUpsScreen
-from screens.modals import ConfirmModal, ImportModal, ImportRequest
+from screens.modals import (
+    ConfirmModal,
+    EditNoteModal,
+    ImportModal,
+    ImportRequest,
+    NoteModal,
+    NoteRequest,
+    NotesModal,
+)
 from screens.people import PeopleScreen
 from screens.schedule import ScheduleScreen
 from screens.today import TodayScreen
@@ -37,6 +48,10 @@ def describe_outcome(outcome: ImportOutcome) -> str:
     lines += [f"starred session cancelled: {session.title}" for session in changes.starred_cancelled]
     lines += outcome.warnings
     return "\n".join(lines)
+
+
+ENDED_CHECK_SECONDS = 30
+JUST_ENDED_FOR = timedelta(minutes=45)
 
 
 def _utcnow() -> datetime:
@@ -61,7 +76,9 @@ class CompanionApp(App[None]):
         Binding("2", "switch_mode('schedule')", "Schedule", id="schedule"),
         Binding("3", "switch_mode('people')", "People", id="people"),
         Binding("4", "switch_mode('followups')", "Follow-ups", id="followups"),
+        Binding("n", "new_note", "Note", id="new-note"),
         Binding("i", "import", "Import", id="import"),
+        Binding("ctrl+z", "undo", "Undo the last delete", id="undo", show=False),
         Binding("question_mark", "toggle_help", "Help", id="help"),
         Binding("q", "quit", "Quit", id="quit"),
     ]
@@ -74,6 +91,11 @@ class CompanionApp(App[None]):
         self.clock = clock
         """Now, as an aware datetime; tests pass a fixed clock."""
         self.chosen_conference_id: str | None = None
+        self.just_ended: Session | None = None
+        """A starred session that ended while the app was open: the default subject of a new note."""
+        self.undo_stack: list[Callable[[], None]] = []
+        self._ended_checked_at: datetime | None = None
+        self._notes_reload: Callable[[], list[Note]] = lambda: []
 
     def now(self) -> datetime:
         return self.clock()
@@ -94,10 +116,112 @@ class CompanionApp(App[None]):
         self.screen.post_message(ScreenResume())
 
     def on_mount(self) -> None:
+        self._ended_checked_at = self.now()
+        self.set_interval(ENDED_CHECK_SECONDS, self.check_ended_sessions)
         conference = self.conference
         self.sub_title = clean(conference.name if conference else "no schedule imported") + (" (demo)" if self.demo else "")
         for warning in self.store.warnings:
             self.notify(warning, title="Data restored", severity="warning", markup=False, timeout=15)
+
+    # Notes ---------------------------------------------------------------------------------------
+
+    def check_ended_sessions(self) -> None:
+        """Offer a note on each starred session that ended since the last look."""
+        now = self.now()
+        since = self._ended_checked_at or now
+        self._ended_checked_at = now
+        conference = self.conference
+        if conference is None:
+            return
+        starred = self.store.starred_ids()
+        for session in self.store.sessions(conference.id):
+            if session.id in starred and since < session.end <= now and session.status != "cancelled":
+                self.just_ended = session
+                self.notify(f"{clean(session.title, single_line=True)} just ended. Press n to take a note.",
+                            title="Session over", markup=False, timeout=20)
+
+    def note_subject(self) -> tuple[Session | None, list[str]]:
+        """What a new note is about: the screen's selection, else the starred session that just ended."""
+        session, names = None, []
+        chooser = getattr(self.screen, "note_subject", None)
+        if chooser is not None:
+            session, names = chooser()
+        if session is None and not names and self.just_ended is not None:
+            if self.now() - self.just_ended.end < JUST_ENDED_FOR:
+                session = self.just_ended
+        if session is not None and not names:
+            matcher = self.store.speaker_matcher()
+            names = [found.person.name for found in speakers_on_list(session, matcher) if found.person]
+        return session, names
+
+    def action_new_note(self) -> None:
+        if isinstance(self.screen, ModalScreen):
+            return
+        session, names = self.note_subject()
+        self.push_screen(NoteModal(self.store.people(), session=session, names=names), self.save_note)
+
+    def save_note(self, request: NoteRequest | None) -> None:
+        if request is None:
+            return
+        try:
+            person_ids = list(request.person_ids)
+            if request.new_names:
+                added = self.store.add_people(Person(name=name, priority="met") for name in request.new_names)
+                person_ids += [p.id for p in [*added.added, *added.merged]]
+            actions = NoteActions(thank=request.thank, promises=request.promises, intros=request.intros,
+                                  waiting=request.waiting)
+            note, followups = self.store.add_note(request.text, person_ids, session_id=request.session_id,
+                                                  actions=actions, now=self.now())
+        except CompanionError as error:
+            self.notify(clean(error, single_line=True), title="Note not saved", severity="error", markup=False)
+            return
+        lines = [f"Saved note #{note.id}"] + [f"follow-up: {f.title} (due {f.due:%a %d %b})" for f in followups]
+        if request.new_names:
+            lines.append("added to your people: " + ", ".join(request.new_names))
+        self.notify(clean("\n".join(lines)), title="Note saved", markup=False)
+        self.screen.post_message(ScreenResume())
+
+    def show_notes(self, title: str, notes: list[Note], reload: Callable[[], list[Note]]) -> None:
+        self._notes_reload = reload
+        self.push_screen(NotesModal(title, notes), lambda _result: self.screen.post_message(ScreenResume()))
+
+    @on(NotesModal.DeleteRequested)
+    def delete_note(self, event: NotesModal.DeleteRequested) -> None:
+        deleted = self.store.delete_note(event.note.id)
+        modal, reload = event.modal, self._notes_reload
+
+        def undo() -> None:
+            self.store.restore_note(deleted)
+            if modal.is_attached:
+                modal.show_notes(reload())
+
+        self.remember_undo(undo, "Deleted the note")
+        modal.show_notes(reload())
+
+    @on(NotesModal.EditRequested)
+    def edit_note(self, event: NotesModal.EditRequested) -> None:
+        if isinstance(event, NotesModal.DeleteRequested):
+            return
+        modal, reload, note = event.modal, self._notes_reload, event.note
+
+        def saved(text: str | None) -> None:
+            if text and text != note.text:
+                self.store.update_note(note.id, text)
+                modal.show_notes(reload())
+
+        self.push_screen(EditNoteModal(note.text), saved)
+
+    def remember_undo(self, undo: Callable[[], None], message: str) -> None:
+        self.undo_stack.append(undo)
+        self.notify(clean(message, single_line=True) + " (ctrl+z undoes)", markup=False)
+
+    def action_undo(self) -> None:
+        if not self.undo_stack:
+            self.notify("Nothing to undo.", markup=False)
+            return
+        self.undo_stack.pop()()
+        self.notify("Undone.", markup=False)
+        self.screen.post_message(ScreenResume())
 
     # Opening things from the palette ----------------------------------------------------------
 

@@ -1,60 +1,177 @@
-"""Follow-ups: what is overdue, due today, upcoming, and waiting for a reply."""
+"""Follow-ups: what is overdue, due today, upcoming, and waiting; act on each with one key."""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header
+from datetime import date, timedelta
 
-from screens.safe import cell
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from companion.models import FollowUp, Person
+from companion.text import clean
+from screens.modals import DateModal
+from screens.rowlist import Column, RowList
+from screens.safe import cell, lines, markup, paragraph, plain
+from screens.widgets import section_title
 
 WHEN_STYLE = {"overdue": "bold red", "today": "bold", "upcoming": "", "waiting": "dim"}
+WHEN_RANK = {"overdue": 0, "today": 1, "upcoming": 2, "waiting": 3}
+COLUMNS = [Column("When", 9), Column("Due", 10), Column("Follow-up"), Column("Person", 22)]
+
+
+def bucket(item: FollowUp, today: date) -> str:
+    if item.status == "waiting":
+        return "waiting"
+    if item.due < today:
+        return "overdue"
+    return "today" if item.due == today else "upcoming"
 
 
 class FollowUpsScreen(Screen[None]):
     CSS_PATH = "followups.tcss"
+    AUTO_FOCUS = "#followups"
+    BINDINGS = [
+        Binding("d", "set_status('done')", "Done", id="done"),
+        Binding("z", "snooze", "Snooze", id="snooze"),
+        Binding("w", "set_status('waiting')", "Waiting", id="waiting"),
+        Binding("x", "set_status('dropped')", "Drop", id="drop"),
+        Binding("c", "copy_draft", "Copy draft", id="copy-draft"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[tuple[str, FollowUp]] = []
+        self.people: dict[int, Person] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield DataTable(id="followups", cursor_type="row", zebra_stripes=True)
+        yield Static(id="followup-counts")
+        with Horizontal():
+            yield RowList(COLUMNS, id="followups")
+            with VerticalScroll(classes="detail"):
+                yield Static(id="draft")
         yield Footer()
-
-    def on_mount(self) -> None:
-        table = self.query_one("#followups", DataTable)
-        table.add_column("When", key="when", width=9)
-        table.add_column("Due", key="due", width=10)
-        table.add_column("Follow-up", key="title")
-        table.add_column("Person", key="person", width=24)
 
     def on_screen_resume(self) -> None:
         self.load_followups()
 
-    def load_followups(self) -> None:
+    def load_followups(self, keep: int | None = None) -> None:
         store = self.app.store  # type: ignore[attr-defined]
         today = self.app.now().astimezone().date()  # type: ignore[attr-defined]
-        people = {p.id: p for p in store.people()}
-        table = self.query_one("#followups", DataTable)
-        table.clear()
-        rank = {"overdue": 0, "today": 1, "upcoming": 2, "waiting": 3}
-        rows = []
-        for item in store.followups(statuses=("open", "waiting")):
-            if item.status == "waiting":
-                when = "waiting"
-            elif item.due < today:
-                when = "overdue"
-            elif item.due == today:
-                when = "today"
-            else:
-                when = "upcoming"
-            rows.append((rank[when], item.due, item.id, when, item))
-        for _rank, _due, _id, when, item in sorted(rows, key=lambda row: row[:3]):
-            person = people.get(item.person_id)
-            table.add_row(
-                cell(when, WHEN_STYLE[when]),
-                cell(item.due.isoformat()),
-                cell(item.title),
-                cell(person.name if person else ""),
-                key=str(item.id),
-            )
-        if not rows:
-            table.add_row(cell(""), cell(""), cell("Nothing to follow up. Notes with a thank-you or a promise add items here.", "dim"), cell(""))
+        closed = store.close_stale_nudges(today)
+        for item in closed:
+            self.notify(f"Closed: {clean(item.title, single_line=True)} (no reply, and that is fine)", markup=False)
+        self.people = {p.id: p for p in store.people()}
+        open_items = store.followups(statuses=("open", "waiting"))
+        self.items = sorted(((bucket(f, today), f) for f in open_items),
+                            key=lambda pair: (WHEN_RANK[pair[0]], pair[1].due, pair[1].id))
+        counts = {name: sum(1 for when, _ in self.items if when == name) for name in WHEN_RANK}
+        self.query_one("#followup-counts", Static).update(markup(
+            " [$error]$overdue overdue[/]  ·  [b]$today today[/b]  ·  $upcoming upcoming  ·  $waiting waiting",
+            **{key: str(value) for key, value in counts.items()},
+        ))
+        rows = self.query_one("#followups", RowList)
+        rows.set_rows(len(self.items), self.row)
+        if keep is not None:
+            rows.cursor = min(keep, max(0, len(self.items) - 1))
+        self.show_draft()
+
+    def row(self, index: int) -> tuple[Text, ...]:
+        when, item = self.items[index]
+        person = self.people.get(item.person_id)
+        return (cell(when, WHEN_STYLE[when]), cell(item.due.isoformat()), cell(item.title), cell(person.name if person else ""))
+
+    def selected(self) -> FollowUp | None:
+        cursor = self.query_one("#followups", RowList).cursor
+        return self.items[cursor][1] if 0 <= cursor < len(self.items) else None
+
+    def current_draft(self, item: FollowUp):  # noqa: ANN201
+        from companion.drafts import draft_for
+
+        store = self.app.store  # type: ignore[attr-defined]
+        person = self.people.get(item.person_id)
+        point = store.talking_point(item.person_id) if person else None
+        try:
+            note = store.note(item.note_id) if item.note_id else None
+        except Exception:
+            note = None
+        other = None
+        if item.other:
+            from companion.lookup import resolve_person
+
+            try:
+                other = resolve_person(list(self.people.values()), item.other)
+            except Exception:
+                other = None
+        return draft_for(item, person, point, note, other_person=other)
+
+    @on(RowList.Highlighted, "#followups")
+    def show_draft(self) -> None:
+        pane = self.query_one("#draft", Static)
+        item = self.selected()
+        if item is None:
+            pane.update(plain("Nothing to follow up. A note with a thank-you, a promise or an introduction adds items here."))
+            return
+        draft = self.current_draft(item)
+        parts = [markup("[b]$title[/b]", title=item.title), markup("[dim]due $due · $status[/dim]",
+                 due=f"{item.due:%A %d %B}", status=item.status)]
+        if item.detail:
+            parts.append(paragraph(item.detail))
+        parts += [section_title("Draft (c copies it)")]
+        if draft.to:
+            parts.append(markup("[b]To:[/b] $to", to=draft.to))
+        parts += [markup("[b]Subject:[/b] $subject", subject=draft.subject), paragraph(draft.body)]
+        parts += [markup("[dim]$hint[/dim]", hint=hint) for hint in draft.hints]
+        pane.update(lines(parts))
+
+    def action_set_status(self, status: str) -> None:
+        item = self.selected()
+        if item is None:
+            return
+        store = self.app.store  # type: ignore[attr-defined]
+        previous = (item.status, item.due)
+        cursor = self.query_one("#followups", RowList).cursor
+        changed = store.set_followup_status(item.id, status)
+        unlocked = changed[1:]
+
+        def undo() -> None:
+            store.set_followup_status(item.id, previous[0], until=previous[1])
+            for step in unlocked:
+                store.delete_followup(step.id)
+
+        verb = {"done": "Done", "waiting": "Waiting for a reply", "dropped": "Dropped"}[status]
+        message = f"{verb}: {item.title}" + "".join(f"; next: {step.title}" for step in unlocked)
+        self.app.remember_undo(undo, message)  # type: ignore[attr-defined]
+        self.load_followups(keep=cursor)
+
+    def action_snooze(self) -> None:
+        item = self.selected()
+        if item is None:
+            return
+
+        def chosen(until: date | None) -> None:
+            if until is not None:
+                self.app.store.snooze_followup(item.id, until)  # type: ignore[attr-defined]
+                self.load_followups(keep=self.query_one("#followups", RowList).cursor)
+                self.notify(f"Snoozed until {until:%A %d %B}", markup=False)
+
+        tomorrow = self.app.now().astimezone().date() + timedelta(days=1)  # type: ignore[attr-defined]
+        self.app.push_screen(DateModal(f"Snooze '{item.title}' until", tomorrow), chosen)
+
+    def action_copy_draft(self) -> None:
+        item = self.selected()
+        if item is None:
+            return
+        draft = self.current_draft(item)
+        self.app.copy_to_clipboard(draft.text())
+        self.notify("Draft copied to the clipboard.", markup=False)
+
+    def note_subject(self) -> tuple[None, list[str]]:
+        item = self.selected()
+        person = self.people.get(item.person_id) if item else None
+        return None, [person.name] if person else []

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static, TextArea
+from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Select, Static, TextArea
 
 from companion.coach import PROMPTS, review
-from companion.models import CONNECTION_KINDS, LINK_KINDS, PRIORITIES, Connection, Person, TalkingPoint
+from companion.models import CONNECTION_KINDS, LINK_KINDS, PRIORITIES, Connection, Note, Person, Session, TalkingPoint
 from companion.text import clean
-from screens.safe import lines, markup, plain
+from screens.rowlist import Column, RowList
+from screens.safe import cell, lines, markup, paragraph, plain
 
 
 @dataclass(frozen=True)
@@ -287,6 +290,285 @@ class PersonModal(ModalScreen[Person | None]):
             notes=self.value("notes"),
         )
         self.dismiss(person)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+@dataclass(frozen=True)
+class NoteRequest:
+    """A note as typed: the text, who it is about (people on the list and new names), the toggles."""
+
+    text: str
+    person_ids: tuple[int, ...]
+    new_names: tuple[str, ...]
+    session_id: str
+    thank: bool
+    promises: tuple[str, ...]
+    intros: tuple[str, ...]
+    waiting: bool
+
+
+class NoteModal(ModalScreen[NoteRequest | None]):
+    """A quick note after a session or a chat; the toggles become follow-ups."""
+
+    DEFAULT_CSS = """
+    NoteModal {
+        align: center middle;
+    }
+    NoteModal > VerticalScroll {
+        width: 90;
+        height: auto;
+        max-height: 95%;
+        border: thick $primary;
+        background: $surface;
+        padding: 0 2;
+    }
+    NoteModal TextArea {
+        height: 6;
+    }
+    NoteModal Label {
+        margin-top: 1;
+    }
+    NoteModal #note-error {
+        color: $error;
+    }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
+
+    def __init__(self, people: list[Person], *, session: Session | None = None, names: list[str] | None = None) -> None:
+        super().__init__()
+        self.people = people
+        self.session = session
+        self.names = names or []
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            about = f" about {self.session.title}" if self.session else ""
+            yield Static(markup("[b]New note$about[/b]  [dim]ctrl+s saves, escape cancels[/dim]", about=about))
+            yield TextArea(id="note-text")
+            yield Label("People (comma separated; a name not on your list is added)")
+            yield Input(", ".join(self.names), id="note-people")
+            yield Checkbox("They helped me: thank them tomorrow", id="note-thank")
+            yield Label("I promised... (separate several with ;)")
+            yield Input(placeholder="e.g. our benchmark results; the link to the talk", id="note-promises")
+            yield Label("Introduce them to... (names, comma separated; you ask first)")
+            yield Input(id="note-intros")
+            yield Checkbox("Waiting for their reply: nudge in a week", id="note-waiting")
+            yield Static(id="note-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#note-text", TextArea).focus()
+
+    def action_save(self) -> None:
+        from companion.errors import NotFoundError
+        from companion.lookup import resolve_person
+
+        error = self.query_one("#note-error", Static)
+        text = clean(self.query_one("#note-text", TextArea).text).strip()
+        if not text:
+            error.update(plain("Write the note first."))
+            self.query_one("#note-text", TextArea).focus()
+            return
+        person_ids: list[int] = []
+        new_names: list[str] = []
+        for name in self.query_one("#note-people", Input).value.split(","):
+            name = clean(name, single_line=True).strip()
+            if not name:
+                continue
+            try:
+                person = resolve_person(self.people, name)
+            except NotFoundError as problem:
+                error.update(plain(str(problem)))
+                self.query_one("#note-people", Input).focus()
+                return
+            if person is None:
+                new_names.append(name)
+            elif person.id not in person_ids:
+                person_ids.append(person.id)
+        promises = self.query_one("#note-promises", Input).value.split(";")
+        intros = self.query_one("#note-intros", Input).value.split(",")
+        self.dismiss(
+            NoteRequest(
+                text=text,
+                person_ids=tuple(person_ids),
+                new_names=tuple(new_names),
+                session_id=self.session.id if self.session else "",
+                thank=self.query_one("#note-thank", Checkbox).value,
+                promises=tuple(p for p in (clean(x, single_line=True).strip() for x in promises) if p),
+                intros=tuple(i for i in (clean(x, single_line=True).strip() for x in intros) if i),
+                waiting=self.query_one("#note-waiting", Checkbox).value,
+            )
+        )
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class DateModal(ModalScreen[date | None]):
+    """Ask for a date (snooze until...)."""
+
+    DEFAULT_CSS = """
+    DateModal {
+        align: center middle;
+    }
+    DateModal > Vertical {
+        width: 60;
+        height: auto;
+        border: thick $primary;
+        background: $surface;
+        padding: 1 2;
+    }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, question: str, default: date) -> None:
+        super().__init__()
+        self.question = question
+        self.default = default
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(plain(self.question))
+            yield Input(self.default.isoformat(), placeholder="YYYY-MM-DD, or +N for N days from today", id="date")
+            yield Static(id="date-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#date", Input).focus()
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        value = event.value.strip()
+        try:
+            chosen = date.today() + timedelta(days=int(value[1:])) if value.startswith("+") else date.fromisoformat(value)
+        except ValueError:
+            self.query_one("#date-error", Static).update(plain("Use YYYY-MM-DD or +N."))
+            return
+        if chosen < date.today():
+            self.query_one("#date-error", Static).update(plain("That date is in the past."))
+            return
+        self.dismiss(chosen)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class NotesModal(ModalScreen[None]):
+    """A person's or a session's notes: e edits, delete removes (ctrl+z undoes), escape closes.
+    The modal asks for changes with messages; the app does them and hands back the new list."""
+
+    DEFAULT_CSS = """
+    NotesModal {
+        align: center middle;
+    }
+    NotesModal > Vertical {
+        width: 100;
+        height: 80%;
+        border: thick $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    NotesModal #notes-detail {
+        height: auto;
+        max-height: 10;
+        border-top: solid $primary-background;
+    }
+    """
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("e", "edit", "Edit"),
+        Binding("delete", "delete", "Delete"),
+        Binding("ctrl+z", "app.undo", "Undo"),
+    ]
+
+    class EditRequested(Message):
+        def __init__(self, modal: NotesModal, note: Note) -> None:
+            super().__init__()
+            self.modal = modal
+            self.note = note
+
+    class DeleteRequested(EditRequested):
+        pass
+
+    def __init__(self, title: str, notes: list[Note]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.notes = notes
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(markup("[b]$title[/b]  [dim]e edit · delete removes · escape closes[/dim]", title=self.title_text))
+            yield RowList([Column("When", 16), Column("Note")], id="notes-list")
+            yield Static(id="notes-detail")
+
+    def on_mount(self) -> None:
+        self.show_notes(self.notes)
+        self.query_one("#notes-list", RowList).focus()
+
+    def show_notes(self, notes: list[Note]) -> None:
+        self.notes = notes
+        rows = self.query_one("#notes-list", RowList)
+        rows.set_rows(len(notes), lambda i: (cell(f"{notes[i].created.astimezone():%a %d %b %H:%M}"), cell(notes[i].text)))
+        self.show_detail()
+
+    @on(RowList.Highlighted)
+    def show_detail(self) -> None:
+        note = self.selected()
+        self.query_one("#notes-detail", Static).update(paragraph(note.text) if note else plain("No notes yet: n writes one."))
+
+    def selected(self) -> Note | None:
+        cursor = self.query_one("#notes-list", RowList).cursor
+        return self.notes[cursor] if 0 <= cursor < len(self.notes) else None
+
+    def action_edit(self) -> None:
+        note = self.selected()
+        if note is not None:
+            self.post_message(self.EditRequested(self, note))
+
+    def action_delete(self) -> None:
+        note = self.selected()
+        if note is not None:
+            self.post_message(self.DeleteRequested(self, note))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class EditNoteModal(ModalScreen[str | None]):
+    """Edit a note's text; ctrl+s saves, escape cancels."""
+
+    DEFAULT_CSS = """
+    EditNoteModal {
+        align: center middle;
+    }
+    EditNoteModal > Vertical {
+        width: 90;
+        height: auto;
+        border: thick $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    EditNoteModal TextArea {
+        height: 8;
+    }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(markup("[b]Edit note[/b]  [dim]ctrl+s saves, escape cancels[/dim]"))
+            yield TextArea(self.text, id="edit-note")
+
+    def on_mount(self) -> None:
+        self.query_one("#edit-note", TextArea).focus()
+
+    def action_save(self) -> None:
+        text = clean(self.query_one("#edit-note", TextArea).text).strip()
+        self.dismiss(text or None)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -32,6 +32,7 @@ class PeopleScreen(Screen[None]):
     BINDINGS = [
         Binding("slash", "filter", "Filter", id="filter"),
         Binding("t", "talking_points", "Points", id="talking-points"),
+        Binding("o", "notes", "Notes", id="notes"),
         Binding("a", "add_person", "Add", id="add-person"),
         Binding("e", "edit_person", "Edit", id="edit-person"),
         Binding("p", "cycle_priority", "Next priority", id="priority", show=False),
@@ -108,6 +109,20 @@ class PeopleScreen(Screen[None]):
         store = self.app.store  # type: ignore[attr-defined]
         card = person_card(store, person, now=self.app.now(), context=self.context) if person else None  # type: ignore[attr-defined]
         self.query_one(PersonCardView).show_card(card, zone_of(self.app.conference))  # type: ignore[attr-defined]
+
+    def note_subject(self) -> tuple[None, list[str]]:
+        """A new note from here is about the selected person."""
+        person = self.selected_person()
+        return None, [person.name] if person else []
+
+    def action_notes(self) -> None:
+        person = self.selected_person()
+        if person is None:
+            return
+        store = self.app.store  # type: ignore[attr-defined]
+        self.app.show_notes(  # type: ignore[attr-defined]
+            f"Notes about {person.name}", store.notes(person_id=person.id), lambda: store.notes(person_id=person.id)
+        )
 
     # Filter ----------------------------------------------------------------------------------
 

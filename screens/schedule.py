@@ -53,6 +53,7 @@ class ScheduleScreen(Screen[None]):
         Binding("left_square_bracket", "day(-1)", "Previous day", id="prev-day", show=False),
         Binding("right_square_bracket", "day(1)", "Next day", id="next-day", show=False),
         Binding("z", "toggle_zone", "Conference/laptop time zone", id="zone", show=False),
+        Binding("o", "notes", "Notes", id="notes", show=False),
         Binding("a", "add_speakers", "Add the speakers to your people", id="add-speakers", show=False),
         Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
@@ -242,6 +243,11 @@ class ScheduleScreen(Screen[None]):
                                         who=" or ".join(p.name for p in found.candidates)))
                 else:
                     parts.append(markup("$name  [dim](a: add to your people)[/dim]", name=found.name))
+        notes = self.app.store.notes(session_id=session.id)  # type: ignore[attr-defined]
+        if notes:
+            parts.append(section_title("Your notes (o: edit)"))
+            for note in notes[-3:]:
+                parts.append(markup("[dim]$when[/dim] $text", when=f"{note.created.astimezone(zone):%a %H:%M}", text=note.text))
         if session.abstract:
             parts.append(section_title("Abstract"))
             parts.append(paragraph(session.abstract))
@@ -306,6 +312,19 @@ class ScheduleScreen(Screen[None]):
     def action_toggle_zone(self) -> None:
         self.show_laptop_zone = not self.show_laptop_zone
         self.redraw()
+
+    def note_subject(self) -> tuple[Session | None, list[str]]:
+        """A new note from here is about the selected session (its speakers are filled in by the app)."""
+        return self.selected_session(), []
+
+    def action_notes(self) -> None:
+        session = self.selected_session()
+        if session is None:
+            return
+        store = self.app.store  # type: ignore[attr-defined]
+        self.app.show_notes(  # type: ignore[attr-defined]
+            f"Notes on {session.title}", store.notes(session_id=session.id), lambda: store.notes(session_id=session.id)
+        )
 
     async def select_session(self, session_id: str) -> None:
         """Show this session: its day, no filter, the list view, the cursor on it."""

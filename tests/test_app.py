@@ -152,7 +152,7 @@ async def test_followups_screen_lists_open_items(store: Store) -> None:
     app = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("4")
-        table = app.screen.query_one("#followups", DataTable)
+        table = app.screen.query_one("#followups", RowList)
         rows = row_texts(table)
         assert len(rows) == len(store.followups(statuses=("open", "waiting"))) == 4
         assert any("Thank Tomasz Wierzbicki" in row for row in rows)

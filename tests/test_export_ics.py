@@ -11,7 +11,7 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from companion.exporters.ics import export_followups
+from companion.exporters.ics import export_followups, todo_uid, vdir_name
 from companion.followups import NoteActions
 from companion.models import Person
 from companion.store import Store
@@ -102,3 +102,52 @@ def test_khal_imports_and_lists_the_reminders(store_with_followups: Store, tmp_p
     assert "09:00-09:15" in listed.stdout
     assert len(list(calendar_dir.glob("*.ics"))) == 3
     assert date(2026, 12, 4).isoformat() in listed.stdout
+
+
+def test_todo_adds_one_task_per_followup_with_its_status(store_with_followups: Store, tmp_path: Path) -> None:
+    items = store_with_followups.followups()
+    store_with_followups.set_followup_status(items[0].id, "done", now=NOW)
+    store_with_followups.set_followup_status(items[1].id, "dropped", now=NOW)
+    calendar = export(store_with_followups, tmp_path / "f.ics", todo=True, vdir=tmp_path / "vdir")
+    events = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
+    todos = {str(t["UID"]): t for t in calendar.walk("VTODO")}
+    assert len(events) == len(todos) == len(store_with_followups.followups())
+    assert not set(events) & set(todos)  # distinct UIDs: a calendar may hold both
+    for item in store_with_followups.followups():
+        todo = todos[todo_uid(item.uid)]
+        assert int(todo["SEQUENCE"]) == int(events[item.uid]["SEQUENCE"]) == item.sequence
+        assert todo.decoded("DUE") == item.due
+        assert str(todo["SUMMARY"]) == str(events[item.uid]["SUMMARY"])
+        assert "DESCRIPTION" in todo
+        expected = {"done": "COMPLETED", "dropped": "CANCELLED"}.get(item.status, "NEEDS-ACTION")
+        assert str(todo["STATUS"]) == expected
+        assert ("COMPLETED" in todo) == (item.status == "done")
+    done = todos[todo_uid(items[0].uid)]
+    assert done.decoded("COMPLETED") == NOW
+    assert str(events[items[1].uid]["STATUS"]) == "CANCELLED"
+    files = sorted(p.name for p in (tmp_path / "vdir").glob("*.ics"))
+    assert files == sorted([vdir_name(f.uid) for f in items] + [vdir_name(todo_uid(f.uid)) for f in items])
+    again = export(store_with_followups, tmp_path / "g.ics", todo=True)
+    assert (tmp_path / "f.ics").read_bytes() == (tmp_path / "g.ics").read_bytes()  # deterministic
+    assert sorted(str(t["UID"]) for t in again.walk("VTODO")) == sorted(todos)
+
+
+def test_todo_uid_keeps_the_domain() -> None:
+    assert todo_uid("companion-thank-n1-p2-0@companion") == "companion-thank-n1-p2-0-todo@companion"
+    assert todo_uid("plain") == "plain-todo"
+
+
+def test_alarm_triggers_are_relative(store_with_followups: Store, tmp_path: Path) -> None:
+    """ical.js rejects a whole file whose absolute trigger lacks VALUE=DATE-TIME (DESIGN section 8)."""
+    export(store_with_followups, tmp_path / "f.ics", todo=True)
+    raw = (tmp_path / "f.ics").read_bytes().decode()
+    triggers = [line for line in raw.split("\r\n") if line.startswith("TRIGGER")]
+    assert triggers and all(line.startswith("TRIGGER:-P") or "VALUE=DATE-TIME" in line for line in triggers)
+
+
+def test_a_vdir_that_is_a_file_is_refused_before_anything_is_written(store_with_followups: Store, tmp_path: Path) -> None:
+    blocker = tmp_path / "vdir"
+    blocker.write_text("not a folder")
+    with pytest.raises(NotADirectoryError):
+        export(store_with_followups, tmp_path / "f.ics", vdir=blocker)
+    assert not (tmp_path / "f.ics").exists()

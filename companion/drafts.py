@@ -1,0 +1,495 @@
+"""Message drafts for follow-ups (DESIGN section 7): short, specific, and never a referral ask.
+
+Each follow-up kind has a template (:data:`TEMPLATES`): a subject and paragraphs of sentences with
+``{slots}`` filled from the person's talking point, the follow-up and the names. A sentence whose
+slots are empty is left out, or its alternative is used, so a thin talking point gives a shorter
+draft rather than a hollow one.
+
+What goes into a message is checked first: a sentence of the talking point that the coach flags
+in that answer (a referral or job ask, "pick your brain", a mentor ask, a generic question) is
+left out, and the user is told why in :attr:`Draft.hints`. The note's text is private: it is
+shown as a hint to write from, never copied into the message.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from companion import coach
+from companion.errors import CompanionError
+from companion.models import FollowUp, Note, Person, TalkingPoint
+from companion.text import clean
+
+Sentence = str | tuple[str, ...]
+"""A sentence template, or alternatives: the first whose slots are all filled is used."""
+
+
+@dataclass(frozen=True)
+class Template:
+    to: str
+    """Who the message goes to: ``person``, ``other`` or ``both``."""
+    subject: tuple[str, ...]
+    """Alternatives, the first whose slots are filled and that fits :data:`SUBJECT_MAX` wins."""
+    paragraphs: tuple[tuple[Sentence, ...], ...]
+
+
+SUBJECT_MAX = 72
+SIGN_OFF = "Best,"
+
+TEMPLATES: dict[str, Template] = {
+    "thank": Template(
+        to="person",
+        subject=("Thank you for {work}", "Thank you, {first}", "Thank you"),
+        paragraphs=(
+            (("Hi {first},", "Hi,"),),
+            (("Thank you for {work}.", "Thank you for taking the time to talk."), "{How}"),
+            ("{common_line}",),
+            ("In case it is useful to you: {offer}.",),
+            (SIGN_OFF,),
+        ),
+    ),
+    "promise": Template(
+        to="person",
+        subject=("As promised: {promised}", "What I promised"),
+        paragraphs=(
+            (("Hi {first},", "Hi,"),),
+            (("{promise_line}", "Here is what I promised: [add it here]"),),
+            ("It was good to talk about {work}.",),
+            (SIGN_OFF,),
+        ),
+    ),
+    "nudge": Template(
+        to="person",
+        subject=("Following up on {work}", "Following up"),
+        paragraphs=(
+            (("Hi {first},", "Hi,"),),
+            ("Bringing my last message back to the top of your inbox, in case it got buried.",
+             "The one thing I wanted to ask: {question}"),
+            ("If now is not a good time, no reply needed.",),
+            (SIGN_OFF,),
+        ),
+    ),
+    "intro-ask": Template(
+        to="other",
+        subject=("Would you like an introduction to {name}?", "Would you like an introduction?"),
+        paragraphs=(
+            (("Hi {other_first},", "Hi,"),),
+            ("Would you like me to introduce you to {about}?",
+             ("{first} is the person behind {work_the}, and I think you two would have a good conversation.",
+              "I think you two would have a good conversation.")),
+            ("Only if it is useful to you: \"no thanks\" is a perfectly good answer, "
+             "and I will not pass anything on unless you say yes.",),
+            (SIGN_OFF,),
+        ),
+    ),
+    "intro": Template(
+        to="both",
+        subject=("{first}, meet {other_first}", "An introduction"),
+        paragraphs=(
+            (("Hi {first} and {other_first},", "Hi both,"),),
+            ("Thank you both for saying yes to this introduction.",),
+            ("{other_first}, meet {about}.", "{first}, meet {other_about}."),
+            (("I think you two would have a lot to talk about, starting with {work_theirs}.",
+              "I think you two would have a lot to talk about."),),
+            ("I will step back and let you take it from here.",),
+            (SIGN_OFF,),
+        ),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Draft:
+    subject: str
+    body: str
+    to: str = ""
+    """Who it is for: names, with email addresses when known."""
+    hints: tuple[str, ...] = ()
+    """For the user, not the message: the note to write from, what was left out and why."""
+
+    def text(self) -> str:
+        """Subject and body, as copied to the clipboard."""
+        return f"Subject: {self.subject}\n\n{self.body}"
+
+
+def draft_for(
+    followup: FollowUp,
+    person: Person | None,
+    point: TalkingPoint | None,
+    note: Note | None,
+    other_person: Person | None = None,
+) -> Draft:
+    """The message draft for ``followup``: to ``person``, or for introductions to the other person too.
+
+    ``person`` None (removed from the list) gives a draft without their name."""
+    template = TEMPLATES.get(followup.kind)
+    if template is None:
+        raise CompanionError(f"no message draft for a {followup.kind!r} follow-up")
+    if person is None:
+        person = Person(name="", id=followup.person_id)
+    hints: list[tuple[str, str]] = []
+    slots = _slots(followup, person, point, other_person, hints)
+    used = {SLOT_ANSWERS.get(slot, slot) for slot in _template_slots(template)}
+    notes = [hint for hint, field_name in hints if field_name in used]
+    subject = next(
+        (
+            text for text in (_fill(choice, slots) for choice in template.subject)
+            if text is not None and len(text) <= SUBJECT_MAX
+        ),
+        "",
+    )
+    paragraphs = []
+    for paragraph in template.paragraphs:
+        sentences = [text for text in (_choose(sentence, slots) for sentence in paragraph) if text]
+        if sentences:
+            paragraphs.append(" ".join(sentences))
+    body = "\n\n".join(paragraphs)
+    if _PLACEHOLDER.search(body):
+        notes.append("fill in the [bracketed] part before sending")
+    if note is not None and clean(note.text).strip():
+        notes.insert(0, f"your note: {clean(note.text, single_line=True)}")
+    return Draft(
+        subject=clean(subject, single_line=True),
+        body=clean(body),
+        to=_recipients(template.to, person, followup, other_person),
+        hints=tuple(dict.fromkeys(clean(hint, single_line=True) for hint in notes)),
+    )
+
+
+# --- filling the slots --------------------------------------------------------------------------
+
+_SLOT = re.compile(r"\{(\w+)\}")
+_PLACEHOLDER = re.compile(r"\[(?:add it here|link or attachment|what you found or did)\]")
+"""The bracketed parts the templates leave for the user to fill in."""
+
+
+def _fill(template: str, slots: dict[str, str]) -> str | None:
+    """``template`` with its slots filled, or None when one of them is empty."""
+    names = _SLOT.findall(template)
+    if any(not slots.get(name) for name in names):
+        return None
+    return _SLOT.sub(lambda match: slots[match.group(1)], template)
+
+
+def _choose(sentence: Sentence, slots: dict[str, str]) -> str | None:
+    for choice in (sentence,) if isinstance(sentence, str) else sentence:
+        text = _fill(choice, slots)
+        if text is not None:
+            return text
+    return None
+
+
+SLOT_ANSWERS = {
+    "work": "work", "work_the": "work", "work_theirs": "work", "How": "how", "question": "question",
+    "offer": "offer", "common_line": "common", "promised": "promise", "promise_line": "promise",
+}
+"""The talking-point answer (or the promise) each slot is made from."""
+
+
+def _template_slots(template: Template) -> set[str]:
+    texts = list(template.subject)
+    for paragraph in template.paragraphs:
+        for sentence in paragraph:
+            texts.extend((sentence,) if isinstance(sentence, str) else sentence)
+    return {name for text in texts for name in _SLOT.findall(text)}
+
+
+def _slots(
+    followup: FollowUp,
+    person: Person,
+    point: TalkingPoint | None,
+    other_person: Person | None,
+    hints: list[tuple[str, str]],
+) -> dict[str, str]:
+    name = clean(person.name, single_line=True).strip()
+    first = first_name(name)
+    other_name = clean(other_person.name if other_person else followup.other, single_line=True).strip()
+    answers = usable_answers(point, hints)
+    work = answers.get("work", "")
+    slots = {
+        "name": name,
+        "first": first,  # empty when the name is unknown: the sentences that need it are left out
+        "about": _about(person),
+        "other_name": other_name,
+        "other_first": first_name(other_name) if other_name else "",
+        "other_about": _about(other_person) if other_person else other_name,
+        "work": _fragment(to_you(work, name)),
+        "work_the": _fragment(_strip_possessive(work, name, "the")),
+        "work_theirs": _fragment(_strip_possessive(work, name, f"{first}'s" if first else "the")),
+        "How": _sentence(to_you(answers.get("how", ""), name)),
+        "question": _question(to_you(answers.get("question", ""), name)),
+        "offer": _fragment(to_you(answers.get("offer", ""), name)),
+        "common_line": _common_line(to_you(answers.get("common", ""), name)),
+    }
+    detail = _drop_asks(clean(followup.detail, single_line=True), "promise", hints)
+    slots["promised"], slots["promise_line"] = _promise(detail)
+    return slots
+
+
+def _recipients(to: str, person: Person, followup: FollowUp, other_person: Person | None) -> str:
+    def address(who: Person | None, fallback: str = "") -> str:
+        if who is None:
+            return clean(fallback, single_line=True)
+        text = clean(who.name, single_line=True)
+        email = clean(who.email, single_line=True).strip()
+        return f"{text} <{email}>" if email else text
+
+    theirs = address(person)
+    other = address(other_person, followup.other)
+    return {"person": theirs, "other": other, "both": ", ".join(p for p in (theirs, other) if p)}[to]
+
+
+_HONORIFICS = {"dr", "prof", "mr", "mrs", "ms", "mx", "sir", "dame"}
+
+
+def first_name(name: str) -> str:
+    """What to put after "Hi": the first name, "Raman, Priya" read as Priya; empty when unknown."""
+    text = clean(name, single_line=True).strip()
+    if text.count(",") == 1:
+        last, given = (part.strip() for part in text.split(","))
+        if last and given:
+            text = given
+    words = [word for word in text.split() if word.rstrip(".").casefold() not in _HONORIFICS]
+    return words[0] if words else text
+
+
+def _about(person: Person) -> str:
+    """``Priya Raman (maintainer at Fernwood Analytics)``: who they are, in one line."""
+    name = clean(person.name, single_line=True).strip()
+    role = clean(person.role, single_line=True).strip()
+    affiliation = clean(person.affiliation, single_line=True).strip()
+    where = " at ".join(part for part in (role, affiliation) if part)
+    return f"{name} ({where})" if where else name
+
+
+# --- what may go into a message -----------------------------------------------------------------
+
+_REFERRAL_RULE = next(rule for rule in coach.RULES if rule.id == "referral-ask")
+_JOB_ASK = re.compile(
+    r"\b(?:are|is) (?:you|your (?:team|company|group)|\w+) (?:still |currently )?hiring\b"
+    r"|\b(?:jobs?|openings?|vacanc(?:y|ies)|internships?|positions?|roles?) (?:for me|on your team|at your|in your)\b"
+    r"|\b(?:any|a|an) (?:jobs?|openings?|vacanc(?:y|ies)|internships?|positions?|roles?) (?:available|open|going)\b"
+    r"|\bis there (?:a|an|any) (?:job|opening|vacancy|internship|position|role)\b"
+    r"|\b(?:interview|hire|hiring|recommend|refer(?:ring)?) me\b|\b(?:me|get|getting) hired\b"
+    r"|\b(?:my|a) (?:r[eé]sum[eé]|cv)\b|\bpass (?:on |along )?my\b|\bkeep me in mind\b|\bput in a (?:good )?word\b"
+    r"|\blooking for (?:a |an |my )?(?:new |next |first )?(?:job|role|position|internship)\b"
+    r"|\bjob[- ](?:hunt|search|seek)\w*",
+    re.IGNORECASE,
+)
+"""Asking for a job in words the coach's referral rule does not list (it reads answers, not messages)."""
+
+
+def asks_for_a_job(text: str) -> bool:
+    """A referral or job ask: the coach's referral rule, or one of :data:`_JOB_ASK`."""
+    return bool(_REFERRAL_RULE.pattern.search(text) or _JOB_ASK.search(text))
+
+
+def _sentences(text: str) -> list[str]:
+    return [part for part in re.split(r"(?<=[.!?])\s+", text.strip()) if part.strip()]
+
+
+def _drop_asks(text: str, field_name: str, hints: list[tuple[str, str]]) -> str:
+    kept = []
+    for sentence in _sentences(text):
+        if asks_for_a_job(sentence):
+            hints.append((f"left out of the draft ({field_name}): {_REFERRAL_RULE.reason}", field_name))
+        else:
+            kept.append(sentence)
+    return " ".join(kept)
+
+
+def usable_answers(point: TalkingPoint | None, hints: list[tuple[str, str]] | None = None) -> dict[str, str]:
+    """The talking point's answers, cleaned, without the sentences the coach flags in them
+    (each left out is added to ``hints`` as (why, answer name))."""
+    if point is None:
+        return {}
+    hints = [] if hints is None else hints
+    answers = {name: clean(getattr(point, name), single_line=True).strip() for name in TalkingPoint.ANSWERS}
+    whole = " ".join(answers.values())
+    usable: dict[str, str] = {}
+    for field_name, text in answers.items():
+        kept = []
+        for sentence in _sentences(text):
+            flagged = [
+                rule for rule in coach.RULES
+                if field_name in rule.fields and rule.pattern.search(sentence)
+                and not (rule.unless is not None and rule.unless.search(whole))
+            ]
+            if flagged:
+                hints.append((f"left out of the draft ({field_name}): {flagged[0].reason}", field_name))
+            elif asks_for_a_job(sentence):
+                hints.append((f"left out of the draft ({field_name}): {_REFERRAL_RULE.reason}", field_name))
+            else:
+                kept.append(sentence)
+        usable[field_name] = " ".join(kept)
+    return usable
+
+
+# --- turning notes-to-self into a message -------------------------------------------------------
+
+_TO_YOU = {
+    "he": "you", "she": "you", "him": "you", "his": "your", "himself": "yourself", "herself": "yourself",
+    "he's": "you're", "she's": "you're", "he'd": "you'd", "she'd": "you'd", "he'll": "you'll", "she'll": "you'll",
+}
+_OPENING_TO_YOU = {"their": "your", "they": "you", "them": "you", "they're": "you're", "they've": "you've"}
+_AFTER_OBJECT_HER = {
+    "about", "at", "to", "for", "with", "from", "in", "on", "by", "and", "or", "but", "that", "the", "a", "an",
+    "my", "our", "some", "this", "these", "those", "how", "what", "why", "when", "if", "again", "too", "so",
+    "today", "yesterday", "afterwards", "later", "first", "once",
+}
+_AGREEMENT = {
+    "is": "are", "was": "were", "has": "have", "does": "do", "isn't": "aren't", "wasn't": "weren't",
+    "hasn't": "haven't", "doesn't": "don't",
+}
+_WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
+
+
+def _keep_case(original: str, replacement: str) -> str:
+    return replacement[:1].upper() + replacement[1:] if original[:1].isupper() else replacement
+
+
+def to_you(text: str, name: str = "") -> str:
+    """A note-to-self about someone, said to them: "Her talk on X" becomes "your talk on X".
+
+    He, she, his, him, her and "Priya's" anywhere; they, them and their only at the start (further
+    on they often mean something else)."""
+    if not text:
+        return text
+    for who in {name, first_name(name)} - {""}:
+        text = re.sub(rf"\b{re.escape(who)}['’]s\b", "your", text)
+    words = list(_WORD.finditer(text))
+    out: list[str] = []
+    last = 0
+    for index, match in enumerate(words):
+        word = match.group(0)
+        key = word.casefold().replace("’", "'")
+        new = _TO_YOU.get(key)
+        if new is None and index == 0:
+            new = _OPENING_TO_YOU.get(key)
+        if new is None and key == "her":
+            following = words[index + 1].group(0).casefold() if index + 1 < len(words) else ""
+            joined = text[match.end():words[index + 1].start()] if index + 1 < len(words) else ""
+            possessive = following and following not in _AFTER_OBJECT_HER and joined.strip() == ""
+            new = "your" if possessive else "you"
+        if new is not None:
+            out.append(text[last:match.start()] + _keep_case(word, new))
+            last = match.end()
+    out.append(text[last:])
+    result = "".join(out)
+    return re.sub(
+        r"\b([Yy]ou) (is|was|has|does|isn't|wasn't|hasn't|doesn't)\b",
+        lambda m: f"{m.group(1)} {_AGREEMENT[m.group(2)]}",
+        result,
+    )
+
+
+_POSSESSIVE_START = re.compile(r"^\s*(?:their|her|his|your|my)\s+", re.IGNORECASE)
+_LOWER_STARTS = {
+    "your", "the", "a", "an", "our", "my", "we", "you", "this", "that", "those", "these", "it", "how", "what",
+    "why", "when", "where", "which", "who", "do", "does", "did", "is", "are", "can", "could", "would", "should",
+    "have", "has", "in", "on", "at", "for", "from", "with", "about", "one", "some", "both", "all",
+}
+
+
+def _strip_possessive(text: str, name: str, replacement: str) -> str:
+    """"Her blog post" as said to someone else: "the blog post", or "Priya's blog post"."""
+    if not text:
+        return text
+    for who in {name, first_name(name)} - {""}:
+        pattern = re.compile(rf"^\s*{re.escape(who)}['’]s\s+")
+        if pattern.match(text):
+            return pattern.sub(replacement + " ", text, count=1)
+    return _POSSESSIVE_START.sub(replacement + " ", text, count=1)
+
+
+def _fragment(text: str, *, keep_end: bool = False) -> str:
+    """An answer to put inside a sentence: no closing full stop, a common first word in lower case."""
+    text = text.strip()
+    if not keep_end:
+        text = text.rstrip(" .;:,!")
+    first = text.split(" ", 1)[0] if text else ""
+    if first and first.casefold() in _LOWER_STARTS and first[:1].isupper() and not first.isupper():
+        text = text[:1].lower() + text[1:]
+    return text
+
+
+_QUESTION_WORDS = {
+    "how", "what", "why", "when", "where", "which", "who", "do", "does", "did", "is", "are", "can", "could",
+    "would", "should", "have", "has", "will",
+}
+
+
+def _question(text: str) -> str:
+    """The question, ready to follow "The one thing I wanted to ask:"."""
+    text = _fragment(text, keep_end=True)
+    if text and text[-1] not in ".!?":
+        text += "?" if text.split(" ", 1)[0].casefold() in _QUESTION_WORDS else "."
+    return text
+
+
+def _sentence(text: str) -> str:
+    """An answer as a sentence of its own: capital first letter, closing punctuation."""
+    text = text.strip().rstrip(" ;:,")
+    if not text:
+        return ""
+    text = text[:1].upper() + text[1:]
+    return text if text[-1] in ".!?" else text + "."
+
+
+def _common_line(common: str) -> str:
+    common = _fragment(common)
+    if not common:
+        return ""
+    if common.split(" ", 1)[0].casefold() in {"we", "both", "you", "our"}:
+        return f"It was good to find out {common}."
+    return f"Something we have in common: {common}."
+
+
+_GIVE_VERBS = {
+    "send", "share", "forward", "email", "e-mail", "mail", "give", "post", "upload", "pass", "get", "dig", "find",
+    "write", "look", "link", "drop",
+}
+_GIVE_PARTICLES = {"over", "on", "up", "out", "along", "you", "her", "him", "them", "me"}
+_DETERMINERS = {"the", "our", "my", "a", "an", "some", "those", "these", "that", "this", "his", "her", "their", "your"}
+_ACTION_VERBS = {
+    "check", "ask", "follow", "try", "review", "read", "think", "introduce", "connect", "call", "book", "schedule",
+    "invite", "let", "test", "fix", "open", "file", "add", "update", "reply", "answer", "put", "make", "set", "help",
+    "show", "tell", "keep", "see", "confirm", "draft", "organise", "organize", "run", "benchmark", "port", "reach",
+}
+_HEAD_END = {
+    "on", "of", "to", "for", "from", "about", "with", "in", "at", "by", "that", "which", "we", "i", "you", "as",
+    "and",
+}
+
+
+def _promise(detail: str) -> tuple[str, str]:
+    """(subject part, opening line) for a promise: "send slides" gives "the slides" and
+    "Here are the slides I promised: [link or attachment]"."""
+    words = detail.strip().rstrip(".!").split()
+    if not words:
+        return "", ""
+    first = words[0].casefold()
+    if first in _ACTION_VERBS:
+        phrase = to_you(" ".join(words))
+        return phrase, f"Following up on my promise to {phrase}: [what you found or did]"
+    if first in _GIVE_VERBS:
+        words = words[1:]
+        while words and words[0].casefold() in _GIVE_PARTICLES:
+            words = words[1:]
+        if not words:
+            return "", ""
+    obj = to_you(" ".join(words))
+    if obj.split(" ", 1)[0].casefold() not in _DETERMINERS:
+        obj = "the " + obj
+    obj = _fragment(obj)
+    head = []
+    for word in obj.split():
+        if word.casefold() in _HEAD_END:
+            break
+        head.append(word)
+    last = head[-1].casefold().strip(",;:") if head else ""
+    verb = "are" if last.endswith("s") and not last.endswith(("ss", "us", "is")) else "is"
+    if obj.casefold().startswith("the "):
+        return obj, f"Here {verb} {obj} I promised: [link or attachment]"
+    return obj, f"Here {verb} {obj}, as promised: [link or attachment]"

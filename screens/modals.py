@@ -344,8 +344,11 @@ class NoteModal(ModalScreen[NoteRequest | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            about = f" about {self.session.title}" if self.session else ""
-            yield Static(markup("[b]New note$about[/b]  [dim]ctrl+s saves, escape cancels[/dim]", about=about))
+            if self.session is not None:
+                yield Static(markup("[b]New note about $title[/b]  [dim]ctrl+s saves, escape cancels[/dim]",
+                                    title=self.session.title))
+            else:
+                yield Static(markup("[b]New note[/b]  [dim]ctrl+s saves, escape cancels[/dim]"))
             yield TextArea(id="note-text")
             yield Label("People (comma separated; a name not on your list is added)")
             yield Input(", ".join(self.names), id="note-people")

@@ -49,13 +49,13 @@ class TodayScreen(Screen[None]):
             live, upcoming = sessions_now_and_next(sessions, now)
 
             def describe(session) -> object:  # noqa: ANN001
-                star = "★ " if session.id in starred else ""
                 known = [found.person.name for found in speakers_on_list(session, matcher) if found.person]
-                extra = f"  — on your list: {', '.join(known)}" if known else ""
                 later_day = session.start.astimezone(zone).date() != local_now.date()
-                return markup("$star$when  [b]$room[/b]  $title[$success]$extra[/]", star=star,
-                              when=span(session, zone, with_date=later_day),
-                              room=session.room, title=session.title, extra=extra)
+                template = ("[$warning]★[/] " if session.id in starred else "") + "$when  [b]$room[/b]  $title"
+                if known:
+                    template += "  [$success]— on your list: $known[/]"
+                return markup(template, when=span(session, zone, with_date=later_day), room=session.room,
+                              title=session.title, known=", ".join(known))
 
             parts = [section_title("Now")]
             parts += [describe(s) for s in live] or [plain("Nothing on right now.")]

@@ -720,3 +720,10 @@ def test_frab_event_that_moves_keeps_its_id_so_the_move_is_seen() -> None:
     after = parse_schedule(schedule("11:00", "H.2"), "moves.xml").sessions[0]
     assert before.id == after.id == "event-42"
     assert after.start - before.start == timedelta(hours=1)
+
+
+def test_plain_text_abstracts_lose_the_files_indentation_but_keep_paragraphs() -> None:
+    from companion.importers.sources import html_to_text
+
+    text = "First paragraph.\n\n                    Second paragraph,\n                    same paragraph."
+    assert html_to_text(text) == "First paragraph.\n\nSecond paragraph,\nsame paragraph."

@@ -475,6 +475,8 @@ def html_to_text(text: object) -> str:
     if "<" not in value or not _HTML_TAG.search(value):
         if "&" in value:
             value = _ENTITY.sub(lambda match: html.unescape(match.group()), value)
+        if "\n " in value or "\n\t" in value:  # indentation from the file's layout, not the author's
+            value = "\n".join(line.strip() for line in value.split("\n"))
         return clean_text(value).strip()
     value = _SKIPPED_BLOCK.sub("", value)
     if _BLOCK_TAG.search(value):  # real HTML: its line breaks are only layout

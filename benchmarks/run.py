@@ -1,9 +1,15 @@
-"""The companion benchmark: each figure beside its budget and a baseline, on generated workloads.
+"""The companion benchmark: each figure beside its budget (DESIGN section 9) and a baseline, on generated workloads.
 
-    python benchmarks/run.py            # the full run (S and L workloads)
-    python benchmarks/run.py --smoke    # a fast run at small sizes, to keep the benchmark working
+    python benchmarks/run.py            # the full run (S and L workloads); writes results.json and RESULTS.md
+    python benchmarks/run.py --smoke    # a fast run at small sizes, to keep the benchmark working (writes nothing)
 
-Prints a table and writes benchmarks/results.json.
+Workloads are generated deterministically (benchmarks/workloads.py, seeded): S = 300 sessions, 200 people,
+500 notes; L = 5,000 sessions, 10,000 people, 20,000 notes and 20,000 follow-ups; plus the real 38C3 XML
+from ../shared/realdata/ when present. Every figure is the median of several runs (min and max beside it),
+all in one process run; whole-process figures start a fresh Python each run, with byte-code present.
+Baselines run in the same process on the same data: plain TinyDB with its default JSONStorage, icalendar's
+bare Calendar.from_ical, khal (import, then list one day) with a config in a temp folder, and a bare
+Textual app. There are no timed assertions anywhere: a figure over its budget is printed as OVER.
 """
 
 from __future__ import annotations
@@ -11,13 +17,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import platform
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -28,25 +38,50 @@ sys.path.insert(0, str(HERE))
 import workloads  # noqa: E402
 
 REALDATA = REPO.parent / "shared" / "realdata" / "schedules"
+XML_38C3 = REALDATA / "eventfahrplan_schedule-38c3-20251206.xml"
+DAY = "2026-12-02"
+"""The day listed by `companion sessions --day` and `khal list` (the generated conference runs 1-4 December 2026)."""
+ZONE = "Europe/Berlin"
+CLOCK = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+
+SIZES = {
+    "full": {
+        "runs": 7, "slow_runs": 5,
+        "S": {"sessions": 300, "people": 200, "notes": 500, "followups": 0},
+        "L": {"sessions": 5000, "people": 10000, "notes": 20000, "followups": 20000},
+    },
+    "smoke": {
+        "runs": 2, "slow_runs": 1,
+        "S": {"sessions": 40, "people": 30, "notes": 50, "followups": 0},
+        "L": {"sessions": 200, "people": 200, "notes": 300, "followups": 300},
+    },
+}
 
 
 @dataclass
 class Figure:
     name: str
-    median_ms: float
-    min_ms: float
-    max_ms: float
+    median: float
+    min: float
+    max: float
     runs: int
-    budget_ms: float | None = None
+    budget: float | None = None
     baseline_name: str = ""
-    baseline_ms: float | None = None
+    baseline: float | None = None
     note: str = ""
+    unit: str = "ms"
 
     @property
     def verdict(self) -> str:
-        if self.budget_ms is None:
+        if self.budget is None:
             return ""
-        return "ok" if self.median_ms <= self.budget_ms else "OVER"
+        return "ok" if self.median <= self.budget else "OVER"
+
+    def baseline_text(self) -> str:
+        return f"{self.baseline:.1f} ({self.baseline_name})" if self.baseline is not None else "-"
+
+    def budget_text(self) -> str:
+        return f"{self.budget:.0f}" if self.budget is not None else "-"
 
 
 @dataclass
@@ -55,14 +90,22 @@ class Report:
 
     def add(self, figure: Figure) -> Figure:
         self.figures.append(figure)
-        budget = f"{figure.budget_ms:.0f}" if figure.budget_ms is not None else "-"
-        baseline = f"{figure.baseline_ms:.1f} ({figure.baseline_name})" if figure.baseline_ms is not None else "-"
-        print(f"{figure.name:<52} {figure.median_ms:>9.1f} {figure.min_ms:>9.1f} {figure.max_ms:>9.1f} "
-              f"{budget:>8} {figure.verdict:>4}  {baseline}  {figure.note}", flush=True)
+        print(f"{figure.name:<66} {figure.median:>9.1f} {figure.min:>9.1f} {figure.max:>9.1f} {figure.unit:<3} "
+              f"{figure.budget_text():>7} {figure.verdict:>4}  {figure.baseline_text()}  {figure.note}", flush=True)
         return figure
 
 
-def timed(function: Callable[[], object], runs: int) -> tuple[float, float, float]:
+def header() -> None:
+    print(f"{'figure':<66} {'median':>9} {'min':>9} {'max':>9} {'':<3} {'budget':>7} {'':>4}  baseline  note")
+
+
+def info(text: str) -> None:
+    print(f"  ({text})", flush=True)
+
+
+def timed(function: Callable[[], object], runs: int, *, warmup: int = 0) -> tuple[float, float, float]:
+    for _ in range(warmup):
+        function()
     samples = []
     for _ in range(runs):
         started = time.perf_counter()
@@ -71,173 +114,489 @@ def timed(function: Callable[[], object], runs: int) -> tuple[float, float, floa
     return statistics.median(samples), min(samples), max(samples)
 
 
-def measure(report: Report, name: str, function: Callable[[], object], runs: int, **extra) -> Figure:  # noqa: ANN003
-    median, low, high = timed(function, runs)
+def measure(report: Report, name: str, function: Callable[[], object], runs: int, *, warmup: int = 0,
+            **extra) -> Figure:  # noqa: ANN003
+    median, low, high = timed(function, runs, warmup=warmup)
     return report.add(Figure(name, median, low, high, runs, **extra))
+
+
+def summary(report: Report, name: str, samples: list[float], **extra) -> Figure:  # noqa: ANN003
+    return report.add(Figure(name, statistics.median(samples), min(samples), max(samples), len(samples), **extra))
+
+
+def run(command: list[str], **options) -> subprocess.CompletedProcess:  # noqa: ANN003
+    """Run a process; a failure stops the benchmark with its stderr (a figure of a failing command is no figure)."""
+    result = subprocess.run(command, capture_output=True, text=True, **options)
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed ({result.returncode}):\n{result.stderr[-3000:]}")
+    return result
+
+
+def companion(folder: Path, *words: str) -> list[str]:
+    return [sys.executable, "-m", "companion", "--data-dir", str(folder), *words]
+
+
+def size_label(size: dict[str, int]) -> str:
+    return f"{size['sessions']:,} sessions / {size['people']:,} people / {size['notes']:,} notes"
+
+
+# --- data ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Workload:
+    name: str
+    size: dict[str, int]
+    folder: Path
+    plain: Path
+    """A plain TinyDB file (default JSONStorage) holding the same tables as the folder's user.json."""
+    probe: str
+    """A person's full name to look up (the middle one by name)."""
+
+
+def build_workload(name: str, size: dict[str, int], root: Path, schedule: bytes | None = None) -> Workload:
+    from tinydb import TinyDB
+
+    from companion.store import Store
+
+    started = time.perf_counter()
+    folder = root / name
+    store = Store(folder)
+    workloads.populate_store(store, **size, schedule=schedule)
+    people = store.people()
+    plain = root / f"{name}-plain-tinydb.json"
+    import orjson
+
+    tables = orjson.loads((folder / "user.json").read_bytes())["tables"]
+    database = TinyDB(str(plain))  # TinyDB's own default JSONStorage writes the file
+    database.storage.write(tables)
+    database.close()
+    info(f"workload {name}: {size_label(size)}, {size['followups']:,} follow-ups; user.json "
+         f"{(folder / 'user.json').stat().st_size / 1e6:.1f} MB, schedules.json "
+         f"{(folder / 'schedules.json').stat().st_size / 1e6:.1f} MB; built in {time.perf_counter() - started:.1f} s")
+    return Workload(name, size, folder, plain, people[len(people) // 2].name)
+
+
+class Khal:
+    """khal with a config, calendar folder and database in a temp folder (the tool a terminal user would pick)."""
+
+    def __init__(self, root: Path) -> None:
+        found = shutil.which("khal") or str(Path(sys.executable).with_name("khal"))
+        self.command = [found] if Path(found).exists() else None
+        self.root = root
+        if self.command is None:
+            return
+        calendar = root / "khal-calendar"
+        calendar.mkdir()
+        self.config = root / "khal.conf"
+        self.config.write_text(
+            "[calendars]\n[[bench]]\n"
+            f"path = {calendar}\ntype = calendar\n"
+            "[locale]\ntimeformat = %H:%M\ndateformat = %Y-%m-%d\nlongdateformat = %Y-%m-%d\n"
+            "datetimeformat = %Y-%m-%d %H:%M\nlongdatetimeformat = %Y-%m-%d %H:%M\n"
+            f"local_timezone = {ZONE}\ndefault_timezone = {ZONE}\n"
+            "[default]\ndefault_calendar = bench\n"
+            f"[sqlite]\npath = {root / 'khal.db'}\n"
+        )
+
+    def __bool__(self) -> bool:
+        return self.command is not None
+
+    def base(self) -> list[str]:
+        assert self.command is not None
+        return [*self.command, "-c", str(self.config)]
 
 
 # --- schedules -------------------------------------------------------------------------------------
 
 
-def bench_imports(report: Report, sizes: dict[str, int], runs: int) -> None:
+def bench_imports(report: Report, ics: bytes, ics_path: Path, root: Path, runs: int, slow_runs: int,
+                  khal: Khal) -> dict[str, float]:
+    """Parsing, and importing as a whole `companion import schedule` process into an empty data folder."""
     import icalendar
 
     from companion.importers.sources import parse_schedule
 
-    ics = workloads.schedule_ics(sizes["ics_events"])
+    events = ics.count(b"BEGIN:VEVENT")
     baseline = timed(lambda: icalendar.Calendar.from_ical(ics), runs)[0]
-    measure(report, f"import {sizes['ics_events']}-event .ics (parse)", lambda: parse_schedule(ics, "bench.ics"),
-            runs, baseline_name="icalendar from_ical", baseline_ms=baseline, budget_ms=baseline * 1.1,
+    budget = baseline * 1.1
+    measure(report, f"import {events}-event .ics (parse)", lambda: parse_schedule(ics, "bench.ics"),
+            runs, baseline_name="icalendar from_ical", baseline=baseline, budget=budget,
             note="budget: no slower than icalendar's own parse (+10% noise)")
-    xml = REALDATA / "eventfahrplan_schedule-38c3-20251206.xml"
-    if xml.exists():
-        payload = xml.read_bytes()
-        measure(report, "import 38C3 XML, 1,007 sessions (parse)", lambda: parse_schedule(payload, str(xml)), runs,
-                budget_ms=1000)
+
+    khal_import: float | None = None
+    if khal:
+        started = time.perf_counter()
+        run([*khal.base(), "import", "--batch", str(ics_path)], timeout=1800)
+        khal_import = (time.perf_counter() - started) * 1000
+
+    counter = iter(range(10**6))
+
+    def import_whole() -> None:
+        folder = root / f"import-{next(counter)}"
+        run(companion(folder, "import", "schedule", str(ics_path)))
+        shutil.rmtree(folder)
+
+    measure(report, f"companion import schedule {events}-event .ics, whole process", import_whole, slow_runs,
+            budget=budget, baseline_name="khal import --batch, once", baseline=khal_import,
+            note=f"budget: icalendar from_ical {baseline:.0f} ms +10%; into an empty data folder, durable")
+    if khal_import is None:
+        info("khal not found: its import and list baselines skipped")
+
+    if XML_38C3.exists():
+        payload = XML_38C3.read_bytes()
+        measure(report, "import 38C3 XML, 1,007 sessions (parse)", lambda: parse_schedule(payload, str(XML_38C3)),
+                runs, budget=1000)
+
+        def import_xml() -> None:
+            folder = root / f"import-{next(counter)}"
+            run(companion(folder, "import", "schedule", str(XML_38C3)))
+            shutil.rmtree(folder)
+
+        measure(report, "companion import schedule 38C3 XML, whole process", import_xml, runs, budget=1000,
+                note="into an empty data folder, durable")
     else:
-        print("  (38C3 XML not found beside the repo: skipped)")
+        info("38C3 XML not found beside the repo: skipped")
+    return {"icalendar_parse": baseline}
 
 
-def bench_schedule_screen(report: Report, sizes: dict[str, int], runs: int) -> None:
-    """Switching day and filter in the schedule screen at the L session count, to the updated table."""
-    from datetime import datetime, timezone
-
-    from companion.importers.sources import parse_schedule
-    from companion.schedules import save_parsed_schedule
-    from companion.store import Store
+def bench_schedule_screen(report: Report, store, sessions: int, runs: int) -> None:  # noqa: ANN001
+    """Switching day and filter in the schedule screen on the L store, to the updated table."""
     from screens.app import CompanionApp
+    from screens.rowlist import RowList
     from screens.schedule import ScheduleScreen
     from textual.widgets import Input
 
-    from screens.rowlist import RowList
-
-    with tempfile.TemporaryDirectory() as folder:
-        store = Store(Path(folder))
-        parsed = parse_schedule(workloads.schedule_ics(sizes["sessions"]), "bench.ics")
-        save_parsed_schedule(store, parsed, "bench.ics")
-        clock = lambda: datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)  # noqa: E731
-
-        async def drive() -> None:
-            app = CompanionApp(store=store, clock=clock)
-            async with app.run_test(size=(120, 40)) as pilot:
-                await pilot.press("2")
+    async def drive() -> None:
+        app = CompanionApp(store=store, clock=lambda: CLOCK)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("2")
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, ScheduleScreen)
+            rows = screen.query_one("#sessions", RowList)
+            field = screen.query_one("#filter", Input)
+            idle = []
+            for _ in range(runs):
+                started = time.process_time()
                 await pilot.pause()
-                screen = app.screen
-                assert isinstance(screen, ScheduleScreen)
-                rows = screen.query_one("#sessions", RowList)
-                field = screen.query_one("#filter", Input)
-                idle = []
-                for _ in range(runs):
-                    started = time.process_time()
+                idle.append((time.process_time() - started) * 1000)
+
+            async def day(run: int) -> None:
+                screen.action_day(1 if run % 2 == 0 else -1)
+
+            async def typed(run: int) -> None:
+                field.value = "packaging" if run % 2 == 0 else "security"
+
+            for name, action in (("switch day", day), ("type a filter", typed)):
+                update, to_idle = [], []
+                for run_index in range(runs):
+                    cpu, wall = time.process_time(), time.perf_counter()
+                    await action(run_index)
+                    update.append((time.perf_counter() - wall) * 1000)
                     await pilot.pause()
-                    idle.append((time.process_time() - started) * 1000)
+                    to_idle.append((time.process_time() - cpu) * 1000)
+                    assert rows.row_count > 0
+                label = f"schedule screen: {name} at {sessions} sessions"
+                summary(report, label + ", CPU to settled screen", to_idle, budget=50,
+                        baseline_name="idle frame CPU", baseline=statistics.median(idle), note=f"{rows.row_count} rows")
+                summary(report, label + ", list update (sync)", update)
 
-                async def day(run: int) -> None:
-                    screen.action_day(1 if run % 2 == 0 else -1)
-
-                async def typed(run: int) -> None:
-                    field.value = "packaging" if run % 2 == 0 else "security"
-
-                for name, action in (("switch day", day), ("type a filter", typed)):
-                    update, to_idle = [], []
-                    for run in range(runs):
-                        cpu, wall = time.process_time(), time.perf_counter()
-                        await action(run)
-                        update.append((time.perf_counter() - wall) * 1000)
-                        await pilot.pause()
-                        to_idle.append((time.process_time() - cpu) * 1000)
-                        assert rows.row_count > 0
-                    label = f"schedule screen: {name} at {sizes['sessions']} sessions"
-                    report.add(Figure(label + ", CPU to settled screen", statistics.median(to_idle), min(to_idle),
-                                      max(to_idle), runs, budget_ms=50, baseline_name="idle frame CPU",
-                                      baseline_ms=statistics.median(idle), note=f"{rows.row_count} rows"))
-                    report.add(Figure(label + ", list update (sync)", statistics.median(update), min(update),
-                                      max(update), runs))
-
-        asyncio.run(drive())
+    asyncio.run(drive())
 
 
-def bench_people(report: Report, sizes: dict[str, int], runs: int) -> None:
-    """`companion who` as a whole process, and a keystroke in the app's people filter."""
-    import subprocess
-    from datetime import datetime, timezone
+# --- the command line --------------------------------------------------------------------------------
 
+
+def bench_who(report: Report, workload: Workload, runs: int, bare_python: float) -> None:
+    """`companion who NAME` as a whole process, beside a plain TinyDB lookup of the same name as a whole process."""
+    lookup = ("import sys\nfrom tinydb import TinyDB, where\n"
+              "found = TinyDB(sys.argv[1]).table('people').search(where('name') == sys.argv[2])\n"
+              "print(found[0]['name'], found[0]['affiliation'])\n")
+    plain = [sys.executable, "-c", lookup, str(workload.plain), workload.probe]
+    result = run(plain)
+    assert workload.probe in result.stdout
+    baseline = timed(lambda: run(plain), runs, warmup=1)[0]
+    command = companion(workload.folder, "who", workload.probe)
+    assert workload.probe in run(command).stdout
+    measure(report, f"companion who, whole process, {workload.name}: {size_label(workload.size)}",
+            lambda: run(command), runs, warmup=1, budget=150,
+            baseline_name="plain TinyDB lookup, whole process", baseline=baseline,
+            note=f"bare python start {bare_python:.0f} ms")
+
+
+def bench_lookup_in_process(report: Report, workload: Workload, runs: int) -> None:
+    """A lookup that reads the file, in process: open the store and search people, against plain TinyDB."""
+    from tinydb import TinyDB, where
+
+    from companion.lookup import search_people
     from companion.store import Store
+
+    def plain() -> None:
+        found = TinyDB(str(workload.plain)).table("people").search(where("name") == workload.probe)
+        assert found
+
+    def ours() -> None:
+        store = Store(workload.folder, read_only=True)
+        assert search_people(store.people(), workload.probe, limit=6)[0][0].name == workload.probe
+
+    baseline = timed(plain, runs, warmup=1)[0]
+    measure(report, f"lookup reading the file, in process, {workload.name}: {workload.size['people']:,} people",
+            ours, runs, warmup=1, baseline_name="plain TinyDB open + search by name", baseline=baseline,
+            note="Store open read-only + people() + fuzzy search; no budget of its own (who is budgeted whole)")
+
+
+def bench_sessions_day(report: Report, workload: Workload, runs: int, khal: Khal) -> None:
+    """`companion sessions --day DAY` at L as a whole process, against `khal list DAY 1d` on the same .ics."""
+    command = companion(workload.folder, "sessions", "--day", DAY)
+    ours = len(run(command).stdout.splitlines()) - 1  # a heading line, then one line per session
+    baseline = None
+    note = f"{ours} sessions listed"
+    if khal:
+        listing = [*khal.base(), "list", DAY, "1d"]
+        theirs = sum(1 for line in run(listing).stdout.splitlines() if line[:2].isdigit() and line[5:6] == "-")
+        baseline = timed(lambda: run(listing), runs, warmup=1)[0]
+        note += f"; khal lists {theirs} events"
+    measure(report, f"companion sessions --day, whole process, {workload.size['sessions']:,} sessions",
+            lambda: run(command), runs, warmup=1, budget=130, baseline_name=f"khal list {DAY} 1d",
+            baseline=baseline, note=note)
+
+
+# --- the app ---------------------------------------------------------------------------------------
+
+
+def bench_first_screen(report: Report, workload: Workload, runs: int) -> None:
+    """The app's first screen from process start (imports included), and its peak RSS across the four screens."""
+    script = HERE / "first_screen.py"
+
+    def once(mode: str) -> dict:
+        spawned = time.monotonic()
+        result = run([sys.executable, str(script), str(spawned), mode, str(workload.folder)], cwd=REPO)
+        return json.loads(result.stdout.strip().splitlines()[-1])
+
+    empty = [once("empty") for _ in range(runs)]
+    ours = [once("app") for _ in range(runs)]
+    empty_ms = statistics.median(r["first_screen_ms"] for r in empty)
+    summary(report, f"app start to first screen, from process start, {workload.name}",
+            [r["first_screen_ms"] for r in ours], budget=1000,
+            baseline_name="bare Textual app, from process start", baseline=empty_ms,
+            note=f"Store opened with a backup, as `companion` does; in-script (after interpreter start) "
+                 f"{statistics.median(r['in_script_ms'] for r in ours):.0f} ms")
+    last = ours[-1]["rss_mb"]
+    per_screen = ", ".join(f"{name} {value:.0f}" for name, value in last.items())
+    summary(report, f"app peak RSS (VmHWM) after visiting the four screens, {workload.name}",
+            [r["peak_rss_mb"] for r in ours], unit="MB",
+            baseline_name="bare Textual app", baseline=statistics.median(r["peak_rss_mb"] for r in empty),
+            note=f"no budget in DESIGN 9; peak after each screen (MB): {per_screen}; VmHWM, not ru_maxrss "
+                 "(Linux carries ru_maxrss over from the parent across exec)")
+
+
+def bench_people_keystroke(report: Report, store, people: int, runs: int) -> None:  # noqa: ANN001
+    """A keystroke in the app's people filter: the list and card update, and the CPU until the screen settles."""
     from screens.app import CompanionApp
     from screens.people import PeopleScreen
     from screens.rowlist import RowList
     from textual.widgets import Input
 
-    with tempfile.TemporaryDirectory() as folder:
-        store = Store(Path(folder))
-        workloads.populate_store(store, people=sizes["people"], notes=sizes["notes"],
-                                 followups=sizes["followups"], sessions=sizes["sessions"])
-        name = store.people()[len(store.people()) // 2].name
-        command = [sys.executable, "-m", "companion", "--data-dir", folder, "who", name]
-        python_only = [sys.executable, "-c", "pass"]
-        baseline = timed(lambda: subprocess.run(python_only, check=True), runs)[0]
-        measure(report, f"companion who, whole process, {sizes['people']} people / {sizes['notes']} notes",
-                lambda: subprocess.run(command, check=True, capture_output=True), runs, budget_ms=150,
-                baseline_name="bare python start", baseline_ms=baseline)
-
-        async def drive() -> None:
-            app = CompanionApp(store=store, clock=lambda: datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc))
-            async with app.run_test(size=(120, 40)) as pilot:
-                await pilot.press("3")
+    async def drive() -> None:
+        app = CompanionApp(store=store, clock=lambda: CLOCK)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("3")
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, PeopleScreen)
+            field = screen.query_one("#people-filter", Input)
+            rows = screen.query_one("#people", RowList)
+            update, to_idle = [], []
+            typed = ""
+            for run_index in range(runs):
+                typed = (typed + "ab")[-3:] if run_index % 3 else "m"
+                cpu, wall = time.process_time(), time.perf_counter()
+                field.value = typed
+                screen.apply_filter()
+                update.append((time.perf_counter() - wall) * 1000)
                 await pilot.pause()
-                screen = app.screen
-                assert isinstance(screen, PeopleScreen)
-                field = screen.query_one("#people-filter", Input)
-                rows = screen.query_one("#people", RowList)
-                update, to_idle = [], []
-                typed = ""
-                for run in range(runs):
-                    typed = (typed + "ab")[-3:] if run % 3 else "m"
-                    cpu, wall = time.process_time(), time.perf_counter()
-                    field.value = typed
-                    screen.apply_filter()
-                    update.append((time.perf_counter() - wall) * 1000)
-                    await pilot.pause()
-                    to_idle.append((time.process_time() - cpu) * 1000)
-                label = f"people filter keystroke at {sizes['people']} people"
-                report.add(Figure(label + ", list and card update (sync)", statistics.median(update), min(update),
-                                  max(update), runs, budget_ms=16, note=f"{rows.row_count} rows"))
-                report.add(Figure(label + ", CPU to settled screen", statistics.median(to_idle), min(to_idle),
-                                  max(to_idle), runs))
+                to_idle.append((time.process_time() - cpu) * 1000)
+            label = f"people filter keystroke at {people} people"
+            summary(report, label + ", list and card update (sync)", update, budget=16, note=f"{rows.row_count} rows")
+            summary(report, label + ", CPU to settled screen", to_idle)
 
-        asyncio.run(drive())
+    asyncio.run(drive())
 
 
-SIZES = {
-    "full": {"ics_events": 5000, "sessions": 5000, "people": 10000, "notes": 20000, "followups": 20000},
-    "smoke": {"ics_events": 200, "sessions": 300, "people": 200, "notes": 500, "followups": 500},
-}
+# --- writes and exports ------------------------------------------------------------------------------
+
+
+def bench_note_save(report: Report, workload: Workload, runs: int) -> None:
+    """Saving one note durably at L (Store.add_note), against plain TinyDB inserting one note document."""
+    from tinydb import TinyDB
+
+    from companion.models import Note
+    from companion.store import Store
+
+    store = Store(workload.folder)
+    person = store.people()[0]
+    counter = iter(range(10**6))
+    plain = TinyDB(str(workload.plain))
+    notes = plain.table("notes")
+
+    def insert_plain() -> None:
+        notes.insert(Note(text=f"Baseline note {next(counter)}", created=CLOCK, person_ids=[person.id]).to_dict())
+
+    baseline = timed(insert_plain, runs)[0]
+    plain.close()
+    measure(report, f"save one note, durable, {workload.name}: {workload.size['notes']:,} notes",
+            lambda: store.add_note(f"Benchmark note {next(counter)}", [person.id], now=CLOCK), runs, budget=30,
+            baseline_name="plain TinyDB insert", baseline=baseline,
+            note=f"user.json {(workload.folder / 'user.json').stat().st_size / 1e6:.1f} MB; "
+                 "the TinyDB baseline does not fsync (not durable)")
+
+
+def bench_export(report: Report, workload: Workload, root: Path, runs: int) -> None:
+    """Exporting every follow-up at L as .ics (companion.exporters.ics.export_followups)."""
+    from zoneinfo import ZoneInfo
+
+    from companion.exporters.ics import export_followups
+    from companion.store import Store
+
+    store = Store(workload.folder, read_only=True)
+    items = store.followups()
+    people = {person.id: person for person in store.people()}
+    target = root / "followups.ics"
+    zone = ZoneInfo(ZONE)
+    figure = measure(report, f"export {len(items):,} follow-ups as .ics", lambda: export_followups(
+        target, items, people, zone=zone, now=CLOCK), runs, note="no budget in DESIGN 9; follow-ups and people "
+        "loaded before timing")
+    figure.note += f"; {target.stat().st_size / 1e6:.1f} MB written"
+
+
+# --- the report ------------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    def first(path: str, key: str) -> str:
+        try:
+            for line in Path(path).read_text().splitlines():
+                if line.startswith(key):
+                    return line.split(":", 1)[1].strip()
+        except OSError:
+            pass
+        return ""
+
+    memory = first("/proc/meminfo", "MemTotal")
+    memory_gb = f"{int(memory.split()[0]) / 1024 / 1024:.1f} GB" if memory else "?"
+    import textual
+
+    def git(*words: str) -> subprocess.CompletedProcess:  # read-only: never touches the index
+        return subprocess.run(["git", "-C", str(REPO), *words], capture_output=True, text=True)
+
+    commit = git("rev-parse", "--short", "HEAD").stdout.strip() or "?"
+    dirty = git("diff", "--quiet", "HEAD", "--", "companion", "screens").returncode == 1
+    return {
+        "code": f"commit {commit}" + (" with uncommitted changes in companion/ or screens/" if dirty else ""),
+        "cpu": first("/proc/cpuinfo", "model name") or platform.processor() or "?",
+        "cores": f"{os.cpu_count()} ({len(os.sched_getaffinity(0))} usable)",
+        "memory": memory_gb,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "textual": textual.__version__,
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "byte-code": "present (compiled before the run)",
+    }
+
+
+def markdown_table(report: Report) -> str:
+    lines = ["| figure | median | min | max | budget | verdict | baseline | runs | note |",
+             "| --- | ---: | ---: | ---: | ---: | --- | --- | ---: | --- |"]
+    for f in report.figures:
+        unit = f" {f.unit}" if f.unit != "ms" else ""
+        lines.append(f"| {f.name} | {f.median:.1f}{unit} | {f.min:.1f} | {f.max:.1f} | {f.budget_text()} | "
+                     f"{f.verdict or '-'} | {f.baseline_text()} | {f.runs} | {f.note} |")
+    return "\n".join(lines)
+
+
+def write_results_md(path: Path, report: Report, about: dict[str, str]) -> None:
+    """The latest table and machine; a hand-written '## Reading' section already in the file is kept."""
+    reading = ""
+    if path.exists():
+        text = path.read_text()
+        if "\n## Reading" in text:
+            reading = text[text.index("\n## Reading") + 1:]
+    over = [f.name for f in report.figures if f.verdict == "OVER"]
+    parts = [
+        "# Benchmark results",
+        "",
+        "Written by `make bench` (`python benchmarks/run.py`). Times in milliseconds unless marked; each figure "
+        "is the median of `runs` runs with min and max; budgets from DESIGN section 9. Figures are with byte-code "
+        "present (`companion` and `screens` are compiled at the start of the run; site-packages already are).",
+        "",
+        "## Machine",
+        "",
+        *[f"- {key}: {value}" for key, value in about.items()],
+        "",
+        "## Figures",
+        "",
+        markdown_table(report),
+        "",
+        "Over budget in this run: " + ("; ".join(over) if over else "none") + ".",
+        "",
+    ]
+    path.write_text("\n".join(parts) + ("\n" + reading if reading else ""))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="small sizes and few runs, to check it still works")
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
+    parser.add_argument("--markdown", type=Path, default=HERE / "RESULTS.md")
     args = parser.parse_args()
-    sizes = SIZES["smoke" if args.smoke else "full"]
+    mode = "smoke" if args.smoke else "full"
+    sizes = SIZES[mode]
+    runs, slow_runs = sizes["runs"], sizes["slow_runs"]
     # Byte-code as a user's machine has it (this environment may set PYTHONDONTWRITEBYTECODE).
     import compileall
 
     for package in ("companion", "screens"):
         compileall.compile_dir(str(REPO / package), quiet=1)
-    runs = 2 if args.smoke else 7
     report = Report()
-    print(f"{'figure':<52} {'median':>9} {'min':>9} {'max':>9} {'budget':>8}       baseline (ms)")
-    bench_imports(report, sizes, runs)
-    bench_schedule_screen(report, sizes, runs)
-    bench_people(report, sizes, runs)
-    result = {
-        "machine": {"python": platform.python_version(), "platform": platform.platform(), "processor": platform.processor()},
-        "mode": "smoke" if args.smoke else "full",
-        "figures": [asdict(f) | {"verdict": f.verdict} for f in report.figures],
-    }
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="companion-bench-") as temp:
+        root = Path(temp)
+        ics = workloads.schedule_ics(sizes["L"]["sessions"])
+        ics_path = root / "bench.ics"
+        ics_path.write_bytes(ics)
+        khal = Khal(root)
+        header()
+        bench_imports(report, ics, ics_path, root, runs, slow_runs, khal)
+
+        small = build_workload("S", sizes["S"], root)
+        large = build_workload("L", sizes["L"], root, schedule=ics)
+        bare_python = timed(lambda: run([sys.executable, "-c", "pass"]), runs, warmup=1)[0]
+        bench_who(report, small, runs, bare_python)
+        bench_who(report, large, runs, bare_python)
+        bench_lookup_in_process(report, large, runs)
+        bench_sessions_day(report, large, runs, khal)
+
+        bench_first_screen(report, large, runs)
+        from companion.store import Store
+
+        store = Store(large.folder)
+        bench_schedule_screen(report, store, sizes["L"]["sessions"], runs)
+        bench_people_keystroke(report, store, sizes["L"]["people"], runs)
+        bench_export(report, large, root, slow_runs)
+        bench_note_save(report, large, runs)  # last: it adds notes to the L store
+    info(f"benchmark took {time.perf_counter() - started:.0f} s")
+    over = [f.name for f in report.figures if f.verdict == "OVER"]
+    print("over budget: " + ("; ".join(over) if over else "none"))
     if not args.smoke:
+        about = machine()
+        result = {
+            "machine": about,
+            "mode": mode,
+            "figures": [asdict(f) | {"verdict": f.verdict} for f in report.figures],
+        }
         args.out.write_text(json.dumps(result, indent=2) + "\n")
+        write_results_md(args.markdown, report, about)
     return 0
 
 

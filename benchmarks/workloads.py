@@ -60,15 +60,19 @@ def schedule_ics(count: int, seed: int = 1, days: int = 4, rooms: int = 12) -> b
     return ("\r\n".join(lines) + "\r\n").encode()
 
 
-def populate_store(store, *, people: int, notes: int, followups: int, sessions: int, seed: int = 2) -> None:  # noqa: ANN001
-    """Fill a Store with generated people (some speakers), talking points, notes and follow-ups."""
+def populate_store(store, *, people: int, notes: int, followups: int, sessions: int, seed: int = 2,  # noqa: ANN001
+                   schedule: bytes | None = None) -> None:
+    """Fill a Store with a schedule of ``sessions`` talks (``schedule``, an .ics, if given), generated
+    people, talking points, notes and follow-ups."""
     from companion.importers.sources import parse_schedule
     from companion.models import FollowUp, Note, Person, TalkingPoint
     from companion.schedules import save_parsed_schedule
 
     rng = random.Random(seed)
-    if sessions:
-        save_parsed_schedule(store, parse_schedule(schedule_ics(sessions, seed=seed), "bench.ics"), "bench.ics")
+    if schedule is None and sessions:
+        schedule = schedule_ics(sessions, seed=seed)
+    if schedule is not None:
+        save_parsed_schedule(store, parse_schedule(schedule, "bench.ics"), "bench.ics")
     now = datetime(2026, 12, 2, 12, 0, tzinfo=timezone.utc)
     with store.user.transaction() as db:
         people_table = db.table("people")

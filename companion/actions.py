@@ -116,11 +116,11 @@ class SpeakerOnList:
     candidates: list[Person]
 
 
-def speakers_on_list(session: Session, matcher: SpeakerMatcher) -> list[SpeakerOnList]:
-    by_id = {person.id: person for person in matcher.people}
+def speakers_on_list(session: Session, matcher: SpeakerMatcher, *, fuzzy: bool = True) -> list[SpeakerOnList]:
+    by_id = matcher.by_id
     found = []
     for speaker in session.speakers:
-        match = matcher.match(speaker.name)
+        match = matcher.match(speaker.name, fuzzy=fuzzy)
         found.append(SpeakerOnList(
             speaker.name,
             by_id.get(match.person_id) if match.person_id is not None else None,

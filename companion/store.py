@@ -505,17 +505,15 @@ class Store:
 
     def due_counts(self, today: date | None = None) -> dict[str, int]:
         """Open follow-ups by urgency: overdue, today, upcoming, and waiting."""
-        today = today or date.today()
+        today_text = (today or date.today()).isoformat()
         counts = {"overdue": 0, "today": 0, "upcoming": 0, "waiting": 0}
-        for item in self.followups(statuses=("open", "waiting")):
-            if item.status == "waiting":
+        for row in self.user.tables().get("followups", {}).values():
+            status = row.get("status")
+            if status == "waiting":
                 counts["waiting"] += 1
-            elif item.due < today:
-                counts["overdue"] += 1
-            elif item.due == today:
-                counts["today"] += 1
-            else:
-                counts["upcoming"] += 1
+            elif status == "open":
+                due = row["due"]  # ISO dates compare as text
+                counts["overdue" if due < today_text else "today" if due == today_text else "upcoming"] += 1
         return counts
 
 

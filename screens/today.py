@@ -67,7 +67,7 @@ class TodayScreen(Screen[None]):
             today_sessions = [s for s in sessions if s.conference_day(zone) == today and s.end >= now]
             catches = []
             for session in today_sessions:
-                for found in speakers_on_list(session, matcher):
+                for found in speakers_on_list(session, matcher, fuzzy=False):  # a day's worth: exact names only
                     person = found.person
                     if person is not None:
                         catches.append(markup(

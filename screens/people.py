@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Input
 
 from companion.actions import CardContext, person_card, zone_of
@@ -23,6 +24,8 @@ from screens.widgets import PersonCardView
 
 READINESS_STYLE = {"ready": "green", "weak": "yellow", "draft": "cyan", "none": "dim"}
 PRIORITY_STYLE = {"must-meet": "bold", "hope-to-meet": "", "met": "dim"}
+CARD_DELAY_SECONDS = 0.12
+"""While the filter is typed, the card of the first match waits for a pause in typing."""
 PEOPLE_COLUMNS = [Column("Name"), Column("Affiliation", 22), Column("Priority", 12), Column("Points", 6)]
 
 
@@ -46,6 +49,7 @@ class PeopleScreen(Screen[None]):
         self.shown: list[Person] = []
         self.points: dict[int, TalkingPoint] = {}
         self.context = CardContext([], SpeakerMatcher([]))
+        self._card_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -72,7 +76,8 @@ class PeopleScreen(Screen[None]):
         self.context = CardContext(store.sessions(), SpeakerMatcher(people))
         self.apply_filter(select_id=select_id)
 
-    def apply_filter(self, select_id: int | None = None) -> None:
+    def apply_filter(self, select_id: int | None = None, *, card_later: bool = False) -> None:
+        """Filter the list now; with ``card_later`` (typing) the card follows once typing pauses."""
         self.shown = self.index.filter(self.query_one("#people-filter", Input).value)
         rows = self.query_one("#people", RowList)
         rows.set_rows(len(self.shown), lambda index: self.person_row(self.shown[index]))
@@ -81,7 +86,13 @@ class PeopleScreen(Screen[None]):
                 if person.id == select_id:
                     rows.cursor = position
                     break
-        self.show_card()
+        if self._card_timer is not None:
+            self._card_timer.stop()
+            self._card_timer = None
+        if card_later:
+            self._card_timer = self.set_timer(CARD_DELAY_SECONDS, self.show_card)
+        else:
+            self.show_card()
 
     def person_row(self, person: Person) -> tuple[Text, ...]:
         ready = readiness(self.points.get(person.id))
@@ -128,7 +139,7 @@ class PeopleScreen(Screen[None]):
 
     @on(Input.Changed, "#people-filter")
     def filter_changed(self) -> None:
-        self.apply_filter()
+        self.apply_filter(card_later=True)
 
     @on(Input.Submitted, "#people-filter")
     def filter_submitted(self) -> None:

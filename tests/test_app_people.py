@@ -42,6 +42,7 @@ async def test_slash_filters_the_people_list_as_you_type(store: Store) -> None:
         await pilot.press(*"aging priya")
         await pilot.pause()
         assert names(rows) == ["Priya Raman"]
+        await pilot.pause(0.3)  # the card follows once typing pauses
         assert "Priya Raman" in card_text(app)
         await pilot.press("escape")
         assert rows.row_count == 16

@@ -657,6 +657,19 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """Check the data folder without changing anything; exit 1 when a problem is found."""
+    from companion.doctor import examine
+
+    checkup = examine(resolve_data_dir(args.data_dir))
+    if args.json:
+        emit_json(checkup.to_dict())
+    else:
+        for line in checkup.lines():
+            say(line)
+    return 0 if checkup.healthy else 1
+
+
 # --- the parser --------------------------------------------------------------------------------
 
 
@@ -783,6 +796,10 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("conference", metavar="CONFERENCE", nargs="?", help="a conference id (default: everything)")
     report.add_argument("--out", metavar="FILE.md", help="write it here (default: print it)")
     report.set_defaults(handler=cmd_report)
+
+    doctor = commands.add_parser("doctor", help="check the data folder, its files, backups and locks (changes nothing)")
+    doctor.add_argument("--json", action="store_true")
+    doctor.set_defaults(handler=cmd_doctor)
     return parser
 
 

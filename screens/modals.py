@@ -20,6 +20,10 @@ from screens.rowlist import Column, RowList
 from screens.safe import cell, lines, markup, paragraph, plain
 
 
+NO_CONTROLS = r"[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*"
+"""Inputs refuse control characters and bidi controls, typed or pasted (they are drawn raw otherwise)."""
+
+
 @dataclass(frozen=True)
 class ImportRequest:
     kind: str
@@ -172,7 +176,8 @@ class TalkingPointModal(ModalScreen[TalkingPoint | None]):
                                 name=self.person_name))
             for key, (prompt, example) in PROMPTS.items():
                 yield Label(prompt)
-                yield Input(value=getattr(self.point, key), placeholder=f"e.g. {example}", id=f"answer-{key}")
+                yield Input(value=clean(getattr(self.point, key), single_line=True), placeholder=f"e.g. {example}",
+                            id=f"answer-{key}", restrict=NO_CONTROLS)
             yield Static(id="coach")
 
     def on_mount(self) -> None:
@@ -238,24 +243,24 @@ class PersonModal(ModalScreen[Person | None]):
         with VerticalScroll():
             yield Static(markup("[b]$title[/b]  [dim]ctrl+s saves, escape cancels[/dim]", title=title))
             yield Label("Name")
-            yield Input(person.name, id="name")
+            yield Input(clean(person.name, single_line=True), id="name", restrict=NO_CONTROLS)
             yield Label("Affiliation")
-            yield Input(person.affiliation, id="affiliation")
+            yield Input(clean(person.affiliation, single_line=True), id="affiliation", restrict=NO_CONTROLS)
             yield Label("Role")
-            yield Input(person.role, id="role")
+            yield Input(clean(person.role, single_line=True), id="role", restrict=NO_CONTROLS)
             yield Label("Priority")
             yield Select([(p, p) for p in PRIORITIES], value=person.priority, allow_blank=False, id="priority")
             yield Label("Email")
-            yield Input(person.email, id="email")
+            yield Input(clean(person.email, single_line=True), id="email", restrict=NO_CONTROLS)
             for kind in LINK_KINDS:
                 yield Label(kind.capitalize())
-                yield Input(person.links.get(kind, ""), id=f"link-{kind}")
+                yield Input(clean(person.links.get(kind, ""), single_line=True), id=f"link-{kind}", restrict=NO_CONTROLS)
             yield Label("Tags (comma separated)")
-            yield Input(", ".join(person.tags), id="tags")
+            yield Input(clean(", ".join(person.tags), single_line=True), id="tags", restrict=NO_CONTROLS)
             yield Label(f"How we are connected: one per line as kind: detail ({', '.join(CONNECTION_KINDS)})")
-            yield TextArea("\n".join(f"{c.kind}: {c.detail}" for c in person.connections), id="connections")
+            yield TextArea(clean("\n".join(f"{c.kind}: {c.detail}" for c in person.connections)), id="connections")
             yield Label("Why I want to meet them")
-            yield Input(person.notes, id="notes")
+            yield Input(clean(person.notes, single_line=True), id="notes", restrict=NO_CONTROLS)
             yield Static(id="person-error")
 
     def on_mount(self) -> None:
@@ -351,7 +356,7 @@ class NoteModal(ModalScreen[NoteRequest | None]):
                 yield Static(markup("[b]New note[/b]  [dim]ctrl+s saves, escape cancels[/dim]"))
             yield TextArea(id="note-text")
             yield Label("People (comma separated; a name not on your list is added)")
-            yield Input(", ".join(self.names), id="note-people")
+            yield Input(clean(", ".join(self.names), single_line=True), id="note-people", restrict=NO_CONTROLS)
             yield Checkbox("They helped me: thank them tomorrow", id="note-thank")
             yield Label("I promised... (separate several with ;)")
             yield Input(placeholder="e.g. our benchmark results; the link to the talk", id="note-promises")
@@ -564,7 +569,7 @@ class EditNoteModal(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(markup("[b]Edit note[/b]  [dim]ctrl+s saves, escape cancels[/dim]"))
-            yield TextArea(self.text, id="edit-note")
+            yield TextArea(clean(self.text), id="edit-note")
 
     def on_mount(self) -> None:
         self.query_one("#edit-note", TextArea).focus()

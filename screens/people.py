@@ -16,6 +16,7 @@ from companion.coach import readiness
 from companion.lookup import PeopleIndex
 from companion.matching import SpeakerMatcher
 from companion.models import PRIORITIES, Person, TalkingPoint
+from companion.errors import CompanionError
 from companion.text import clean
 from screens.modals import ConfirmModal, PersonModal, TalkingPointModal
 from screens.rowlist import Column, RowList
@@ -166,9 +167,15 @@ class PeopleScreen(Screen[None]):
         point = store.talking_point(person.id) or TalkingPoint(person_id=person.id)
 
         def saved(result: TalkingPoint | None) -> None:
-            if result is not None:
+            if result is None:
+                return
+            try:
                 store.save_talking_point(result)
-                self.load_people(select_id=person.id)
+            except CompanionError as error:  # keep what was typed: open the form again with it
+                self.notify(clean(error, single_line=True), title="Not saved", severity="error", markup=False)
+                self.app.push_screen(TalkingPointModal(person.name, result), saved)
+                return
+            self.load_people(select_id=person.id)
 
         self.app.push_screen(TalkingPointModal(person.name, point), saved)
 

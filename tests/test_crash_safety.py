@@ -28,7 +28,7 @@ pytestmark = pytest.mark.skipif(
 
 FORK = multiprocessing.get_context("fork") if sys.platform != "win32" else None
 
-CRASH_ITERATIONS = 100
+CRASH_ITERATIONS = 200
 CRASH_SEED = 20240917
 MAX_KILL_DELAY_SECONDS = 0.080
 PROCESS_TIMEOUT_SECONDS = 30.0

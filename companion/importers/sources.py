@@ -150,6 +150,31 @@ def parse_schedule(
     warnings: list[str] = []
     if speakers_payload is not None and detected != "sessionize":
         warnings.append("the speakers file is only used with Sessionize schedules and was ignored")
+    try:
+        parsed = _parse_detected(detected, data, payload, source, tz, name, speakers_payload, speakers_source)
+    except ImportError_:
+        raise
+    except (TypeError, ValueError, LookupError, AttributeError) as error:
+        # A file whose values have the wrong shape (a number where a list belongs, an unknown
+        # encoding) is the file's fault: one line, never a traceback.
+        label = {"ical": "iCalendar", "frab": "frab XML", "schedule-json": "schedule.json"}.get(detected, detected)
+        raise ImportError_(
+            f"{source}: not a valid {label} file ({type(error).__name__}: {clean_line(str(error))[:120]})"
+        ) from None
+    parsed.warnings[:0] = warnings
+    return parsed
+
+
+def _parse_detected(
+    detected: str,
+    data: Any,
+    payload: bytes,
+    source: str,
+    tz: str | None,
+    name: str | None,
+    speakers_payload: bytes | None,
+    speakers_source: str | None,
+) -> ParsedSchedule:
     if detected == "ical":
         from companion.importers.ical import parse_ical
 
@@ -172,7 +197,6 @@ def parse_schedule(
         parsed = sessionize_from_json(
             document, source, tz=tz, name=name, speakers=speakers, speakers_source=speakers_name
         )
-    parsed.warnings[:0] = warnings
     return parsed
 
 

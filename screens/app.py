@@ -187,7 +187,11 @@ class CompanionApp(App[None]):
 
     @on(NotesModal.DeleteRequested)
     def delete_note(self, event: NotesModal.DeleteRequested) -> None:
-        deleted = self.store.delete_note(event.note.id)
+        try:
+            deleted = self.store.delete_note(event.note.id)
+        except CompanionError as error:
+            self.notify(clean(error, single_line=True), title="Not deleted", severity="error", markup=False)
+            return
         modal, reload = event.modal, self._notes_reload
 
         def undo() -> None:
@@ -205,11 +209,20 @@ class CompanionApp(App[None]):
         modal, reload, note = event.modal, self._notes_reload, event.note
 
         def saved(text: str | None) -> None:
-            if text and text != note.text:
-                self.store.update_note(note.id, text)
+            if text and text != note.text and self.attempt(lambda: self.store.update_note(note.id, text)):
                 modal.show_notes(reload())
 
         self.push_screen(EditNoteModal(note.text), saved)
+
+    def attempt(self, change: Callable[[], object]) -> bool:
+        """Run a change to the store; when it fails (disk full, folder read-only, lock held) say so
+        in one line and carry on: the store has kept the last saved version."""
+        try:
+            change()
+        except CompanionError as error:
+            self.notify(clean(error, single_line=True), title="Not saved", severity="error", markup=False, timeout=15)
+            return False
+        return True
 
     def remember_undo(self, undo: Callable[[], None], message: str) -> None:
         self.undo_stack.append(undo)
@@ -219,8 +232,8 @@ class CompanionApp(App[None]):
         if not self.undo_stack:
             self.notify("Nothing to undo.", markup=False)
             return
-        self.undo_stack.pop()()
-        self.notify("Undone.", markup=False)
+        if self.attempt(self.undo_stack.pop()):
+            self.notify("Undone.", markup=False)
         self.screen.post_message(ScreenResume())
 
     # Opening things from the palette ----------------------------------------------------------

@@ -136,7 +136,9 @@ class FollowUpsScreen(Screen[None]):
         store = self.app.store  # type: ignore[attr-defined]
         previous = (item.status, item.due)
         cursor = self.query_one("#followups", RowList).cursor
-        changed = store.set_followup_status(item.id, status)
+        changed: list[FollowUp] = []
+        if not self.app.attempt(lambda: changed.extend(store.set_followup_status(item.id, status))):  # type: ignore[attr-defined]
+            return
         unlocked = changed[1:]
 
         def undo() -> None:
@@ -155,8 +157,8 @@ class FollowUpsScreen(Screen[None]):
             return
 
         def chosen(until: date | None) -> None:
-            if until is not None:
-                self.app.store.snooze_followup(item.id, until)  # type: ignore[attr-defined]
+            store = self.app.store  # type: ignore[attr-defined]
+            if until is not None and self.app.attempt(lambda: store.snooze_followup(item.id, until)):  # type: ignore[attr-defined]
                 self.load_followups(keep=self.query_one("#followups", RowList).cursor)
                 self.notify(f"Snoozed until {until:%A %d %B}", markup=False)
 

@@ -188,16 +188,15 @@ class PeopleScreen(Screen[None]):
             self.app.push_screen(PersonModal(person), self.person_saved)
 
     def person_saved(self, person: Person | None) -> None:
-        if person is not None:
-            saved = self.app.store.save_person(person)  # type: ignore[attr-defined]
-            self.load_people(select_id=saved.id)
+        if person is not None and self.app.attempt(lambda: self.app.store.save_person(person)):  # type: ignore[attr-defined]
+            self.load_people(select_id=person.id)
 
     def action_cycle_priority(self) -> None:
         person = self.selected_person()
         if person is None:
             return
         person.priority = PRIORITIES[(PRIORITIES.index(person.priority) + 1) % len(PRIORITIES)]
-        self.app.store.save_person(person)  # type: ignore[attr-defined]
+        self.app.attempt(lambda: self.app.store.save_person(person))  # type: ignore[attr-defined]
         self.load_people(select_id=person.id)
 
     def action_remove_person(self) -> None:
@@ -206,8 +205,7 @@ class PeopleScreen(Screen[None]):
             return
 
         def answered(remove: bool | None) -> None:
-            if remove:
-                self.app.store.remove_person(person.id)  # type: ignore[attr-defined]
+            if remove and self.app.attempt(lambda: self.app.store.remove_person(person.id)):  # type: ignore[attr-defined]
                 self.load_people()
                 self.notify(f"Removed {clean(person.name, single_line=True)}", markup=False)
 

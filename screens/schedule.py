@@ -353,10 +353,11 @@ class ScheduleScreen(Screen[None]):
             self.notify("Every speaker of this session is on your list already (or may be: see the detail).", markup=False)
             return
         store = self.app.store  # type: ignore[attr-defined]
-        store.add_people(
+        if not self.app.attempt(lambda: store.add_people(  # type: ignore[attr-defined]
             Person(name=name, notes=f"Speaks at: {session.title}", tags=[session.track] if session.track else [])
             for name in new
-        )
+        )):
+            return
         self.matcher = store.speaker_matcher()
         self.show_detail()
         self.notify("Added to your people: " + clean(", ".join(new), single_line=True), markup=False)
@@ -367,7 +368,8 @@ class ScheduleScreen(Screen[None]):
             return
         store = self.app.store  # type: ignore[attr-defined]
         starred = session.id not in self.starred
-        store.set_star(session.id, starred)
+        if not self.app.attempt(lambda: store.set_star(session.id, starred)):  # type: ignore[attr-defined]
+            return
         self.starred = store.starred_ids()
         self.clashes = conflicts(self.index.sessions, self.starred)
         self.redraw()

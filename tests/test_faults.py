@@ -227,14 +227,6 @@ def test_full_disk_when_the_app_saves_a_note_is_one_error_notification(app_on_fu
     _check_app_survives_full_disk(app_on_full_disk["note"])
 
 
-FULL_DISK_CRASH = (
-    "BUG: a failed save (disk full, read-only folder, lock timeout) raises StorageError out of the "
-    "screen's key handler, which Textual does not catch: the app exits with a traceback and what was "
-    "typed is lost. Only the note modal (CompanionApp.save_note) catches CompanionError."
-)
-
-
-@pytest.mark.xfail(strict=True, reason=FULL_DISK_CRASH + " Here: s on the Schedule (ScheduleScreen.action_star_session).")
 def test_full_disk_when_the_app_stars_a_session_is_one_error_notification(app_on_full_disk: dict) -> None:
     _check_app_survives_full_disk(app_on_full_disk["star"])
 
@@ -243,7 +235,6 @@ def test_full_disk_when_the_app_saves_a_talking_point_is_one_error_notification(
     _check_app_survives_full_disk(app_on_full_disk["talking point"])
 
 
-@pytest.mark.xfail(strict=True, reason=FULL_DISK_CRASH + " Here: d on Follow-ups (FollowUpsScreen.action_set_status).")
 def test_full_disk_when_the_app_marks_a_follow_up_done_is_one_error_notification(app_on_full_disk: dict) -> None:
     _check_app_survives_full_disk(app_on_full_disk["follow-up done"])
 

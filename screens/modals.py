@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
@@ -22,6 +22,19 @@ from screens.safe import cell, lines, markup, paragraph, plain
 
 NO_CONTROLS = r"[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*"
 """Inputs refuse control characters and bidi controls, typed or pasted (they are drawn raw otherwise)."""
+
+
+class CleanTextArea(TextArea):
+    """A TextArea that drops control characters and escape sequences from pasted text before it is
+    drawn (Textual draws a TextArea's text as it is)."""
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        event.prevent_default()  # TextArea's own handler would insert the raw text as well
+        if self.read_only:
+            return
+        if result := self._replace_via_keyboard(clean(event.text), *self.selection):
+            self.move_cursor(result.end_location)
+            self.focus()
 
 
 @dataclass(frozen=True)
@@ -66,11 +79,12 @@ class ImportModal(ModalScreen[ImportRequest | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("Import", classes="section-title")
-            yield Input(placeholder="a file path, or an http(s) or webcal:// URL", id="source")
+            yield Input(placeholder="a file path, or an http(s) or webcal:// URL", id="source", restrict=NO_CONTROLS)
             with RadioSet(id="kind"):
                 yield RadioButton("Schedule", value=True, id="kind-schedule")
                 yield RadioButton("People", id="kind-people")
-            yield Input(placeholder="time zone for floating times, e.g. Europe/Berlin (optional)", id="tz")
+            yield Input(placeholder="time zone for floating times, e.g. Europe/Berlin (optional)", id="tz",
+                        restrict=NO_CONTROLS)
             yield Static(id="import-error")
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
@@ -258,7 +272,7 @@ class PersonModal(ModalScreen[Person | None]):
             yield Label("Tags (comma separated)")
             yield Input(clean(", ".join(person.tags), single_line=True), id="tags", restrict=NO_CONTROLS)
             yield Label(f"How we are connected: one per line as kind: detail ({', '.join(CONNECTION_KINDS)})")
-            yield TextArea(clean("\n".join(f"{c.kind}: {c.detail}" for c in person.connections)), id="connections")
+            yield CleanTextArea(clean("\n".join(f"{c.kind}: {c.detail}" for c in person.connections)), id="connections")
             yield Label("Why I want to meet them")
             yield Input(clean(person.notes, single_line=True), id="notes", restrict=NO_CONTROLS)
             yield Static(id="person-error")
@@ -354,14 +368,15 @@ class NoteModal(ModalScreen[NoteRequest | None]):
                                     title=self.session.title))
             else:
                 yield Static(markup("[b]New note[/b]  [dim]ctrl+s saves, escape cancels[/dim]"))
-            yield TextArea(id="note-text")
+            yield CleanTextArea(id="note-text")
             yield Label("People (comma separated; a name not on your list is added)")
             yield Input(clean(", ".join(self.names), single_line=True), id="note-people", restrict=NO_CONTROLS)
             yield Checkbox("They helped me: thank them tomorrow", id="note-thank")
             yield Label("I promised... (separate several with ;)")
-            yield Input(placeholder="e.g. our benchmark results; the link to the talk", id="note-promises")
+            yield Input(placeholder="e.g. our benchmark results; the link to the talk", id="note-promises",
+                        restrict=NO_CONTROLS)
             yield Label("Introduce them to... (names, comma separated; you ask first)")
-            yield Input(id="note-intros")
+            yield Input(id="note-intros", restrict=NO_CONTROLS)
             yield Checkbox("Waiting for their reply: nudge in a week", id="note-waiting")
             yield Static(id="note-error")
 
@@ -438,7 +453,8 @@ class DateModal(ModalScreen[date | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(plain(self.question))
-            yield Input(self.default.isoformat(), placeholder="YYYY-MM-DD, or +N for N days from today", id="date")
+            yield Input(self.default.isoformat(), placeholder="YYYY-MM-DD, or +N for N days from today", id="date",
+                        restrict=NO_CONTROLS)
             yield Static(id="date-error")
 
     def on_mount(self) -> None:
@@ -569,7 +585,7 @@ class EditNoteModal(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(markup("[b]Edit note[/b]  [dim]ctrl+s saves, escape cancels[/dim]"))
-            yield TextArea(clean(self.text), id="edit-note")
+            yield CleanTextArea(clean(self.text), id="edit-note")
 
     def on_mount(self) -> None:
         self.query_one("#edit-note", TextArea).focus()

@@ -339,11 +339,6 @@ async def test_raw_escapes_in_the_data_file_never_reach_the_terminal_through_edi
     assert not problems, problems
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: text pasted into a form (the note's TextArea, the import path Input) is drawn as it is until it is "
-    "saved: a clipboard holding an escape sequence (copied from a web page or another terminal) reaches the "
-    "terminal as soon as it is pasted. Textual's Input and TextArea do not strip control characters."
-))
 async def test_pasted_escapes_never_reach_the_terminal(hostile_store: Store) -> None:
     from textual import events
 

@@ -210,3 +210,74 @@ def test_data_dir_star_and_day_work_anywhere_on_the_line(
     assert not isolated_data_dir.exists() or Store(isolated_data_dir).conferences() == []
     code, out, _ = run(capsys, "star", PACKAGING_TALK, "--off", "--data-dir", str(elsewhere))
     assert code == 0 and "Unstarred" in out
+
+
+class HostileFeed(BaseHTTPRequestHandler):
+    """Answers as the test says: a good calendar first, then one kind of failure."""
+
+    mode = "good"
+
+    def do_GET(self) -> None:  # noqa: N802
+        mode = type(self).mode
+        if mode == "good":
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(SAMPLE_ICS)))
+            self.end_headers()
+            self.wfile.write(SAMPLE_ICS)
+        elif mode in ("500", "404"):
+            self.send_response(int(mode))
+            self.end_headers()
+        elif mode == "html":
+            page = b"<!doctype html><html><body>Please log in to the Wi-Fi</body></html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+        elif mode == "cut":
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(SAMPLE_ICS)))
+            self.end_headers()
+            self.wfile.write(SAMPLE_ICS[:500])
+        elif mode == "file-redirect":
+            self.send_response(302)
+            self.send_header("Location", "file:///etc/passwd")
+            self.end_headers()
+        elif mode == "redirect-loop":
+            self.send_response(302)
+            self.send_header("Location", self.path)
+            self.end_headers()
+        elif mode == "garbage":
+            body = b"BEGIN:VCALENDAR\r\nthis is not a calendar"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.mark.parametrize("mode", ["500", "404", "html", "cut", "file-redirect", "redirect-loop", "garbage"])
+def test_a_hostile_answer_on_refresh_leaves_the_stored_schedule_as_it_was(
+    capsys: pytest.CaptureFixture[str], isolated_data_dir: Path, monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    handler = type("Feed", (HostileFeed,), {"mode": "good"})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/schedule.ics"
+        assert run(capsys, "import", "schedule", url)[0] == 0
+        Store(isolated_data_dir).set_star(PACKAGING_TALK, True)
+        before = (isolated_data_dir / "schedules.json").read_bytes()
+        handler.mode = mode
+        code, _out, err = run(capsys, "refresh")
+        assert code == 1
+        assert err.startswith("companion: error:") and err.count("\n") == 1 and "Traceback" not in err
+        assert (isolated_data_dir / "schedules.json").read_bytes() == before
+        assert Store(isolated_data_dir).starred_ids() == {PACKAGING_TALK}
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -18,7 +18,7 @@ from companion.matching import SpeakerMatcher
 from companion.models import PRIORITIES, Person, TalkingPoint
 from companion.errors import CompanionError
 from companion.text import clean
-from screens.modals import ConfirmModal, PersonModal, TalkingPointModal
+from screens.modals import NO_CONTROLS, ConfirmModal, PersonModal, TalkingPointModal
 from screens.rowlist import Column, RowList
 from screens.safe import cell
 from screens.widgets import PersonCardView
@@ -54,7 +54,8 @@ class PeopleScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Filter people: name, affiliation, tag, handle (escape clears)", id="people-filter")
+        yield Input(placeholder="Filter people: name, affiliation, tag, handle (escape clears)", id="people-filter",
+                    restrict=NO_CONTROLS)
         with Horizontal():
             yield RowList(PEOPLE_COLUMNS, id="people")
             with VerticalScroll(classes="detail"):

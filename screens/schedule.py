@@ -19,6 +19,7 @@ from companion.agenda import SessionFilter, SessionIndex, conflicts, grid
 from companion.models import Conference, Person, Session
 from companion.matching import SpeakerMatcher
 from companion.text import clean
+from screens.modals import NO_CONTROLS
 from screens.rowlist import Column, RowList
 from screens.safe import cell, lines, markup, paragraph, plain
 from screens.widgets import section_title
@@ -77,7 +78,7 @@ class ScheduleScreen(Screen[None]):
         with Horizontal(id="schedule-bar"):
             yield DayTabs(id="days")
             yield Label(id="zone-label")
-        yield Input(placeholder="Filter: words, room:NAME, track:NAME (escape clears)", id="filter")
+        yield Input(placeholder="Filter: words, room:NAME, track:NAME (escape clears)", id="filter", restrict=NO_CONTROLS)
         with Horizontal():
             with ContentSwitcher(initial="sessions", id="views"):
                 yield RowList(SESSION_COLUMNS, id="sessions")

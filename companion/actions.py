@@ -7,9 +7,9 @@ from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from companion.coach import review
-from companion.importers import ParsedPeople, ParsedSchedule
+from companion.importers import ParsedSchedule
 from companion.models import Conference, FollowUp, Note, Person, Session, TalkingPoint
-from companion.store import PeopleChanges, Store
+from companion.store import Store
 from companion.matching import SpeakerMatcher
 
 
@@ -20,10 +20,6 @@ def zone_of(conference: Conference | None) -> ZoneInfo | timezone:
         return ZoneInfo(conference.timezone)
     except Exception:
         return timezone.utc
-
-
-def save_parsed_people(store: Store, parsed: ParsedPeople) -> PeopleChanges:
-    return store.add_people(parsed.people)
 
 
 @dataclass
@@ -101,10 +97,6 @@ def sessions_now_and_next(sessions: list[Session], now: datetime) -> tuple[list[
         return live, []
     next_start = min(s.start for s in later)
     return live, [s for s in later if s.start == next_start]
-
-
-def conference_day(moment: datetime, zone: ZoneInfo | timezone) -> date:
-    return moment.astimezone(zone).date()
 
 
 @dataclass

@@ -219,18 +219,19 @@ def cmd_import_people(args: argparse.Namespace) -> int:
         f"Imported {len(parsed.people)} people from {args.file} ({parsed.format}): "
         f"{len(changes.added)} new, {len(changes.merges)} merged"
     )
-    for person, reason in changes.merges:
-        say(f"  merged {person.name}: {reason}")
-    for line in parsed.skipped:
-        say(f"  skipped {line}")
-    speakers = store.speakers_on_list()
-    from companion.text import normalise_name
+    from companion.text import clean
 
+    for person, reason in changes.merges:
+        say(f"  merged {clean(person.name, single_line=True)}: {clean(reason, single_line=True)}")
+    for line in parsed.skipped:
+        say(f"  skipped {clean(line, single_line=True)}")
     sessions = store.sessions()
-    speaking = {normalise_name(sp.name) for s in sessions for sp in s.speakers}
-    matched = [p.name for p in store.people() if normalise_name(p.name) in speaking]
     if sessions:
-        say(f"  {len(matched)} of {len(speakers)} people speak at an imported session")
+        # The same matching the app uses (accents, middle names, typos; ambiguous names not counted).
+        matcher = store.speaker_matcher()
+        speaking = {matcher.match(sp.name).person_id for s in sessions for sp in s.speakers}
+        matched = sum(1 for person in matcher.people if person.id in speaking)
+        say(f"  {matched} of {len(matcher.people)} people speak at an imported session")
     return 0
 
 

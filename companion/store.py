@@ -310,10 +310,6 @@ class Store:
         theirs = set((matcher or self.speaker_matcher()).names_for(person, names))
         return [s for s in candidates if any(speaker.name in theirs for speaker in s.speakers)]
 
-    def speakers_on_list(self) -> dict[str, int]:
-        """Normalised name -> person id, for marking speakers who are on the people list."""
-        return {normalise_name(p.name): p.id for p in self.people()}
-
     # Talking points ------------------------------------------------------------------------
 
     def talking_point(self, person_id: int) -> TalkingPoint | None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 
 from textual.widgets import Static
 
 from companion.actions import PersonCard
 from companion.coach import PROMPTS
-from companion.models import Person, Session
+from companion.models import Session
 from screens.safe import lines, markup, paragraph, plain
 
 
@@ -85,13 +85,5 @@ class PersonCardView(Static):
         self.update(lines(parts))
 
 
-def section_title(text: str):  # noqa: N802, ANN201
+def section_title(text: str):  # noqa: ANN201
     return markup("\n[b $accent]$text[/]", text=text)
-
-
-def person_line(person: Person) -> str:
-    return person.name + (f" ({person.affiliation})" if person.affiliation else "")
-
-
-def moment(value: datetime, zone: tzinfo) -> str:
-    return f"{value.astimezone(zone):%a %d %b %H:%M}"

@@ -52,11 +52,6 @@ def zone_named(name: str | None) -> tzinfo | None:
     return resolved[1] if resolved else None
 
 
-def decode_calendar(payload: bytes, source: str) -> str:
-    """Unfold the raw bytes (a fold may split a UTF-8 character), then decode."""
-    return _decode(payload, source)[0]
-
-
 def _decode(payload: bytes, source: str) -> tuple[str, list[str]]:
     data = payload.replace(b"\r\n", b"\n") if b"\r" in payload else payload
     if b"\r\n" in data:  # CR CR LF line ends

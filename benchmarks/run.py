@@ -154,6 +154,14 @@ class Workload:
     """A person's full name to look up (the middle one by name)."""
 
 
+def data_size(folder: Path, stem: str) -> str:
+    """The size of a data file: its manifest, and the chunk files beside it."""
+    manifest = (folder / f"{stem}.json").stat().st_size
+    chunks = list((folder / f"{stem}.d").glob("*.json"))
+    total = manifest + sum(p.stat().st_size for p in chunks)
+    return f"{total / 1e6:.1f} MB (manifest {manifest / 1e3:.0f} kB, {len(chunks)} chunk files)"
+
+
 def build_workload(name: str, size: dict[str, int], root: Path, schedule: bytes | None = None) -> Workload:
     from tinydb import TinyDB
 
@@ -165,15 +173,15 @@ def build_workload(name: str, size: dict[str, int], root: Path, schedule: bytes 
     workloads.populate_store(store, **size, schedule=schedule)
     people = store.people()
     plain = root / f"{name}-plain-tinydb.json"
-    import orjson
+    from companion.storage import load_tables
 
-    tables = orjson.loads((folder / "user.json").read_bytes())["tables"]
+    tables = load_tables(folder / "user.json")
     database = TinyDB(str(plain))  # TinyDB's own default JSONStorage writes the file
     database.storage.write(tables)
     database.close()
-    info(f"workload {name}: {size_label(size)}, {size['followups']:,} follow-ups; user.json "
-         f"{(folder / 'user.json').stat().st_size / 1e6:.1f} MB, schedules.json "
-         f"{(folder / 'schedules.json').stat().st_size / 1e6:.1f} MB; built in {time.perf_counter() - started:.1f} s")
+    info(f"workload {name}: {size_label(size)}, {size['followups']:,} follow-ups; user data "
+         f"{data_size(folder, 'user')}, schedules {data_size(folder, 'schedules')}; "
+         f"built in {time.perf_counter() - started:.1f} s")
     return Workload(name, size, folder, plain, people[len(people) // 2].name)
 
 
@@ -449,7 +457,7 @@ def bench_note_save(report: Report, workload: Workload, runs: int) -> None:
     measure(report, f"save one note, durable, {workload.name}: {workload.size['notes']:,} notes",
             lambda: store.add_note(f"Benchmark note {next(counter)}", [person.id], now=CLOCK), runs, budget=30,
             baseline_name="plain TinyDB insert", baseline=baseline,
-            note=f"user.json {(workload.folder / 'user.json').stat().st_size / 1e6:.1f} MB; "
+            note=f"user data {data_size(workload.folder, 'user')}; "
                  "the TinyDB baseline does not fsync (not durable)")
 
 

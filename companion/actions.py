@@ -73,7 +73,6 @@ def person_card(
     context: CardContext | None = None,
 ) -> PersonCard:
     now = now or datetime.now(timezone.utc)
-    context = context or CardContext.build(store)
     point = store.talking_point(person.id)
     flags, missing = review(point) if point else ([], list(TalkingPoint.ANSWERS))
     notes = store.notes(person_id=person.id)[-notes_shown:]
@@ -83,7 +82,10 @@ def person_card(
         point=point,
         flags=[{"rule": f.rule, "field": f.field, "reason": f.reason, "better": f.better} for f in flags],
         missing=missing,
-        appearances=appearances(store.sessions_for(person, context.sessions, context.matcher), now),
+        appearances=appearances(
+            store.sessions_for(person, context.sessions, context.matcher) if context else store.speaking_sessions(person),
+            now,
+        ),
         notes=notes,
         followups=open_items,
     )

@@ -58,14 +58,12 @@ def parse_day(text: str) -> date:
 
 
 def find_person(store, query: str):  # noqa: ANN001, ANN201
-    from companion.lookup import resolve_person
+    from companion.lookup import choose
 
-    from companion.lookup import search_people
-
-    people = store.people()
-    person = resolve_person(people, query)
+    matches = store.search_people(query, limit=5)
+    person = choose(matches, query)
     if person is None:
-        close = [match.name for match, score in search_people(people, query, limit=3) if score >= 60]
+        close = [match.name for match, score in matches[:3] if score >= 60]
         hint = f"; did you mean {' or '.join(repr(name) for name in close)}?" if close else " (see 'companion people')"
         raise NotFoundError(f"nobody on your list matches {query!r}{hint}")
     return person
@@ -259,11 +257,11 @@ def cmd_sessions(args: argparse.Namespace) -> int:
         say("No schedule imported yet: companion import schedule SRC")
         return 0
     zone = zone_of(conference)
-    sessions = store.sessions(conference.id)
-    starred = store.starred_ids()
     if args.day:
-        wanted = parse_day(args.day)
-        sessions = [s for s in sessions if s.conference_day(zone) == wanted]
+        sessions = store.sessions_on(conference, parse_day(args.day), zone)
+    else:
+        sessions = store.sessions(conference.id)
+    starred = store.starred_ids()
     if args.starred:
         sessions = [s for s in sessions if s.id in starred]
     if args.now:
@@ -389,10 +387,9 @@ def print_card(card, zone) -> None:  # noqa: ANN001
 
 def cmd_who(args: argparse.Namespace) -> int:
     from companion.actions import person_card, zone_of
-    from companion.lookup import search_people
 
     store = open_store(args, read_only=True)
-    matches = search_people(store.people(), args.query, limit=6)
+    matches = store.search_people(args.query, limit=6)
     if not matches:
         raise NotFoundError(f"nobody on your list matches {args.query!r}")
     card = person_card(store, matches[0][0])
@@ -467,10 +464,10 @@ def cmd_note_add(args: argparse.Namespace) -> int:
 
 def intro_name(store, name: str) -> str:  # noqa: ANN001
     """The full name of the person on the list an introduction names, else the name as typed."""
-    from companion.lookup import resolve_person
+    from companion.lookup import choose
 
     try:
-        person = resolve_person(store.people(), name)
+        person = choose(store.search_people(name, limit=5), name)
     except NotFoundError:
         return name
     return person.name if person else name

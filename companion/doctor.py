@@ -20,7 +20,7 @@ from typing import Any
 
 from companion.errors import StorageError
 from companion.models import Conference, FollowUp, Note, Person, Session, TalkingPoint
-from companion.storage import SCHEMA_VERSION, parse_document
+from companion.storage import SCHEMA_VERSION, load_tables, parse_document
 
 DATA_FILES = ("user.json", "schedules.json")
 """The files a Store keeps in the data folder (see companion.store.Store)."""
@@ -227,7 +227,16 @@ def _check_file(data_dir: Path, name: str, problems: list[str]) -> FileHealth:
     except Exception:  # noqa: BLE001 - parse_document below says what is wrong
         pass
     try:
-        tables, _token = parse_document(payload, path)
+        parse_document(payload, path)
+        tables = load_tables(path)
+    except FileNotFoundError as error:
+        health.status = "a part is missing"
+        problems.append(f"{path.name} names {error.filename}, which is missing; restore a backup from {BACKUPS_FOLDER}")
+        return health
+    except OSError as error:
+        health.status = "unreadable"
+        problems.append(f"cannot read a part of {path}: {error.strerror or error}")
+        return health
     except StorageError as error:
         if health.schema is not None and health.schema > SCHEMA_VERSION:
             health.status = "newer schema"

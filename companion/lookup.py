@@ -13,41 +13,58 @@ SURE_SCORE = 90.0
 SURE_GAP = 8.0
 
 
-def _other_text(person: Person) -> str:
-    parts = [person.affiliation, person.email, *person.tags, *person.links.values()]
-    return normalise_name(" ".join(p for p in parts if p))
+def search_keys(row: dict) -> list[str]:
+    """What a search compares a person by, from their stored row: the normalised name, and their
+    affiliation, email, tags and links normalised together (kept beside the people, see Store)."""
+    parts = [row.get("affiliation", ""), row.get("email", ""), *row.get("tags", ()), *row.get("links", {}).values()]
+    return [normalise_name(row.get("name", "")), normalise_name(" ".join(p for p in parts if isinstance(p, str) and p))]
 
 
-def search_people(people: list[Person], query: str, limit: int = 8) -> list[tuple[Person, float]]:
-    """People matching ``query``, best first, each with a score from 0 to 100."""
+def rank(names: list[str], others: list[str], query: str, limit: int = 8) -> list[tuple[int, float]]:
+    """Positions in ``names``/``others`` (see :func:`search_keys`) matching ``query``, best first,
+    each with a score from 0 to 100."""
     from rapidfuzz import fuzz, process
 
     wanted = normalise_name(query)
     if not wanted:
         return []
-    names = [normalise_name(p.name) for p in people]
     scores: dict[int, float] = {}
-    for index, name in enumerate(names):
+    spaced = f" {wanted}"
+    for index in [index for index, name in enumerate(names) if wanted in name]:  # the loop in C, then the few
+        name = names[index]
         if name == wanted:
             scores[index] = 100.0
-        elif name.startswith(wanted) or f" {wanted}" in name:
+        elif name.startswith(wanted) or spaced in name:
             scores[index] = 98.0
     for _, score, index in process.extract(
         wanted, names, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=NAME_CUTOFF
     ):
         scores[index] = max(scores.get(index, 0.0), float(score))
-    others = [_other_text(p) for p in people]
-    for _, score, index in process.extract(
-        wanted, others, scorer=fuzz.partial_ratio, limit=limit * 4, score_cutoff=OTHER_CUTOFF
-    ):
-        scores[index] = max(scores.get(index, 0.0), float(score) * OTHER_WEIGHT)
+    # A match on the other fields scores at most OTHER_WEIGHT * 100: when ``limit`` names already
+    # score above that, it can neither enter the list nor raise a score in it.
+    if sum(1 for score in scores.values() if score > OTHER_WEIGHT * 100) < limit:
+        for _, score, index in process.extract(
+            wanted, others, scorer=fuzz.partial_ratio, limit=limit * 4, score_cutoff=OTHER_CUTOFF
+        ):
+            scores[index] = max(scores.get(index, 0.0), float(score) * OTHER_WEIGHT)
     ranked = sorted(scores.items(), key=lambda item: (-item[1], names[item[0]]))
-    return [(people[index], score) for index, score in ranked[:limit]]
+    return ranked[:limit]
+
+
+def search_people(people: list[Person], query: str, limit: int = 8) -> list[tuple[Person, float]]:
+    """People matching ``query``, best first, each with a score from 0 to 100."""
+    keys = [search_keys(person.to_dict()) for person in people]
+    found = rank([k[0] for k in keys], [k[1] for k in keys], query, limit)
+    return [(people[index], score) for index, score in found]
 
 
 def resolve_person(people: list[Person], query: str) -> Person | None:
     """The one person ``query`` clearly means, ``None`` if nobody matches; raises if it is ambiguous."""
-    matches = search_people(people, query, limit=5)
+    return choose(search_people(people, query, limit=5), query)
+
+
+def choose(matches: list[tuple[Person, float]], query: str) -> Person | None:
+    """Of the best five matches for ``query``, the one it clearly means (see resolve_person)."""
     if not matches or matches[0][1] < SURE_SCORE - 10:
         return None
     best, best_score = matches[0]

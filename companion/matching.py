@@ -16,7 +16,7 @@ other, the match is ambiguous: the candidates are shown to the user, never guess
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from companion.models import Person
 from companion.text import normalise_name
@@ -52,32 +52,59 @@ class SpeakerMatch:
         return len(self.person_ids) > 1
 
 
-@dataclass
 class SpeakerMatcher:
     """Matches speaker names against a people list; results are cached per name."""
 
-    people: list[Person]
-    _exact: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
-    _short: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
-    _keys: list[str] = field(default_factory=list)
-    _ids: list[int] = field(default_factory=list)
-    _blocks: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
-    """Two-letter prefix of a first or last name -> positions in _keys."""
-    _cache: dict[str, SpeakerMatch] = field(default_factory=dict)
+    def __init__(self, people: list[Person]) -> None:
+        self.people = people
+        self.by_id: dict[int, Person] = {person.id: person for person in people}
+        self._index([(person.id, normalise_name(person.name)) for person in people])
 
-    def __post_init__(self) -> None:
-        self.by_id: dict[int, Person] = {person.id: person for person in self.people}
-        for person in self.people:
-            key = normalise_name(person.name)
-            if not key:
-                continue
-            self._exact[key].append(person.id)
-            self._short[short_key(key)].append(person.id)
-            position = len(self._keys)
-            self._keys.append(key)
-            self._ids.append(person.id)
-            for prefix in _block_keys(key):
-                self._blocks[prefix].append(position)
+    @classmethod
+    def from_keys(cls, keys: list[tuple[int, str]]) -> SpeakerMatcher:
+        """A matcher from (person id, normalised name) pairs, without building Person objects
+        (``by_id`` is then empty)."""
+        matcher = cls.__new__(cls)
+        matcher.people, matcher.by_id = [], {}
+        matcher._index(keys)
+        return matcher
+
+    def _index(self, keys: list[tuple[int, str]]) -> None:
+        self._pairs = [(person_id, key) for person_id, key in keys if key]
+        self._keys: list[str] = [key for _id, key in self._pairs]
+        self._ids: list[int] = [person_id for person_id, _key in self._pairs]
+        self._built: dict[str, dict[str, list[int]]] = {}
+        self._cache: dict[str, SpeakerMatch] = {}
+
+    def _lookup(self, kind: str) -> dict[str, list[int]]:
+        """Normalised name (``exact``), first-and-last name (``short``), or two-letter prefix of a
+        first or last name (``blocks``, to positions in _keys) -> people; built when first needed."""
+        table = self._built.get(kind)
+        if table is None:
+            table = self._built[kind] = defaultdict(list)
+            if kind == "exact":
+                for person_id, key in self._pairs:
+                    table[key].append(person_id)
+            elif kind == "short":
+                for person_id, key in self._pairs:
+                    table[short_key(key)].append(person_id)
+            else:
+                for position, key in enumerate(self._keys):
+                    for prefix in _block_keys(key):
+                        table[prefix].append(position)
+        return table
+
+    @property
+    def _exact(self) -> dict[str, list[int]]:
+        return self._lookup("exact")
+
+    @property
+    def _short(self) -> dict[str, list[int]]:
+        return self._lookup("short")
+
+    @property
+    def _blocks(self) -> dict[str, list[int]]:
+        return self._lookup("blocks")
 
     def match(self, speaker_name: str, *, fuzzy: bool = True) -> SpeakerMatch:
         """Who ``speaker_name`` is; ``fuzzy=False`` stops after the exact and middle-name steps
@@ -124,15 +151,25 @@ class SpeakerMatcher:
 
     def names_for(self, person: Person, candidates: list[str]) -> list[str]:
         """Of these speaker names, the ones that are ``person`` (fuzzy candidates checked first)."""
+        return self.keys_for(person.id, normalise_name(person.name), candidates,
+                             [normalise_name(name) for name in candidates])
+
+    def keys_for(self, person_id: int, key: str, candidates: list[str], normalised: list[str]) -> list[str]:
+        """Of ``candidates`` (speaker names, normalised in ``normalised``), the ones that are the
+        person with this id and normalised name."""
         from rapidfuzz import fuzz, process
 
-        key = normalise_name(person.name)
-        normalised = [normalise_name(name) for name in candidates]
         likely = {
             candidates[index]
             for _name, _score, index in process.extract(
                 key, normalised, scorer=fuzz.token_sort_ratio, limit=None, score_cutoff=FUZZY_THRESHOLD
             )
         }
-        likely |= {name for name, norm in zip(candidates, normalised) if short_key(norm) == short_key(key)}
-        return [name for name in likely if self.match(name).person_id == person.id]
+        words = key.split()
+        if words:
+            first, last, short = words[0], words[-1], short_key(key)
+            likely |= {
+                name for name, norm in zip(candidates, normalised)
+                if norm.startswith(first) and norm.endswith(last) and short_key(norm) == short
+            }
+        return [name for name in likely if self.match(name).person_id == person_id]

@@ -1,18 +1,26 @@
-"""Crash-safe TinyDB storage with cross-process locking.
+"""Crash-safe TinyDB storage with cross-process locking, in immutable chunks under a small manifest.
 
-One :class:`DataFile` is one JSON file holding TinyDB tables. The rules (DESIGN section 3):
+One :class:`DataFile` is one data file: a small JSON *manifest* (``user.json``) that names, for each
+TinyDB table, the chunk files holding its rows (``user.d/notes.39.<token>.json``, 256 document ids
+each), with the next document id and, per chunk, the index keys its rows carry (the people a note
+is about, the days of the sessions in it). The rules (DESIGN section 3, applied per chunk):
 
-* a save writes the whole document to a temp file in the same folder, fsyncs it, ``os.replace``\\ s
-  it over the old file and fsyncs the folder, so the file on disk is always a complete version;
-* the parsed document is kept in memory and re-read only when the file's version (inode, size,
-  mtime, and a random token each save writes at the head of the file) changes, so reads are
-  cheap and see other processes' writes;
-* every read-modify-write runs inside :meth:`DataFile.transaction`, which holds a file lock,
-  re-reads the file and resets TinyDB's cached next document id, so two processes never hand
-  out the same id or overwrite each other's writes; the transaction is written once, at its end;
-* a file that does not parse is copied aside and never overwritten; the newest good backup is
-  restored in its place, or, with no backup, every command stops with one clear line;
-* the file carries a schema version; older versions are migrated, newer ones are refused.
+* chunk files are never changed once written: a save writes each changed chunk to a new file and
+  fsyncs it and the folder, then writes the new manifest to a temp file, fsyncs it, ``os.replace``\\ s
+  it over the old one and fsyncs the folder. The manifest replace is the commit: before it the old
+  version is whole, after it the new one is. Chunks no manifest or backup names are removed after;
+* a reader keeps the manifest and the chunks it has read in memory and re-reads the manifest when
+  its version (inode, size, mtime, and a random token each save writes at the head) changes,
+  keeping every chunk whose file name is unchanged; it reads only the chunks it needs (one
+  person's notes, one day's sessions), so a lookup at 20,000 notes reads a few kilobytes;
+* every read-modify-write runs inside :meth:`DataFile.transaction`, which holds a file lock and
+  re-reads the manifest; document ids come from the manifest's next id, read inside the lock, so
+  two processes never hand out the same id; the transaction is written once, at its end;
+* a manifest that does not parse is copied aside and never overwritten; the newest good backup is
+  restored in its place, or, with no backup, every command stops with one clear line. A backup is a
+  copy of the manifest; the chunks it names are kept as long as the backup is;
+* the file carries a schema version; older versions are migrated (schema 1 held every row in the
+  one file, and is split into chunks by the first save), newer ones are refused.
 """
 
 from __future__ import annotations
@@ -20,33 +28,41 @@ from __future__ import annotations
 import errno
 import os
 import re
-import secrets
-import shutil
-import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
-from tinydb import TinyDB
-from tinydb.storages import Storage
-from tinydb.table import Table
 
 from companion.errors import CorruptFileError, StorageError
 
-SCHEMA_VERSION = 1
-"""The version of the document layout this code writes."""
+if TYPE_CHECKING:
+    from tinydb.table import Table
 
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
-"""``MIGRATIONS[n]`` turns the tables of schema ``n`` into those of schema ``n + 1``."""
+    from companion.tables import CompanionDB
+
+SCHEMA_VERSION = 2
+"""The version of the layout this code writes (1: every row inline in one file; 2: manifest + chunks)."""
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: lambda tables: tables}
+"""``MIGRATIONS[n]`` turns the rows of schema ``n`` into those of schema ``n + 1`` (1 -> 2 moved rows
+into chunks and changed no row)."""
+
+CHUNK_ROWS = 256
+"""Document ids per chunk: ids ``n * CHUNK_ROWS`` to ``(n + 1) * CHUNK_ROWS - 1`` live in chunk ``n``."""
 
 BACKUPS_KEPT = 10
 LOCK_TIMEOUT_SECONDS = 15.0
+READ_RETRIES = 5
 
 Stamp = tuple[int, int, int]
+Indexer = Callable[[dict[str, Any]], Iterable[Any]]
+"""A table's index: the keys a row is found by (``rows_with(table, key)``)."""
+Summariser = Callable[[dict[str, Any]], Any]
+"""A table's summary: what a search needs of each row, kept in small files beside the chunks."""
 
 
 def file_stamp(path: Path) -> Stamp | None:
@@ -77,6 +93,8 @@ def fsync_folder(folder: Path) -> None:
 
 def atomic_write_bytes(path: Path, payload: bytes) -> None:
     """Write ``payload`` to ``path`` so that the file is either the old or the new version, whole."""
+    import tempfile
+
     descriptor, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(descriptor, "wb") as handle:
@@ -93,8 +111,39 @@ def atomic_write_bytes(path: Path, payload: bytes) -> None:
     fsync_folder(path.parent)
 
 
-def parse_document(payload: bytes, path: Path) -> tuple[dict[str, Any], str]:
-    """The tables in a data file's bytes, migrated to the current schema, and the file's write token."""
+def _write_new_file(path: Path, payload: bytes) -> None:
+    """Write a file that did not exist and fsync it (a chunk: nothing names it until the manifest does)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+class Document:
+    """A parsed data file: ``inline`` tables (schema 1, and what tests and tools may write) hold the
+    rows themselves; a manifest names chunk files instead."""
+
+    __slots__ = ("tables", "token", "chunked")
+
+    def __init__(self, tables: dict[str, Any], token: str, chunked: bool) -> None:
+        self.tables, self.token, self.chunked = tables, token, chunked
+
+    def chunk_files(self) -> set[str]:
+        if not self.chunked:
+            return set()
+        return {name for table in self.tables.values() for meta in table["chunks"].values() for name in _files(meta)}
+
+
+def read_document(payload: bytes, path: Path) -> Document:
+    """The manifest or inline tables in a data file's bytes, migrated to the current schema."""
     try:
         document = orjson.loads(payload)
     except orjson.JSONDecodeError as error:
@@ -109,16 +158,68 @@ def parse_document(payload: bytes, path: Path) -> tuple[dict[str, Any], str]:
             f"{path} was written by a newer companion (schema {schema}, this one reads up to "
             f"{SCHEMA_VERSION}); upgrade companion to open it"
         )
+    token = document.get("token")
+    token = token if isinstance(token, str) else ""
     tables: dict[str, Any] = document["tables"]
+    if document.get("layout") == "chunks":
+        for name, table in tables.items():
+            chunks = table.get("chunks") if isinstance(table, dict) else None
+            if not isinstance(chunks, dict) or not isinstance(table.get("next_id"), int) or not all(
+                isinstance(meta, dict) and all(
+                    isinstance(meta.get(key, ""), str) and _SAFE_FILE.fullmatch(meta.get(key, "x.0.0.json"))
+                    for key in ("file", "summary"))
+                for meta in chunks.values()
+            ):
+                raise CorruptFileError(f"{path}: table {name!r} is not a valid list of chunks")
+        return Document(tables, token, chunked=True)
     for version in range(schema, SCHEMA_VERSION):
         tables = MIGRATIONS[version](tables)
-    token = document.get("token")
-    return tables, token if isinstance(token, str) else ""
+    return Document(tables, token, chunked=False)
 
 
-def serialise_document(tables: dict[str, Any], token: str) -> bytes:
-    # The token comes before the tables so that a few bytes at the head of the file identify the write.
-    return orjson.dumps({"schema": SCHEMA_VERSION, "token": token, "tables": tables})
+def parse_document(payload: bytes, path: Path) -> tuple[dict[str, Any], str]:
+    """The tables of a data file's bytes (a manifest's chunk lists, or inline rows) and its token."""
+    document = read_document(payload, path)
+    return document.tables, document.token
+
+
+def load_tables(path: Path, folder: Path | None = None) -> dict[str, dict[str, Any]]:
+    """Every row of a data file, chunks read in from ``folder`` (by default the file's own; a
+    backup's chunks are the data file's), for tools such as ``companion doctor``."""
+    document = read_document(path.read_bytes(), path)
+    if not document.chunked:
+        return document.tables
+    folder = folder or chunk_folder(path)
+    tables: dict[str, dict[str, Any]] = {}
+    for name, table in document.tables.items():
+        rows: dict[str, Any] = {}
+        for meta in table["chunks"].values():
+            rows.update(_read_chunk(folder / meta["file"], path))
+        tables[name] = rows
+    return tables
+
+
+def chunk_folder(path: Path) -> Path:
+    return path.with_name(f"{path.stem}.d")
+
+
+_SAFE_FILE = re.compile(r"[A-Za-z0-9_-]{1,40}\.[0-9]+\.[0-9a-f]+(-[0-9]+)?(\.sum)?\.json")
+
+
+def _files(meta: dict[str, Any]) -> list[str]:
+    """The files of one chunk: its rows, and the summary of them if the table has one."""
+    return [meta["file"], meta["summary"]] if "summary" in meta else [meta["file"]]
+
+
+def _read_chunk(path: Path, manifest: Path) -> dict[str, Any]:
+    payload = path.read_bytes()  # FileNotFoundError is the caller's to handle
+    try:
+        rows = orjson.loads(payload)
+    except orjson.JSONDecodeError as error:
+        raise CorruptFileError(f"{path} (a part of {manifest.name}) does not parse: {error}") from None
+    if not isinstance(rows, dict):
+        raise CorruptFileError(f"{path} (a part of {manifest.name}) is not an object of rows")
+    return rows
 
 
 _HEAD_TOKEN = re.compile(rb'"token":"([0-9a-f]*)"')
@@ -141,41 +242,262 @@ def file_version(path: Path) -> Version | None:
     return (status.st_ino, status.st_size, status.st_mtime_ns), match.group(1).decode() if match else ""
 
 
-class SafeJSONStorage(Storage):
-    """TinyDB storage: in-memory reads checked against the file's version, writes batched and atomic."""
+def _chunk_of(doc_id: Any) -> int:
+    try:
+        return int(doc_id) // CHUNK_ROWS
+    except (TypeError, ValueError):
+        return 0  # a foreign id in an inline file; the row's loader reports it
 
-    def __init__(self, path: str) -> None:
+
+class _Stale(Exception):
+    """A chunk named by the manifest this process read is gone: a writer has replaced it since."""
+
+
+class TableState:
+    """One table: its chunks as the manifest lists them, those read so far, those changed."""
+
+    __slots__ = ("meta", "loaded", "dirty", "next_id", "merged", "keysets", "sums")
+
+    def __init__(self, meta: dict[int, dict[str, Any]] | None = None, next_id: int = 1) -> None:
+        self.meta: dict[int, dict[str, Any]] = meta or {}
+        self.loaded: dict[int, dict[str, Any]] = {}
+        self.dirty: set[int] = set()
+        self.next_id = next_id
+        self.merged: dict[str, Any] | None = None
+        self.keysets: dict[int, set[Any]] = {}
+        self.sums: dict[int, dict[str, Any]] = {}
+
+    def chunk_numbers(self) -> list[int]:
+        return sorted(set(self.meta) | set(self.loaded))
+
+    def count(self) -> int:
+        return sum(len(self.loaded[n]) if n in self.loaded else self.meta[n].get("rows", 0)
+                   for n in self.chunk_numbers())
+
+
+class ChunkedStorage:
+    """TinyDB storage (see companion.tables) over a manifest and chunk files; see the module docstring.
+
+    Reading needs no TinyDB: a lookup imports only this module."""
+
+    def __init__(
+        self, path: str, indexes: dict[str, Indexer] | None = None, summaries: dict[str, Summariser] | None = None
+    ) -> None:
         self.path = Path(path)
-        self._tables: dict[str, Any] | None = None
+        self.folder = chunk_folder(self.path)
+        self.indexes = indexes or {}
+        self.summarisers = summaries or {}
+        self.backups_dir: Path | None = None
+        self.backup_stem = self.path.stem
+        self._tables: dict[str, TableState] | None = None
         self._version: Version | None = None
+        self._inline = False
+        """The file read holds rows inline (schema 1): the next save writes every chunk."""
         self._in_transaction = False
         self._dirty = False
+        self._protected: tuple[tuple[str, ...], set[str]] | None = None
 
-    def read(self) -> dict[str, Any] | None:
-        if self._tables is not None and (self._in_transaction or file_version(self.path) == self._version):
-            return self._tables
-        self.reload()
+    # Reading -------------------------------------------------------------------------------
+
+    def read(self) -> dict[str, TableState] | None:
+        return self._state()
+
+    def _state(self) -> dict[str, TableState]:
+        if self._tables is None or (not self._in_transaction and file_version(self.path) != self._version):
+            self.reload()
+        assert self._tables is not None
         return self._tables
 
     def reload(self) -> None:
-        """Read the file from disk (an absent file is an empty document)."""
+        """Read the manifest from disk (an absent file is empty), keeping chunks read before that it still names."""
         try:
             with open(self.path, "rb") as handle:
                 status = os.fstat(handle.fileno())
                 payload = handle.read()
         except FileNotFoundError:
-            self._tables, self._version = {}, None
+            self._tables, self._version, self._inline = {}, None, False
             return
         except OSError as error:
             raise StorageError(f"cannot read {self.path}: {error.strerror or error}") from None
-        self._tables, token = parse_document(payload, self.path)
-        self._version = ((status.st_ino, status.st_size, status.st_mtime_ns), token)
+        document = read_document(payload, self.path)
+        old = self._tables or {}
+        tables: dict[str, TableState] = {}
+        if document.chunked:
+            for name, raw in document.tables.items():
+                state = TableState({int(n): meta for n, meta in raw["chunks"].items()}, raw["next_id"])
+                before = old.get(name)
+                if before is not None and not before.dirty:
+                    for n, meta in state.meta.items():
+                        if before.meta.get(n, {}).get("file") == meta["file"]:
+                            if n in before.loaded:
+                                state.loaded[n] = before.loaded[n]
+                            if n in before.sums:
+                                state.sums[n] = before.sums[n]
+                tables[name] = state
+        else:
+            for name, rows in document.tables.items():
+                state = TableState()
+                if isinstance(rows, dict):
+                    for doc_id, row in rows.items():
+                        state.loaded.setdefault(_chunk_of(doc_id), {})[doc_id] = row
+                    ids = [int(i) for i in rows if isinstance(i, str) and i.isdigit()]
+                    state.next_id = max(ids, default=0) + 1
+                tables[name] = state
+        self._tables, self._inline = tables, not document.chunked
+        self._version = ((status.st_ino, status.st_size, status.st_mtime_ns), document.token)
 
-    def write(self, data: dict[str, Any]) -> None:
+    def _chunk(self, name: str, state: TableState, n: int) -> dict[str, Any]:
+        rows = state.loaded.get(n)
+        if rows is None:
+            meta = state.meta.get(n)
+            if meta is None:
+                rows = {}
+            else:
+                path = self.folder / meta["file"]
+                try:
+                    rows = _read_chunk(path, self.path)
+                except FileNotFoundError:
+                    if self._in_transaction:
+                        raise CorruptFileError(
+                            f"{path} is missing: {self.path.name} names it (look in the backups folder)"
+                        ) from None
+                    raise _Stale() from None
+                except OSError as error:
+                    raise StorageError(f"cannot read {path}: {error.strerror or error}") from None
+            state.loaded[n] = rows
+        return rows
+
+    def _reading(self, read: Callable[[dict[str, TableState]], Any]) -> Any:
+        for _attempt in range(READ_RETRIES):
+            try:
+                return read(self._state())
+            except _Stale:
+                self._version = None  # another process saved since the manifest was read: read it again
+        raise StorageError(f"{self.path} keeps changing while it is read; try again")
+
+    def table_names(self) -> list[str]:
+        return self._reading(lambda tables: [name for name, state in tables.items() if state.count()])
+
+    def count(self, name: str) -> int:
+        return self._reading(lambda tables: tables[name].count() if name in tables else 0)
+
+    def rows(self, name: str) -> dict[str, Any]:
+        """Every row of a table (doc id as text -> row); callers do not change what they get."""
+        def read(tables: dict[str, TableState]) -> dict[str, Any]:
+            state = tables.get(name)
+            if state is None:
+                return {}
+            if state.merged is None:
+                merged: dict[str, Any] = {}
+                for n in state.chunk_numbers():
+                    merged.update(self._chunk(name, state, n))
+                state.merged = merged
+            return state.merged
+        return self._reading(read)
+
+    def row(self, name: str, doc_id: int) -> dict[str, Any] | None:
+        def read(tables: dict[str, TableState]) -> dict[str, Any] | None:
+            state = tables.get(name)
+            return None if state is None else self._chunk(name, state, _chunk_of(doc_id)).get(str(doc_id))
+        return self._reading(read)
+
+    def summaries(self, name: str) -> dict[str, Any]:
+        """Every row's summary (doc id as text -> what the table's summariser made of the row),
+        read from the small summary files rather than the rows where they are not read already."""
+        summarise = self.summarisers[name]
+
+        def read(tables: dict[str, TableState]) -> dict[str, Any]:
+            state = tables.get(name)
+            found: dict[str, Any] = {}
+            if state is None:
+                return found
+            for n in state.chunk_numbers():
+                sums = state.sums.get(n)
+                if sums is None:
+                    meta = state.meta.get(n)
+                    if n in state.loaded or meta is None or "summary" not in meta:
+                        sums = {doc_id: summarise(row) for doc_id, row in self._chunk(name, state, n).items()}
+                    else:
+                        sums = self._read_part(self.folder / meta["summary"])
+                    state.sums[n] = sums
+                found.update(sums)
+            return found
+        return self._reading(read)
+
+    def _read_part(self, path: Path) -> dict[str, Any]:
+        try:
+            return _read_chunk(path, self.path)
+        except FileNotFoundError:
+            if self._in_transaction:
+                raise CorruptFileError(f"{path} is missing: {self.path.name} names it") from None
+            raise _Stale() from None
+        except OSError as error:
+            raise StorageError(f"cannot read {path}: {error.strerror or error}") from None
+
+    def rows_with(self, name: str, *wanted: Any) -> dict[str, Any]:
+        """The rows of the chunks whose index has any of the keys ``wanted`` (a superset of the rows that have them)."""
+        def read(tables: dict[str, TableState]) -> dict[str, Any]:
+            state = tables.get(name)
+            if state is None:
+                return {}
+            found: dict[str, Any] = {}
+            for n in state.chunk_numbers():
+                meta = state.meta.get(n)
+                if n in state.loaded or meta is None or "keys" not in meta:
+                    found.update(self._chunk(name, state, n))  # read already, or not indexed
+                    continue
+                keys = state.keysets.get(n)
+                if keys is None:
+                    keys = state.keysets[n] = set(meta["keys"])
+                if not keys.isdisjoint(wanted):
+                    found.update(self._chunk(name, state, n))
+            return found
+        return self._reading(read)
+
+    def index_keys(self, name: str, prefix: str = "") -> set[Any]:
+        """Every index key of a table (those that are text starting with ``prefix``)."""
+        def read(tables: dict[str, TableState]) -> set[Any]:
+            state = tables.get(name)
+            keys: set[Any] = set()
+            indexer = self.indexes.get(name)
+            if state is None or indexer is None:
+                return keys
+            for n in state.chunk_numbers():
+                meta = state.meta.get(n)
+                if n in state.loaded or meta is None or "keys" not in meta:
+                    keys.update(key for row in self._chunk(name, state, n).values() for key in indexer(row))
+                else:
+                    keys.update(meta["keys"])
+            return {key for key in keys if isinstance(key, str) and key.startswith(prefix)} if prefix else keys
+        return self._reading(read)
+
+    # Writing (inside DataFile.transaction) ----------------------------------------------------
+
+    def state_for_write(self, name: str) -> TableState:
         if not self._in_transaction:
             raise RuntimeError("a write outside DataFile.transaction() would bypass the lock")
-        self._tables = data
+        tables = self._state()
+        state = tables.get(name)
+        if state is None:
+            state = tables[name] = TableState()
+        return state
+
+    def changed(self, name: str) -> None:
+        state = self.state_for_write(name)
+        state.merged = None
+        for n in state.dirty:
+            state.sums.pop(n, None)
         self._dirty = True
+
+    def take_id(self, name: str) -> int:
+        state = self.state_for_write(name)
+        doc_id = state.next_id
+        state.next_id += 1
+        return doc_id
+
+    def write(self, data: Any) -> None:
+        # TinyDB calls this only to drop tables; companion never does.
+        raise RuntimeError("companion's tables are written through their Table objects")
 
     def begin(self) -> None:
         if self._tables is None or file_version(self.path) != self._version:
@@ -186,9 +508,7 @@ class SafeJSONStorage(Storage):
     def commit(self) -> None:
         try:
             if self._dirty and self._tables is not None:
-                token = secrets.token_hex(8)
-                atomic_write_bytes(self.path, serialise_document(self._tables, token))
-                self._version = file_version(self.path)
+                self._save()
         except FolderSyncError as error:
             self._version = file_version(self.path)
             self._in_transaction = False
@@ -206,35 +526,153 @@ class SafeJSONStorage(Storage):
         self._dirty = False
 
     def rollback(self) -> None:
-        """Forget in-memory changes; the next read comes from the file."""
+        """Forget in-memory changes; the next read comes from the files."""
         self._tables = None
         self._version = None
         self._in_transaction = False
         self._dirty = False
 
+    def _save(self) -> None:
+        assert self._tables is not None
+        token = os.urandom(8).hex()
+        written: list[Path] = []
+        replaced: list[str] = []
+        staged: dict[str, dict[int, dict[str, Any]]] = {}
+        try:
+            for name, state in self._tables.items():
+                numbers = set(state.loaded) if self._inline else state.dirty
+                meta = dict(state.meta)
+                for n in sorted(numbers):
+                    rows = state.loaded.get(n) or {}
+                    if n in meta:
+                        replaced.extend(_files(meta.pop(n)))
+                    if not rows:
+                        continue
+                    if not written:
+                        self.folder.mkdir(exist_ok=True)
+                    path = self._new_chunk_path(name, n, token)
+                    _write_new_file(path, orjson.dumps(rows))
+                    written.append(path)
+                    entry: dict[str, Any] = {"file": path.name, "rows": len(rows)}
+                    indexer = self.indexes.get(name)
+                    if indexer is not None:
+                        entry["keys"] = sorted({key for row in rows.values() for key in indexer(row)}, key=_key_order)
+                    summarise = self.summarisers.get(name)
+                    if summarise is not None:
+                        summary = path.with_name(path.name[: -len(".json")] + ".sum.json")
+                        _write_new_file(summary, orjson.dumps({doc_id: summarise(row) for doc_id, row in rows.items()}))
+                        written.append(summary)
+                        entry["summary"] = summary.name
+                    meta[n] = entry
+                staged[name] = meta
+            if written:
+                try:
+                    fsync_folder(self.folder)
+                except FolderSyncError as error:  # nothing is saved yet: an ordinary failure
+                    raise OSError(error.errno, error.strerror) from None
+            manifest = {
+                "schema": SCHEMA_VERSION, "token": token, "layout": "chunks",
+                "tables": {
+                    name: {"next_id": self._tables[name].next_id,
+                           "chunks": {str(n): entry for n, entry in sorted(meta.items())}}
+                    for name, meta in staged.items() if meta or self._tables[name].next_id > 1
+                },
+            }
+            atomic_write_bytes(self.path, orjson.dumps(manifest))
+        except FolderSyncError:
+            self._after_save(staged, replaced)  # the manifest is in place: the save happened
+            raise
+        except BaseException:
+            for path in written:
+                try:
+                    path.unlink()
+                except OSError:
+                    pass
+            raise
+        self._after_save(staged, replaced)
+
+    def _after_save(self, staged: dict[str, dict[int, dict[str, Any]]], replaced: list[str]) -> None:
+        assert self._tables is not None
+        for name, meta in staged.items():
+            state = self._tables[name]
+            state.meta = meta
+            state.dirty.clear()
+            state.keysets.clear()
+            for n in [n for n in state.sums if n not in meta]:
+                del state.sums[n]
+            state.loaded = {n: rows for n, rows in state.loaded.items() if rows}
+        self._inline = False
+        self._version = file_version(self.path)
+        self.remove_unused(replaced)
+
+    def _new_chunk_path(self, name: str, n: int, token: str) -> Path:
+        stem = re.sub(r"[^A-Za-z0-9_-]", "_", name)[:40] or "_"
+        path = self.folder / f"{stem}.{n}.{token}.json"
+        counter = 2
+        while path.exists():
+            path = self.folder / f"{stem}.{n}.{token}-{counter}.json"
+            counter += 1
+        return path
+
+    # Chunks nobody needs any more (under the lock) ---------------------------------------------
+
+    def _backed_up(self) -> set[str]:
+        if self.backups_dir is None or not self.backups_dir.is_dir():
+            return set()
+        listing = tuple(sorted(p.name for p in self.backups_dir.glob(f"{self.backup_stem}-*.json")))
+        if self._protected is None or self._protected[0] != listing:
+            files: set[str] = set()
+            for name in listing:
+                try:
+                    files |= read_document((self.backups_dir / name).read_bytes(), self.backups_dir / name).chunk_files()
+                except (StorageError, OSError):
+                    continue
+            self._protected = (listing, files)
+        return self._protected[1]
+
+    def remove_unused(self, candidates: Iterable[str] | None = None) -> None:
+        """Remove ``candidates`` (every file in the chunk folder if None) that nothing names."""
+        if candidates is None:
+            try:
+                candidates = [entry.name for entry in os.scandir(self.folder)]
+            except OSError:
+                return
+        current = {name for state in (self._tables or {}).values() for meta in state.meta.values() for name in _files(meta)}
+        leftovers = [name for name in candidates if name not in current]
+        if not leftovers:
+            return
+        backed_up = self._backed_up()
+        for name in leftovers:
+            if name not in backed_up:
+                try:
+                    (self.folder / name).unlink()
+                except OSError:
+                    pass
+
     def close(self) -> None:
         pass
 
 
-class UncachedTable(Table):
-    """A TinyDB table without the query cache, which other processes' writes would make stale."""
-
-    default_query_cache_capacity = 0
-
-
-class CompanionDB(TinyDB):
-    table_class = UncachedTable
+def _key_order(key: Any) -> tuple[str, str]:
+    return (type(key).__name__, str(key))
 
 
 class DataFile:
-    """One crash-safe JSON data file with its lock, backups and corruption handling."""
+    """One crash-safe data file (manifest and chunks) with its lock, backups and corruption handling."""
 
-    def __init__(self, path: Path, backups_dir: Path) -> None:
+    def __init__(
+        self,
+        path: Path,
+        backups_dir: Path,
+        indexes: dict[str, Indexer] | None = None,
+        summaries: dict[str, Summariser] | None = None,
+    ) -> None:
         self.path = path
         self.backups_dir = backups_dir
         self._lock: Any = None
-        self.db = CompanionDB(str(path), storage=SafeJSONStorage)
-        self.storage: SafeJSONStorage = self.db.storage  # type: ignore[assignment]
+        self.storage = ChunkedStorage(str(path), indexes, summaries)
+        self.storage.backups_dir = backups_dir
+        self._db: CompanionDB | None = None
         self._thread_lock = threading.RLock()
         self._depth = 0
         self.recovery_message: str | None = None
@@ -242,12 +680,37 @@ class DataFile:
         self.backup_warning: str | None = None
         """Set when the backup taken on open could not be written (the data itself is fine)."""
 
+    @property
+    def db(self) -> CompanionDB:
+        """The TinyDB database over this file (TinyDB is imported only by processes that write)."""
+        if self._db is None:
+            from companion.tables import CompanionDB
+
+            self._db = CompanionDB(self.storage)
+        return self._db
+
     def table(self, name: str) -> Table:
         return self.db.table(name)
 
-    def tables(self) -> dict[str, Any]:
-        """The raw document (table name -> {doc id -> document}), read-only by convention."""
-        return self.storage.read() or {}
+    def rows(self, name: str) -> dict[str, Any]:
+        """Every row of a table: doc id (text) -> row, read-only by convention."""
+        return self.storage.rows(name)
+
+    def row(self, name: str, doc_id: int) -> dict[str, Any] | None:
+        return self.storage.row(name, doc_id)
+
+    def rows_with(self, name: str, *keys: Any) -> dict[str, Any]:
+        """At least the rows whose index (see ``indexes``) has one of ``keys``; filter them again."""
+        return self.storage.rows_with(name, *keys)
+
+    def summaries(self, name: str) -> dict[str, Any]:
+        return self.storage.summaries(name)
+
+    def index_keys(self, name: str, prefix: str = "") -> set[Any]:
+        return self.storage.index_keys(name, prefix)
+
+    def count(self, name: str) -> int:
+        return self.storage.count(name)
 
     @property
     def lock(self) -> Any:
@@ -277,7 +740,7 @@ class DataFile:
 
     @contextmanager
     def transaction(self) -> Iterator[CompanionDB]:
-        """Hold the lock, read the newest file, and write the changes once at the end."""
+        """Hold the lock, read the newest manifest, and write the changes once at the end."""
         with self._thread_lock:
             if self._depth:
                 self._depth += 1
@@ -288,8 +751,6 @@ class DataFile:
                 return
             with self._locked():
                 self.storage.begin()
-                for table in self.db._tables.values():
-                    table._next_id = None  # re-derive ids from the file read inside the lock
                 self._depth = 1
                 try:
                     yield self.db
@@ -302,10 +763,12 @@ class DataFile:
                     self._depth = 0
 
     def open(self, *, backup: bool, read_only: bool = False) -> None:
-        """Clean stray temp files, check the file parses (restoring a backup if not), back it up.
+        """Clean stray temp files and unused chunks, check the manifest parses (restoring a backup if
+        not), back it up.
 
-        ``read_only`` opens without the lock when the file parses: a reader never waits for a
-        writer (every save replaces the file whole), and the next writer cleans up.
+        ``read_only`` opens without the lock when the manifest parses: a reader never waits for a
+        writer (every save replaces the manifest whole and never changes a chunk), and the next
+        writer cleans up.
         """
         if read_only and not backup:
             try:
@@ -328,6 +791,7 @@ class DataFile:
                     raise StorageError(
                         f"{error}; restoring a backup failed ({failure.strerror or failure}); the file is left as it was"
                     ) from None
+            self.storage.remove_unused()  # chunks a save killed before its manifest was written
             if backup:
                 try:
                     self._backup_locked(reason="open", only_if_changed=True)
@@ -337,7 +801,7 @@ class DataFile:
                     )
 
     def backup(self, reason: str) -> Path | None:
-        """Copy the file into the backups folder; raises StorageError if that fails."""
+        """Back up the file (a copy of the manifest, which keeps its chunks); raises StorageError if that fails."""
         with self._locked():
             try:
                 return self._backup_locked(reason=reason, only_if_changed=False)
@@ -363,8 +827,11 @@ class DataFile:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
         target = self.backups_dir / f"{self.path.stem}-{stamp}-{reason}.json"
         atomic_write_bytes(target, payload)
-        for old in self.backups()[BACKUPS_KEPT:]:
+        dropped = self.backups()[BACKUPS_KEPT:]
+        for old in dropped:
             old.unlink(missing_ok=True)
+        if dropped:
+            self.storage.remove_unused()  # chunks only the dropped backups named
         return target
 
     def _corrupt_copy_name(self) -> Path:
@@ -376,13 +843,21 @@ class DataFile:
             counter += 1
         return kept
 
+    def _usable_backup(self, candidate: Path) -> bool:
+        try:
+            document = read_document(candidate.read_bytes(), candidate)
+        except (StorageError, OSError):
+            return False
+        folder = chunk_folder(self.path)
+        return all((folder / name).is_file() for name in document.chunk_files())
+
     def _recover(self, error: CorruptFileError) -> None:
         for candidate in self.backups():
-            try:
-                parse_document(candidate.read_bytes(), candidate)
-            except (StorageError, OSError):
+            if not self._usable_backup(candidate):
                 continue
             kept = self._corrupt_copy_name()
+            import shutil
+
             shutil.copy2(self.path, kept)
             atomic_write_bytes(self.path, candidate.read_bytes())
             self.storage.reload()

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
-
-from tinydb import where
 
 from companion.errors import CompanionError, NotFoundError
 from companion.followups import (
@@ -25,6 +23,7 @@ from companion.followups import (
 )
 from companion.matching import SpeakerMatcher
 from companion.models import (
+    DAY_CUTOFF,
     FOLLOWUP_STATUSES,
     Conference,
     FollowUp,
@@ -75,8 +74,47 @@ class ScheduleShrinkError(CompanionError):
     """A new import or refresh has far fewer sessions than are stored."""
 
 
+def where(field_name: str):  # noqa: ANN201 - a TinyDB query (TinyDB is imported only to write)
+    from tinydb import where as tinydb_where
+
+    return tinydb_where(field_name)
+
+
 def _utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def _person_keys(row: dict) -> list[int]:
+    return [row["person_id"]] if isinstance(row.get("person_id"), int) else []
+
+
+def _note_keys(row: dict) -> list[object]:
+    keys: list[object] = [i for i in row.get("person_ids", ()) if isinstance(i, int)]
+    if row.get("session_id"):
+        keys.append(f"s:{row['session_id']}")
+    return keys
+
+
+def _session_keys(row: dict) -> list[str]:
+    """A session is found by the hour it starts (UTC), the day its source gives, and its speakers."""
+    start = row.get("start")
+    keys = [f"h:{start[:13]}"] if isinstance(start, str) else []
+    if row.get("day"):
+        keys.append(f"d:{row['day']}")
+    for speaker in row.get("speakers", ()):
+        if isinstance(speaker, dict) and isinstance(speaker.get("name"), str):
+            keys.append(f"n:{normalise_name(speaker['name'])}")
+    return keys
+
+
+def _people_summary(row: dict) -> list[str]:
+    from companion.lookup import search_keys
+
+    return search_keys(row)
+
+
+USER_INDEXES = {"notes": _note_keys, "followups": _person_keys, "points": _person_keys}
+SCHEDULE_INDEXES = {"sessions": _session_keys}
 
 
 class Store:
@@ -85,8 +123,8 @@ class Store:
     def __init__(self, data_dir: Path, *, backup_on_open: bool = False, read_only: bool = False) -> None:
         self.data_dir = ensure_data_dir(data_dir)
         backups = self.data_dir / "backups"
-        self.user = DataFile(self.data_dir / "user.json", backups)
-        self.schedules = DataFile(self.data_dir / "schedules.json", backups)
+        self.user = DataFile(self.data_dir / "user.json", backups, USER_INDEXES, {"people": _people_summary})
+        self.schedules = DataFile(self.data_dir / "schedules.json", backups, SCHEDULE_INDEXES)
         self.warnings: list[str] = []
         """One-line messages for the user (a backup restored on open)."""
         for data_file in (self.user, self.schedules):
@@ -98,7 +136,7 @@ class Store:
     # Conferences and sessions -------------------------------------------------------------
 
     def conferences(self) -> list[Conference]:
-        rows = self.schedules.tables().get("conferences", {})
+        rows = self.schedules.rows("conferences")
         return sorted((Conference.from_dict(row) for row in rows.values()), key=lambda c: (c.first_day or date.min, c.id))
 
     def conference(self, conference_id: str) -> Conference:
@@ -122,15 +160,31 @@ class Store:
         return conferences[-1]
 
     def sessions(self, conference_id: str | None = None) -> list[Session]:
-        rows = self.schedules.tables().get("sessions", {}).values()
+        rows = self.schedules.rows("sessions").values()
         sessions = [
             Session.from_dict(row) for row in rows if conference_id is None or row["conference"] == conference_id
         ]
         sessions.sort(key=lambda s: (s.start, s.room, s.title))
         return sessions
 
+    def sessions_on(self, conference: Conference, day: date, zone: tzinfo) -> list[Session]:
+        """The sessions of one conference day (see Session.conference_day), reading only the chunks
+        that hold that day's hours."""
+        begin = datetime.combine(day, time(), zone) + DAY_CUTOFF
+        hours = int((datetime.combine(day + timedelta(days=1), time(), zone) - datetime.combine(day, time(), zone))
+                    .total_seconds() // 3600)
+        keys = {f"h:{(begin + timedelta(hours=h)).astimezone(timezone.utc).isoformat()[:13]}" for h in range(hours + 1)}
+        keys.add(f"d:{day.isoformat()}")
+        rows = self.schedules.rows_with("sessions", *keys).values()
+        sessions = [
+            session for session in (Session.from_dict(row) for row in rows if row["conference"] == conference.id)
+            if session.conference_day(zone) == day
+        ]
+        sessions.sort(key=lambda s: (s.start, s.room, s.title))
+        return sessions
+
     def session(self, session_id: str) -> Session:
-        for row in self.schedules.tables().get("sessions", {}).values():
+        for row in self.schedules.rows("sessions").values():
             if row["id"] == session_id:
                 return Session.from_dict(row)
         raise NotFoundError(f"no session with id {session_id!r}")
@@ -148,7 +202,7 @@ class Store:
             raise CompanionError(f"{conference.source or conference.name}: no sessions found; the stored schedule is kept")
         starred = self.starred_ids()
         changes = ScheduleChanges(conference=conference, total=len(sessions))
-        rows = self.schedules.tables().get("sessions", {}).values()
+        rows = self.schedules.rows("sessions").values()
         stored = sum(1 for row in rows if row["conference"] == conference.id and row.get("status") != "cancelled")
         if not allow_shrink and stored and len(sessions) < stored * SHRINK_LIMIT:
             raise ScheduleShrinkError(
@@ -194,7 +248,9 @@ class Store:
                 else:
                     changes.removed += 1
             table.remove(where("conference") == conference.id)
-            table.insert_multiple(session.to_dict() for session in [*sessions, *kept_cancelled])
+            # In time order, so that a day's sessions share a few chunks (see companion.storage).
+            kept = sorted([*sessions, *kept_cancelled], key=lambda s: (s.start, s.room, s.title))
+            table.insert_multiple(session.to_dict() for session in kept)
         return changes
 
     def remove_conference(self, conference_id: str) -> int:
@@ -208,7 +264,7 @@ class Store:
     # Stars (user data keyed by session id, so they survive re-imports) -------------------
 
     def starred_ids(self) -> set[str]:
-        return {row["session_id"] for row in self.user.tables().get("stars", {}).values()}
+        return {row["session_id"] for row in self.user.rows("stars").values()}
 
     def set_star(self, session_id: str, starred: bool) -> None:
         with self.user.transaction() as db:
@@ -220,13 +276,13 @@ class Store:
     # People ------------------------------------------------------------------------------
 
     def people(self) -> list[Person]:
-        rows = self.user.tables().get("people", {})
+        rows = self.user.rows("people")
         people = [Person.from_dict(row, id=int(doc_id)) for doc_id, row in rows.items()]
         people.sort(key=lambda p: normalise_name(p.name))
         return people
 
     def person(self, person_id: int) -> Person:
-        row = self.user.tables().get("people", {}).get(str(person_id))
+        row = self.user.row("people", person_id)
         if row is None:
             raise NotFoundError(f"no person with id {person_id}")
         return Person.from_dict(row, id=person_id)
@@ -290,12 +346,44 @@ class Store:
                 person.id = table.insert(person.to_dict())
         return person
 
+    def search_people(self, query: str, limit: int = 8) -> list[tuple[Person, float]]:
+        """People matching ``query`` (fuzzy on name, handle, affiliation, tags), best first, with a
+        score from 0 to 100; compares the small search summaries kept beside the people, and reads
+        the rows of the people it returns only."""
+        from companion.lookup import rank
+
+        summaries = self.user.summaries("people")
+        ids = list(summaries)
+        keys = list(summaries.values())
+        found = rank([k[0] for k in keys], [k[1] for k in keys], query, limit)
+        return [(self.person(int(ids[index])), score) for index, score in found]
+
+    def _point_ids(self, person_id: int) -> list[int]:
+        rows = self.user.rows_with("points", person_id)
+        return [int(doc_id) for doc_id, row in rows.items() if row.get("person_id") == person_id]
+
     def remove_person(self, person_id: int) -> None:
         """Remove a person and their talking points; notes and follow-ups about them are kept."""
         with self.user.transaction() as db:
             self.person(person_id)
             db.table("people").remove(doc_ids=[person_id])
-            db.table("points").remove(where("person_id") == person_id)
+            db.table("points").remove(doc_ids=self._point_ids(person_id))
+
+    def speaking_sessions(self, person: Person) -> list[Session]:
+        """The sessions where ``person`` speaks (as :meth:`sessions_for`), reading only the speaker
+        names the schedule's index keeps and the chunks that hold theirs."""
+        speakers = sorted(key[2:] for key in self.schedules.index_keys("sessions", "n:"))
+        if not speakers:
+            return []
+        matcher = SpeakerMatcher.from_keys([(int(i), keys[0]) for i, keys in self.user.summaries("people").items()])
+        theirs = set(matcher.keys_for(person.id, normalise_name(person.name), speakers, speakers))
+        if not theirs:
+            return []
+        rows = self.schedules.rows_with("sessions", *(f"n:{key}" for key in theirs)).values()
+        return [
+            Session.from_dict(row) for row in rows
+            if any(normalise_name(speaker["name"]) in theirs for speaker in row.get("speakers", ()))
+        ]
 
     def speaker_matcher(self) -> SpeakerMatcher:
         """A matcher from speaker names to the people on the list (see companion.matching)."""
@@ -313,13 +401,13 @@ class Store:
     # Talking points ------------------------------------------------------------------------
 
     def talking_point(self, person_id: int) -> TalkingPoint | None:
-        for row in self.user.tables().get("points", {}).values():
+        for row in self.user.rows_with("points", person_id).values():
             if row["person_id"] == person_id:
                 return TalkingPoint.from_dict(row)
         return None
 
     def talking_points(self) -> dict[int, TalkingPoint]:
-        rows = self.user.tables().get("points", {}).values()
+        rows = self.user.rows("points").values()
         return {row["person_id"]: TalkingPoint.from_dict(row) for row in rows}
 
     def save_talking_point(self, point: TalkingPoint) -> TalkingPoint:
@@ -327,7 +415,7 @@ class Store:
         with self.user.transaction() as db:
             self.person(point.person_id)
             table = db.table("points")
-            table.remove(where("person_id") == point.person_id)
+            table.remove(doc_ids=self._point_ids(point.person_id))
             table.insert(point.to_dict())
         return point
 
@@ -352,8 +440,8 @@ class Store:
             people = [self.person(person_id) for person_id in person_ids]
             note = Note(text=text, created=now, person_ids=person_ids, session_id=session_id, conference=conference)
             note.id = db.table("notes").insert(note.to_dict())
-            history = [FollowUp.from_dict(row, id=int(i)) for i, row in self.user.tables().get("followups", {}).items()
-                       if row["person_id"] in person_ids] if actions.waiting else []
+            history = [item for person_id in person_ids for item in self.followups(person_id=person_id)
+                       ] if actions.waiting else []
             followups = plan_followups(note, people, actions, now.astimezone().date(), now, history=history)
             table = db.table("followups")
             for followup in followups:
@@ -365,7 +453,7 @@ class Store:
         return note, followups
 
     def note(self, note_id: int) -> Note:
-        row = self.user.tables().get("notes", {}).get(str(note_id))
+        row = self.user.row("notes", note_id)
         if row is None:
             raise NotFoundError(f"no note with id {note_id}")
         return Note.from_dict(row, id=note_id)
@@ -393,7 +481,12 @@ class Store:
         return note
 
     def notes(self, person_id: int | None = None, session_id: str | None = None) -> list[Note]:
-        rows = self.user.tables().get("notes", {})
+        if person_id is not None:
+            rows = self.user.rows_with("notes", person_id)
+        elif session_id is not None:
+            rows = self.user.rows_with("notes", f"s:{session_id}")
+        else:
+            rows = self.user.rows("notes")
         notes = [
             Note.from_dict(row, id=int(doc_id))
             for doc_id, row in rows.items()
@@ -405,7 +498,7 @@ class Store:
 
     def followups(self, *, statuses: Iterable[str] | None = None, person_id: int | None = None) -> list[FollowUp]:
         wanted = set(statuses) if statuses is not None else None
-        rows = self.user.tables().get("followups", {})
+        rows = self.user.rows_with("followups", person_id) if person_id is not None else self.user.rows("followups")
         items = [
             FollowUp.from_dict(row, id=int(doc_id))
             for doc_id, row in rows.items()
@@ -415,7 +508,7 @@ class Store:
         return items
 
     def followup(self, followup_id: int) -> FollowUp:
-        row = self.user.tables().get("followups", {}).get(str(followup_id))
+        row = self.user.row("followups", followup_id)
         if row is None:
             raise NotFoundError(f"no follow-up with id {followup_id}")
         return FollowUp.from_dict(row, id=followup_id)
@@ -503,7 +596,7 @@ class Store:
         """Open follow-ups by urgency: overdue, today, upcoming, and waiting."""
         today_text = (today or date.today()).isoformat()
         counts = {"overdue": 0, "today": 0, "upcoming": 0, "waiting": 0}
-        for row in self.user.tables().get("followups", {}).values():
+        for row in self.user.rows("followups").values():
             status = row.get("status")
             if status == "waiting":
                 counts["waiting"] += 1

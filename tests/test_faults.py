@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import companion
+from companion import storage
 from companion.models import Person
 from companion.store import Store
 
@@ -182,7 +183,8 @@ APP_UNDER_FULL_DISK = textwrap.dedent(
     user = work / "data" / "user.json"
     before = user.read_bytes()
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (len(before) + 8, len(before) + 8))
+    # No file can grow past 64 bytes: every chunk and manifest a save writes is refused.
+    resource.setrlimit(resource.RLIMIT_FSIZE, (64, 64))
 
     async def scenario(keys):
         app = CompanionApp(store=Store(work / "data"), clock=lambda: NOW)
@@ -550,7 +552,7 @@ def test_doctor_on_a_healthy_folder_reports_everything_and_changes_nothing(healt
     assert status == 0, lines
     assert lines[0] == f"data folder: {healthy_dir} (ok)"
     user = next(line for line in lines if line.startswith("user.json:"))
-    assert user.startswith("user.json: ok, ") and "schema 1" in user and "notes 2" in user and "people 2" in user
+    assert user.startswith("user.json: ok, ") and f"schema {storage.SCHEMA_VERSION}" in user and "notes 2" in user and "people 2" in user
     assert "schedules.json: not created yet" in lines
     backup_line = next(line for line in lines if line.startswith("backups of user.json:"))
     newest = max(p.name for p in (healthy_dir / "backups").glob("user-*.json"))

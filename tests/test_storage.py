@@ -48,11 +48,12 @@ def store_with_backup(data_dir: Path, *texts: str) -> Store:
 
 
 def assert_complete_document(path: Path) -> dict:
+    """The manifest parses, and every chunk it names is there and parses: the rows by table."""
     document = json.loads(path.read_bytes())
     assert isinstance(document, dict)
     assert document["schema"] == storage.SCHEMA_VERSION
     assert isinstance(document["tables"], dict)
-    return document
+    return {"tables": storage.load_tables(path)}
 
 
 # --- durability and visibility ------------------------------------------------------------------
@@ -302,7 +303,7 @@ def test_failed_folder_fsync_does_not_claim_the_old_version_was_kept(
 
     def folder_fsync_fails(descriptor: int) -> None:
         calls.append(descriptor)
-        if len(calls) == 2:  # 1: the temp file, 2: the folder
+        if len(calls) == 4:  # 1: the chunk, 2: the chunk folder, 3: the manifest's temp file, 4: its folder
             raise OSError(5, "Input/output error")
         real_fsync(descriptor)
 
@@ -381,7 +382,7 @@ def test_at_most_backups_kept(tmp_path: Path) -> None:
     assert len(backups) == storage.BACKUPS_KEPT
     # The newest one is kept: it holds every note.
     newest = max(backups, key=lambda p: p.name)
-    assert len(json.loads(newest.read_bytes())["tables"]["notes"]) == storage.BACKUPS_KEPT + extra
+    assert len(storage.load_tables(newest, tmp_path / "user.d")["notes"]) == storage.BACKUPS_KEPT + extra
     assert list((tmp_path / "backups").glob(".*.tmp")) == []
 
 
@@ -451,3 +452,104 @@ def test_cli_on_corrupt_file_with_backup_warns_and_carries_on(tmp_path: Path) ->
     assert [line for line in result.stderr.splitlines() if line.startswith("companion: warning:")] != []
     assert "Traceback" not in result.stderr
     assert "precious" in result.stdout
+
+
+# --- the manifest and its chunks ------------------------------------------------------------------
+
+
+def chunk_files(data_dir: Path, stem: str = "user") -> set[str]:
+    folder = data_dir / f"{stem}.d"
+    return {p.name for p in folder.iterdir()} if folder.is_dir() else set()
+
+
+def named_by(manifest: Path) -> set[str]:
+    document = storage.read_document(manifest.read_bytes(), manifest)
+    return document.chunk_files()
+
+
+def test_a_schema_1_file_is_read_and_split_into_chunks_by_the_first_save(tmp_path: Path) -> None:
+    rows = {str(i): {"text": f"old note {i}", "created": "2026-12-01T10:00:00+00:00", "person_ids": [],
+                     "session_id": "", "conference": ""} for i in range(1, 601)}
+    user_file(tmp_path).write_bytes(json.dumps({"schema": 1, "token": "", "tables": {"notes": rows}}).encode())
+
+    store = Store(tmp_path)
+    assert len(store.notes()) == 600
+    note, _ = store.add_note("the first new note", [])
+
+    assert note.id == 601  # ids go on from the old file's
+    manifest = json.loads(user_file(tmp_path).read_bytes())
+    assert manifest["schema"] == storage.SCHEMA_VERSION and manifest["layout"] == "chunks"
+    assert len(manifest["tables"]["notes"]["chunks"]) == 601 // storage.CHUNK_ROWS + 1
+    assert chunk_files(tmp_path) == named_by(user_file(tmp_path))
+    texts = note_texts(Store(tmp_path))
+    assert len(texts) == 601 and {"the first new note", "old note 1", "old note 600"} <= set(texts)
+
+
+def test_a_save_rewrites_only_the_chunk_it_changes(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    with store.user.transaction() as db:
+        db.table("notes").insert_multiple(
+            {"text": f"note {i}", "created": "2026-12-01T10:00:00+00:00", "person_ids": [i % 7 + 1],
+             "session_id": "", "conference": ""} for i in range(3 * storage.CHUNK_ROWS - 1))  # ids 1 to 3 * CHUNK_ROWS - 1
+    before = chunk_files(tmp_path)
+    assert len(before) == 3
+
+    store.update_note(5, "changed")  # in the first chunk
+
+    after = chunk_files(tmp_path)
+    assert len(after) == 3 and len(after - before) == 1 and next(iter(after - before)).startswith("notes.0.")
+    assert Store(tmp_path).note(5).text == "changed"
+
+
+def test_a_lookup_of_one_person_reads_only_the_chunks_that_hold_their_notes(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    with store.user.transaction() as db:
+        db.table("notes").insert_multiple(
+            {"text": f"note {i}", "created": "2026-12-01T10:00:00+00:00", "person_ids": [1 if i == 700 else 2],
+             "session_id": "", "conference": ""} for i in range(4 * storage.CHUNK_ROWS))
+    reader = Store(tmp_path, read_only=True)
+
+    assert [n.text for n in reader.notes(person_id=1)] == ["note 700"]
+    state = reader.user.storage.read()["notes"]
+    assert sorted(state.loaded) == [700 // storage.CHUNK_ROWS]
+
+
+def test_chunks_left_by_a_save_killed_before_its_manifest_are_removed_on_open(tmp_path: Path) -> None:
+    Store(tmp_path).add_note("kept", [])
+    orphan = tmp_path / "user.d" / "notes.0.0123456789abcdef.json"
+    orphan.write_bytes(b'{"1": {"text": "never committed"')
+    Store(tmp_path)  # a writer's open, under the lock
+    assert not orphan.exists()
+    assert note_texts(Store(tmp_path)) == ["kept"]
+    assert chunk_files(tmp_path) == named_by(user_file(tmp_path))
+
+
+def test_a_backup_keeps_the_chunks_it_names_and_restores_them(tmp_path: Path) -> None:
+    store_with_backup(tmp_path, "in the backup")
+    backup = user_backups(tmp_path)[0]
+    pinned = named_by(backup)
+    store = Store(tmp_path)
+    store.add_note("after the backup", [])  # replaces the notes chunk the backup names
+    assert pinned <= chunk_files(tmp_path)
+
+    user_file(tmp_path).write_bytes(GARBAGE)
+    restored = Store(tmp_path)
+    assert note_texts(restored) == ["in the backup"]
+    assert restored.warnings and backup.name in restored.warnings[0]
+
+
+def test_a_reader_sees_a_save_that_replaced_the_chunk_it_was_about_to_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writer = Store(tmp_path)
+    writer.add_note("first", [])
+    reader = Store(tmp_path, read_only=True)
+    reader.user.storage.read()  # the reader has the manifest, no chunk yet
+    seen = storage.file_version(user_file(tmp_path))
+    writer.add_note("second", [])  # the chunk the reader's manifest names is gone now
+    # The writer's save lands between the reader's version check and its chunk read:
+    real = storage.file_version
+    checks = iter([seen])
+    monkeypatch.setattr(storage, "file_version", lambda path: next(checks, None) or real(path))
+    assert sorted(note_texts(reader)) == ["first", "second"]
+    assert next(checks, "used") == "used"

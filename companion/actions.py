@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from companion.coach import review
-from companion.importers import ParsedSchedule
 from companion.models import Conference, FollowUp, Note, Person, Session, TalkingPoint
-from companion.store import Store
 from companion.matching import SpeakerMatcher
+
+if TYPE_CHECKING:
+    from companion.importers import ParsedSchedule
+    from companion.store import Store
 
 
 def zone_of(conference: Conference | None) -> ZoneInfo | timezone:
@@ -74,6 +76,8 @@ def person_card(
 ) -> PersonCard:
     now = now or datetime.now(timezone.utc)
     point = store.talking_point(person.id)
+    from companion.coach import review
+
     flags, missing = review(point) if point else ([], list(TalkingPoint.ANSWERS))
     notes = store.notes(person_id=person.id)[-notes_shown:]
     open_items = store.followups(statuses=("open", "waiting"), person_id=person.id)

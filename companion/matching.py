@@ -157,19 +157,26 @@ class SpeakerMatcher:
     def keys_for(self, person_id: int, key: str, candidates: list[str], normalised: list[str]) -> list[str]:
         """Of ``candidates`` (speaker names, normalised in ``normalised``), the ones that are the
         person with this id and normalised name."""
-        from rapidfuzz import fuzz, process
+        return [name for name in likely_names(key, candidates, normalised) if self.match(name).person_id == person_id]
 
-        likely = {
-            candidates[index]
-            for _name, _score, index in process.extract(
-                key, normalised, scorer=fuzz.token_sort_ratio, limit=None, score_cutoff=FUZZY_THRESHOLD
-            )
+
+def likely_names(key: str, candidates: list[str], normalised: list[str]) -> set[str]:
+    """Of ``candidates`` (speaker names, normalised in ``normalised``), those that could be the
+    person with the normalised name ``key`` (close, or the same first and last name); whether they
+    are is for :meth:`SpeakerMatcher.match` to say."""
+    from rapidfuzz import fuzz, process
+
+    likely = {
+        candidates[index]
+        for _name, _score, index in process.extract(
+            key, normalised, scorer=fuzz.token_sort_ratio, limit=None, score_cutoff=FUZZY_THRESHOLD
+        )
+    }
+    words = key.split()
+    if words:
+        first, last, short = words[0], words[-1], short_key(key)
+        likely |= {
+            name for name, norm in zip(candidates, normalised)
+            if norm.startswith(first) and norm.endswith(last) and short_key(norm) == short
         }
-        words = key.split()
-        if words:
-            first, last, short = words[0], words[-1], short_key(key)
-            likely |= {
-                name for name, norm in zip(candidates, normalised)
-                if norm.startswith(first) and norm.endswith(last) and short_key(norm) == short
-            }
-        return [name for name in likely if self.match(name).person_id == person_id]
+    return likely

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import errno
 import os
+from bisect import bisect_left
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -61,8 +62,11 @@ READ_RETRIES = 5
 Stamp = tuple[int, int, int]
 Indexer = Callable[[dict[str, Any]], Iterable[Any]]
 """A table's index: the keys a row is found by (``rows_with(table, key)``)."""
-Summariser = Callable[[dict[str, Any]], Any]
-"""A table's summary: what a search needs of each row, kept in small files beside the chunks."""
+Summariser = Callable[[dict[str, Any]], "list[str]"]
+"""A table's summary: the few texts a search needs of each row (always as many), kept in small
+files beside the chunks, a column of text per summary field (reading them is two string copies)."""
+Columns = tuple[list[str], list[list[str]]]
+"""Summaries as (doc ids, one list per field)."""
 
 
 def file_stamp(path: Path) -> Stamp | None:
@@ -249,6 +253,27 @@ def _chunk_of(doc_id: Any) -> int:
         return 0  # a foreign id in an inline file; the row's loader reports it
 
 
+def _columns(rows: dict[str, Any], summarise: Summariser) -> Columns:
+    ids = list(rows)
+    made = [summarise(row) for row in rows.values()]
+    width = len(made[0]) if made else 0
+    return ids, [[clean_line(values[i]) for values in made] for i in range(width)]
+
+
+def clean_line(text: str) -> str:
+    return text.replace("\n", " ") if "\n" in text else text
+
+
+def _read_columns(data: Any) -> Columns:
+    if not isinstance(data, dict) or not isinstance(data.get("ids"), list) or not isinstance(data.get("columns"), list):
+        raise CorruptFileError("a summary file is not ids and columns")
+    ids = [str(doc_id) for doc_id in data["ids"]]
+    columns = [column.split("\n") if ids else [] for column in data["columns"]]
+    if any(len(column) != len(ids) for column in columns):
+        raise CorruptFileError("a summary file's columns do not match its ids")
+    return ids, columns
+
+
 class _Stale(Exception):
     """A chunk named by the manifest this process read is gone: a writer has replaced it since."""
 
@@ -265,7 +290,7 @@ class TableState:
         self.next_id = next_id
         self.merged: dict[str, Any] | None = None
         self.keysets: dict[int, set[Any]] = {}
-        self.sums: dict[int, dict[str, Any]] = {}
+        self.sums: dict[int, Columns] = {}
 
     def chunk_numbers(self) -> list[int]:
         return sorted(set(self.meta) | set(self.loaded))
@@ -401,27 +426,35 @@ class ChunkedStorage:
             return None if state is None else self._chunk(name, state, _chunk_of(doc_id)).get(str(doc_id))
         return self._reading(read)
 
-    def summaries(self, name: str) -> dict[str, Any]:
-        """Every row's summary (doc id as text -> what the table's summariser made of the row),
-        read from the small summary files rather than the rows where they are not read already."""
+    def summaries(self, name: str) -> Columns:
+        """Every row's summary as (doc ids, a list per summary field), read from the small summary
+        files rather than the rows where those are not read already."""
         summarise = self.summarisers[name]
 
-        def read(tables: dict[str, TableState]) -> dict[str, Any]:
+        def read(tables: dict[str, TableState]) -> Columns:
             state = tables.get(name)
-            found: dict[str, Any] = {}
+            ids: list[str] = []
+            columns: list[list[str]] = []
             if state is None:
-                return found
+                return ids, columns
             for n in state.chunk_numbers():
                 sums = state.sums.get(n)
                 if sums is None:
                     meta = state.meta.get(n)
                     if n in state.loaded or meta is None or "summary" not in meta:
-                        sums = {doc_id: summarise(row) for doc_id, row in self._chunk(name, state, n).items()}
+                        sums = _columns(self._chunk(name, state, n), summarise)
                     else:
-                        sums = self._read_part(self.folder / meta["summary"])
+                        sums = _read_columns(self._read_part(self.folder / meta["summary"]))
                     state.sums[n] = sums
-                found.update(sums)
-            return found
+                chunk_ids, chunk_columns = sums
+                if not chunk_ids:
+                    continue
+                if not columns:
+                    columns = [[] for _ in chunk_columns]
+                ids += chunk_ids
+                for column, values in zip(columns, chunk_columns):
+                    column += values
+            return ids, columns
         return self._reading(read)
 
     def _read_part(self, path: Path) -> dict[str, Any]:
@@ -462,13 +495,22 @@ class ChunkedStorage:
             indexer = self.indexes.get(name)
             if state is None or indexer is None:
                 return keys
+            end = prefix[:-1] + chr(ord(prefix[-1]) + 1) if prefix else ""
             for n in state.chunk_numbers():
                 meta = state.meta.get(n)
                 if n in state.loaded or meta is None or "keys" not in meta:
-                    keys.update(key for row in self._chunk(name, state, n).values() for key in indexer(row))
+                    found = {key for row in self._chunk(name, state, n).values() for key in indexer(row)}
+                    keys.update(k for k in found if isinstance(k, str) and k.startswith(prefix)) if prefix else keys.update(found)
+                    continue
+                stored = meta["keys"]
+                if prefix and stored and all(isinstance(k, str) for k in (stored[0], stored[-1])):
+                    # Stored sorted (numbers first): the keys with the prefix are one slice.
+                    keys.update(stored[bisect_left(stored, prefix):bisect_left(stored, end)])
+                elif prefix:
+                    keys.update(k for k in stored if isinstance(k, str) and k.startswith(prefix))
                 else:
-                    keys.update(meta["keys"])
-            return {key for key in keys if isinstance(key, str) and key.startswith(prefix)} if prefix else keys
+                    keys.update(stored)
+            return keys
         return self._reading(read)
 
     # Writing (inside DataFile.transaction) ----------------------------------------------------
@@ -560,7 +602,8 @@ class ChunkedStorage:
                     summarise = self.summarisers.get(name)
                     if summarise is not None:
                         summary = path.with_name(path.name[: -len(".json")] + ".sum.json")
-                        _write_new_file(summary, orjson.dumps({doc_id: summarise(row) for doc_id, row in rows.items()}))
+                        chunk_ids, columns = _columns(rows, summarise)
+                        _write_new_file(summary, orjson.dumps({"ids": chunk_ids, "columns": ["\n".join(c) for c in columns]}))
                         written.append(summary)
                         entry["summary"] = summary.name
                     meta[n] = entry
@@ -703,7 +746,8 @@ class DataFile:
         """At least the rows whose index (see ``indexes``) has one of ``keys``; filter them again."""
         return self.storage.rows_with(name, *keys)
 
-    def summaries(self, name: str) -> dict[str, Any]:
+    def summaries(self, name: str) -> Columns:
+        """(doc ids, one list per summary field) for every row of a table with a summariser."""
         return self.storage.summaries(name)
 
     def index_keys(self, name: str, prefix: str = "") -> set[Any]:

@@ -21,7 +21,7 @@ from companion.followups import (
     next_step,
     plan_followups,
 )
-from companion.matching import SpeakerMatcher
+from companion.matching import SpeakerMatcher, likely_names
 from companion.models import (
     DAY_CUTOFF,
     FOLLOWUP_STATUSES,
@@ -176,8 +176,16 @@ class Store:
         keys = {f"h:{(begin + timedelta(hours=h)).astimezone(timezone.utc).isoformat()[:13]}" for h in range(hours + 1)}
         keys.add(f"d:{day.isoformat()}")
         rows = self.schedules.rows_with("sessions", *keys).values()
+        # The day's hours as stored (UTC ISO text compares in time order), to build only its sessions.
+        first = begin.astimezone(timezone.utc).isoformat()
+        last = (datetime.combine(day + timedelta(days=1), time(), zone) + DAY_CUTOFF).astimezone(timezone.utc).isoformat()
+        wanted = day.isoformat()
         sessions = [
-            session for session in (Session.from_dict(row) for row in rows if row["conference"] == conference.id)
+            session for session in (
+                Session.from_dict(row) for row in rows
+                if row["conference"] == conference.id
+                and (row.get("day") == wanted or (not row.get("day") and first <= row["start"] < last))
+            )
             if session.conference_day(zone) == day
         ]
         sessions.sort(key=lambda s: (s.start, s.room, s.title))
@@ -352,11 +360,13 @@ class Store:
         the rows of the people it returns only."""
         from companion.lookup import rank
 
-        summaries = self.user.summaries("people")
-        ids = list(summaries)
-        keys = list(summaries.values())
-        found = rank([k[0] for k in keys], [k[1] for k in keys], query, limit)
+        ids, (names, others) = self._people_keys()
+        found = rank(names, others, query, limit)
         return [(self.person(int(ids[index])), score) for index, score in found]
+
+    def _people_keys(self) -> tuple[list[str], list[list[str]]]:
+        ids, columns = self.user.summaries("people")
+        return ids, columns or [[], []]
 
     def _point_ids(self, person_id: int) -> list[int]:
         rows = self.user.rows_with("points", person_id)
@@ -372,11 +382,14 @@ class Store:
     def speaking_sessions(self, person: Person) -> list[Session]:
         """The sessions where ``person`` speaks (as :meth:`sessions_for`), reading only the speaker
         names the schedule's index keeps and the chunks that hold theirs."""
-        speakers = sorted(key[2:] for key in self.schedules.index_keys("sessions", "n:"))
-        if not speakers:
+        speakers = [key[2:] for key in self.schedules.index_keys("sessions", "n:")]
+        key = normalise_name(person.name)
+        likely = likely_names(key, speakers, speakers)
+        if not likely:
             return []
-        matcher = SpeakerMatcher.from_keys([(int(i), keys[0]) for i, keys in self.user.summaries("people").items()])
-        theirs = set(matcher.keys_for(person.id, normalise_name(person.name), speakers, speakers))
+        ids, (names, _others) = self._people_keys()
+        matcher = SpeakerMatcher.from_keys(list(zip(map(int, ids), names)))
+        theirs = {name for name in likely if matcher.match(name).person_id == person.id}
         if not theirs:
             return []
         rows = self.schedules.rows_with("sessions", *(f"n:{key}" for key in theirs)).values()

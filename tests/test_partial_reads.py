@@ -1,0 +1,108 @@
+"""The lookups that read only part of the data (one day's sessions, one person's sessions, the people
+search over summaries) give the same answers as reading everything, and the command line around
+them (only the command's parser built, a quick exit) behaves like any other."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from companion import storage
+from companion.lookup import search_people
+from companion.models import Conference, Person, Session, Speaker
+from companion.store import Store
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NAMES = ["José Álvarez", "Priya Raman", "Grace Hopper", "Jon Smith", "John Smith", "Chloé Martin",
+         "Anna Berg", "Anne Berg", "Alex Kim", "Alex Kim"]
+
+
+def conference_store(tmp_path: Path, count: int = 3 * storage.CHUNK_ROWS) -> tuple[Store, Conference, list[Session]]:
+    """A four-day conference in Berlin with sessions around the clock (some after midnight, some
+    with a day of their own from the source), speakers from NAMES and a few typos of them."""
+    rng = random.Random(7)
+    conference = Conference(id="conf", name="Conf", timezone="Europe/Berlin", first_day=date(2026, 10, 24),
+                            last_day=date(2026, 10, 27))  # the clocks go back on the 25th
+    sessions = []
+    for index in range(count):
+        start = datetime(2026, 10, 24, 0, 0, tzinfo=BERLIN) + timedelta(minutes=rng.randrange(0, 4 * 24 * 60, 15))
+        speaker = rng.choice([*NAMES, "Priya Ramen", "Chloe Martinn", "Nobody Known"])
+        sessions.append(Session(
+            id=f"s{index}", conference="conf", title=f"Talk {index}", start=start, end=start + timedelta(minutes=30),
+            room=f"Room {index % 5}", speakers=[Speaker(speaker)],
+            day=(start - timedelta(hours=9)).date() if index % 17 == 0 else None,
+        ))
+    store = Store(tmp_path)
+    store.save_schedule(conference, sessions)
+    store.add_people([Person(name=name, affiliation=f"Org {i}") for i, name in enumerate(NAMES)])
+    return Store(tmp_path, read_only=True), conference, sessions
+
+
+@pytest.mark.parametrize("day", [date(2026, 10, 23), date(2026, 10, 24), date(2026, 10, 25), date(2026, 10, 27)])
+def test_one_days_sessions_read_from_their_chunks_are_the_days_sessions(tmp_path: Path, day: date) -> None:
+    store, conference, _ = conference_store(tmp_path)
+    everything = [s for s in store.sessions("conf") if s.conference_day(BERLIN) == day]
+    found = store.sessions_on(conference, day, BERLIN)
+    assert [s.id for s in found] == [s.id for s in everything]
+    if day == date(2026, 10, 25):
+        assert found and len(found) < len(store.sessions("conf")) / 2
+    assert Store(tmp_path, read_only=True).sessions_on(conference, day, timezone.utc) == [
+        s for s in store.sessions("conf") if s.conference_day(timezone.utc) == day
+    ]
+
+
+def test_a_persons_sessions_from_the_speaker_index_are_those_the_full_matcher_finds(tmp_path: Path) -> None:
+    store, _, sessions = conference_store(tmp_path)
+    matcher = store.speaker_matcher()
+    for person in store.people():
+        expected = sorted(s.id for s in store.sessions_for(person, store.sessions(), matcher))
+        assert sorted(s.id for s in Store(tmp_path, read_only=True).speaking_sessions(person)) == expected, person.name
+    priya = next(p for p in store.people() if p.name == "Priya Raman")
+    spoken = {sp.name for s in store.speaking_sessions(priya) for sp in s.speakers}
+    assert spoken == {"Priya Raman", "Priya Ramen"}  # the typo found too
+    anna = next(p for p in store.people() if p.name == "Anna Berg")
+    assert {sp.name for s in store.speaking_sessions(anna) for sp in s.speakers} == {"Anna Berg"}  # not Anne
+
+
+@pytest.mark.parametrize("query", ["priya", "Smith", "alvarez", "org 3", "Grace Hoper", "anne", "zzz"])
+def test_the_store_search_over_summaries_ranks_as_the_search_over_people(tmp_path: Path, query: str) -> None:
+    store, _, _ = conference_store(tmp_path, count=10)
+    people = store.people()
+    assert [(p.id, s) for p, s in store.search_people(query, 6)] == [(p.id, s) for p, s in search_people(people, query, 6)]
+
+
+def test_a_person_edited_is_found_by_the_new_name_and_not_the_old(tmp_path: Path) -> None:
+    store, _, _ = conference_store(tmp_path, count=10)
+    writer = Store(tmp_path)
+    grace = next(p for p in writer.people() if p.name == "Grace Hopper")
+    grace.name = "Grace Brewster Hopper"
+    writer.save_person(grace)
+    assert store.search_people("Grace Brewster", 1)[0][0].name == "Grace Brewster Hopper"
+    assert store.search_people("Grace Hopper", 1)[0][1] < 100
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "companion", *args], capture_output=True, text=True, timeout=60)
+
+
+def test_an_unknown_command_is_refused_with_every_command_listed(tmp_path: Path) -> None:
+    result = cli("--data-dir", str(tmp_path), "whom", "Ada")
+    assert result.returncode in (1, 2)
+    assert "invalid choice: 'whom'" in result.stderr and "'who'" in result.stderr and "'doctor'" in result.stderr
+
+
+def test_a_commands_help_and_its_output_through_a_pipe_are_whole(tmp_path: Path) -> None:
+    assert "usage: companion who [-h] [--json] QUERY" in cli("who", "--help").stdout
+    store, _, _ = conference_store(tmp_path)
+    result = cli("--data-dir", str(tmp_path), "sessions", "--day", "2026-10-25")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1 + len(store.sessions_on(store.conference("conf"), date(2026, 10, 25), BERLIN))
+    missing = cli("--data-dir", str(tmp_path), "who", "Nobody Here Qqq")
+    assert missing.returncode == 1 and missing.stderr.startswith("companion: error: nobody on your list matches")

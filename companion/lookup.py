@@ -89,19 +89,32 @@ class PeopleIndex:
             for p in people
         ]
         self._names = [normalise_name(p.name) for p in people]
+        self._last: tuple[list[str], list[int]] = ([], list(range(len(people))))
 
     def filter(self, text: str) -> list[Person]:
         words = normalise_name(text).split()
         if not words:
             return list(self.people)
-        found = [
-            person
-            for person, haystack in zip(self.people, self._haystacks)
-            if all(word in haystack for word in words)
-        ]
-        if found:
-            return found
+        last_words, last_hits = self._last
+        # Typing on narrows: when every word typed before is inside the word now in its place,
+        # whatever matches now matched before, so only the last matches need looking at.
+        narrowing = last_words and len(words) >= len(last_words) and all(
+            old in new for old, new in zip(last_words, words)
+        )
+        haystacks = self._haystacks
+        hits = last_hits if narrowing else None
+        for word in words:
+            if hits is None:
+                hits = [index for index, haystack in enumerate(haystacks) if word in haystack]
+            else:
+                hits = [index for index in hits if word in haystacks[index]]
+        assert hits is not None
+        self._last = (words, hits)
+        if hits:
+            return [self.people[index] for index in hits]
         from rapidfuzz import fuzz, process
 
-        close = process.extract(" ".join(words), self._names, scorer=fuzz.WRatio, limit=20, score_cutoff=70)
+        # Nothing contains the words: the names closest to them (partial_ratio, so a few letters,
+        # typos and all, are compared with the part of a name that fits them best).
+        close = process.extract(" ".join(words), self._names, scorer=fuzz.partial_ratio, limit=20, score_cutoff=70)
         return [self.people[index] for _name, _score, index in close]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from companion.models import Person
 from companion.text import normalise_name
@@ -61,11 +62,11 @@ class SpeakerMatcher:
         self._index([(person.id, normalise_name(person.name)) for person in people])
 
     @classmethod
-    def from_keys(cls, keys: list[tuple[int, str]]) -> SpeakerMatcher:
+    def from_keys(cls, keys: list[tuple[int, str]], by_id: Any = None) -> SpeakerMatcher:
         """A matcher from (person id, normalised name) pairs, without building Person objects
-        (``by_id`` is then empty)."""
+        (``by_id``, people by id, is what the caller gives: empty by default)."""
         matcher = cls.__new__(cls)
-        matcher.people, matcher.by_id = [], {}
+        matcher.people, matcher.by_id = [], by_id if by_id is not None else {}
         matcher._index(keys)
         return matcher
 
@@ -78,21 +79,27 @@ class SpeakerMatcher:
 
     def _lookup(self, kind: str) -> dict[str, list[int]]:
         """Normalised name (``exact``), first-and-last name (``short``), or two-letter prefix of a
-        first or last name (``blocks``, to positions in _keys) -> people; built when first needed."""
-        table = self._built.get(kind)
-        if table is None:
-            table = self._built[kind] = defaultdict(list)
-            if kind == "exact":
-                for person_id, key in self._pairs:
-                    table[key].append(person_id)
-            elif kind == "short":
-                for person_id, key in self._pairs:
-                    table[short_key(key)].append(person_id)
-            else:
+        first or last name (``blocks``, to positions in _keys) -> people; built when first needed
+        (the first two together)."""
+        if kind not in self._built:
+            if kind == "blocks":
+                blocks: dict[str, list[int]] = defaultdict(list)
                 for position, key in enumerate(self._keys):
-                    for prefix in _block_keys(key):
-                        table[prefix].append(position)
-        return table
+                    words = key.split()
+                    first, last = words[0][:2], words[-1][:2]
+                    blocks[first].append(position)
+                    if last != first:
+                        blocks[last].append(position)
+                self._built["blocks"] = blocks
+            else:
+                exact: dict[str, list[int]] = defaultdict(list)
+                short: dict[str, list[int]] = defaultdict(list)
+                for person_id, key in self._pairs:
+                    exact[key].append(person_id)
+                    words = key.split()
+                    short[f"{words[0]} {words[-1]}" if len(words) > 2 else key].append(person_id)
+                self._built["exact"], self._built["short"] = exact, short
+        return self._built[kind]
 
     @property
     def _exact(self) -> dict[str, list[int]]:

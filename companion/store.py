@@ -113,7 +113,13 @@ def _people_summary(row: dict) -> list[str]:
     return search_keys(row)
 
 
+def _followup_summary(row: dict) -> list[str]:
+    status, due = row.get("status"), row.get("due")
+    return [status if isinstance(status, str) else "", due if isinstance(due, str) else ""]
+
+
 USER_INDEXES = {"notes": _note_keys, "followups": _person_keys, "points": _person_keys}
+USER_SUMMARIES = {"people": _people_summary, "followups": _followup_summary}
 SCHEDULE_INDEXES = {"sessions": _session_keys}
 
 
@@ -123,7 +129,7 @@ class Store:
     def __init__(self, data_dir: Path, *, backup_on_open: bool = False, read_only: bool = False) -> None:
         self.data_dir = ensure_data_dir(data_dir)
         backups = self.data_dir / "backups"
-        self.user = DataFile(self.data_dir / "user.json", backups, USER_INDEXES, {"people": _people_summary})
+        self.user = DataFile(self.data_dir / "user.json", backups, USER_INDEXES, USER_SUMMARIES)
         self.schedules = DataFile(self.data_dir / "schedules.json", backups, SCHEDULE_INDEXES)
         self.warnings: list[str] = []
         """One-line messages for the user (a backup restored on open)."""
@@ -171,22 +177,33 @@ class Store:
         """The sessions of one conference day (see Session.conference_day), reading only the chunks
         that hold that day's hours."""
         begin = datetime.combine(day, time(), zone) + DAY_CUTOFF
-        hours = int((datetime.combine(day + timedelta(days=1), time(), zone) - datetime.combine(day, time(), zone))
-                    .total_seconds() // 3600)
-        keys = {f"h:{(begin + timedelta(hours=h)).astimezone(timezone.utc).isoformat()[:13]}" for h in range(hours + 1)}
-        keys.add(f"d:{day.isoformat()}")
-        rows = self.schedules.rows_with("sessions", *keys).values()
-        # The day's hours as stored (UTC ISO text compares in time order), to build only its sessions.
-        first = begin.astimezone(timezone.utc).isoformat()
-        last = (datetime.combine(day + timedelta(days=1), time(), zone) + DAY_CUTOFF).astimezone(timezone.utc).isoformat()
+        end = datetime.combine(day + timedelta(days=1), time(), zone) + DAY_CUTOFF
         wanted = day.isoformat()
-        sessions = [
-            session for session in (
-                Session.from_dict(row) for row in rows
-                if row["conference"] == conference.id
-                and (row.get("day") == wanted or (not row.get("day") and first <= row["start"] < last))
-            )
+        return [
+            session for session in self._sessions_by_hours(conference, begin, end, extra_key=f"d:{wanted}", day=wanted)
             if session.conference_day(zone) == day
+        ]
+
+    def sessions_starting(self, conference: Conference, begin: datetime, end: datetime) -> list[Session]:
+        """The sessions that start from ``begin`` up to ``end``, reading only the chunks that hold those hours."""
+        return self._sessions_by_hours(conference, begin, end)
+
+    def _sessions_by_hours(
+        self, conference: Conference, begin: datetime, end: datetime, *, extra_key: str = "", day: str = ""
+    ) -> list[Session]:
+        first = begin.astimezone(timezone.utc)
+        last = end.astimezone(timezone.utc)
+        keys = {f"h:{(first + timedelta(hours=h)).isoformat()[:13]}"
+                for h in range(int((last - first).total_seconds() // 3600) + 2)}
+        if extra_key:
+            keys.add(extra_key)
+        rows = self.schedules.rows_with("sessions", *keys).values()
+        # Stored starts are UTC ISO text, which compares in time order: build only the sessions wanted.
+        low, high = first.isoformat(), last.isoformat()
+        sessions = [
+            Session.from_dict(row) for row in rows
+            if row["conference"] == conference.id
+            and ((day and row.get("day") == day) or (not (day and row.get("day")) and low <= row["start"] < high))
         ]
         sessions.sort(key=lambda s: (s.start, s.room, s.title))
         return sessions
@@ -398,6 +415,12 @@ class Store:
             if any(normalise_name(speaker["name"]) in theirs for speaker in row.get("speakers", ()))
         ]
 
+    def quick_matcher(self) -> SpeakerMatcher:
+        """A speaker matcher built from the people's search summaries: no Person is built until a
+        speaker is found to be one (its ``by_id`` reads people as they are asked for)."""
+        ids, (names, _others) = self._people_keys()
+        return SpeakerMatcher.from_keys(list(zip(map(int, ids), names)), by_id=_PeopleById(self))
+
     def speaker_matcher(self) -> SpeakerMatcher:
         """A matcher from speaker names to the people on the list (see companion.matching)."""
         return SpeakerMatcher(self.people())
@@ -606,17 +629,40 @@ class Store:
             return None
 
     def due_counts(self, today: date | None = None) -> dict[str, int]:
-        """Open follow-ups by urgency: overdue, today, upcoming, and waiting."""
+        """Open follow-ups by urgency: overdue, today, upcoming, and waiting (from the follow-ups'
+        summaries, not the follow-ups themselves)."""
         today_text = (today or date.today()).isoformat()
         counts = {"overdue": 0, "today": 0, "upcoming": 0, "waiting": 0}
-        for row in self.user.rows("followups").values():
-            status = row.get("status")
+        _ids, columns = self.user.summaries("followups")
+        statuses, dues = columns or ([], [])
+        for status, due in zip(statuses, dues):
             if status == "waiting":
                 counts["waiting"] += 1
-            elif status == "open":
-                due = row["due"]  # ISO dates compare as text
+            elif status == "open":  # ISO dates compare as text
                 counts["overdue" if due < today_text else "today" if due == today_text else "upcoming"] += 1
         return counts
+
+
+class _PeopleById:
+    """People by id, read from the store as they are asked for (see Store.quick_matcher)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.found: dict[int, Person | None] = {}
+
+    def get(self, person_id: int, default: Person | None = None) -> Person | None:
+        if person_id not in self.found:
+            self.found[person_id] = self.store._person_or_none(person_id)
+        return self.found[person_id] or default
+
+    def __contains__(self, person_id: object) -> bool:
+        return isinstance(person_id, int) and self.get(person_id) is not None
+
+    def __getitem__(self, person_id: int) -> Person:
+        person = self.get(person_id)
+        if person is None:
+            raise KeyError(person_id)
+        return person
 
 
 def _merge_person(current: Person, incoming: Person) -> Person:

@@ -10,7 +10,6 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.events import ScreenResume
-from textual.widgets import HelpPanel
 
 from companion.actions import speakers_on_list
 from companion.followups import NoteActions
@@ -293,6 +292,8 @@ class CompanionApp(App[None]):
         self.screen.post_message(ScreenResume())
 
     def action_toggle_help(self) -> None:
+        from textual.widgets import HelpPanel  # imported when first asked for: it brings a Markdown parser
+
         if self.screen.query(HelpPanel):
             self.action_hide_help_panel()
         else:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from companion.actions import sessions_now_and_next, speakers_on_list, zone_of
+from companion.models import DAY_CUTOFF
 from screens.safe import lines, markup, plain
 from screens.widgets import section_title, span
 
@@ -29,6 +32,18 @@ class TodayScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self.refresh_today()
 
+    @staticmethod
+    def sessions_around(store, conference, now, zone) -> list:  # noqa: ANN001
+        """The sessions this screen needs: from half a day ago (what is still on) to the end of the
+        conference day; all of them when nothing more happens in that window (what is next is
+        another day)."""
+        local = now.astimezone(zone)
+        day_end = datetime.combine((local - DAY_CUTOFF).date() + timedelta(days=1), time(), zone) + DAY_CUTOFF
+        window = store.sessions_starting(conference, now - timedelta(hours=12), day_end)
+        if any(s.start > now and s.status != "cancelled" for s in window):
+            return window
+        return store.sessions(conference.id)
+
     def refresh_today(self) -> None:
         store = self.app.store  # type: ignore[attr-defined]
         now = self.app.now()  # type: ignore[attr-defined]
@@ -43,13 +58,15 @@ class TodayScreen(Screen[None]):
             local_now = now.astimezone(zone)
             day_text = f"{local_now:%A %d %B, %H:%M}"
             heading.update(markup("[b]$name[/b]  [dim]$day ($zone)[/dim]", name=conference.name, day=day_text, zone=conference.timezone))
-            sessions = store.sessions(conference.id)
+            sessions = self.sessions_around(store, conference, now, zone)
             starred = store.starred_ids()
-            matcher = store.speaker_matcher()
+            matcher = store.quick_matcher()
             live, upcoming = sessions_now_and_next(sessions, now)
 
             def describe(session) -> object:  # noqa: ANN001
-                known = [found.person.name for found in speakers_on_list(session, matcher) if found.person]
+                # An overview: exact names and middle names left out; a typo'd name is matched in the
+                # session's own detail (the schedule) and on the person's card.
+                known = [found.person.name for found in speakers_on_list(session, matcher, fuzzy=False) if found.person]
                 later_day = session.start.astimezone(zone).date() != local_now.date()
                 template = ("[$warning]★[/] " if session.id in starred else "") + "$when  [b]$room[/b]  $title"
                 if known:

@@ -106,3 +106,18 @@ def test_a_commands_help_and_its_output_through_a_pipe_are_whole(tmp_path: Path)
     assert len(lines) == 1 + len(store.sessions_on(store.conference("conf"), date(2026, 10, 25), BERLIN))
     missing = cli("--data-dir", str(tmp_path), "who", "Nobody Here Qqq")
     assert missing.returncode == 1 and missing.stderr.startswith("companion: error: nobody on your list matches")
+
+
+def test_the_people_filter_typed_letter_by_letter_matches_a_fresh_filter_at_every_step() -> None:
+    from companion.lookup import PeopleIndex
+
+    rng = random.Random(3)
+    people = [Person(name=f"{rng.choice(NAMES)} {i}", id=i, affiliation=rng.choice(["Acme", "Initech", "Umbrella"]),
+                     tags=[rng.choice(["rust", "python", "ops"])]) for i in range(1, 400)]
+    typing = PeopleIndex(people)
+    for text in ["a", "al", "ale", "alex", "alex k", "alex ki", "alex k", "alex", "ac", "acm", "acme py",
+                 "acme pyt", "x", "zq", "zqv", "", "smi", "smith", "jo smith", "john smith", "johnsmith", "ume ops"]:
+        fresh = PeopleIndex(people).filter(text)
+        assert [p.id for p in typing.filter(text)] == [p.id for p in fresh], text
+    assert [p.name for p in PeopleIndex(people).filter("Grce")][:1] and all(
+        "grace" in p.name.lower() for p in PeopleIndex(people).filter("Grce")[:3])

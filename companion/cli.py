@@ -272,15 +272,20 @@ def cmd_sessions(args: argparse.Namespace) -> int:
         return 0
     from companion.text import clean
 
-    say(f"{clean(conference.name, single_line=True)} ({conference.timezone})")
+    out = [f"{clean(conference.name, single_line=True)} ({conference.timezone})"]
+    spans: dict[tuple[datetime, datetime], str] = {}  # parallel sessions share their slot
     for s in sessions:
         mark = "*" if s.id in starred else " "
         speakers = ", ".join(clean(sp.name, single_line=True) for sp in s.speakers)
         status = " [cancelled]" if s.status == "cancelled" else ""
-        say(f"{mark} {fmt_span(s.start, s.end, zone)}  {clean(s.room, single_line=True)[:14]:<14}  "
-            f"{clean(s.title, single_line=True)}{status}" + (f"  ({speakers})" if speakers else ""))
+        span = spans.get((s.start, s.end))
+        if span is None:
+            span = spans[(s.start, s.end)] = fmt_span(s.start, s.end, zone)
+        out.append(f"{mark} {span}  {clean(s.room, single_line=True)[:14]:<14}  "
+                   f"{clean(s.title, single_line=True)}{status}" + (f"  ({speakers})" if speakers else ""))
     if not sessions:
-        say("  no sessions match")
+        out.append("  no sessions match")
+    say("\n".join(out))
     return 0
 
 

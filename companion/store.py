@@ -179,10 +179,8 @@ class Store:
         begin = datetime.combine(day, time(), zone) + DAY_CUTOFF
         end = datetime.combine(day + timedelta(days=1), time(), zone) + DAY_CUTOFF
         wanted = day.isoformat()
-        return [
-            session for session in self._sessions_by_hours(conference, begin, end, extra_key=f"d:{wanted}", day=wanted)
-            if session.conference_day(zone) == day
-        ]
+        # The hours from 05:00 to 05:00 are the day's (Session.conference_day) unless the source says otherwise.
+        return self._sessions_by_hours(conference, begin, end, extra_key=f"d:{wanted}", day=wanted)
 
     def sessions_starting(self, conference: Conference, begin: datetime, end: datetime) -> list[Session]:
         """The sessions that start from ``begin`` up to ``end``, reading only the chunks that hold those hours."""
@@ -405,8 +403,16 @@ class Store:
         if not likely:
             return []
         ids, (names, _others) = self._people_keys()
-        matcher = SpeakerMatcher.from_keys(list(zip(map(int, ids), names)))
-        theirs = {name for name in likely if matcher.match(name).person_id == person.id}
+        matcher: SpeakerMatcher | None = None
+        theirs = set()
+        for name in likely:
+            same = [index for index, other in enumerate(names) if other == name]  # the exact step, without the matcher
+            if not same:
+                matcher = matcher or SpeakerMatcher.from_keys(list(zip(map(int, ids), names)))
+                if matcher.match(name).person_id == person.id:
+                    theirs.add(name)
+            elif len(same) == 1 and int(ids[same[0]]) == person.id:
+                theirs.add(name)
         if not theirs:
             return []
         rows = self.schedules.rows_with("sessions", *(f"n:{key}" for key in theirs)).values()

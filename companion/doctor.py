@@ -20,7 +20,7 @@ from typing import Any
 
 from companion.errors import StorageError
 from companion.models import Conference, FollowUp, Note, Person, Session, TalkingPoint
-from companion.storage import SCHEMA_VERSION, load_tables, parse_document
+from companion.storage import SCHEMA_VERSION, chunk_folder, load_tables, parse_document, read_document
 
 DATA_FILES = ("user.json", "schedules.json")
 """The files a Store keeps in the data folder (see companion.store.Store)."""
@@ -151,12 +151,13 @@ def lock_state(lock_path: Path) -> str:
         os.close(descriptor)
 
 
-def _parses(path: Path) -> bool:
+def _parses(path: Path, chunks: Path) -> bool:
+    """Whether a backup could be restored: it parses, and the row files it names are there."""
     try:
-        parse_document(path.read_bytes(), path)
+        document = read_document(path.read_bytes(), path)
     except (StorageError, OSError):
         return False
-    return True
+    return all((chunks / name).is_file() for name in document.chunk_files())
 
 
 def _check_rows(name: str, tables: dict[str, Any], problems: list[str]) -> dict[str, int]:
@@ -194,7 +195,7 @@ def _check_file(data_dir: Path, name: str, problems: list[str]) -> FileHealth:
     backups = sorted(backups_dir.glob(f"{stem}-*.json"), reverse=True) if backups_dir.is_dir() else []
     health.backups = len(backups)
     health.newest_backup = backups[0].name if backups else ""
-    good = [backup for backup in backups if _parses(backup)]
+    good = [backup for backup in backups if _parses(backup, chunk_folder(path))]
     health.good_backups = len(good)
     health.newest_good_backup = good[0].name if good else ""
     health.kept_aside = sorted(p.name for p in data_dir.glob(f"{name}.corrupt-*"))
@@ -228,15 +229,6 @@ def _check_file(data_dir: Path, name: str, problems: list[str]) -> FileHealth:
         pass
     try:
         parse_document(payload, path)
-        tables = load_tables(path)
-    except FileNotFoundError as error:
-        health.status = "a part is missing"
-        problems.append(f"{path.name} names {error.filename}, which is missing; restore a backup from {BACKUPS_FOLDER}")
-        return health
-    except OSError as error:
-        health.status = "unreadable"
-        problems.append(f"cannot read a part of {path}: {error.strerror or error}")
-        return health
     except StorageError as error:
         if health.schema is not None and health.schema > SCHEMA_VERSION:
             health.status = "newer schema"
@@ -250,6 +242,22 @@ def _check_file(data_dir: Path, name: str, problems: list[str]) -> FileHealth:
         else:
             health.status = "does not parse"
             problems.append(f"{_one_line(error)}; there is no good backup to restore")
+        return health
+    # The manifest is whole: now the row files it names (a damaged one is not repaired on open).
+    older = f"; a backup in {BACKUPS_FOLDER}/ may name an older copy of it" if health.good_backups else ""
+    try:
+        tables = load_tables(path)
+    except FileNotFoundError as error:
+        health.status = "a row file is missing"
+        problems.append(f"{path.name} names {error.filename}, which is missing: its rows cannot be read{older}")
+        return health
+    except OSError as error:
+        health.status = "unreadable"
+        problems.append(f"cannot read a row file of {path}: {error.strerror or error}")
+        return health
+    except StorageError as error:
+        health.status = "a row file does not parse"
+        problems.append(f"{_one_line(error)}: its rows cannot be read{older}")
         return health
     before = len(problems)
     health.counts = _check_rows(name, tables, problems)

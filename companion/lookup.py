@@ -36,6 +36,17 @@ def rank(names: list[str], others: list[str], query: str, limit: int = 8) -> lis
             scores[index] = 100.0
         elif name.startswith(wanted) or spaced in name:
             scores[index] = 98.0
+    if any(score == 100.0 for score in scores.values()) or sum(1 for score in scores.values() if score >= 98.0) >= limit:
+        # Someone's very name was typed, or enough names contain it: the other close matches are
+        # the names that share a word with it (a name sharing none scores 98 only in freak cases),
+        # and the other fields, which score at most 90, cannot enter.
+        words = {word for word in wanted.split() if len(word) > 1} or {wanted}
+        pool = sorted({index for word in words for index in [i for i, name in enumerate(names) if word in name]})
+        for _, score, position in process.extract(
+            wanted, [names[index] for index in pool], scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=NAME_CUTOFF
+        ):
+            scores[pool[position]] = max(scores.get(pool[position], 0.0), float(score))
+        return sorted(scores.items(), key=lambda item: (-item[1], names[item[0]]))[:limit]
     for _, score, index in process.extract(
         wanted, names, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=NAME_CUTOFF
     ):

@@ -143,7 +143,7 @@ class Document:
     def chunk_files(self) -> set[str]:
         if not self.chunked:
             return set()
-        return {name for table in self.tables.values() for meta in table["chunks"].values() for name in _files(meta)}
+        return {name for table in self.tables.values() for name in _table_files(table)}
 
 
 def read_document(payload: bytes, path: Path) -> Document:
@@ -168,12 +168,11 @@ def read_document(payload: bytes, path: Path) -> Document:
     if document.get("layout") == "chunks":
         for name, table in tables.items():
             chunks = table.get("chunks") if isinstance(table, dict) else None
+            summary = table.get("summary", "x.0.0.json") if isinstance(table, dict) else ""
             if not isinstance(chunks, dict) or not isinstance(table.get("next_id"), int) or not all(
-                isinstance(meta, dict) and all(
-                    isinstance(meta.get(key, ""), str) and _SAFE_FILE.fullmatch(meta.get(key, "x.0.0.json"))
-                    for key in ("file", "summary"))
+                isinstance(meta, dict) and isinstance(meta.get("file"), str) and _SAFE_FILE.fullmatch(meta["file"])
                 for meta in chunks.values()
-            ):
+            ) or not isinstance(summary, str) or not _SAFE_FILE.fullmatch(summary):
                 raise CorruptFileError(f"{path}: table {name!r} is not a valid list of chunks")
         return Document(tables, token, chunked=True)
     for version in range(schema, SCHEMA_VERSION):
@@ -210,9 +209,10 @@ def chunk_folder(path: Path) -> Path:
 _SAFE_FILE = re.compile(r"[A-Za-z0-9_-]{1,40}\.[0-9]+\.[0-9a-f]+(-[0-9]+)?(\.sum)?\.json")
 
 
-def _files(meta: dict[str, Any]) -> list[str]:
-    """The files of one chunk: its rows, and the summary of them if the table has one."""
-    return [meta["file"], meta["summary"]] if "summary" in meta else [meta["file"]]
+def _table_files(table: dict[str, Any]) -> list[str]:
+    """The files a manifest's table names: its chunks, and the summary of them if it has one."""
+    files = [meta["file"] for meta in table["chunks"].values()]
+    return [*files, table["summary"]] if table.get("summary") else files
 
 
 def _read_chunk(path: Path, manifest: Path) -> dict[str, Any]:
@@ -267,7 +267,7 @@ def clean_line(text: str) -> str:
 def _read_columns(data: Any) -> Columns:
     if not isinstance(data, dict) or not isinstance(data.get("ids"), list) or not isinstance(data.get("columns"), list):
         raise CorruptFileError("a summary file is not ids and columns")
-    ids = [str(doc_id) for doc_id in data["ids"]]
+    ids = data["ids"]  # doc ids, as text
     columns = [column.split("\n") if ids else [] for column in data["columns"]]
     if any(len(column) != len(ids) for column in columns):
         raise CorruptFileError("a summary file's columns do not match its ids")
@@ -281,7 +281,7 @@ class _Stale(Exception):
 class TableState:
     """One table: its chunks as the manifest lists them, those read so far, those changed."""
 
-    __slots__ = ("meta", "loaded", "dirty", "next_id", "merged", "keysets", "sums")
+    __slots__ = ("meta", "loaded", "dirty", "next_id", "merged", "keysets", "sums", "summary")
 
     def __init__(self, meta: dict[int, dict[str, Any]] | None = None, next_id: int = 1) -> None:
         self.meta: dict[int, dict[str, Any]] = meta or {}
@@ -291,6 +291,8 @@ class TableState:
         self.merged: dict[str, Any] | None = None
         self.keysets: dict[int, set[Any]] = {}
         self.sums: dict[int, Columns] = {}
+        self.summary: str | None = None
+        """The file holding every chunk's summary (a table with a summariser)."""
 
     def chunk_numbers(self) -> list[int]:
         return sorted(set(self.meta) | set(self.loaded))
@@ -321,6 +323,7 @@ class ChunkedStorage:
         self._in_transaction = False
         self._dirty = False
         self._protected: tuple[tuple[str, ...], set[str]] | None = None
+        self._summary_cache: tuple[str, dict[str, Any]] | None = None
 
     # Reading -------------------------------------------------------------------------------
 
@@ -350,6 +353,7 @@ class ChunkedStorage:
         if document.chunked:
             for name, raw in document.tables.items():
                 state = TableState({int(n): meta for n, meta in raw["chunks"].items()}, raw["next_id"])
+                state.summary = raw.get("summary")
                 before = old.get(name)
                 if before is not None and not before.dirty:
                     for n, meta in state.meta.items():
@@ -437,15 +441,11 @@ class ChunkedStorage:
             columns: list[list[str]] = []
             if state is None:
                 return ids, columns
+            self._load_summaries(name, state)
             for n in state.chunk_numbers():
                 sums = state.sums.get(n)
                 if sums is None:
-                    meta = state.meta.get(n)
-                    if n in state.loaded or meta is None or "summary" not in meta:
-                        sums = _columns(self._chunk(name, state, n), summarise)
-                    else:
-                        sums = _read_columns(self._read_part(self.folder / meta["summary"]))
-                    state.sums[n] = sums
+                    sums = state.sums[n] = _columns(self._chunk(name, state, n), summarise)
                 chunk_ids, chunk_columns = sums
                 if not chunk_ids:
                     continue
@@ -456,6 +456,16 @@ class ChunkedStorage:
                     column += values
             return ids, columns
         return self._reading(read)
+
+    def _load_summaries(self, name: str, state: TableState) -> None:
+        """Read the table's summary file for the saved chunks whose summaries are not in memory."""
+        wanted = [n for n in state.meta if n not in state.sums and n not in state.loaded]
+        if not wanted or not state.summary:
+            return
+        stored = self._stored_summaries(state)
+        for n in wanted:
+            if str(n) in stored:
+                state.sums[n] = _read_columns(stored[str(n)])
 
     def _read_part(self, path: Path) -> dict[str, Any]:
         try:
@@ -580,6 +590,7 @@ class ChunkedStorage:
         written: list[Path] = []
         replaced: list[str] = []
         staged: dict[str, dict[int, dict[str, Any]]] = {}
+        summaries: dict[str, tuple[str | None, dict[int, Columns]]] = {}
         try:
             for name, state in self._tables.items():
                 numbers = set(state.loaded) if self._inline else state.dirty
@@ -587,7 +598,7 @@ class ChunkedStorage:
                 for n in sorted(numbers):
                     rows = state.loaded.get(n) or {}
                     if n in meta:
-                        replaced.extend(_files(meta.pop(n)))
+                        replaced.append(meta.pop(n)["file"])
                     if not rows:
                         continue
                     if not written:
@@ -599,15 +610,11 @@ class ChunkedStorage:
                     indexer = self.indexes.get(name)
                     if indexer is not None:
                         entry["keys"] = sorted({key for row in rows.values() for key in indexer(row)}, key=_key_order)
-                    summarise = self.summarisers.get(name)
-                    if summarise is not None:
-                        summary = path.with_name(path.name[: -len(".json")] + ".sum.json")
-                        chunk_ids, columns = _columns(rows, summarise)
-                        _write_new_file(summary, orjson.dumps({"ids": chunk_ids, "columns": ["\n".join(c) for c in columns]}))
-                        written.append(summary)
-                        entry["summary"] = summary.name
                     meta[n] = entry
                 staged[name] = meta
+                summary = self._stage_summary(name, state, numbers, meta, token, written)
+                if summary is not None:
+                    summaries[name] = summary
             if written:
                 try:
                     fsync_folder(self.folder)
@@ -617,13 +624,14 @@ class ChunkedStorage:
                 "schema": SCHEMA_VERSION, "token": token, "layout": "chunks",
                 "tables": {
                     name: {"next_id": self._tables[name].next_id,
-                           "chunks": {str(n): entry for n, entry in sorted(meta.items())}}
+                           "chunks": {str(n): entry for n, entry in sorted(meta.items())},
+                           **({"summary": summaries[name][0]} if summaries.get(name, (None,))[0] else {})}
                     for name, meta in staged.items() if meta or self._tables[name].next_id > 1
                 },
             }
             atomic_write_bytes(self.path, orjson.dumps(manifest))
         except FolderSyncError:
-            self._after_save(staged, replaced)  # the manifest is in place: the save happened
+            self._after_save(staged, summaries, replaced)  # the manifest is in place: the save happened
             raise
         except BaseException:
             for path in written:
@@ -632,13 +640,61 @@ class ChunkedStorage:
                 except OSError:
                     pass
             raise
-        self._after_save(staged, replaced)
+        self._after_save(staged, summaries, replaced)
 
-    def _after_save(self, staged: dict[str, dict[int, dict[str, Any]]], replaced: list[str]) -> None:
+    def _stage_summary(
+        self, name: str, state: TableState, numbers: set[int], meta: dict[int, dict[str, Any]], token: str,
+        written: list[Path],
+    ) -> tuple[str | None, dict[int, Columns]] | None:
+        """The table's summary file after this save: the old one when no summary changed (a note
+        changes a person's last meeting, not what they are found by), else a new one, written."""
+        summarise = self.summarisers.get(name)
+        if summarise is None or not numbers:
+            return None
+        stored = self._stored_summaries(state)
+        new = {n: _columns(state.loaded[n], summarise) for n in numbers if n in meta}
+        if state.summary and not self._inline and all(
+            new.get(n) == (_read_columns(stored[str(n)]) if str(n) in stored else None) for n in numbers
+        ):
+            return state.summary, new
+        payload: dict[str, Any] = {}
+        for n in sorted(meta):
+            if n not in new and str(n) in stored:
+                payload[str(n)] = stored[str(n)]  # unchanged: the stored text as it is
+                continue
+            ids, columns = new[n] if n in new else _columns(self._chunk(name, state, n), summarise)
+            payload[str(n)] = {"ids": ids, "columns": ["\n".join(column) for column in columns]}
+        stem = re.sub(r"[^A-Za-z0-9_-]", "_", name)[:40] or "_"
+        path = self.folder / f"{stem}.0.{token}.sum.json"
+        self.folder.mkdir(exist_ok=True)
+        _write_new_file(path, orjson.dumps(payload))
+        written.append(path)
+        return path.name, new
+
+    def _stored_summaries(self, state: TableState) -> dict[str, Any]:
+        """The table's summary file, parsed (kept by name: a file is never changed once written)."""
+        if not state.summary:
+            return {}
+        if self._summary_cache is None or self._summary_cache[0] != state.summary:
+            stored = self._read_part(self.folder / state.summary)
+            self._summary_cache = (state.summary, stored)
+        return self._summary_cache[1]
+
+    def _after_save(
+        self,
+        staged: dict[str, dict[int, dict[str, Any]]],
+        summaries: dict[str, tuple[str | None, dict[int, Columns]]],
+        replaced: list[str],
+    ) -> None:
         assert self._tables is not None
         for name, meta in staged.items():
             state = self._tables[name]
             state.meta = meta
+            if name in summaries:
+                old, (state.summary, sums) = state.summary, summaries[name]
+                state.sums.update(sums)
+                if old and old != state.summary:
+                    replaced.append(old)
             state.dirty.clear()
             state.keysets.clear()
             for n in [n for n in state.sums if n not in meta]:
@@ -680,7 +736,8 @@ class ChunkedStorage:
                 candidates = [entry.name for entry in os.scandir(self.folder)]
             except OSError:
                 return
-        current = {name for state in (self._tables or {}).values() for meta in state.meta.values() for name in _files(meta)}
+        current = {meta["file"] for state in (self._tables or {}).values() for meta in state.meta.values()}
+        current |= {state.summary for state in (self._tables or {}).values() if state.summary}
         leftovers = [name for name in candidates if name not in current]
         if not leftovers:
             return

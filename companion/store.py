@@ -9,18 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
 
 from companion.errors import CompanionError, NotFoundError
-from companion.followups import (
-    NoteActions,
-    close_kindly,
-    closes_kindly_when_done,
-    is_stale,
-    next_step,
-    plan_followups,
-)
 from companion.matching import SpeakerMatcher, likely_names
 from companion.models import (
     DAY_CUTOFF,
@@ -35,6 +28,9 @@ from companion.models import (
 from companion.paths import ensure_data_dir
 from companion.storage import DataFile
 from companion.text import normalise_name
+
+if TYPE_CHECKING:
+    from companion.followups import NoteActions
 
 
 @dataclass
@@ -474,6 +470,8 @@ class Store:
     ) -> tuple[Note, list[FollowUp]]:
         """Save a note and the follow-ups it asks for, in one durable write."""
         now = now or _utcnow()
+        from companion.followups import NoteActions, plan_followups
+
         actions = actions or NoteActions()
         conference = ""
         if session_id:
@@ -565,6 +563,8 @@ class Store:
         no reply) closes kindly instead: status ``dropped``, detail "no reply, and that is fine",
         and never a second nudge (see companion.followups).
         """
+        from companion.followups import close_kindly, closes_kindly_when_done, next_step
+
         if status not in FOLLOWUP_STATUSES:
             raise CompanionError(f"unknown follow-up status {status!r}")
         now = now or _utcnow()
@@ -613,8 +613,11 @@ class Store:
         A cold contact gets one nudge; when it has sat unanswered that long it is dropped with
         "no reply, and that is fine" rather than left to nag. Returns the nudges closed.
         """
+        from companion.followups import close_kindly, is_stale
+
         today = today or date.today()
-        if not any(is_stale(item, self._person_or_none(item.person_id), today)
+        # Stale with nobody heard from is the widest the test can be: only those need their person read.
+        if not any(is_stale(item, None, today) and is_stale(item, self._person_or_none(item.person_id), today)
                    for item in self.followups(statuses=("open", "waiting"))):
             return []  # nothing to close: no lock, no write
         now = now or _utcnow()
@@ -622,7 +625,7 @@ class Store:
         with self.user.transaction() as db:
             table = db.table("followups")
             for item in self.followups(statuses=("open", "waiting")):
-                if is_stale(item, self._person_or_none(item.person_id), today):
+                if is_stale(item, None, today) and is_stale(item, self._person_or_none(item.person_id), today):
                     close_kindly(item, now)
                     table.update(item.to_dict(), doc_ids=[item.id])
                     closed.append(item)

@@ -223,6 +223,11 @@ class CompanionApp(App[None]):
             return False
         return True
 
+    def read_failed(self, error: CompanionError) -> None:
+        """A screen could not read what it shows (a damaged row file): say so and carry on."""
+        self.notify(clean(error, single_line=True) + " (companion doctor says more)", title="Could not read",
+                    severity="error", markup=False, timeout=20)
+
     def remember_undo(self, undo: Callable[[], None], message: str) -> None:
         self.undo_stack.append(undo)
         self.notify(clean(message, single_line=True) + " (ctrl+z undoes)", markup=False)

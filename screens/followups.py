@@ -12,6 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from companion.errors import CompanionError
 from companion.models import FollowUp, Person
 from companion.text import clean
 from screens.modals import DateModal
@@ -58,7 +59,10 @@ class FollowUpsScreen(Screen[None]):
         yield Footer()
 
     def on_screen_resume(self) -> None:
-        self.load_followups()
+        try:
+            self.load_followups()
+        except CompanionError as error:
+            self.app.read_failed(error)  # type: ignore[attr-defined]
 
     def load_followups(self, keep: int | None = None) -> None:
         store = self.app.store  # type: ignore[attr-defined]

@@ -13,10 +13,10 @@ from textual.widgets import Footer, Header, Input
 
 from companion.actions import CardContext, person_card, zone_of
 from companion.coach import readiness
+from companion.errors import CompanionError
 from companion.lookup import PeopleIndex
 from companion.matching import SpeakerMatcher
 from companion.models import PRIORITIES, Person, TalkingPoint
-from companion.errors import CompanionError
 from companion.text import clean
 from screens.modals import NO_CONTROLS, ConfirmModal, PersonModal, TalkingPointModal
 from screens.rowlist import Column, RowList
@@ -66,7 +66,10 @@ class PeopleScreen(Screen[None]):
         self.query_one("#people-filter", Input).display = False
 
     def on_screen_resume(self) -> None:
-        self.load_people()
+        try:
+            self.load_people()
+        except CompanionError as error:
+            self.app.read_failed(error)  # type: ignore[attr-defined]
 
     # Data ------------------------------------------------------------------------------------
 

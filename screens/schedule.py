@@ -16,8 +16,9 @@ from rich.text import Text
 
 from companion.actions import speakers_on_list, zone_of
 from companion.agenda import SessionFilter, SessionIndex, conflicts, grid
-from companion.models import Conference, Person, Session
+from companion.errors import CompanionError
 from companion.matching import SpeakerMatcher
+from companion.models import Conference, Person, Session
 from companion.text import clean
 from screens.modals import NO_CONTROLS
 from screens.rowlist import Column, RowList
@@ -91,7 +92,10 @@ class ScheduleScreen(Screen[None]):
         self.query_one("#filter", Input).display = False
 
     async def on_screen_resume(self) -> None:
-        await self.load_conference()
+        try:
+            await self.load_conference()
+        except CompanionError as error:
+            self.app.read_failed(error)  # type: ignore[attr-defined]
 
     # Loading and drawing -------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from companion.actions import sessions_now_and_next, speakers_on_list, zone_of
+from companion.errors import CompanionError
 from companion.models import DAY_CUTOFF
 from screens.safe import lines, markup, plain
 from screens.widgets import section_title, span
@@ -30,7 +31,10 @@ class TodayScreen(Screen[None]):
         yield Footer()
 
     def on_screen_resume(self) -> None:
-        self.refresh_today()
+        try:
+            self.refresh_today()
+        except CompanionError as error:
+            self.app.read_failed(error)  # type: ignore[attr-defined]
 
     @staticmethod
     def sessions_around(store, conference, now, zone) -> list:  # noqa: ANN001

@@ -420,6 +420,30 @@ async def test_the_app_on_a_damaged_file_restores_the_backup_and_shows_a_warning
     assert (data_dir / "user.json").read_bytes() == good
 
 
+async def test_the_app_with_a_damaged_row_file_says_so_and_goes_on(tmp_path: Path) -> None:
+    """A row file is never rewritten once saved, so damage there means the disk or a hand: the screens
+    that need it say they could not read it, the others work, nothing is written over it."""
+    from screens.app import CompanionApp
+
+    data_dir = tmp_path / "data"
+    store = Store(data_dir)
+    store.add_people([Person(name="Ada Lovelace")])
+    people = next(p for p in (data_dir / "user.d").iterdir() if p.name.startswith("people.") and ".sum." not in p.name)
+    people.write_bytes(b'{"1": {"name": ')
+
+    app = CompanionApp(store=Store(data_dir, backup_on_open=True), clock=lambda: NOW)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.press("3")
+        await pilot.pause()
+        errors = [n.message for n in app._notifications if n.severity == "error"]
+        assert errors and all(people.name in error and "\n" not in error for error in errors)
+        await pilot.press("2")
+        await pilot.pause()
+        assert app.is_running
+    assert people.read_bytes() == b'{"1": {"name": '
+
+
 @pytest.mark.parametrize("damage", ["future schema", "garbage, no backup"])
 def test_companion_on_a_damaged_file_it_cannot_restore_says_one_line_and_touches_nothing(
     tmp_path: Path, damage: str
@@ -566,6 +590,25 @@ def test_doctor_on_a_healthy_folder_reports_everything_and_changes_nothing(healt
     report = json.loads("\n".join(lines))
     assert status == 0 and report["healthy"] is True and report["problems"] == []
     assert report["files"][0]["counts"]["notes"] == 2
+    assert tree_state(healthy_dir) == before
+
+
+@pytest.mark.parametrize("damage", ["missing", "garbage"])
+def test_doctor_finds_a_damaged_row_file_and_leaves_it_alone(healthy_dir: Path, damage: str) -> None:
+    named = storage.read_document((healthy_dir / "user.json").read_bytes(), healthy_dir / "user.json").chunk_files()
+    notes = healthy_dir / "user.d" / next(name for name in named if name.startswith("notes."))
+    if damage == "missing":
+        notes.unlink()
+    else:
+        notes.write_bytes(b'{"1": {"text": ')
+    before = tree_state(healthy_dir)
+
+    status, lines = doctor(healthy_dir)
+
+    assert status == 1
+    found = problems(lines)
+    assert len(found) == 1 and notes.name in found[0], found
+    assert ("missing" if damage == "missing" else "does not parse") in found[0]
     assert tree_state(healthy_dir) == before
 
 

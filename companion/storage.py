@@ -95,8 +95,9 @@ def fsync_folder(folder: Path) -> None:
         raise FolderSyncError(error.errno, error.strerror) from None
 
 
-def atomic_write_bytes(path: Path, payload: bytes) -> None:
-    """Write ``payload`` to ``path`` so that the file is either the old or the new version, whole."""
+def atomic_write_bytes(path: Path, payload: bytes, replaced_hook: Callable[[], None] | None = None) -> None:
+    """Write ``payload`` to ``path`` so that the file is either the old or the new version, whole
+    (``replaced_hook`` is called the moment the new version is in place, before the folder sync)."""
     import tempfile
 
     descriptor, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -106,6 +107,8 @@ def atomic_write_bytes(path: Path, payload: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp_name, path)
+        if replaced_hook is not None:
+            replaced_hook()
     except BaseException:
         try:
             os.unlink(temp_name)
@@ -170,8 +173,12 @@ def read_document(payload: bytes, path: Path) -> Document:
             chunks = table.get("chunks") if isinstance(table, dict) else None
             summary = table.get("summary", "x.0.0.json") if isinstance(table, dict) else ""
             if not isinstance(chunks, dict) or not isinstance(table.get("next_id"), int) or not all(
-                isinstance(meta, dict) and isinstance(meta.get("file"), str) and _SAFE_FILE.fullmatch(meta["file"])
-                for meta in chunks.values()
+                isinstance(n, str) and n.isdigit() and n.isascii()
+                and isinstance(meta, dict) and isinstance(meta.get("file"), str) and _SAFE_FILE.fullmatch(meta["file"])
+                and isinstance(meta.get("rows", 0), int)
+                and isinstance(meta.get("keys", []), list)
+                and all(isinstance(key, (int, str)) and not isinstance(key, bool) for key in meta.get("keys", []))
+                for n, meta in chunks.items()
             ) or not isinstance(summary, str) or not _SAFE_FILE.fullmatch(summary):
                 raise CorruptFileError(f"{path}: table {name!r} is not a valid list of chunks")
         return Document(tables, token, chunked=True)
@@ -198,6 +205,8 @@ def load_tables(path: Path, folder: Path | None = None) -> dict[str, dict[str, A
         rows: dict[str, Any] = {}
         for meta in table["chunks"].values():
             rows.update(_read_chunk(folder / meta["file"], path))
+        if table.get("summary"):
+            _read_chunk(folder / table["summary"], path)  # it is there and parses
         tables[name] = rows
     return tables
 
@@ -322,8 +331,11 @@ class ChunkedStorage:
         """The file read holds rows inline (schema 1): the next save writes every chunk."""
         self._in_transaction = False
         self._dirty = False
+        self._broken = False
         self._protected: tuple[tuple[str, ...], set[str]] | None = None
         self._summary_cache: tuple[str, dict[str, Any]] | None = None
+        self.thread_lock = threading.RLock()
+        """Held by a transaction and by every read: one thread at a time sees the tables."""
 
     # Reading -------------------------------------------------------------------------------
 
@@ -397,11 +409,13 @@ class ChunkedStorage:
         return rows
 
     def _reading(self, read: Callable[[dict[str, TableState]], Any]) -> Any:
-        for _attempt in range(READ_RETRIES):
-            try:
-                return read(self._state())
-            except _Stale:
-                self._version = None  # another process saved since the manifest was read: read it again
+        # A thread reads when no other thread is inside a transaction (the app saves from workers).
+        with self.thread_lock:
+            for _attempt in range(READ_RETRIES):
+                try:
+                    return read(self._state())
+                except _Stale:
+                    self._version = None  # another process saved since the manifest was read: read it again
         raise StorageError(f"{self.path} keeps changing while it is read; try again")
 
     def table_names(self) -> list[str]:
@@ -556,8 +570,12 @@ class ChunkedStorage:
             self.reload()
         self._in_transaction = True
         self._dirty = False
+        self._broken = False
 
     def commit(self) -> None:
+        if self._broken:
+            self.rollback()
+            raise StorageError(f"a change to {self.path} failed halfway; nothing of it was saved")
         try:
             if self._dirty and self._tables is not None:
                 self._save()
@@ -574,8 +592,15 @@ class ChunkedStorage:
             raise StorageError(
                 f"could not save {self.path}: {error.strerror or error}; the last saved version is kept"
             ) from None
+        except BaseException:
+            self.rollback()
+            raise
         self._in_transaction = False
         self._dirty = False
+
+    def change_failed(self) -> None:
+        """A change raised halfway (TinyDB writes nothing then): the transaction will save nothing."""
+        self._broken = True
 
     def rollback(self) -> None:
         """Forget in-memory changes; the next read comes from the files."""
@@ -583,6 +608,7 @@ class ChunkedStorage:
         self._version = None
         self._in_transaction = False
         self._dirty = False
+        self._broken = False
 
     def _save(self) -> None:
         assert self._tables is not None
@@ -591,6 +617,7 @@ class ChunkedStorage:
         replaced: list[str] = []
         staged: dict[str, dict[int, dict[str, Any]]] = {}
         summaries: dict[str, tuple[str | None, dict[int, Columns]]] = {}
+        committed: list[bool] = []
         try:
             for name, state in self._tables.items():
                 numbers = set(state.loaded) if self._inline else state.dirty
@@ -620,20 +647,21 @@ class ChunkedStorage:
                     fsync_folder(self.folder)
                 except FolderSyncError as error:  # nothing is saved yet: an ordinary failure
                     raise OSError(error.errno, error.strerror) from None
-            manifest = {
-                "schema": SCHEMA_VERSION, "token": token, "layout": "chunks",
-                "tables": {
-                    name: {"next_id": self._tables[name].next_id,
-                           "chunks": {str(n): entry for n, entry in sorted(meta.items())},
-                           **({"summary": summaries[name][0]} if summaries.get(name, (None,))[0] else {})}
-                    for name, meta in staged.items() if meta or self._tables[name].next_id > 1
-                },
-            }
-            atomic_write_bytes(self.path, orjson.dumps(manifest))
-        except FolderSyncError:
-            self._after_save(staged, summaries, replaced)  # the manifest is in place: the save happened
-            raise
+            tables: dict[str, Any] = {}
+            for name, meta in staged.items():
+                if not meta and self._tables[name].next_id <= 1:
+                    continue
+                tables[name] = {"next_id": self._tables[name].next_id,
+                                "chunks": {str(n): entry for n, entry in sorted(meta.items())}}
+                summary = summaries[name][0] if name in summaries else self._tables[name].summary
+                if summary and meta:
+                    tables[name]["summary"] = summary
+            manifest = {"schema": SCHEMA_VERSION, "token": token, "layout": "chunks", "tables": tables}
+            atomic_write_bytes(self.path, orjson.dumps(manifest), replaced_hook=lambda: committed.append(True))
         except BaseException:
+            if committed:  # the manifest is in place (the folder sync failed or was interrupted): saved
+                self._after_save(staged, summaries, replaced)
+                raise
             for path in written:
                 try:
                     path.unlink()
@@ -701,8 +729,11 @@ class ChunkedStorage:
                 del state.sums[n]
             state.loaded = {n: rows for n, rows in state.loaded.items() if rows}
         self._inline = False
-        self._version = file_version(self.path)
-        self.remove_unused(replaced)
+        try:
+            self._version = file_version(self.path)
+            self.remove_unused(replaced)
+        except OSError:
+            self._version = None  # saved; the next read looks at the file again, the next open cleans up
 
     def _new_chunk_path(self, name: str, n: int, token: str) -> Path:
         stem = re.sub(r"[^A-Za-z0-9_-]", "_", name)[:40] or "_"
@@ -715,7 +746,8 @@ class ChunkedStorage:
 
     # Chunks nobody needs any more (under the lock) ---------------------------------------------
 
-    def _backed_up(self) -> set[str]:
+    def _backed_up(self) -> set[str] | None:
+        """The files the backups name (None when a backup cannot be read: then nothing is removed)."""
         if self.backups_dir is None or not self.backups_dir.is_dir():
             return set()
         listing = tuple(sorted(p.name for p in self.backups_dir.glob(f"{self.backup_stem}-*.json")))
@@ -724,8 +756,10 @@ class ChunkedStorage:
             for name in listing:
                 try:
                     files |= read_document((self.backups_dir / name).read_bytes(), self.backups_dir / name).chunk_files()
+                except CorruptFileError:
+                    continue  # names nothing that can be restored
                 except (StorageError, OSError):
-                    continue
+                    return None  # cannot tell what it names: keep everything this time
             self._protected = (listing, files)
         return self._protected[1]
 
@@ -742,6 +776,8 @@ class ChunkedStorage:
         if not leftovers:
             return
         backed_up = self._backed_up()
+        if backed_up is None:
+            return
         for name in leftovers:
             if name not in backed_up:
                 try:
@@ -773,7 +809,7 @@ class DataFile:
         self.storage = ChunkedStorage(str(path), indexes, summaries)
         self.storage.backups_dir = backups_dir
         self._db: CompanionDB | None = None
-        self._thread_lock = threading.RLock()
+        self._thread_lock = self.storage.thread_lock
         self._depth = 0
         self.recovery_message: str | None = None
         """Set when the file did not parse on open and a backup was restored."""
@@ -878,7 +914,10 @@ class DataFile:
             except CorruptFileError:
                 pass  # recovery needs the lock
         with self._locked():
-            for stray in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+            strays = [*self.path.parent.glob(f".{self.path.name}.*.tmp")]
+            if self.backups_dir.is_dir():
+                strays += self.backups_dir.glob(f".{self.path.stem}-*.json.*.tmp")
+            for stray in strays:
                 try:
                     stray.unlink()
                 except OSError:
@@ -932,6 +971,7 @@ class DataFile:
         for old in dropped:
             old.unlink(missing_ok=True)
         if dropped:
+            self.storage.reload()  # under the lock: the manifest on disk says what is in use
             self.storage.remove_unused()  # chunks only the dropped backups named
         return target
 
@@ -952,6 +992,29 @@ class DataFile:
         folder = chunk_folder(self.path)
         return all((folder / name).is_file() for name in document.chunk_files())
 
+    def _keep_unnamed_chunks(self, kept: Path) -> Path | None:
+        """Move the row files neither the restored manifest nor a backup names (those of the saves
+        since the backup, which the damaged manifest may name) into a folder beside the kept copy,
+        where no clean-up removes them."""
+        folder = chunk_folder(self.path)
+        try:
+            names = [entry.name for entry in os.scandir(folder)]
+        except OSError:
+            return None
+        named = {meta["file"] for state in (self.storage._tables or {}).values() for meta in state.meta.values()}
+        named |= {state.summary for state in (self.storage._tables or {}).values() if state.summary}
+        named |= self.storage._backed_up() or set()
+        unnamed = [name for name in names if name not in named]
+        if not unnamed:
+            return None
+        aside = kept.with_name(kept.name + ".d")
+        aside.mkdir(exist_ok=True)
+        for name in unnamed:
+            os.replace(folder / name, aside / name)
+        fsync_folder(aside)
+        fsync_folder(folder)
+        return aside
+
     def _recover(self, error: CorruptFileError) -> None:
         for candidate in self.backups():
             if not self._usable_backup(candidate):
@@ -962,9 +1025,11 @@ class DataFile:
             shutil.copy2(self.path, kept)
             atomic_write_bytes(self.path, candidate.read_bytes())
             self.storage.reload()
+            aside = self._keep_unnamed_chunks(kept)
             self.recovery_message = (
-                f"{self.path.name} did not parse; it was kept as {kept.name} and the backup "
-                f"{candidate.name} was restored"
+                f"{self.path.name} did not parse; it was kept as {kept.name}"
+                + (f" (with the row files it may name, in {aside.name})" if aside else "")
+                + f" and the backup {candidate.name} was restored"
             )
             return
         raise CorruptFileError(

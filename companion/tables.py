@@ -67,10 +67,19 @@ class ChunkedTable(Table):
     def _read_table(self) -> dict[str, Any]:
         return self._storage.rows(self.name)
 
+    def __init__(self, storage: ChunkedStorage, name: str, cache_size: int = 0) -> None:
+        # No query cache: TinyDB's default argument is fixed at 10 whatever the class attribute says.
+        super().__init__(storage, name, cache_size=0)  # type: ignore[arg-type]
+
     def _update_table(self, updater: Callable[[dict[int, Any]], None]) -> None:
-        updater(_WriteView(self._storage, self.name))  # type: ignore[arg-type]
-        self._storage.changed(self.name)
-        self.clear_cache()
+        try:
+            updater(_WriteView(self._storage, self.name))  # type: ignore[arg-type]
+        except BaseException:
+            self._storage.change_failed()  # TinyDB writes nothing when an update raises: neither do we
+            raise
+        finally:
+            self._storage.changed(self.name)
+            self.clear_cache()
 
     def _get_next_id(self) -> int:
         return self._storage.take_id(self.name)

@@ -553,3 +553,126 @@ def test_a_reader_sees_a_save_that_replaced_the_chunk_it_was_about_to_read(
     monkeypatch.setattr(storage, "file_version", lambda path: next(checks, None) or real(path))
     assert sorted(note_texts(reader)) == ["first", "second"]
     assert next(checks, "used") == "used"
+
+
+# --- found by review: each of these lost or hid data once -------------------------------------------
+
+
+def test_a_save_that_changes_no_person_keeps_the_people_search_summary(tmp_path: Path) -> None:
+    from companion.models import Person
+
+    store = Store(tmp_path)
+    ada = store.add_people([Person(name="Ada Lovelace")]).added[0]
+    summary = json.loads(user_file(tmp_path).read_bytes())["tables"]["people"]["summary"]
+    store.set_star("s1", True)  # touches neither people nor follow-ups
+    assert json.loads(user_file(tmp_path).read_bytes())["tables"]["people"].get("summary") == summary
+    Store(tmp_path)  # a writer's open removes the files nothing names
+    store.add_note("about Ada", [ada.id])  # changes Ada's last meeting, not what she is found by
+    assert json.loads(user_file(tmp_path).read_bytes())["tables"]["people"].get("summary") == summary
+    assert (tmp_path / "user.d" / summary).exists()
+    assert Store(tmp_path, read_only=True).search_people("ada", 1)[0][0].name == "Ada Lovelace"
+
+
+def test_a_save_failing_with_any_error_saves_nothing_and_leaves_the_store_usable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store(tmp_path)
+    store.add_note("kept", [])
+
+    def out_of_memory(*args: object, **kwargs: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(storage, "_write_new_file", out_of_memory)
+    with pytest.raises(MemoryError):
+        store.add_note("lost", [])
+    monkeypatch.undo()
+    Store(tmp_path).add_note("by another process", [])
+    assert sorted(note_texts(store)) == ["by another process", "kept"]  # not the failed one, and fresh
+    store.set_star("s1", True)  # an unrelated save does not carry the failed note along
+    assert sorted(note_texts(Store(tmp_path))) == ["by another process", "kept"]
+
+
+def test_a_change_that_fails_halfway_saves_none_of_it(tmp_path: Path) -> None:
+    from tinydb.table import Document
+
+    store = Store(tmp_path)
+    store.set_star("a", True)
+    with pytest.raises((ValueError, StorageError)):
+        with store.user.transaction() as db:
+            try:  # the second document's id is taken: TinyDB raises after inserting the first
+                db.table("stars").insert_multiple([{"session_id": "half"}, Document({"session_id": "x"}, doc_id=1)])
+            except ValueError:
+                pass  # a caller that swallows the error must not get half a change saved
+    assert Store(tmp_path).starred_ids() == {"a"}
+    store.set_star("b", True)
+    assert Store(tmp_path).starred_ids() == {"a", "b"}
+
+
+def test_an_interrupt_after_the_manifest_is_replaced_keeps_the_save(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store(tmp_path)
+    store.add_note("acknowledged", [])
+    real = storage.fsync_folder
+
+    def interrupted(folder: Path) -> None:
+        real(folder)
+        if Path(folder) == tmp_path:  # the data folder's sync, right after the manifest's rename
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(storage, "fsync_folder", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        store.add_note("second", [])
+    monkeypatch.undo()
+    assert chunk_files(tmp_path) >= named_by(user_file(tmp_path))
+    assert sorted(note_texts(Store(tmp_path))) == ["acknowledged", "second"]
+
+
+def test_recovery_keeps_the_row_files_of_the_saves_since_the_backup(tmp_path: Path) -> None:
+    store_with_backup(tmp_path, "in the backup")
+    Store(tmp_path).add_note("since the backup", [])
+    damaged = user_file(tmp_path).read_bytes()[:-9]
+    user_file(tmp_path).write_bytes(damaged)
+
+    restored = Store(tmp_path)
+    assert note_texts(restored) == ["in the backup"]
+    kept = next(tmp_path.glob("user.json.corrupt-*[0-9]Z"))
+    aside = kept.with_name(kept.name + ".d")
+    assert aside.name in restored.warnings[0]
+    texts = [row["text"] for path in aside.glob("notes.*.json") for row in json.loads(path.read_bytes()).values()]
+    assert "since the backup" in texts  # the damaged manifest's notes are still on disk, by hand
+
+
+def test_a_thread_reading_while_another_saves_loses_no_save(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+    import time
+
+    from companion.models import Person
+
+    app = Store(tmp_path)
+    app.add_people([Person(name="Ada Lovelace")])
+    Store(tmp_path).add_people([Person(name="Bob Other")])  # the app's next read reloads the manifest
+    reading, saved = threading.Event(), threading.Event()
+    real = storage.read_document
+
+    def slow_read(payload: bytes, path: Path) -> storage.Document:
+        document = real(payload, path)
+        if threading.current_thread() is threading.main_thread() and not reading.is_set():
+            reading.set()
+            saved.wait(0.5)  # the UI thread is descheduled inside its reload
+        return document
+
+    monkeypatch.setattr(storage, "read_document", slow_read)
+
+    def worker() -> None:
+        reading.wait(5)
+        with app.user.transaction():  # an import in the app's worker thread, caught mid-save
+            app.add_people([Person(name="Grace Worker")])
+            saved.set()
+            time.sleep(0.3)  # the UI thread would finish its reload meanwhile
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    app.people()
+    thread.join(10)
+    assert sorted(p.name for p in Store(tmp_path, read_only=True).people()) == ["Ada Lovelace", "Bob Other", "Grace Worker"]

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
 
 from companion.errors import CompanionError, NotFoundError
 from companion.paths import resolve_data_dir
 
-Handler = Callable[[argparse.Namespace], int]
+if TYPE_CHECKING:
+    import argparse
+
 SCHEDULE_FORMATS = ["ical", "frab", "schedule-json", "sessionize"]
 
 
@@ -21,9 +23,14 @@ class UsageError(CompanionError):
     pass
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit status 1 as for every other error
-        raise UsageError(f"{message} (see '{self.prog} --help')")
+def _parser_class() -> type[argparse.ArgumentParser]:
+    import argparse
+
+    class _Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> None:  # one line, exit status 1 as for every other error
+            raise UsageError(f"{message} (see '{self.prog} --help')")
+
+    return _Parser
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -720,6 +727,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 
 def _build_parser(only: str | None) -> argparse.ArgumentParser:
+    _Parser = _parser_class()
     parser = _Parser(prog="companion", description="A terminal conference companion.")
     parser.add_argument("--data-dir", help="where companion keeps its data (default: the platform's user data folder, or $COMPANION_DATA_DIR)")
     parser.add_argument("--version", action="version", version="companion 0.1.0")
@@ -884,12 +892,54 @@ def run() -> None:
     os._exit(code)
 
 
+QUICK_COMMANDS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+    # command: (flags, options taking a value, positionals); must agree with _build_parser
+    "who": (("--json",), (), ("query",)),
+    "sessions": (("--starred", "--now", "--json"), ("--day", "--conference"), ()),
+}
+
+
+def quick_args(words: Sequence[str]) -> SimpleNamespace | None:
+    """The arguments of a plain ``who`` or ``sessions`` command line, read without argparse (whose
+    import and set-up cost a lookup 15 ms); None for anything else, help or a mistake included, which
+    argparse then reads and answers."""
+    words = list(words)
+    data_dir = None
+    if words[:1] == ["--data-dir"] and len(words) > 1:
+        data_dir, words = words[1], words[2:]
+    elif words and words[0].startswith("--data-dir="):
+        data_dir, words = words[0].split("=", 1)[1], words[1:]
+    if not words or words[0] not in QUICK_COMMANDS:
+        return None
+    flags, options, positionals = QUICK_COMMANDS[words[0]]
+    found: dict[str, Any] = {"data_dir": data_dir, "handler": {"who": cmd_who, "sessions": cmd_sessions}[words[0]]}
+    found.update({flag[2:]: False for flag in flags})
+    found.update({option[2:]: None for option in options})
+    given: list[str] = []
+    rest = iter(words[1:])
+    for word in rest:
+        if word in flags:
+            found[word[2:]] = True
+        elif word in options:
+            value = next(rest, None)
+            if value is None or value.startswith("-"):
+                return None
+            found[word[2:]] = value
+        elif word.startswith("-"):
+            return None
+        else:
+            given.append(word)
+    if len(given) != len(positionals):
+        return None
+    found.update(zip(positionals, given))
+    return SimpleNamespace(**found)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     global _quick_exit
     words = hoist_data_dir(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(command_word(words))
     try:
-        args = parser.parse_args(words)
+        args = quick_args(words) or build_parser(command_word(words)).parse_args(words)
         _quick_exit = args.handler not in (cmd_app, cmd_demo)
         return args.handler(args)
     except CompanionError as error:

@@ -176,18 +176,10 @@ def likely_names(key: str, candidates: list[str], normalised: list[str]) -> set[
     words = key.split()
     if not words:
         return set()
-    # Only a name sharing the first two letters of a first or last name can be matched to the
-    # person at all (see SpeakerMatcher._match): the others need no scoring.
-    blocks = _block_keys(key)
-    near = [
-        index for index, norm in enumerate(normalised)
-        if norm.split(" ", 1)[0][:2] in blocks or norm.rsplit(" ", 1)[-1][:2] in blocks
-    ]
     likely = {
-        candidates[near[position]]
-        for _name, _score, position in process.extract(
-            key, [normalised[index] for index in near], scorer=fuzz.token_sort_ratio, limit=None,
-            score_cutoff=FUZZY_THRESHOLD,
+        candidates[index]
+        for _name, _score, index in process.extract(
+            key, normalised, scorer=fuzz.token_sort_ratio, limit=None, score_cutoff=FUZZY_THRESHOLD
         )
     }
     first, last, short = words[0], words[-1], short_key(key)

@@ -176,8 +176,7 @@ def read_document(payload: bytes, path: Path) -> Document:
                 isinstance(n, str) and n.isdigit() and n.isascii()
                 and isinstance(meta, dict) and isinstance(meta.get("file"), str) and _SAFE_FILE.fullmatch(meta["file"])
                 and isinstance(meta.get("rows", 0), int)
-                and isinstance(meta.get("keys", []), list)
-                and all(isinstance(key, (int, str)) and not isinstance(key, bool) for key in meta.get("keys", []))
+                and isinstance(meta.get("keys", []), list)  # what is in it is checked when it is used
                 for n, meta in chunks.items()
             ) or not isinstance(summary, str) or not _SAFE_FILE.fullmatch(summary):
                 raise CorruptFileError(f"{path}: table {name!r} is not a valid list of chunks")
@@ -281,6 +280,17 @@ def _read_columns(data: Any) -> Columns:
     if any(len(column) != len(ids) for column in columns):
         raise CorruptFileError("a summary file's columns do not match its ids")
     return ids, columns
+
+
+_UNUSABLE: set[Any] = set()
+"""The key set of a chunk whose stored index is damaged: its rows are read and filtered instead."""
+
+
+def _keyset(keys: list[Any]) -> set[Any]:
+    try:
+        return set(keys)
+    except TypeError:
+        return _UNUSABLE
 
 
 class _Stale(Exception):
@@ -505,8 +515,8 @@ class ChunkedStorage:
                     continue
                 keys = state.keysets.get(n)
                 if keys is None:
-                    keys = state.keysets[n] = set(meta["keys"])
-                if not keys.isdisjoint(wanted):
+                    keys = state.keysets[n] = _keyset(meta["keys"])
+                if keys is _UNUSABLE or not keys.isdisjoint(wanted):
                     found.update(self._chunk(name, state, n))
             return found
         return self._reading(read)
@@ -527,13 +537,17 @@ class ChunkedStorage:
                     keys.update(k for k in found if isinstance(k, str) and k.startswith(prefix)) if prefix else keys.update(found)
                     continue
                 stored = meta["keys"]
-                if prefix and stored and all(isinstance(k, str) for k in (stored[0], stored[-1])):
-                    # Stored sorted (numbers first): the keys with the prefix are one slice.
-                    keys.update(stored[bisect_left(stored, prefix):bisect_left(stored, end)])
-                elif prefix:
-                    keys.update(k for k in stored if isinstance(k, str) and k.startswith(prefix))
-                else:
-                    keys.update(stored)
+                try:
+                    if prefix and stored and all(isinstance(k, str) for k in (stored[0], stored[-1])):
+                        # Stored sorted (numbers first): the keys with the prefix are one slice.
+                        keys.update(stored[bisect_left(stored, prefix):bisect_left(stored, end)])
+                    elif prefix:
+                        keys.update(k for k in stored if isinstance(k, str) and k.startswith(prefix))
+                    else:
+                        keys.update(stored)
+                except TypeError:  # a damaged index: the rows themselves say
+                    found = {key for row in self._chunk(name, state, n).values() for key in indexer(row)}
+                    keys.update(k for k in found if isinstance(k, str) and k.startswith(prefix)) if prefix else keys.update(found)
             return keys
         return self._reading(read)
 

@@ -121,3 +121,26 @@ def test_the_people_filter_typed_letter_by_letter_matches_a_fresh_filter_at_ever
         assert [p.id for p in typing.filter(text)] == [p.id for p in fresh], text
     assert [p.name for p in PeopleIndex(people).filter("Grce")][:1] and all(
         "grace" in p.name.lower() for p in PeopleIndex(people).filter("Grce")[:3])
+
+
+@pytest.mark.parametrize("words", [
+    ["who", "Ada"], ["--data-dir", "/d", "who", "Ada Lovelace", "--json"], ["--data-dir=/d", "who", "--json", "ada"],
+    ["sessions"], ["sessions", "--day", "2026-12-02"], ["--data-dir", "/d", "sessions", "--starred", "--now", "--json"],
+    ["sessions", "--conference", "c1", "--day", "2026-12-03", "--starred"],
+])
+def test_the_quick_reading_of_who_and_sessions_is_what_argparse_reads(words: list[str]) -> None:
+    from companion.cli import build_parser, command_word, quick_args
+
+    quick = quick_args(words)
+    assert quick is not None
+    assert vars(quick) == vars(build_parser(command_word(words)).parse_args(words))
+
+
+@pytest.mark.parametrize("words", [
+    ["who"], ["who", "a", "b"], ["who", "-h"], ["who", "--jsn", "a"], ["sessions", "--day"], ["sessions", "--day", "-1"],
+    ["sessions", "x"], ["sessions", "--day=2026-12-02"], ["people"], ["--data-dir"], [],
+])
+def test_anything_else_is_left_to_argparse(words: list[str]) -> None:
+    from companion.cli import quick_args
+
+    assert quick_args(words) is None

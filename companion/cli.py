@@ -905,10 +905,12 @@ def quick_args(words: Sequence[str]) -> SimpleNamespace | None:
     argparse then reads and answers."""
     words = list(words)
     data_dir = None
-    if words[:1] == ["--data-dir"] and len(words) > 1:
+    if words[:1] == ["--data-dir"] and len(words) > 1 and not words[1].startswith("-"):
         data_dir, words = words[1], words[2:]
     elif words and words[0].startswith("--data-dir="):
         data_dir, words = words[0].split("=", 1)[1], words[1:]
+    elif words[:1] == ["--data-dir"]:
+        return None
     if not words or words[0] not in QUICK_COMMANDS:
         return None
     flags, options, positionals = QUICK_COMMANDS[words[0]]

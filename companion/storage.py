@@ -294,7 +294,8 @@ def _keyset(keys: list[Any]) -> set[Any]:
 
 
 class _Stale(Exception):
-    """A chunk named by the manifest this process read is gone: a writer has replaced it since."""
+    """A chunk named by the manifest this process read is gone: a writer has replaced it since
+    (or, when it stays gone after the manifest is read again, it is missing)."""
 
 
 class TableState:
@@ -412,7 +413,7 @@ class ChunkedStorage:
                         raise CorruptFileError(
                             f"{path} is missing: {self.path.name} names it (look in the backups folder)"
                         ) from None
-                    raise _Stale() from None
+                    raise _Stale(path) from None
                 except OSError as error:
                     raise StorageError(f"cannot read {path}: {error.strerror or error}") from None
             state.loaded[n] = rows
@@ -421,11 +422,15 @@ class ChunkedStorage:
     def _reading(self, read: Callable[[dict[str, TableState]], Any]) -> Any:
         # A thread reads when no other thread is inside a transaction (the app saves from workers).
         with self.thread_lock:
+            missing = None
             for _attempt in range(READ_RETRIES):
                 try:
                     return read(self._state())
-                except _Stale:
+                except _Stale as stale:
                     self._version = None  # another process saved since the manifest was read: read it again
+                    missing = stale.args[0] if stale.args else None
+        if missing is not None and file_version(self.path) is not None:
+            raise CorruptFileError(f"{missing} is missing: {self.path.name} names it (companion doctor says more)")
         raise StorageError(f"{self.path} keeps changing while it is read; try again")
 
     def table_names(self) -> list[str]:
@@ -497,7 +502,7 @@ class ChunkedStorage:
         except FileNotFoundError:
             if self._in_transaction:
                 raise CorruptFileError(f"{path} is missing: {self.path.name} names it") from None
-            raise _Stale() from None
+            raise _Stale(path) from None
         except OSError as error:
             raise StorageError(f"cannot read {path}: {error.strerror or error}") from None
 
@@ -673,7 +678,8 @@ class ChunkedStorage:
             manifest = {"schema": SCHEMA_VERSION, "token": token, "layout": "chunks", "tables": tables}
             atomic_write_bytes(self.path, orjson.dumps(manifest), replaced_hook=lambda: committed.append(True))
         except BaseException:
-            if committed:  # the manifest is in place (the folder sync failed or was interrupted): saved
+            if committed or self._on_disk_token() == token:
+                # The manifest is in place (the folder sync failed, or an interrupt came after the rename): saved.
                 self._after_save(staged, summaries, replaced)
                 raise
             for path in written:
@@ -684,6 +690,13 @@ class ChunkedStorage:
             raise
         self._after_save(staged, summaries, replaced)
 
+    def _on_disk_token(self) -> str | None:
+        try:
+            version = file_version(self.path)
+        except OSError:
+            return None
+        return version[1] if version else None
+
     def _stage_summary(
         self, name: str, state: TableState, numbers: set[int], meta: dict[int, dict[str, Any]], token: str,
         written: list[Path],
@@ -693,6 +706,8 @@ class ChunkedStorage:
         summarise = self.summarisers.get(name)
         if summarise is None or not numbers:
             return None
+        if not meta:
+            return None, {}  # the table is empty now: no summary at all
         stored = self._stored_summaries(state)
         new = {n: _columns(state.loaded[n], summarise) for n in numbers if n in meta}
         if state.summary and not self._inline and all(
@@ -737,6 +752,8 @@ class ChunkedStorage:
                 state.sums.update(sums)
                 if old and old != state.summary:
                     replaced.append(old)
+            if not meta:
+                state.summary = None  # an empty table names no summary (the manifest leaves it out)
             state.dirty.clear()
             state.keysets.clear()
             for n in [n for n in state.sums if n not in meta]:
@@ -945,7 +962,10 @@ class DataFile:
                     raise StorageError(
                         f"{error}; restoring a backup failed ({failure.strerror or failure}); the file is left as it was"
                     ) from None
-            self.storage.remove_unused()  # chunks a save killed before its manifest was written
+            if self.path.exists():
+                self.storage.remove_unused()  # chunks a save killed before its manifest was written
+            else:
+                self._keep_orphaned_folder()
             if backup:
                 try:
                     self._backup_locked(reason="open", only_if_changed=True)
@@ -953,6 +973,23 @@ class DataFile:
                     self.backup_warning = (
                         f"could not back up {self.path.name} in {self.backups_dir}: {error.strerror or error}"
                     )
+
+    def _keep_orphaned_folder(self) -> None:
+        """Row files without a manifest (it was moved away, say to repair it by hand): nothing says
+        what they are, so the folder is set aside whole, never cleaned, and the user is told."""
+        folder = chunk_folder(self.path)
+        try:
+            if not folder.is_dir() or not any(folder.iterdir()):
+                return
+            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+            aside = folder.with_name(f"{folder.name}.kept-{stamp}")
+            os.replace(folder, aside)
+        except OSError:
+            return
+        self.recovery_message = (
+            f"{self.path.name} is missing but {folder.name}/ held row files; they were kept in {aside.name}/ "
+            f"(put {self.path.name} back beside a copy of them named {folder.name}/ to use them again)"
+        )
 
     def backup(self, reason: str) -> Path | None:
         """Back up the file (a copy of the manifest, which keeps its chunks); raises StorageError if that fails."""
@@ -1006,18 +1043,19 @@ class DataFile:
         folder = chunk_folder(self.path)
         return all((folder / name).is_file() for name in document.chunk_files())
 
-    def _keep_unnamed_chunks(self, kept: Path) -> Path | None:
-        """Move the row files neither the restored manifest nor a backup names (those of the saves
-        since the backup, which the damaged manifest may name) into a folder beside the kept copy,
-        where no clean-up removes them."""
+    def _keep_unnamed_chunks(self, kept: Path, restoring: Path) -> Path | None:
+        """Move the row files neither the backup being restored nor another backup names (those of
+        the saves since the backup, which the damaged manifest may name) into a folder beside the
+        kept copy, where no clean-up removes them. Nothing is moved when a backup cannot be read."""
         folder = chunk_folder(self.path)
+        backed_up = self.storage._backed_up()
+        if backed_up is None:
+            return None
         try:
             names = [entry.name for entry in os.scandir(folder)]
         except OSError:
             return None
-        named = {meta["file"] for state in (self.storage._tables or {}).values() for meta in state.meta.values()}
-        named |= {state.summary for state in (self.storage._tables or {}).values() if state.summary}
-        named |= self.storage._backed_up() or set()
+        named = read_document(restoring.read_bytes(), restoring).chunk_files() | backed_up
         unnamed = [name for name in names if name not in named]
         if not unnamed:
             return None
@@ -1037,9 +1075,9 @@ class DataFile:
             import shutil
 
             shutil.copy2(self.path, kept)
+            aside = self._keep_unnamed_chunks(kept, candidate)
             atomic_write_bytes(self.path, candidate.read_bytes())
             self.storage.reload()
-            aside = self._keep_unnamed_chunks(kept)
             self.recovery_message = (
                 f"{self.path.name} did not parse; it was kept as {kept.name}"
                 + (f" (with the row files it may name, in {aside.name})" if aside else "")

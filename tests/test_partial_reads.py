@@ -139,6 +139,7 @@ def test_the_quick_reading_of_who_and_sessions_is_what_argparse_reads(words: lis
 @pytest.mark.parametrize("words", [
     ["who"], ["who", "a", "b"], ["who", "-h"], ["who", "--jsn", "a"], ["sessions", "--day"], ["sessions", "--day", "-1"],
     ["sessions", "x"], ["sessions", "--day=2026-12-02"], ["people"], ["--data-dir"], [],
+    ["--data-dir", "--json", "sessions"],
 ])
 def test_anything_else_is_left_to_argparse(words: list[str]) -> None:
     from companion.cli import quick_args

@@ -676,3 +676,46 @@ def test_a_thread_reading_while_another_saves_loses_no_save(tmp_path: Path, monk
     app.people()
     thread.join(10)
     assert sorted(p.name for p in Store(tmp_path, read_only=True).people()) == ["Ada Lovelace", "Bob Other", "Grace Worker"]
+
+
+def test_removing_the_last_person_then_adding_one_works_across_processes(tmp_path: Path) -> None:
+    from companion.models import Person
+
+    app = Store(tmp_path)
+    ada = app.save_person(Person(name="Ada Lovelace"))
+    app.remove_person(ada.id)
+    Store(tmp_path)  # another process's open cleans up what no manifest names
+    assert app.save_person(Person(name="Grace Hopper")).name == "Grace Hopper"
+    assert [p.name for p in Store(tmp_path).people()] == ["Grace Hopper"]
+
+
+def test_an_interrupt_as_the_manifest_rename_returns_keeps_the_save(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Store(tmp_path)
+    store.add_note("first", [])
+    real = os.replace
+
+    def replace_then_interrupt(source: str, target: str) -> None:
+        real(source, target)
+        if str(target).endswith("user.json"):
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(storage.os, "replace", replace_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        store.add_note("second", [])
+    monkeypatch.undo()
+    assert chunk_files(tmp_path) >= named_by(user_file(tmp_path))
+    assert sorted(note_texts(Store(tmp_path))) == ["first", "second"]
+
+
+def test_a_manifest_moved_away_leaves_its_row_files_kept_aside_not_removed(tmp_path: Path) -> None:
+    Store(tmp_path).add_note("precious", [])
+    rows = chunk_files(tmp_path)
+    user_file(tmp_path).rename(tmp_path / "user.json.moved")
+
+    store = Store(tmp_path)  # a writer's open
+    assert store.warnings and "user.d.kept-" in store.warnings[0]
+    kept = next(tmp_path.glob("user.d.kept-*"))
+    assert {p.name for p in kept.iterdir()} == rows
+    store.add_note("afresh", [])
+    Store(tmp_path)
+    assert {p.name for p in kept.iterdir()} == rows  # never cleaned up

@@ -401,7 +401,7 @@ def cmd_who(args: argparse.Namespace) -> int:
     from companion.actions import person_card, zone_of
 
     store = open_store(args, read_only=True)
-    matches = store.search_people(args.query, limit=6)
+    matches = store.search_people(args.query, limit=6, rows=None if args.json else 1)  # others: name and affiliation
     if not matches:
         raise NotFoundError(f"nobody on your list matches {args.query!r}")
     card = person_card(store, matches[0][0])

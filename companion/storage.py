@@ -273,9 +273,9 @@ def clean_line(text: str) -> str:
 
 
 def _read_columns(data: Any) -> Columns:
-    if not isinstance(data, dict) or not isinstance(data.get("ids"), list) or not isinstance(data.get("columns"), list):
+    if not isinstance(data, dict) or not isinstance(data.get("ids"), (list, str)) or not isinstance(data.get("columns"), list):
         raise CorruptFileError("a summary file is not ids and columns")
-    ids = data["ids"]  # doc ids, as text
+    ids = data["ids"].split("\n") if isinstance(data["ids"], str) and data["ids"] else data["ids"] or []  # doc ids, as text
     columns = [column.split("\n") if ids else [] for column in data["columns"]]
     if any(len(column) != len(ids) for column in columns):
         raise CorruptFileError("a summary file's columns do not match its ids")
@@ -720,7 +720,7 @@ class ChunkedStorage:
                 payload[str(n)] = stored[str(n)]  # unchanged: the stored text as it is
                 continue
             ids, columns = new[n] if n in new else _columns(self._chunk(name, state, n), summarise)
-            payload[str(n)] = {"ids": ids, "columns": ["\n".join(column) for column in columns]}
+            payload[str(n)] = {"ids": "\n".join(ids), "columns": ["\n".join(column) for column in columns]}
         stem = re.sub(r"[^A-Za-z0-9_-]", "_", name)[:40] or "_"
         path = self.folder / f"{stem}.0.{token}.sum.json"
         self.folder.mkdir(exist_ok=True)

@@ -104,9 +104,12 @@ def _session_keys(row: dict) -> list[str]:
 
 
 def _people_summary(row: dict) -> list[str]:
+    """What the search compares (see lookup.search_keys), then the name and affiliation as shown."""
     from companion.lookup import search_keys
+    from companion.text import clean
 
-    return search_keys(row)
+    shown = [clean(row.get(field) or "", single_line=True) for field in ("name", "affiliation")]
+    return [*search_keys(row), *shown]
 
 
 def _followup_summary(row: dict) -> list[str]:
@@ -365,15 +368,21 @@ class Store:
                 person.id = table.insert(person.to_dict())
         return person
 
-    def search_people(self, query: str, limit: int = 8) -> list[tuple[Person, float]]:
+    def search_people(self, query: str, limit: int = 8, *, rows: int | None = None) -> list[tuple[Person, float]]:
         """People matching ``query`` (fuzzy on name, handle, affiliation, tags), best first, with a
         score from 0 to 100; compares the small search summaries kept beside the people, and reads
-        the rows of the people it returns only."""
+        the rows of the people it returns only. With ``rows``, only the first ``rows`` matches are
+        read in full; the others carry just their id, name and affiliation (enough to list them)."""
         from companion.lookup import rank
 
-        ids, (names, others) = self._people_keys()
-        found = rank(names, others, query, limit)
-        return [(self.person(int(ids[index])), score) for index, score in found]
+        ids, columns = self._people_keys()
+        found = rank(columns[0], columns[1], query, limit)
+        shown = columns[2:4] if len(columns) >= 4 else None
+        return [
+            (self.person(int(ids[index])) if rows is None or position < rows or shown is None
+             else Person(name=shown[0][index], affiliation=shown[1][index], id=int(ids[index])), score)
+            for position, (index, score) in enumerate(found)
+        ]
 
     def _people_keys(self) -> tuple[list[str], list[list[str]]]:
         ids, columns = self.user.summaries("people")
@@ -398,7 +407,8 @@ class Store:
         likely = likely_names(key, speakers, speakers)
         if not likely:
             return []
-        ids, (names, _others) = self._people_keys()
+        ids, columns = self._people_keys()
+        names = columns[0]
         matcher: SpeakerMatcher | None = None
         theirs = set()
         for name in likely:
@@ -420,7 +430,8 @@ class Store:
     def quick_matcher(self) -> SpeakerMatcher:
         """A speaker matcher built from the people's search summaries: no Person is built until a
         speaker is found to be one (its ``by_id`` reads people as they are asked for)."""
-        ids, (names, _others) = self._people_keys()
+        ids, columns = self._people_keys()
+        names = columns[0]
         return SpeakerMatcher.from_keys(list(zip(map(int, ids), names)), by_id=_PeopleById(self))
 
     def speaker_matcher(self) -> SpeakerMatcher:

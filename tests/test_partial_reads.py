@@ -145,3 +145,11 @@ def test_anything_else_is_left_to_argparse(words: list[str]) -> None:
     from companion.cli import quick_args
 
     assert quick_args(words) is None
+
+
+def test_matches_after_the_first_can_be_listed_from_the_summaries_alone(tmp_path: Path) -> None:
+    store, _, _ = conference_store(tmp_path, count=10)
+    full = store.search_people("a", 6)
+    listed = Store(tmp_path, read_only=True).search_people("a", 6, rows=1)
+    assert [(p.id, p.name, p.affiliation, s) for p, s in listed] == [(p.id, p.name, p.affiliation, s) for p, s in full]
+    assert listed[0][0] == full[0][0]  # the first one whole

@@ -7,21 +7,12 @@ from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from companion.models import Conference, FollowUp, Note, Person, Session, TalkingPoint
 from companion.matching import SpeakerMatcher
+from companion.models import FollowUp, Note, Person, Session, TalkingPoint
 
 if TYPE_CHECKING:
     from companion.importers import ParsedSchedule
     from companion.store import Store
-
-
-def zone_of(conference: Conference | None) -> ZoneInfo | timezone:
-    if conference is None:
-        return timezone.utc
-    try:
-        return ZoneInfo(conference.timezone)
-    except Exception:
-        return timezone.utc
 
 
 @dataclass
@@ -93,16 +84,6 @@ def person_card(
         notes=notes,
         followups=open_items,
     )
-
-
-def sessions_now_and_next(sessions: list[Session], now: datetime) -> tuple[list[Session], list[Session]]:
-    """Sessions under way at ``now``, and those in the next start slot after it."""
-    live = [s for s in sessions if s.start <= now < s.end and s.status != "cancelled"]
-    later = [s for s in sessions if s.start > now and s.status != "cancelled"]
-    if not later:
-        return live, []
-    next_start = min(s.start for s in later)
-    return live, [s for s in later if s.start == next_start]
 
 
 @dataclass

@@ -4,10 +4,30 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timezone, tzinfo
+from zoneinfo import ZoneInfo
 
-from companion.models import Session
+from companion.models import Conference, Session
 from companion.text import normalise_name
+
+
+def zone_of(conference: Conference | None) -> ZoneInfo | timezone:
+    if conference is None:
+        return timezone.utc
+    try:
+        return ZoneInfo(conference.timezone)
+    except Exception:
+        return timezone.utc
+
+
+def sessions_now_and_next(sessions: list[Session], now: datetime) -> tuple[list[Session], list[Session]]:
+    """Sessions under way at ``now``, and those in the next start slot after it."""
+    live = [s for s in sessions if s.start <= now < s.end and s.status != "cancelled"]
+    later = [s for s in sessions if s.start > now and s.status != "cancelled"]
+    if not later:
+        return live, []
+    next_start = min(s.start for s in later)
+    return live, [s for s in later if s.start == next_start]
 
 
 @dataclass(frozen=True)

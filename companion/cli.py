@@ -128,7 +128,7 @@ def _with_shrink_confirmation(run: Callable[[bool], Any], force: bool) -> Any:
 
 
 def report_outcome(outcome) -> None:  # noqa: ANN001
-    from companion.actions import zone_of
+    from companion.agenda import zone_of
     from companion.text import clean
 
     conference = outcome.conference
@@ -249,7 +249,7 @@ def session_json(session, starred: set[str], zone) -> dict[str, Any]:  # noqa: A
 
 
 def cmd_sessions(args: argparse.Namespace) -> int:
-    from companion.actions import sessions_now_and_next, zone_of
+    from companion.agenda import sessions_now_and_next, zone_of
 
     store = open_store(args, read_only=True)
     conference = store.conference(args.conference) if args.conference else store.current_conference()
@@ -398,7 +398,8 @@ def print_card(card, zone) -> None:  # noqa: ANN001
 
 
 def cmd_who(args: argparse.Namespace) -> int:
-    from companion.actions import person_card, zone_of
+    from companion.actions import person_card
+    from companion.agenda import zone_of
 
     store = open_store(args, read_only=True)
     matches = store.search_people(args.query, limit=6, rows=None if args.json else 1)  # others: name and affiliation

@@ -6,7 +6,7 @@ from functools import partial
 
 from textual.command import Hit, Hits, Provider
 
-from companion.actions import zone_of
+from companion.agenda import zone_of
 from companion.lookup import search_people
 from screens.safe import highlighted, plain
 

@@ -14,8 +14,8 @@ from textual.widgets import ContentSwitcher, DataTable, Footer, Header, Input, L
 
 from rich.text import Text
 
-from companion.actions import speakers_on_list, zone_of
-from companion.agenda import SessionFilter, SessionIndex, conflicts, grid
+from companion.actions import speakers_on_list
+from companion.agenda import SessionFilter, SessionIndex, conflicts, grid, zone_of
 from companion.errors import CompanionError
 from companion.matching import SpeakerMatcher
 from companion.models import Conference, Person, Session

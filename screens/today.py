@@ -9,7 +9,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from companion.actions import sessions_now_and_next, speakers_on_list, zone_of
+from companion.actions import speakers_on_list
+from companion.agenda import sessions_now_and_next, zone_of
 from companion.errors import CompanionError
 from companion.models import DAY_CUTOFF
 from screens.safe import lines, markup, plain

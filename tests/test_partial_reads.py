@@ -153,3 +153,19 @@ def test_matches_after_the_first_can_be_listed_from_the_summaries_alone(tmp_path
     listed = Store(tmp_path, read_only=True).search_people("a", 6, rows=1)
     assert [(p.id, p.name, p.affiliation, s) for p, s in listed] == [(p.id, p.name, p.affiliation, s) for p, s in full]
     assert listed[0][0] == full[0][0]  # the first one whole
+
+
+def test_only_the_quick_commands_run_without_the_garbage_collector(tmp_path: Path) -> None:
+    import gc
+
+    from companion.cli import main
+
+    conference_store(tmp_path, count=10)
+    try:
+        gc.disable()  # as run() starts every command
+        assert main(["--data-dir", str(tmp_path), "who", "Priya"]) == 0
+        assert not gc.isenabled()
+        assert main(["--data-dir", str(tmp_path), "people"]) == 0
+        assert gc.isenabled()
+    finally:
+        gc.enable()

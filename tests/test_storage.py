@@ -719,3 +719,30 @@ def test_a_manifest_moved_away_leaves_its_row_files_kept_aside_not_removed(tmp_p
     store.add_note("afresh", [])
     Store(tmp_path)
     assert {p.name for p in kept.iterdir()} == rows  # never cleaned up
+
+
+def test_a_search_sees_another_processs_write_at_once(tmp_path: Path) -> None:
+    from tinydb import where
+
+    mine, other = Store(tmp_path), Store(tmp_path)
+    stars = mine.user.table("stars")
+    assert stars.search(where("session_id") == "s1") == []
+    other.set_star("s1", True)
+    assert [row["session_id"] for row in stars.search(where("session_id") == "s1")] == ["s1"]  # no query cache
+
+
+@pytest.mark.parametrize("damage", ["chunk number", "keys not a list", "row count"])
+def test_a_manifest_that_parses_but_is_malformed_is_restored_from_backup(tmp_path: Path, damage: str) -> None:
+    store_with_backup(tmp_path, "in the backup")
+    manifest = json.loads(user_file(tmp_path).read_bytes())
+    chunks = manifest["tables"]["notes"]["chunks"]
+    if damage == "chunk number":
+        chunks["0x"] = chunks.pop("0")
+    elif damage == "keys not a list":
+        chunks["0"]["keys"] = 5
+    else:
+        chunks["0"]["rows"] = "many"
+    user_file(tmp_path).write_bytes(json.dumps(manifest).encode())
+
+    store = Store(tmp_path)
+    assert note_texts(store) == ["in the backup"] and len(store.warnings) == 1

@@ -608,19 +608,26 @@ def test_a_change_that_fails_halfway_saves_none_of_it(tmp_path: Path) -> None:
     assert Store(tmp_path).starred_ids() == {"a", "b"}
 
 
+@pytest.mark.parametrize("moment", ["as the rename returns", "in the folder sync after it"])
 def test_an_interrupt_after_the_manifest_is_replaced_keeps_the_save(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, moment: str
 ) -> None:
     store = Store(tmp_path)
     store.add_note("acknowledged", [])
-    real = storage.fsync_folder
+    real_replace, real_sync = os.replace, storage.fsync_folder
 
-    def interrupted(folder: Path) -> None:
-        real(folder)
-        if Path(folder) == tmp_path:  # the data folder's sync, right after the manifest's rename
+    def replace(source: str, target: str) -> None:
+        real_replace(source, target)
+        if moment == "as the rename returns" and str(target).endswith("user.json"):
             raise KeyboardInterrupt
 
-    monkeypatch.setattr(storage, "fsync_folder", interrupted)
+    def sync(folder: Path) -> None:
+        real_sync(folder)
+        if moment != "as the rename returns" and Path(folder) == tmp_path:
+            raise KeyboardInterrupt  # the data folder's sync, right after the manifest's rename
+
+    monkeypatch.setattr(storage.os, "replace", replace)
+    monkeypatch.setattr(storage, "fsync_folder", sync)
     with pytest.raises(KeyboardInterrupt):
         store.add_note("second", [])
     monkeypatch.undo()
@@ -687,24 +694,6 @@ def test_removing_the_last_person_then_adding_one_works_across_processes(tmp_pat
     Store(tmp_path)  # another process's open cleans up what no manifest names
     assert app.save_person(Person(name="Grace Hopper")).name == "Grace Hopper"
     assert [p.name for p in Store(tmp_path).people()] == ["Grace Hopper"]
-
-
-def test_an_interrupt_as_the_manifest_rename_returns_keeps_the_save(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    store = Store(tmp_path)
-    store.add_note("first", [])
-    real = os.replace
-
-    def replace_then_interrupt(source: str, target: str) -> None:
-        real(source, target)
-        if str(target).endswith("user.json"):
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(storage.os, "replace", replace_then_interrupt)
-    with pytest.raises(KeyboardInterrupt):
-        store.add_note("second", [])
-    monkeypatch.undo()
-    assert chunk_files(tmp_path) >= named_by(user_file(tmp_path))
-    assert sorted(note_texts(Store(tmp_path))) == ["first", "second"]
 
 
 def test_a_manifest_moved_away_leaves_its_row_files_kept_aside_not_removed(tmp_path: Path) -> None:

@@ -152,19 +152,10 @@ class SpeakerMatcher:
         )
         return SpeakerMatch(close, "fuzzy")
 
-    def speaks(self, person: Person, speaker_names: list[str]) -> bool:
-        """Whether ``person`` is, unambiguously, one of these speakers."""
-        return any(self.match(name).person_id == person.id for name in speaker_names)
-
     def names_for(self, person: Person, candidates: list[str]) -> list[str]:
         """Of these speaker names, the ones that are ``person`` (fuzzy candidates checked first)."""
-        return self.keys_for(person.id, normalise_name(person.name), candidates,
-                             [normalise_name(name) for name in candidates])
-
-    def keys_for(self, person_id: int, key: str, candidates: list[str], normalised: list[str]) -> list[str]:
-        """Of ``candidates`` (speaker names, normalised in ``normalised``), the ones that are the
-        person with this id and normalised name."""
-        return [name for name in likely_names(key, candidates, normalised) if self.match(name).person_id == person_id]
+        likely = likely_names(normalise_name(person.name), candidates, [normalise_name(name) for name in candidates])
+        return [name for name in likely if self.match(name).person_id == person.id]
 
 
 def likely_names(key: str, candidates: list[str], normalised: list[str]) -> set[str]:

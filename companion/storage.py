@@ -265,10 +265,11 @@ def _columns(rows: dict[str, Any], summarise: Summariser) -> Columns:
     ids = list(rows)
     made = [summarise(row) for row in rows.values()]
     width = len(made[0]) if made else 0
-    return ids, [[clean_line(values[i]) for values in made] for i in range(width)]
+    return ids, [[_one_line(values[i]) for values in made] for i in range(width)]
 
 
-def clean_line(text: str) -> str:
+def _one_line(text: str) -> str:
+    """Summary columns are stored newline-separated: a value never holds one."""
     return text.replace("\n", " ") if "\n" in text else text
 
 
@@ -316,10 +317,6 @@ class TableState:
 
     def chunk_numbers(self) -> list[int]:
         return sorted(set(self.meta) | set(self.loaded))
-
-    def count(self) -> int:
-        return sum(len(self.loaded[n]) if n in self.loaded else self.meta[n].get("rows", 0)
-                   for n in self.chunk_numbers())
 
 
 class ChunkedStorage:
@@ -432,12 +429,6 @@ class ChunkedStorage:
         if missing is not None and file_version(self.path) is not None:
             raise CorruptFileError(f"{missing} is missing: {self.path.name} names it (companion doctor says more)")
         raise StorageError(f"{self.path} keeps changing while it is read; try again")
-
-    def table_names(self) -> list[str]:
-        return self._reading(lambda tables: [name for name, state in tables.items() if state.count()])
-
-    def count(self, name: str) -> int:
-        return self._reading(lambda tables: tables[name].count() if name in tables else 0)
 
     def rows(self, name: str) -> dict[str, Any]:
         """Every row of a table (doc id as text -> row); callers do not change what they get."""
@@ -876,9 +867,6 @@ class DataFile:
 
     def index_keys(self, name: str, prefix: str = "") -> set[Any]:
         return self.storage.index_keys(name, prefix)
-
-    def count(self, name: str) -> int:
-        return self.storage.count(name)
 
     @property
     def lock(self) -> Any:

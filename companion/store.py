@@ -181,9 +181,16 @@ class Store:
         # The hours from 05:00 to 05:00 are the day's (Session.conference_day) unless the source says otherwise.
         return self._sessions_by_hours(conference, begin, end, extra_key=f"d:{wanted}", day=wanted)
 
-    def sessions_starting(self, conference: Conference, begin: datetime, end: datetime) -> list[Session]:
-        """The sessions that start from ``begin`` up to ``end``, reading only the chunks that hold those hours."""
-        return self._sessions_by_hours(conference, begin, end)
+    def sessions_around(self, conference: Conference, now: datetime, zone: tzinfo) -> list[Session]:
+        """What a view of now and next needs: the sessions from half a day before ``now`` to the end
+        of its conference day, reading only those hours; all of them when nothing more happens in
+        that window (what is next is another day)."""
+        day = (now.astimezone(zone) - DAY_CUTOFF).date()
+        day_end = datetime.combine(day + timedelta(days=1), time(), zone) + DAY_CUTOFF
+        window = self._sessions_by_hours(conference, now - timedelta(hours=12), day_end)
+        if any(s.start > now and s.status != "cancelled" for s in window):
+            return window
+        return self.sessions(conference.id)
 
     def _sessions_by_hours(
         self, conference: Conference, begin: datetime, end: datetime, *, extra_key: str = "", day: str = ""
@@ -407,18 +414,8 @@ class Store:
         likely = likely_names(key, speakers, speakers)
         if not likely:
             return []
-        ids, columns = self._people_keys()
-        names = columns[0]
-        matcher: SpeakerMatcher | None = None
-        theirs = set()
-        for name in likely:
-            same = [index for index, other in enumerate(names) if other == name]  # the exact step, without the matcher
-            if not same:
-                matcher = matcher or SpeakerMatcher.from_keys(list(zip(map(int, ids), names)))
-                if matcher.match(name).person_id == person.id:
-                    theirs.add(name)
-            elif len(same) == 1 and int(ids[same[0]]) == person.id:
-                theirs.add(name)
+        matcher = self.quick_matcher()
+        theirs = {name for name in likely if matcher.match(name).person_id == person.id}
         if not theirs:
             return []
         rows = self.schedules.rows_with("sessions", *(f"n:{key}" for key in theirs)).values()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
-
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
@@ -12,7 +10,6 @@ from textual.widgets import Footer, Header, Static
 from companion.actions import speakers_on_list
 from companion.agenda import sessions_now_and_next, zone_of
 from companion.errors import CompanionError
-from companion.models import DAY_CUTOFF
 from screens.safe import lines, markup, plain
 from screens.widgets import section_title, span
 
@@ -37,18 +34,6 @@ class TodayScreen(Screen[None]):
         except CompanionError as error:
             self.app.read_failed(error)  # type: ignore[attr-defined]
 
-    @staticmethod
-    def sessions_around(store, conference, now, zone) -> list:  # noqa: ANN001
-        """The sessions this screen needs: from half a day ago (what is still on) to the end of the
-        conference day; all of them when nothing more happens in that window (what is next is
-        another day)."""
-        local = now.astimezone(zone)
-        day_end = datetime.combine((local - DAY_CUTOFF).date() + timedelta(days=1), time(), zone) + DAY_CUTOFF
-        window = store.sessions_starting(conference, now - timedelta(hours=12), day_end)
-        if any(s.start > now and s.status != "cancelled" for s in window):
-            return window
-        return store.sessions(conference.id)
-
     def refresh_today(self) -> None:
         store = self.app.store  # type: ignore[attr-defined]
         now = self.app.now()  # type: ignore[attr-defined]
@@ -63,7 +48,7 @@ class TodayScreen(Screen[None]):
             local_now = now.astimezone(zone)
             day_text = f"{local_now:%A %d %B, %H:%M}"
             heading.update(markup("[b]$name[/b]  [dim]$day ($zone)[/dim]", name=conference.name, day=day_text, zone=conference.timezone))
-            sessions = self.sessions_around(store, conference, now, zone)
+            sessions = store.sessions_around(conference, now, zone)
             starred = store.starred_ids()
             matcher = store.quick_matcher()
             live, upcoming = sessions_now_and_next(sessions, now)

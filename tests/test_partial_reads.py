@@ -169,3 +169,13 @@ def test_only_the_quick_commands_run_without_the_garbage_collector(tmp_path: Pat
         assert gc.isenabled()
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("hours", [-30, 0, 9.5, 26, 47.75, 70, 100])
+def test_now_and_next_from_the_window_are_those_from_every_session(tmp_path: Path, hours: float) -> None:
+    from companion.agenda import sessions_now_and_next
+
+    store, conference, _ = conference_store(tmp_path)
+    now = datetime(2026, 10, 24, 6, 0, tzinfo=BERLIN) + timedelta(hours=hours)
+    assert sessions_now_and_next(store.sessions_around(conference, now, BERLIN), now) == sessions_now_and_next(
+        store.sessions("conf"), now)

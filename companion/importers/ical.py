@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -491,37 +492,37 @@ class _Expansion:
 
     def _rdates(self, event: Any, zone: tzinfo) -> list[datetime]:
         found = []
-        for prop in _as_list(event.get("RDATE")):
-            try:
-                values = [item.dt for item in prop.dts]
-                tzid = prop.params.get("TZID")
-            except Exception:
-                continue
-            for value in values:
-                if isinstance(value, tuple):  # a PERIOD: (start, end or duration)
-                    value = value[0]
-                if isinstance(value, datetime):
-                    found.append(self.reader.aware(value, tzid))
-                elif isinstance(value, date):
-                    found.append(datetime.combine(value, time(0), tzinfo=zone))
+        for value, tzid in _date_values(event, "RDATE"):
+            if isinstance(value, tuple):  # a PERIOD: (start, end or duration)
+                value = value[0]
+            if isinstance(value, datetime):
+                found.append(self.reader.aware(value, tzid))
+            elif isinstance(value, date):
+                found.append(datetime.combine(value, time(0), tzinfo=zone))
         return found
 
     def _exdates(self, event: Any, zone: tzinfo) -> tuple[set[datetime], set[date]]:
         """Excluded moments as local wall times in the event's zone, and excluded whole dates."""
         moments: set[datetime] = set()
         dates: set[date] = set()
-        for prop in _as_list(event.get("EXDATE")):
-            try:
-                values = [item.dt for item in prop.dts]
-                tzid = prop.params.get("TZID")
-            except Exception:
-                continue
-            for value in values:
-                if isinstance(value, datetime):
-                    moments.add(self.reader.aware(value, tzid).astimezone(zone).replace(tzinfo=None))
-                elif isinstance(value, date):
-                    dates.add(value)
+        for value, tzid in _date_values(event, "EXDATE"):
+            if isinstance(value, datetime):
+                moments.add(self.reader.aware(value, tzid).astimezone(zone).replace(tzinfo=None))
+            elif isinstance(value, date):
+                dates.add(value)
         return moments, dates
+
+
+def _date_values(event: Any, name: str) -> Iterator[tuple[Any, str | None]]:
+    """Each value of an RDATE or EXDATE property with its TZID; a property icalendar could not read is skipped."""
+    for prop in _as_list(event.get(name)):
+        try:
+            values = [item.dt for item in prop.dts]
+            tzid = prop.params.get("TZID")
+        except Exception:
+            continue
+        for value in values:
+            yield value, tzid
 
 
 def _rule_text(prop: Any) -> str:

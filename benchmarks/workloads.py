@@ -64,6 +64,7 @@ def populate_store(store, *, people: int, notes: int, followups: int, sessions: 
                    schedule: bytes | None = None) -> None:
     """Fill a Store with a schedule of ``sessions`` talks (``schedule``, an .ics, if given), generated
     people, talking points, notes and follow-ups."""
+    from companion.coach import remember
     from companion.importers.sources import parse_schedule
     from companion.models import FollowUp, Note, Person, TalkingPoint
     from companion.schedules import save_parsed_schedule
@@ -89,9 +90,9 @@ def populate_store(store, *, people: int, notes: int, followups: int, sessions: 
             ).to_dict()
             for index in range(people)
         )
-        db.table("points").insert_multiple(
-            TalkingPoint(person_id, work="Their post on lockfiles", how="Fixed our CI",
-                         question="How do you pin for libraries?").to_dict()
+        db.table("points").insert_multiple(  # with the coach's verdict, as Store.save_talking_point keeps it
+            remember(TalkingPoint(person_id, work="Their post on lockfiles", how="Fixed our CI",
+                                  question="How do you pin for libraries?")).to_dict()
             for person_id in person_ids[: people // 2]
         )
         note_ids = db.table("notes").insert_multiple(

@@ -325,7 +325,7 @@ def cmd_people(args: argparse.Namespace) -> int:
 def card_json(card) -> dict[str, Any]:  # noqa: ANN001
     return {
         "person": person_json(card.person),
-        "talking_point": card.point.to_dict() if card.point else None,
+        "talking_point": card.point.to_dict(verdict=False) if card.point else None,
         "flags": card.flags,
         "missing": card.missing,
         "sessions": [
@@ -431,7 +431,7 @@ def cmd_point(args: argparse.Namespace) -> int:
     if args.json:
         emit_json({
             "person": person_json(person),
-            "talking_point": point.to_dict(),
+            "talking_point": point.to_dict(verdict=False),
             "flags": [{"rule": f.rule, "field": f.field, "reason": f.reason, "better": f.better} for f in flags],
             "missing": missing,
         })

@@ -7,7 +7,9 @@ unanswered question is not a mistake.
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass
+from typing import Any
 
 from companion.models import TalkingPoint
 
@@ -40,21 +42,29 @@ PROMPTS: dict[str, tuple[str, str]] = {
 class CoachRule:
     id: str
     fields: tuple[str, ...]
-    pattern: re.Pattern[str]
+    source: str
+    """The pattern, matched without regard to case; compiled when first used (see ``pattern``)."""
     reason: str
     better: str
-    unless: re.Pattern[str] | None = None
+    unless_source: str = ""
     """The rule does not fire when the whole talking point also matches this (e.g. names real work)."""
 
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        return re.compile(self.source, re.IGNORECASE)  # re keeps compiled patterns: compiled once
 
-def _words(*phrases: str) -> re.Pattern[str]:
-    return re.compile(r"\b(?:" + "|".join(phrases) + r")\b", re.IGNORECASE)
+    @property
+    def unless(self) -> re.Pattern[str] | None:
+        return re.compile(self.unless_source, re.IGNORECASE) if self.unless_source else None
 
 
-_NAMED_WORK = re.compile(
+def _words(*phrases: str) -> str:
+    return r"\b(?:" + "|".join(phrases) + r")\b"
+
+
+_NAMED_WORK = (
     r"\b(?:post|article|blog|talk|paper|library|package|tool|book|course|video|thread|tweet|"
-    r"repo|project|chapter|episode|keynote|slides|pr|pull request|issue|release)\b|https?://|\"|“",
-    re.IGNORECASE,
+    r"repo|project|chapter|episode|keynote|slides|pr|pull request|issue|release)\b|https?://|\"|“"
 )
 
 RULES: tuple[CoachRule, ...] = (
@@ -66,7 +76,7 @@ RULES: tuple[CoachRule, ...] = (
                r"your work is (?:great|awesome|amazing|incredible|inspiring)", r"lov(?:e|ed) what you do"),
         "Generic praise gives them nothing to answer: name the piece of work and what it changed for you.",
         "Your post on lockfiles fixed our flaky CI.",
-        unless=_NAMED_WORK,
+        unless_source=_NAMED_WORK,
     ),
     CoachRule(
         "no-agenda",
@@ -101,14 +111,11 @@ RULES: tuple[CoachRule, ...] = (
         "answered-in-public",
         ("question",),
         # The generic question alone, or followed by nothing more specific than who is asking.
-        re.compile(
-            r"^\W*(?:what do you think (?:of|about) )?(?:the )?job market\b"
-            r"|^\W*what do you think (?:of|about) (?:ai|the industry|the future)\W*$"
-            r"|^\W*how (?:do|did) (?:i|you) (?:get|got) (?:started|into \w+(?: \w+)?)\W*$"
-            r"|^\W*(?:do you have )?any (?:advice|tips)(?: for (?:me|a (?:junior|new|young|beginner) \w+|beginners))?\W*$"
-            r"|^\W*what should i (?:learn|study)(?: next| first)?\W*$",
-            re.IGNORECASE,
-        ),
+        r"^\W*(?:what do you think (?:of|about) )?(?:the )?job market\b"
+        r"|^\W*what do you think (?:of|about) (?:ai|the industry|the future)\W*$"
+        r"|^\W*how (?:do|did) (?:i|you) (?:get|got) (?:started|into \w+(?: \w+)?)\W*$"
+        r"|^\W*(?:do you have )?any (?:advice|tips)(?: for (?:me|a (?:junior|new|young|beginner) \w+|beginners))?\W*$"
+        r"|^\W*what should i (?:learn|study)(?: next| first)?\W*$",
         "Their public work likely answers this in general terms: ask a follow-up to what they wrote.",
         "In your post you said X; how would that change for a team of two?",
     ),
@@ -124,19 +131,65 @@ class Flag:
 
 
 def review(point: TalkingPoint) -> tuple[list[Flag], list[str]]:
-    """The coach's verdict: problems found (flags) and answers still missing."""
-    answers = {name: getattr(point, name).strip() for name in PROMPTS}
+    """The coach's verdict: problems found (flags) and answers still missing.
+
+    A point saved by the store carries the verdict it had then (see :func:`remember`); it is used
+    when it is still true, that is when neither the answers nor these rules have changed since, so
+    showing a saved point compiles no pattern."""
+    answers = _answers(point)
+    flags = _remembered(point.coach, answers)
+    if flags is None:
+        flags = _flags(answers)
+    return flags, [name for name, text in answers.items() if not text]
+
+
+def remember(point: TalkingPoint) -> TalkingPoint:
+    """Keep the coach's flags with ``point`` (stored with it), keyed by its answers and the rules."""
+    answers = _answers(point)
+    point.coach = {"key": _key(answers), "flags": [[flag.rule, flag.field] for flag in _flags(answers)]}
+    return point
+
+
+def _answers(point: TalkingPoint) -> dict[str, str]:
+    return {name: getattr(point, name).strip() for name in PROMPTS}
+
+
+def _flags(answers: dict[str, str]) -> list[Flag]:
     whole = " ".join(answers.values())
     flags: list[Flag] = []
     for rule in RULES:
-        if rule.unless is not None and rule.unless.search(whole):
+        unless = rule.unless
+        if unless is not None and unless.search(whole):
             continue
+        pattern = rule.pattern
         for field_name in rule.fields:
-            if answers[field_name] and rule.pattern.search(answers[field_name]):
+            if answers[field_name] and pattern.search(answers[field_name]):
                 flags.append(Flag(rule.id, field_name, rule.reason, rule.better))
                 break
-    missing = [name for name, text in answers.items() if not text]
-    return flags, missing
+    return flags
+
+
+def _remembered(stored: Any, answers: dict[str, str]) -> list[Flag] | None:
+    """The flags kept with a point, or ``None`` when there are none or they may be out of date."""
+    if not isinstance(stored, dict) or stored.get("key") != _key(answers):
+        return None
+    by_id = {rule.id: rule for rule in RULES}
+    try:
+        return [Flag(rule, field, by_id[rule].reason, by_id[rule].better) for rule, field in stored["flags"]]
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+_RULES_KEY: list[int] = []
+
+
+def _key(answers: dict[str, str]) -> str:
+    """A checksum of the answers and of the rules (their patterns, fields, reasons and examples)."""
+    if not _RULES_KEY:
+        text = "\x1e".join("\x1f".join((r.id, *r.fields, r.source, r.reason, r.better, r.unless_source)) for r in RULES)
+        _RULES_KEY.append(zlib.crc32(text.encode()))
+    answered = zlib.crc32("\x1f".join(answers.values()).encode())
+    return f"{_RULES_KEY[0]:08x}{answered:08x}"
 
 
 def readiness(point: TalkingPoint | None) -> str:

@@ -212,11 +212,15 @@ class TalkingPoint:
     offer: str = ""
     common: str = ""
     updated: datetime | None = None
+    coach: dict[str, Any] | None = None
+    """The coach's flags as of the last save, with the checksum that tells whether they still hold
+    (see companion.coach.remember)."""
 
     ANSWERS = ("work", "how", "question", "offer", "common")
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
+    def to_dict(self, *, verdict: bool = True) -> dict[str, Any]:
+        """As stored; ``verdict=False`` leaves out the coach's kept verdict (for exports)."""
+        data = {
             "person_id": self.person_id,
             "work": self.work,
             "how": self.how,
@@ -225,6 +229,9 @@ class TalkingPoint:
             "common": self.common,
             "updated": to_utc_text(self.updated) if self.updated else None,
         }
+        if verdict:
+            data["coach"] = self.coach
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TalkingPoint:
@@ -236,6 +243,7 @@ class TalkingPoint:
             offer=data.get("offer", ""),
             common=data.get("common", ""),
             updated=_optional_moment(data.get("updated")),
+            coach=data.get("coach") if isinstance(data.get("coach"), dict) else None,
         )
 
 

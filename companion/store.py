@@ -457,7 +457,10 @@ class Store:
         return {row["person_id"]: TalkingPoint.from_dict(row) for row in rows}
 
     def save_talking_point(self, point: TalkingPoint) -> TalkingPoint:
+        from companion.coach import remember
+
         point.updated = _utcnow()
+        remember(point)
         with self.user.transaction() as db:
             self.person(point.person_id)
             table = db.table("points")

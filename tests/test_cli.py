@@ -336,6 +336,7 @@ def test_point_flags_a_vague_talking_point(capsys: pytest.CaptureFixture[str], l
     # Saved: the card and the list show it.
     card = run(capsys, "who", "kenji", "--json").json()
     assert card["talking_point"]["work"] == "I love your work"
+    assert "coach" not in card["talking_point"]  # the kept verdict is storage, not output
     assert {flag["rule"] for flag in card["flags"]} == {"generic-praise", "no-agenda"}
     people = {p["name"]: p for p in run(capsys, "people", "--json").json()}
     assert people["Kenji Watanabe"]["readiness"] == "weak"

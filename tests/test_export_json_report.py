@@ -108,7 +108,7 @@ def test_export_json_has_everything_with_a_header(capsys: pytest.CaptureFixture[
         assert set(person) == {"id", *Person(name="x").to_dict()}
         assert Person.from_dict(person, id=person["id"]).id == person["id"]
     assert {p["id"] for p in data["people"]} == {p.id for p in store.people()}
-    assert set(data["talking_points"][0]) == set(TalkingPoint(person_id=0).to_dict())
+    assert set(data["talking_points"][0]) == set(TalkingPoint(person_id=0).to_dict(verdict=False))
     for note in data["notes"]:
         assert set(note) == {"id", *Note(text="", created=DURING).to_dict()}
     for item in data["followups"]:

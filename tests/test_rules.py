@@ -123,6 +123,42 @@ def test_missing_lists_unanswered_questions_in_prompt_order() -> None:
     assert review(TalkingPoint(person_id=1))[1] == list(PROMPTS)
 
 
+def test_a_saved_point_keeps_its_verdict_and_the_verdict_is_used_only_while_it_holds(tmp_path) -> None:  # noqa: ANN001
+    from companion.store import Store
+
+    store = Store(tmp_path)
+    person = store.save_person(Person(name="Ada Example"))
+    store.save_talking_point(TalkingPoint(person.id, work="I love your work", question="Can I pick your brain?"))
+    saved = store.talking_point(person.id)
+    assert saved is not None and saved.coach is not None
+    assert sorted(rule for rule, _field in saved.coach["flags"]) == ["generic-praise", "no-agenda"]
+    assert {flag.rule for flag in review(saved)[0]} == {"generic-praise", "no-agenda"}
+
+    # The kept verdict is what review reads: a verdict under the right checksum is believed...
+    saved.coach = {"key": saved.coach["key"], "flags": [["mentor-ask", "question"]]}
+    assert [(flag.rule, flag.field) for flag in review(saved)[0]] == [("mentor-ask", "question")]
+    assert review(saved)[0][0].reason == next(rule.reason for rule in RULES if rule.id == "mentor-ask")
+    # ...and one that no longer fits the answers, or is damaged, is not: the rules are run again.
+    saved.question = "How do you pin dependencies for libraries?"
+    assert [flag.rule for flag in review(saved)[0]] == ["generic-praise"]
+    for damaged in ({"key": saved.coach["key"], "flags": "x"}, {"flags": []}, "text", {"key": 1, "flags": [[1]]}):
+        saved.coach = damaged
+        assert [flag.rule for flag in review(saved)[0]] == ["generic-praise"]
+
+
+def test_a_verdict_kept_under_other_rules_is_not_believed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from companion import coach
+
+    point = coach.remember(TalkingPoint(person_id=1, work="Your post on lockfiles"))
+    point.coach = {"key": point.coach["key"], "flags": [["mentor-ask", "work"]]}
+    assert [flag.rule for flag in review(point)[0]] == ["mentor-ask"]
+    changed = tuple(rule if rule.id != "mentor-ask" else coach.CoachRule(
+        rule.id, rule.fields, rule.source, rule.reason + " (reworded)", rule.better) for rule in RULES)
+    monkeypatch.setattr(coach, "RULES", changed)
+    monkeypatch.setattr(coach, "_RULES_KEY", [])
+    assert review(point)[0] == []
+
+
 def test_readiness_marks() -> None:
     assert readiness(None) == "none"
     assert readiness(TalkingPoint(person_id=1)) == "none"

@@ -75,7 +75,7 @@ def export_document(store, *, now: datetime | None = None) -> dict[str, Any]:  #
         "sessions": [s.to_dict() for s in store.sessions()],
         "stars": sorted(store.starred_ids()),
         "people": [{"id": p.id, **p.to_dict()} for p in store.people()],
-        "talking_points": [points[person_id].to_dict() for person_id in sorted(points)],
+        "talking_points": [points[person_id].to_dict(verdict=False) for person_id in sorted(points)],
         "notes": [{"id": n.id, **n.to_dict()} for n in store.notes()],
         "followups": [{"id": f.id, **f.to_dict()} for f in sorted(store.followups(), key=lambda f: f.id)],
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from companion.errors import NotFoundError
 from companion.models import Person
 from companion.text import normalise_name
@@ -20,9 +22,12 @@ def search_keys(row: dict) -> list[str]:
     return [normalise_name(row.get("name", "")), normalise_name(" ".join(p for p in parts if isinstance(p, str) and p))]
 
 
-def rank(names: list[str], others: list[str], query: str, limit: int = 8) -> list[tuple[int, float]]:
+def rank(
+    names: list[str], others: list[str] | Callable[[], list[str]], query: str, limit: int = 8
+) -> list[tuple[int, float]]:
     """Positions in ``names``/``others`` (see :func:`search_keys`) matching ``query``, best first,
-    each with a score from 0 to 100."""
+    each with a score from 0 to 100. ``others`` may be a function giving them: it is called only
+    when the names leave room for a match on the other fields."""
     from rapidfuzz import fuzz, process
 
     wanted = normalise_name(query)
@@ -55,7 +60,7 @@ def rank(names: list[str], others: list[str], query: str, limit: int = 8) -> lis
     # score above that, it can neither enter the list nor raise a score in it.
     if sum(1 for score in scores.values() if score > OTHER_WEIGHT * 100) < limit:
         for _, score, index in process.extract(
-            wanted, others, scorer=fuzz.partial_ratio, limit=limit * 4, score_cutoff=OTHER_CUTOFF
+            wanted, others() if callable(others) else others, scorer=fuzz.partial_ratio, limit=limit * 4, score_cutoff=OTHER_CUTOFF
         ):
             scores[index] = max(scores.get(index, 0.0), float(score) * OTHER_WEIGHT)
     ranked = sorted(scores.items(), key=lambda item: (-item[1], names[item[0]]))

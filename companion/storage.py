@@ -67,6 +67,9 @@ Summariser = Callable[[dict[str, Any]], "list[str]"]
 files beside the chunks, a column of text per summary field (reading them is two string copies)."""
 Columns = tuple[list[str], list[list[str]]]
 """Summaries as (doc ids, one list per field)."""
+StoredColumns = tuple[list[str], "list[list[str] | str]"]
+"""One chunk's summaries as kept in memory: a column read from a file stays one newline-separated
+text until it is asked for (a search rarely needs every field of every row)."""
 
 
 def file_stamp(path: Path) -> Stamp | None:
@@ -273,14 +276,26 @@ def _one_line(text: str) -> str:
     return text.replace("\n", " ") if "\n" in text else text
 
 
-def _read_columns(data: Any) -> Columns:
+def _read_columns(data: Any) -> StoredColumns:
     if not isinstance(data, dict) or not isinstance(data.get("ids"), (list, str)) or not isinstance(data.get("columns"), list):
         raise CorruptFileError("a summary file is not ids and columns")
     ids = data["ids"].split("\n") if isinstance(data["ids"], str) and data["ids"] else data["ids"] or []  # doc ids, as text
-    columns = [column.split("\n") if ids else [] for column in data["columns"]]
-    if any(len(column) != len(ids) for column in columns):
+    columns: list[list[str] | str] = [column if ids else [] for column in data["columns"]]
+    if any(not isinstance(column, str) or column.count("\n") != len(ids) - 1 for column in columns if ids):
         raise CorruptFileError("a summary file's columns do not match its ids")
     return ids, columns
+
+
+def _column(sums: StoredColumns, field: int) -> list[str]:
+    """One field of a chunk's summaries, split into lines the first time it is asked for."""
+    column = sums[1][field]
+    if isinstance(column, str):
+        column = sums[1][field] = column.split("\n")
+    return column
+
+
+def _split(sums: StoredColumns) -> Columns:
+    return sums[0], [_column(sums, field) for field in range(len(sums[1]))]
 
 
 _UNUSABLE: set[Any] = set()
@@ -311,7 +326,7 @@ class TableState:
         self.next_id = next_id
         self.merged: dict[str, Any] | None = None
         self.keysets: dict[int, set[Any]] = {}
-        self.sums: dict[int, Columns] = {}
+        self.sums: dict[int, StoredColumns] = {}
         self.summary: str | None = None
         """The file holding every chunk's summary (a table with a summariser)."""
 
@@ -450,32 +465,53 @@ class ChunkedStorage:
             return None if state is None else self._chunk(name, state, _chunk_of(doc_id)).get(str(doc_id))
         return self._reading(read)
 
-    def summaries(self, name: str) -> Columns:
-        """Every row's summary as (doc ids, a list per summary field), read from the small summary
-        files rather than the rows where those are not read already."""
-        summarise = self.summarisers[name]
-
+    def summaries(self, name: str, fields: Iterable[int] | None = None) -> Columns:
+        """Every row's summary as (doc ids, a list per summary field, or per field in ``fields``),
+        read from the small summary files rather than the rows where those are not read already."""
         def read(tables: dict[str, TableState]) -> Columns:
             state = tables.get(name)
             ids: list[str] = []
             columns: list[list[str]] = []
             if state is None:
                 return ids, columns
-            self._load_summaries(name, state)
             for n in state.chunk_numbers():
-                sums = state.sums.get(n)
-                if sums is None:
-                    sums = state.sums[n] = _columns(self._chunk(name, state, n), summarise)
-                chunk_ids, chunk_columns = sums
-                if not chunk_ids:
+                sums = self._sums(name, state, n)
+                if not sums[0]:
                     continue
+                wanted = range(len(sums[1])) if fields is None else list(fields)
                 if not columns:
-                    columns = [[] for _ in chunk_columns]
-                ids += chunk_ids
-                for column, values in zip(columns, chunk_columns):
-                    column += values
+                    columns = [[] for _ in wanted]
+                ids += sums[0]
+                for column, field in zip(columns, wanted):
+                    column += _column(sums, field)
             return ids, columns
         return self._reading(read)
+
+    def summary_of(self, name: str, doc_id: Any) -> list[str] | None:
+        """One row's summary fields (``None`` if there is no such row), reading only its chunk's."""
+        def read(tables: dict[str, TableState]) -> list[str] | None:
+            state = tables.get(name)
+            n = _chunk_of(doc_id)
+            if state is None or n not in state.chunk_numbers():
+                return None
+            sums = self._sums(name, state, n)
+            try:
+                position = sums[0].index(str(doc_id))
+            except ValueError:
+                return None
+            return [_column(sums, field)[position] for field in range(len(sums[1]))]
+        return self._reading(read)
+
+    def _sums(self, name: str, state: TableState, n: int) -> StoredColumns:
+        """Chunk ``n``'s summaries: from memory, else the summary file, else its rows."""
+        sums = state.sums.get(n)
+        if sums is None:
+            self._load_summaries(name, state)
+            sums = state.sums.get(n)
+        if sums is None:
+            ids, columns = _columns(self._chunk(name, state, n), self.summarisers[name])
+            sums = state.sums[n] = (ids, list(columns))
+        return sums
 
     def _load_summaries(self, name: str, state: TableState) -> None:
         """Read the table's summary file for the saved chunks whose summaries are not in memory."""
@@ -702,7 +738,7 @@ class ChunkedStorage:
         stored = self._stored_summaries(state)
         new = {n: _columns(state.loaded[n], summarise) for n in numbers if n in meta}
         if state.summary and not self._inline and all(
-            new.get(n) == (_read_columns(stored[str(n)]) if str(n) in stored else None) for n in numbers
+            new.get(n) == (_split(_read_columns(stored[str(n)])) if str(n) in stored else None) for n in numbers
         ):
             return state.summary, new
         payload: dict[str, Any] = {}
@@ -861,9 +897,14 @@ class DataFile:
         """At least the rows whose index (see ``indexes``) has one of ``keys``; filter them again."""
         return self.storage.rows_with(name, *keys)
 
-    def summaries(self, name: str) -> Columns:
-        """(doc ids, one list per summary field) for every row of a table with a summariser."""
-        return self.storage.summaries(name)
+    def summaries(self, name: str, fields: Iterable[int] | None = None) -> Columns:
+        """(doc ids, one list per summary field, or per field in ``fields``) for every row of a
+        table with a summariser."""
+        return self.storage.summaries(name, fields)
+
+    def summary_of(self, name: str, doc_id: Any) -> list[str] | None:
+        """One row's summary fields, ``None`` if there is no such row."""
+        return self.storage.summary_of(name, doc_id)
 
     def index_keys(self, name: str, prefix: str = "") -> set[Any]:
         return self.storage.index_keys(name, prefix)

@@ -382,18 +382,23 @@ class Store:
         read in full; the others carry just their id, name and affiliation (enough to list them)."""
         from companion.lookup import rank
 
-        ids, columns = self._people_keys()
-        found = rank(columns[0], columns[1], query, limit)
-        shown = columns[2:4] if len(columns) >= 4 else None
-        return [
-            (self.person(int(ids[index])) if rows is None or position < rows or shown is None
-             else Person(name=shown[0][index], affiliation=shown[1][index], id=int(ids[index])), score)
-            for position, (index, score) in enumerate(found)
-        ]
+        ids, names = self._people_names()
+        found = rank(names, lambda: self._people_names(field=1)[1], query, limit)
+        matches = []
+        for position, (index, score) in enumerate(found):
+            shown = None if rows is None or position < rows else self.user.summary_of("people", ids[index])
+            matches.append((
+                self.person(int(ids[index])) if shown is None or len(shown) < 4
+                else Person(name=shown[2], affiliation=shown[3], id=int(ids[index])),
+                score,
+            ))
+        return matches
 
-    def _people_keys(self) -> tuple[list[str], list[list[str]]]:
-        ids, columns = self.user.summaries("people")
-        return ids, columns or [[], []]
+    def _people_names(self, field: int = 0) -> tuple[list[str], list[str]]:
+        """The people's ids and normalised names (or, ``field=1``, their other search keys: see
+        lookup.search_keys), from their search summaries."""
+        ids, columns = self.user.summaries("people", (field,))
+        return ids, columns[0] if columns else []
 
     def _point_ids(self, person_id: int) -> list[int]:
         rows = self.user.rows_with("points", person_id)
@@ -427,8 +432,7 @@ class Store:
     def quick_matcher(self) -> SpeakerMatcher:
         """A speaker matcher built from the people's search summaries: no Person is built until a
         speaker is found to be one (its ``by_id`` reads people as they are asked for)."""
-        ids, columns = self._people_keys()
-        names = columns[0]
+        ids, names = self._people_names()
         return SpeakerMatcher.from_keys(list(zip(map(int, ids), names)), by_id=_PeopleById(self))
 
     def speaker_matcher(self) -> SpeakerMatcher:

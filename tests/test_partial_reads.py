@@ -179,3 +179,40 @@ def test_now_and_next_from_the_window_are_those_from_every_session(tmp_path: Pat
     now = datetime(2026, 10, 24, 6, 0, tzinfo=BERLIN) + timedelta(hours=hours)
     assert sessions_now_and_next(store.sessions_around(conference, now, BERLIN), now) == sessions_now_and_next(
         store.sessions("conf"), now)
+
+
+def test_a_search_over_several_chunks_of_people_lists_the_same_people_as_the_full_search(tmp_path: Path) -> None:
+    rng = random.Random(3)
+    first = ["Ada", "Grace", "Linus", "Priya", "José", "Chloé", "Omar"]
+    last = ["Lovelace", "Hopper", "Álvarez", "Raman", "Martin", "Haddad"]
+    people = [Person(name=f"{rng.choice(first)} {rng.choice(last)} {i}", affiliation=f"{rng.choice(last)} Labs",
+                     tags=[rng.choice(["rust", "python", "web"])]) for i in range(3 * storage.CHUNK_ROWS)]
+    Store(tmp_path).add_people(people)
+    store = Store(tmp_path, read_only=True)
+    everyone = store.people()
+    for query in ["Grace Hopper 5", "linus", "alvarez labs", "rust", "Priya Ramen", "chloe martin 700"]:
+        full = search_people(everyone, query, 6)
+        listed = Store(tmp_path, read_only=True).search_people(query, 6, rows=1)
+        assert [s for _, s in listed] == [s for _, s in full], query
+        # Among many equal scores at the end of the list, which ones make it depends on the order
+        # people are compared in; above them the lists are the same.
+        cut = full[-1][1] if full else 0
+        assert [(p.id, p.name, p.affiliation) for p, s in listed if s > cut] == [
+            (p.id, p.name, p.affiliation) for p, s in full if s > cut], query
+        by_id = {p.id: p for p in everyone}
+        assert all((p.name, p.affiliation) == (by_id[p.id].name, by_id[p.id].affiliation) for p, _ in listed)
+
+
+def test_a_summary_file_whose_columns_do_not_fit_its_ids_is_reported(tmp_path: Path) -> None:
+    import json
+
+    from companion.errors import CorruptFileError
+
+    Store(tmp_path).add_people([Person(name=name) for name in NAMES])
+    manifest = json.loads((tmp_path / "user.json").read_bytes())
+    summary = tmp_path / "user.d" / manifest["tables"]["people"]["summary"]
+    data = json.loads(summary.read_bytes())
+    data["0"]["columns"][2] = data["0"]["columns"][2].rsplit("\n", 1)[0]  # one shown name short
+    summary.write_text(json.dumps(data))
+    with pytest.raises(CorruptFileError, match="summary"):
+        Store(tmp_path, read_only=True).search_people("priya", 6)

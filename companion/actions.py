@@ -2,38 +2,51 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from companion.matching import SpeakerMatcher
-from companion.models import FollowUp, Note, Person, Session, TalkingPoint
+from companion.models import FollowUp, Note, Person, Record, Session, TalkingPoint
 
 if TYPE_CHECKING:
     from companion.importers import ParsedSchedule
     from companion.store import Store
 
 
-@dataclass
-class Appearance:
+class Appearance(Record):
     """Where a person will be: a session they speak at, and the moment to catch them after."""
 
-    session: Session
-    catch_at: datetime
-    upcoming: bool
+    FIELDS = ("session", "catch_at", "upcoming")
+
+    def __init__(self, session: Session, catch_at: datetime, upcoming: bool) -> None:
+        self.session = session
+        self.catch_at = catch_at
+        self.upcoming = upcoming
 
 
-@dataclass
-class PersonCard:
-    person: Person
-    point: TalkingPoint | None
-    flags: list[dict[str, str]]
-    missing: list[str]
-    appearances: list[Appearance]
-    notes: list[Note]
-    followups: list[FollowUp]
-    other_matches: list[Person] = field(default_factory=list)
+class PersonCard(Record):
+    FIELDS = ("person", "point", "flags", "missing", "appearances", "notes", "followups", "other_matches")
+
+    def __init__(
+        self,
+        person: Person,
+        point: TalkingPoint | None,
+        flags: list[dict[str, str]],
+        missing: list[str],
+        appearances: list[Appearance],
+        notes: list[Note],
+        followups: list[FollowUp],
+        other_matches: list[Person] | None = None,
+    ) -> None:
+        self.person = person
+        self.point = point
+        self.flags = flags
+        self.missing = missing
+        self.appearances = appearances
+        self.notes = notes
+        self.followups = followups
+        self.other_matches: list[Person] = [] if other_matches is None else other_matches
 
 
 def appearances(sessions: list[Session], now: datetime) -> list[Appearance]:
@@ -44,13 +57,15 @@ def appearances(sessions: list[Session], now: datetime) -> list[Appearance]:
     return upcoming + past
 
 
-@dataclass
-class CardContext:
+class CardContext(Record):
     """What every card needs and is costly to build: the sessions and the speaker matcher.
     Built once per screen load (or command) and reused for each card shown."""
 
-    sessions: list[Session]
-    matcher: SpeakerMatcher
+    FIELDS = ("sessions", "matcher")
+
+    def __init__(self, sessions: list[Session], matcher: SpeakerMatcher) -> None:
+        self.sessions = sessions
+        self.matcher = matcher
 
     @classmethod
     def build(cls, store: Store) -> CardContext:
@@ -86,13 +101,15 @@ def person_card(
     )
 
 
-@dataclass
-class SpeakerOnList:
+class SpeakerOnList(Record):
     """A speaker of a session and who on the people list they are: one person, several, or nobody."""
 
-    name: str
-    person: Person | None
-    candidates: list[Person]
+    FIELDS = ("name", "person", "candidates")
+
+    def __init__(self, name: str, person: Person | None, candidates: list[Person]) -> None:
+        self.name = name
+        self.person = person
+        self.candidates = candidates
 
 
 def speakers_on_list(session: Session, matcher: SpeakerMatcher, *, fuzzy: bool = True) -> list[SpeakerOnList]:

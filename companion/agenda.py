@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date, datetime, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
-from companion.models import Conference, Session
+from companion.models import Conference, FrozenRecord, Session
 from companion.text import normalise_name
 
 
@@ -30,13 +29,15 @@ def sessions_now_and_next(sessions: list[Session], now: datetime) -> tuple[list[
     return live, [s for s in later if s.start == next_start]
 
 
-@dataclass(frozen=True)
-class SessionFilter:
+class SessionFilter(FrozenRecord):
     """Free words (all must match title, speakers, track, room or type) plus room: and track: terms."""
 
-    words: tuple[str, ...] = ()
-    rooms: tuple[str, ...] = ()
-    tracks: tuple[str, ...] = ()
+    FIELDS = ("words", "rooms", "tracks")
+
+    def __init__(self, words: tuple[str, ...] = (), rooms: tuple[str, ...] = (), tracks: tuple[str, ...] = ()) -> None:
+        self.words = words
+        self.rooms = rooms
+        self.tracks = tracks
 
     @classmethod
     def parse(cls, text: str) -> SessionFilter:

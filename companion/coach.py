@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import re
 import zlib
-from dataclasses import dataclass
 from typing import Any
 
-from companion.models import TalkingPoint
+from companion.models import FrozenRecord, TalkingPoint
 
 PROMPTS: dict[str, tuple[str, str]] = {
     "work": (
@@ -38,16 +37,20 @@ PROMPTS: dict[str, tuple[str, str]] = {
 """Each answer's prompt and a short example of a good answer."""
 
 
-@dataclass(frozen=True)
-class CoachRule:
-    id: str
-    fields: tuple[str, ...]
-    source: str
-    """The pattern, matched without regard to case; compiled when first used (see ``pattern``)."""
-    reason: str
-    better: str
-    unless_source: str = ""
-    """The rule does not fire when the whole talking point also matches this (e.g. names real work)."""
+class CoachRule(FrozenRecord):
+    FIELDS = ("id", "fields", "source", "reason", "better", "unless_source")
+
+    def __init__(
+        self, id: str, fields: tuple[str, ...], source: str, reason: str, better: str, unless_source: str = ""
+    ) -> None:
+        self.id = id
+        self.fields = fields
+        self.source = source
+        """The pattern, matched without regard to case; compiled when first used (see ``pattern``)."""
+        self.reason = reason
+        self.better = better
+        self.unless_source = unless_source
+        """The rule does not fire when the whole talking point also matches this (e.g. names real work)."""
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -122,12 +125,14 @@ RULES: tuple[CoachRule, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class Flag:
-    rule: str
-    field: str
-    reason: str
-    better: str
+class Flag(FrozenRecord):
+    FIELDS = ("rule", "field", "reason", "better")
+
+    def __init__(self, rule: str, field: str, reason: str, better: str) -> None:
+        self.rule = rule
+        self.field = field
+        self.reason = reason
+        self.better = better
 
 
 def review(point: TalkingPoint) -> tuple[list[Flag], list[str]]:

@@ -16,10 +16,9 @@ other, the match is ambiguous: the candidates are shown to the user, never guess
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import Any
 
-from companion.models import Person
+from companion.models import FrozenRecord, Person
 from companion.text import normalise_name
 
 FUZZY_THRESHOLD = 88.0
@@ -37,11 +36,13 @@ def _block_keys(normalised: str) -> set[str]:
     return {word[:2] for word in (words[0], words[-1])} if words else set()
 
 
-@dataclass(frozen=True)
-class SpeakerMatch:
-    person_ids: tuple[int, ...] = ()
-    how: str = "none"
-    """``exact``, ``short`` (middle names left out), ``fuzzy``, or ``none``."""
+class SpeakerMatch(FrozenRecord):
+    FIELDS = ("person_ids", "how")
+
+    def __init__(self, person_ids: tuple[int, ...] = (), how: str = "none") -> None:
+        self.person_ids = person_ids
+        self.how = how
+        """``exact``, ``short`` (middle names left out), ``fuzzy``, or ``none``."""
 
     @property
     def person_id(self) -> int | None:

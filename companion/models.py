@@ -1,10 +1,9 @@
-"""The model: plain dataclasses, timezone-aware datetimes, stored as UTC ISO-8601 strings."""
+"""The model: plain records, timezone-aware datetimes, stored as UTC ISO-8601 strings."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
-from typing import Any
+from typing import Any, ClassVar, Self
 
 PRIORITIES = ("must-meet", "hope-to-meet", "met")
 FOLLOWUP_STATUSES = ("open", "waiting", "done", "dropped")
@@ -32,20 +31,74 @@ def _optional_date(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
-@dataclass
-class Conference:
-    id: str
-    name: str
-    timezone: str
-    first_day: date | None = None
-    last_day: date | None = None
-    source: str = ""
-    format: str = ""
-    fetched_at: datetime | None = None
-    etag: str = ""
-    last_modified: str = ""
-    options: dict[str, str] = field(default_factory=dict)
-    """How it was imported (tz, format, name, speakers file), so a refresh repeats it."""
+class Record:
+    """A plain record: its fields, in order, are ``FIELDS``; records of a class are equal when
+    their fields are, and show as ``Name(field=value, ...)``, as dataclasses do.
+
+    The model and the records on the way to a card are not dataclasses because ``@dataclass``
+    writes and compiles their methods each time the program starts, about 0.7 ms a class, and
+    ``companion who`` has 150 ms for everything (benchmarks/RESULTS.md)."""
+
+    __slots__ = ()
+    FIELDS: ClassVar[tuple[str, ...]] = ()
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self.FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable and compared by value: not hashable
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{name}={getattr(self, name)!r}' for name in self.FIELDS)})"
+
+    def replace(self, **changes: Any) -> Self:
+        """A copy with ``changes`` (field name -> new value)."""
+        unknown = set(changes) - set(self.FIELDS)
+        if unknown:
+            raise TypeError(f"{type(self).__name__} has no field {sorted(unknown)[0]!r}")
+        return type(self)(**{name: changes.get(name, getattr(self, name)) for name in self.FIELDS})
+
+
+class FrozenRecord(Record):
+    """A record meant to stay as made (nothing enforces it), and so hashed by its fields."""
+
+    __slots__ = ()
+
+    def __hash__(self) -> int:
+        return hash(tuple(getattr(self, name) for name in self.FIELDS))
+
+
+class Conference(Record):
+    FIELDS = ("id", "name", "timezone", "first_day", "last_day", "source", "format", "fetched_at", "etag",
+              "last_modified", "options")
+
+    def __init__(
+        self,
+        id: str,
+        name: str,
+        timezone: str,
+        first_day: date | None = None,
+        last_day: date | None = None,
+        source: str = "",
+        format: str = "",
+        fetched_at: datetime | None = None,
+        etag: str = "",
+        last_modified: str = "",
+        options: dict[str, str] | None = None,
+    ) -> None:
+        self.id = id
+        self.name = name
+        self.timezone = timezone
+        self.first_day = first_day
+        self.last_day = last_day
+        self.source = source
+        self.format = format
+        self.fetched_at = fetched_at
+        self.etag = etag
+        self.last_modified = last_modified
+        self.options: dict[str, str] = {} if options is None else options
+        """How it was imported (tz, format, name, speakers file), so a refresh repeats it."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -79,30 +132,51 @@ class Conference:
         )
 
 
-@dataclass
-class Speaker:
-    name: str
-    source_id: str = ""
+class Speaker(Record):
+    FIELDS = ("name", "source_id")
+
+    def __init__(self, name: str, source_id: str = "") -> None:
+        self.name = name
+        self.source_id = source_id
 
 
-@dataclass
-class Session:
-    id: str
-    conference: str
-    title: str
-    start: datetime
-    end: datetime
-    room: str = ""
-    track: str = ""
-    type: str = ""
-    abstract: str = ""
-    url: str = ""
-    speakers: list[Speaker] = field(default_factory=list)
-    status: str = "scheduled"
-    day: date | None = None
-    """The conference day it belongs to, when the source says (a 01:00 session can belong to the day before)."""
-    source_id: str = ""
-    """The id the source gave it, when the stable id is composite."""
+class Session(Record):
+    FIELDS = ("id", "conference", "title", "start", "end", "room", "track", "type", "abstract", "url", "speakers",
+              "status", "day", "source_id")
+
+    def __init__(
+        self,
+        id: str,
+        conference: str,
+        title: str,
+        start: datetime,
+        end: datetime,
+        room: str = "",
+        track: str = "",
+        type: str = "",
+        abstract: str = "",
+        url: str = "",
+        speakers: list[Speaker] | None = None,
+        status: str = "scheduled",
+        day: date | None = None,
+        source_id: str = "",
+    ) -> None:
+        self.id = id
+        self.conference = conference
+        self.title = title
+        self.start = start
+        self.end = end
+        self.room = room
+        self.track = track
+        self.type = type
+        self.abstract = abstract
+        self.url = url
+        self.speakers: list[Speaker] = [] if speakers is None else speakers
+        self.status = status
+        self.day = day
+        """The conference day it belongs to, when the source says (a 01:00 session can belong to the day before)."""
+        self.source_id = source_id
+        """The id the source gave it, when the stable id is composite."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -148,27 +222,45 @@ class Session:
         return (self.start.astimezone(zone) - DAY_CUTOFF).date()
 
 
-@dataclass
-class Connection:
+class Connection(Record):
     """How we are connected: a shared school, bootcamp, background, hobby or place, or a mutual acquaintance."""
 
-    kind: str
-    detail: str
+    FIELDS = ("kind", "detail")
+
+    def __init__(self, kind: str, detail: str) -> None:
+        self.kind = kind
+        self.detail = detail
 
 
-@dataclass
-class Person:
-    name: str
-    id: int = 0
-    affiliation: str = ""
-    role: str = ""
-    email: str = ""
-    links: dict[str, str] = field(default_factory=dict)
-    tags: list[str] = field(default_factory=list)
-    priority: str = "hope-to-meet"
-    connections: list[Connection] = field(default_factory=list)
-    notes: str = ""
-    last_interaction: datetime | None = None
+class Person(Record):
+    FIELDS = ("name", "id", "affiliation", "role", "email", "links", "tags", "priority", "connections", "notes",
+              "last_interaction")
+
+    def __init__(
+        self,
+        name: str,
+        id: int = 0,
+        affiliation: str = "",
+        role: str = "",
+        email: str = "",
+        links: dict[str, str] | None = None,
+        tags: list[str] | None = None,
+        priority: str = "hope-to-meet",
+        connections: list[Connection] | None = None,
+        notes: str = "",
+        last_interaction: datetime | None = None,
+    ) -> None:
+        self.name = name
+        self.id = id
+        self.affiliation = affiliation
+        self.role = role
+        self.email = email
+        self.links: dict[str, str] = {} if links is None else links
+        self.tags: list[str] = [] if tags is None else tags
+        self.priority = priority
+        self.connections: list[Connection] = [] if connections is None else connections
+        self.notes = notes
+        self.last_interaction = last_interaction
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -201,22 +293,33 @@ class Person:
         )
 
 
-@dataclass
-class TalkingPoint:
+class TalkingPoint(Record):
     """What to say to one person: the five prompts of DESIGN section 6."""
 
-    person_id: int
-    work: str = ""
-    how: str = ""
-    question: str = ""
-    offer: str = ""
-    common: str = ""
-    updated: datetime | None = None
-    coach: dict[str, Any] | None = None
-    """The coach's flags as of the last save, with the checksum that tells whether they still hold
-    (see companion.coach.remember)."""
-
+    FIELDS = ("person_id", "work", "how", "question", "offer", "common", "updated", "coach")
     ANSWERS = ("work", "how", "question", "offer", "common")
+
+    def __init__(
+        self,
+        person_id: int,
+        work: str = "",
+        how: str = "",
+        question: str = "",
+        offer: str = "",
+        common: str = "",
+        updated: datetime | None = None,
+        coach: dict[str, Any] | None = None,
+    ) -> None:
+        self.person_id = person_id
+        self.work = work
+        self.how = how
+        self.question = question
+        self.offer = offer
+        self.common = common
+        self.updated = updated
+        self.coach = coach
+        """The coach's flags as of the last save, with the checksum that tells whether they still
+        hold (see companion.coach.remember)."""
 
     def to_dict(self, *, verdict: bool = True) -> dict[str, Any]:
         """As stored; ``verdict=False`` leaves out the coach's kept verdict (for exports)."""
@@ -247,14 +350,24 @@ class TalkingPoint:
         )
 
 
-@dataclass
-class Note:
-    text: str
-    created: datetime
-    id: int = 0
-    person_ids: list[int] = field(default_factory=list)
-    session_id: str = ""
-    conference: str = ""
+class Note(Record):
+    FIELDS = ("text", "created", "id", "person_ids", "session_id", "conference")
+
+    def __init__(
+        self,
+        text: str,
+        created: datetime,
+        id: int = 0,
+        person_ids: list[int] | None = None,
+        session_id: str = "",
+        conference: str = "",
+    ) -> None:
+        self.text = text
+        self.created = created
+        self.id = id
+        self.person_ids: list[int] = [] if person_ids is None else person_ids
+        self.session_id = session_id
+        self.conference = conference
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -277,22 +390,40 @@ class Note:
         )
 
 
-@dataclass
-class FollowUp:
-    kind: str
-    title: str
-    due: date
-    person_id: int
-    id: int = 0
-    note_id: int = 0
-    detail: str = ""
-    other: str = ""
-    """For introductions: the name of the other person."""
-    status: str = "open"
-    uid: str = ""
-    sequence: int = 0
-    created: datetime | None = None
-    updated: datetime | None = None
+class FollowUp(Record):
+    FIELDS = ("kind", "title", "due", "person_id", "id", "note_id", "detail", "other", "status", "uid", "sequence",
+              "created", "updated")
+
+    def __init__(
+        self,
+        kind: str,
+        title: str,
+        due: date,
+        person_id: int,
+        id: int = 0,
+        note_id: int = 0,
+        detail: str = "",
+        other: str = "",
+        status: str = "open",
+        uid: str = "",
+        sequence: int = 0,
+        created: datetime | None = None,
+        updated: datetime | None = None,
+    ) -> None:
+        self.kind = kind
+        self.title = title
+        self.due = due
+        self.person_id = person_id
+        self.id = id
+        self.note_id = note_id
+        self.detail = detail
+        self.other = other
+        """For introductions: the name of the other person."""
+        self.status = status
+        self.uid = uid
+        self.sequence = sequence
+        self.created = created
+        self.updated = updated
 
     def to_dict(self) -> dict[str, Any]:
         return {

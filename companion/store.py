@@ -8,7 +8,6 @@ schedules, which can always be imported again. Both are :class:`~companion.stora
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
@@ -22,6 +21,7 @@ from companion.models import (
     FollowUp,
     Note,
     Person,
+    Record,
     Session,
     TalkingPoint,
 )
@@ -33,29 +33,43 @@ if TYPE_CHECKING:
     from companion.followups import NoteActions
 
 
-@dataclass
-class ScheduleChanges:
+class ScheduleChanges(Record):
     """What an import did to a conference's sessions."""
 
-    conference: Conference
-    total: int = 0
-    added: list[Session] = field(default_factory=list)
-    updated: int = 0
-    unchanged: int = 0
-    removed: int = 0
-    starred_moved: list[tuple[Session, Session]] = field(default_factory=list)
-    """Starred sessions whose time or room changed: (before, after)."""
-    starred_cancelled: list[Session] = field(default_factory=list)
+    FIELDS = ("conference", "total", "added", "updated", "unchanged", "removed", "starred_moved", "starred_cancelled")
+
+    def __init__(
+        self,
+        conference: Conference,
+        total: int = 0,
+        added: list[Session] | None = None,
+        updated: int = 0,
+        unchanged: int = 0,
+        removed: int = 0,
+        starred_moved: list[tuple[Session, Session]] | None = None,
+        starred_cancelled: list[Session] | None = None,
+    ) -> None:
+        self.conference = conference
+        self.total = total
+        self.added: list[Session] = [] if added is None else added
+        self.updated = updated
+        self.unchanged = unchanged
+        self.removed = removed
+        self.starred_moved: list[tuple[Session, Session]] = [] if starred_moved is None else starred_moved
+        """Starred sessions whose time or room changed: (before, after)."""
+        self.starred_cancelled: list[Session] = [] if starred_cancelled is None else starred_cancelled
 
 
-@dataclass
-class PeopleChanges:
+class PeopleChanges(Record):
     """What an import did to the people list."""
 
-    added: list[Person] = field(default_factory=list)
-    merges: list[tuple[Person, str]] = field(default_factory=list)
-    """People merged into someone already on the list: (the person after the merge, why they matched
-    and what of theirs was kept), e.g. "same email ada@example.org; kept your affiliation"."""
+    FIELDS = ("added", "merges")
+
+    def __init__(self, added: list[Person] | None = None, merges: list[tuple[Person, str]] | None = None) -> None:
+        self.added: list[Person] = [] if added is None else added
+        self.merges: list[tuple[Person, str]] = [] if merges is None else merges
+        """People merged into someone already on the list: (the person after the merge, why they
+        matched and what of theirs was kept), e.g. "same email ada@example.org; kept your affiliation"."""
 
     @property
     def merged(self) -> list[Person]:

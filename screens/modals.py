@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from textual import events, on
@@ -296,8 +296,7 @@ class PersonModal(ModalScreen[Person | None]):
             if not detail.strip():
                 kind, detail = "background", line
             connections.append(Connection(kind if kind in CONNECTION_KINDS else "background", clean(detail, single_line=True).strip()))
-        person = replace(
-            self.person,
+        person = self.person.replace(
             name=name,
             affiliation=self.value("affiliation"),
             role=self.value("role"),

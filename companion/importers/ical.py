@@ -10,7 +10,6 @@ occurrence it names.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -445,8 +444,8 @@ class _Expansion:
             occurrence_id = f"{master.id}@{stamp}"
             if occurrence_id in self.replaced:
                 continue
-            sessions.append(dataclasses.replace(
-                master, id=occurrence_id, start=moment, end=moment + duration, speakers=list(master.speakers)
+            sessions.append(master.replace(
+                id=occurrence_id, start=moment, end=moment + duration, speakers=list(master.speakers)
             ))
         return sessions
 

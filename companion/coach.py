@@ -50,7 +50,7 @@ class CoachRule(FrozenRecord):
         self.reason = reason
         self.better = better
         self.unless_source = unless_source
-        """The rule does not fire when the whole talking point also matches this (e.g. names real work)."""
+        """The rule does not fire when its answers also match this (e.g. name real work)."""
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -59,6 +59,11 @@ class CoachRule(FrozenRecord):
     @property
     def unless(self) -> re.Pattern[str] | None:
         return re.compile(self.unless_source, re.IGNORECASE) if self.unless_source else None
+
+    def excused(self, answers: dict[str, str]) -> bool:
+        """Whether the answers this rule reads also match ``unless`` (praise that names the work)."""
+        unless = self.unless
+        return unless is not None and bool(unless.search(" ".join(answers.get(name, "") for name in self.fields)))
 
 
 def _words(*phrases: str) -> str:
@@ -83,7 +88,7 @@ RULES: tuple[CoachRule, ...] = (
     ),
     CoachRule(
         "no-agenda",
-        ("question", "offer", "work", "how"),
+        ("question", "offer", "work", "how", "common"),
         _words(r"pick your brains?", r"quick chat", r"grab (?:a )?coffee", r"hop on a call", r"chat sometime"),
         "A chat with no agenda asks them to do the work: bring one question you want answered.",
         "Could I ask how you decide what goes into the standard library?",
@@ -98,7 +103,7 @@ RULES: tuple[CoachRule, ...] = (
     ),
     CoachRule(
         "mentor-ask",
-        ("question", "offer", "how"),
+        ("question", "offer", "how", "common"),
         _words(r"mentor me", r"be my mentor", r"(?:would|will|could) you mentor"),
         "Asking a stranger to mentor you rarely works; mentors pick people whose work they know.",
         "Ask one question about a decision they made, and share what you did with their answer.",
@@ -156,15 +161,15 @@ def remember(point: TalkingPoint) -> TalkingPoint:
 
 
 def _answers(point: TalkingPoint) -> dict[str, str]:
-    return {name: getattr(point, name).strip() for name in PROMPTS}
+    """The answers as the coach reads them: runs of spaces and line breaks as one space (the app's
+    form shows them so, and "pick your  brain" is still the same ask)."""
+    return {name: " ".join(getattr(point, name).split()) for name in PROMPTS}
 
 
 def _flags(answers: dict[str, str]) -> list[Flag]:
-    whole = " ".join(answers.values())
     flags: list[Flag] = []
     for rule in RULES:
-        unless = rule.unless
-        if unless is not None and unless.search(whole):
+        if rule.excused(answers):
             continue
         pattern = rule.pattern
         for field_name in rule.fields:

@@ -305,8 +305,7 @@ def usable_answers(point: TalkingPoint | None, hints: list[tuple[str, str]] | No
     if point is None:
         return {}
     hints = [] if hints is None else hints
-    answers = {name: clean(getattr(point, name), single_line=True).strip() for name in TalkingPoint.ANSWERS}
-    whole = " ".join(answers.values())
+    answers = {name: " ".join(clean(getattr(point, name), single_line=True).split()) for name in TalkingPoint.ANSWERS}
     usable: dict[str, str] = {}
     for field_name, text in answers.items():
         kept = []
@@ -314,7 +313,7 @@ def usable_answers(point: TalkingPoint | None, hints: list[tuple[str, str]] | No
             flagged = [
                 rule for rule in coach.RULES
                 if field_name in rule.fields and rule.pattern.search(sentence)
-                and not (rule.unless is not None and rule.unless.search(whole))
+                and not rule.excused(answers)
             ]
             if flagged:
                 hints.append((f"left out of the draft ({field_name}): {flagged[0].reason}", field_name))

@@ -159,6 +159,19 @@ def test_a_verdict_kept_under_other_rules_is_not_believed(monkeypatch: pytest.Mo
     assert review(point)[0] == []
 
 
+def test_spaces_and_line_breaks_do_not_hide_an_ask_from_the_coach() -> None:
+    assert rules_of(point_with("question", "Can I pick your  brain about\nwidget layout?")) == ["no-agenda"]
+    assert rules_of(point_with("common", "Would you mentor me?")) == ["mentor-ask"]
+
+
+def test_named_work_excuses_praise_only_in_the_answers_the_praise_is_in() -> None:
+    vague = TalkingPoint(person_id=1, work="Big fan of everything you do", how="It helped a lot",
+                         question="What is next for the project?")
+    assert rules_of(vague) == ["generic-praise"]
+    named = TalkingPoint(person_id=1, work="Big fan of everything you do", how="Your talk on tracing fixed our CI")
+    assert rules_of(named) == []
+
+
 def test_readiness_marks() -> None:
     assert readiness(None) == "none"
     assert readiness(TalkingPoint(person_id=1)) == "none"

@@ -139,7 +139,7 @@ def report_outcome(outcome) -> None:  # noqa: ANN001
     if changes is None:
         say(f"{name}: not changed since the last fetch")
         return
-    say(f"Imported {changes.total} sessions into {name!r} (id {conference.id}, times in {conference.timezone})")
+    say(f"Imported {changes.total} session{'' if changes.total == 1 else 's'} into {name!r} (id {conference.id}, times in {conference.timezone})")
     say(f"  {len(changes.added)} new, {changes.updated} changed, {changes.unchanged} unchanged, {changes.removed} gone")
     if outcome.parsed is not None:
         for reason, count in sorted(outcome.parsed.skipped.items()):
@@ -221,7 +221,7 @@ def cmd_import_people(args: argparse.Namespace) -> int:
     store = open_store(args, backup=True)
     changes = store.add_people(parsed.people)
     say(
-        f"Imported {len(parsed.people)} people from {args.file} ({parsed.format}): "
+        f"Imported {len(parsed.people)} {'person' if len(parsed.people) == 1 else 'people'} from {args.file} ({parsed.format}): "
         f"{len(changes.added)} new, {len(changes.merges)} merged"
     )
     from companion.text import clean
@@ -229,7 +229,7 @@ def cmd_import_people(args: argparse.Namespace) -> int:
     for person, reason in changes.merges:
         say(f"  merged {clean(person.name, single_line=True)}: {clean(reason, single_line=True)}")
     for line in parsed.skipped:
-        say(f"  skipped {clean(line, single_line=True)}")
+        say(f"  {clean(line, single_line=True)}")
     sessions = store.sessions()
     if sessions:
         # The same matching the app uses (accents, middle names, typos; ambiguous names not counted).

@@ -750,5 +750,5 @@ def test_real_process_invalid_first_start_is_not_a_traceback(isolated_data_dir: 
     result = companion("import", "schedule", bad, data_dir=isolated_data_dir)
     assert "Traceback" not in result.stderr
     assert result.returncode == 0, result.stderr
-    assert "Imported 1 sessions" in result.stdout
+    assert "Imported 1 session into" in result.stdout
     assert re.search(r"skipped 1: .*start", result.stdout), result.stdout  # says what was left out and why

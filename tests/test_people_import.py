@@ -144,7 +144,21 @@ def test_ragged_rows_are_read_and_extra_cells_reported() -> None:
     parsed = parse_people_csv(payload, "ragged.csv")
     assert [(p.name, p.affiliation, p.email) for p in parsed.people] == [
         ("Ada", "", ""), ("Bob", "Builders", "bob@example.org"), ("Cy", "Cyan", "")]
-    assert parsed.skipped == ["line 3: 2 cell(s) past the header's 3 columns ignored"]
+    assert parsed.skipped == ["line 3: 2 cell(s) past the header's 3 columns ignored (the row is imported)"]
+
+
+def test_a_quote_never_closed_is_an_error_naming_its_line_not_rows_lost(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    payload = b'name,email,notes\nAnn,ann@x.org,"Met at PyCon\nBob,bob@x.org,ok\nCid,cid@x.org,fine\n'
+    with pytest.raises(ImportError_, match=r"open\.csv: line 2: a quoted cell is never closed"):
+        parse_people_csv(payload, "open.csv")
+    source = tmp_path / "open.csv"
+    source.write_bytes(payload)
+    assert main(["--data-dir", str(tmp_path / "data"), "import", "people", str(source)]) == 1
+    assert "line 2: a quoted cell is never closed" in capsys.readouterr().err
+    assert Store(tmp_path / "data").people() == []
+    # A quoted cell over several lines, closed, is one cell.
+    parsed = parse_people_csv(b'name,notes\nAnn,"Met at PyCon\nand again at EuroPython"\nBob,ok\n', "ok.csv")
+    assert [(p.name, p.notes) for p in parsed.people] == [("Ann", "Met at PyCon\nand again at EuroPython"), ("Bob", "ok")]
 
 
 def test_links_by_column_and_by_host() -> None:
@@ -227,7 +241,7 @@ def test_vcard_4_with_several_cards() -> None:
         "blog": "https://jose.example.org/posts", "bluesky": "https://bsky.app/profile/jose.example.org"}
     assert jose.tags == ["rust", "python"]
     assert (kenji.role, kenji.links) == ("Maintainer", {"mastodon": "https://fosstodon.example/@kenji"})
-    assert parsed.skipped == ["line 19: the card has no name (FN or N)"]
+    assert parsed.skipped == ["line 19: the card has no name (FN or N), skipped"]
 
 
 def test_a_broken_card_is_skipped_and_reported_the_rest_imported() -> None:
@@ -243,7 +257,7 @@ def test_a_broken_card_is_skipped_and_reported_the_rest_imported() -> None:
     assert len(parsed.skipped) == 3
     assert parsed.skipped[0].startswith("line 8: cannot read the card starting on line 5")
     assert parsed.skipped[1].startswith("line 10: the card has no END:VCARD before the next card on line 13")
-    assert parsed.skipped[2] == "line 17: the card has no END:VCARD"
+    assert parsed.skipped[2] == "line 17: the card has no END:VCARD, skipped"
 
 
 def test_a_file_of_broken_cards_is_an_error_naming_the_file_and_line() -> None:
@@ -277,7 +291,7 @@ def test_linkedin_export_with_bom_preamble_and_crlf() -> None:
     assert ada.notes == "LinkedIn connection since 2024-03-12"
     assert grace.affiliation == "US Navy, COBOL"
     assert grace.email == "grace@navy.example"
-    assert parsed.skipped == ["line 6: no name"]  # LinkedIn leaves some rows blank; the line is the file's
+    assert parsed.skipped == ["line 6: no name, row skipped"]  # LinkedIn leaves some rows blank; the line is the file's
 
 
 def test_older_linkedin_export_without_url_column_or_preamble() -> None:
@@ -454,7 +468,7 @@ def test_three_formats_of_the_same_people_end_in_one_list(
     assert "(linkedin): 0 new, 2 merged" in second.out
     assert "  merged Ada Lovelace: same linkedin profile linkedin.com/in/ada-lovelace" in second.out
     assert "  merged Grace Brewster Hopper: same email grace@navy.example" in second.out
-    assert "  skipped line 6: no name" in second.out
+    assert "  line 6: no name, row skipped" in second.out
 
     third = run(capsys, "import", "people", csv_file)
     assert third.code == 0, third.err

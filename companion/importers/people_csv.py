@@ -281,24 +281,43 @@ def people_from_table(
         people: list[Person] = []
         skipped: list[str] = []
         previous_end = reader.line_num
+        last_row: list[str] = []
         for row in reader:
             line = previous_end + 1 + offset
-            previous_end = reader.line_num
+            previous_end, last_row = reader.line_num, row
             if not any(cell.strip() for cell in row):
                 continue
             extra = [cell for cell in row[len(columns):] if cell.strip()]
             if extra:
-                skipped.append(f"line {line}: {len(extra)} cell(s) past the header's {len(columns)} columns ignored")
+                skipped.append(f"line {line}: {len(extra)} cell(s) past the header's {len(columns)} columns ignored (the row is imported)")
             person = _person_from_row(columns, row, f"{source}: line {line}", connected_label)
             if person is None:
-                skipped.append(f"line {line}: no name")
+                skipped.append(f"line {line}: no name, row skipped")
                 continue
             people.append(person)
     except csv.Error as error:
         raise ImportError_(f"{source}: line {reader.line_num + offset}: {error}") from None
+    if any("\n" in cell or "\r" in cell for cell in last_row):
+        unclosed = _unclosed_quote(text, reader.dialect.delimiter)
+        if unclosed is not None:
+            raise ImportError_(f"{source}: line {unclosed + offset}: a quoted cell is never closed, so every line "
+                               f"after it would be read into it (add the closing \")")
     if not people:
         raise ImportError_(f"{source}: no people found (no row after the header on line {header_line} has a name)")
     return ParsedPeople(people=people, format=fmt, skipped=skipped)
+
+
+def _unclosed_quote(text: str, delimiter: str) -> int | None:
+    """The line where a quoted cell starts that is never closed (the csv module, unless strict,
+    reads everything to the end of the file into it), or ``None``."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    start = 1
+    try:
+        for _row in reader:
+            start = reader.line_num + 1
+    except csv.Error as error:
+        return start if "unexpected end of data" in str(error) else None  # other complaints: read leniently
+    return None
 
 
 def _person_from_row(columns: list[str | None], row: list[str], where: str, connected_label: str) -> Person | None:

@@ -68,7 +68,7 @@ def _split_cards(text: str) -> tuple[list[Card], list[str], int | None]:
                 stray = number
             continue
         if _BEGIN.match(line):
-            problems.append(f"line {start}: the card has no END:VCARD before the next card on line {number}")
+            problems.append(f"line {start}: the card has no END:VCARD before the next card on line {number}, skipped")
             current, numbers, start, in_blob, qp_open = [line], [number], number, False, False
             continue
         if in_blob:
@@ -88,7 +88,7 @@ def _split_cards(text: str) -> tuple[list[Card], list[str], int | None]:
             cards.append((start, current, numbers))
             current = None
     if current is not None:
-        problems.append(f"line {start}: the card has no END:VCARD")
+        problems.append(f"line {start}: the card has no END:VCARD, skipped")
     return cards, problems, stray
 
 
@@ -231,8 +231,8 @@ def _problem(error: Exception, card: Card) -> str:
         bad = unparsed.group(1).strip()
         for number, line in zip(numbers, lines):
             if bad and clean(line, single_line=True).strip() == bad:
-                return f"line {number}: cannot read the card starting on line {start}: {message[:120]}"
-    return f"line {start}: cannot read the card: {message[:120]}"
+                return f"line {number}: cannot read the card starting on line {start}, skipped: {message[:120]}"
+    return f"line {start}: cannot read the card, skipped: {message[:120]}"
 
 
 def parse_vcard(payload: bytes, source: str) -> ParsedPeople:
@@ -256,7 +256,7 @@ def parse_vcard(payload: bytes, source: str) -> ParsedPeople:
             continue
         person = _person(card.contents)
         if person is None:
-            skipped.append(f"line {start}: the card has no name (FN or N)")
+            skipped.append(f"line {start}: the card has no name (FN or N), skipped")
             continue
         people.append(person)
     if not people:

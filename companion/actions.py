@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -15,14 +17,16 @@ if TYPE_CHECKING:
 
 
 class Appearance(Record):
-    """Where a person will be: a session they speak at, and the moment to catch them after."""
+    """Where a person will be: a session they speak at, and the moment to catch them after (the
+    break that follows it, when the schedule has one)."""
 
-    FIELDS = ("session", "catch_at", "upcoming")
+    FIELDS = ("session", "catch_at", "upcoming", "catch_break")
 
-    def __init__(self, session: Session, catch_at: datetime, upcoming: bool) -> None:
+    def __init__(self, session: Session, catch_at: datetime, upcoming: bool, catch_break: Session | None = None) -> None:
         self.session = session
         self.catch_at = catch_at
         self.upcoming = upcoming
+        self.catch_break = catch_break
 
 
 class PersonCard(Record):
@@ -49,9 +53,35 @@ class PersonCard(Record):
         self.other_matches: list[Person] = [] if other_matches is None else other_matches
 
 
-def appearances(sessions: list[Session], now: datetime) -> list[Appearance]:
-    """The person's sessions, upcoming ones first (soonest first), then past ones."""
-    found = [Appearance(s, s.end, s.end >= now) for s in sessions if s.status != "cancelled"]
+BREAK_WINDOW = timedelta(minutes=30)
+"""A break starting up to this long after a talk ends is the moment to catch its speaker."""
+_BREAK = re.compile(r"\b(?:break|coffee|tea|lunch|breakfast|snacks?|dinner|reception|social)\b", re.IGNORECASE)
+
+
+def is_break(session: Session) -> bool:
+    return any(_BREAK.search(text) for text in (session.type, session.track, session.title))
+
+
+def break_after(session: Session, candidates: Iterable[Session]) -> Session | None:
+    """The break that begins as ``session`` ends (from five minutes before to BREAK_WINDOW after)."""
+    earliest, latest = session.end - timedelta(minutes=5), session.end + BREAK_WINDOW
+    breaks = [
+        other for other in candidates
+        if other.conference == session.conference and other.id != session.id and other.status != "cancelled"
+        and earliest <= other.start <= latest and is_break(other)
+    ]
+    return min(breaks, key=lambda other: other.start) if breaks else None
+
+
+def appearances(
+    sessions: list[Session], now: datetime, nearby: Callable[[Session], Iterable[Session]] | None = None
+) -> list[Appearance]:
+    """The person's sessions, upcoming ones first (soonest first), then past ones; each upcoming one
+    with the break after it, from the sessions ``nearby`` gives for it."""
+    found = [
+        Appearance(s, s.end, s.end >= now, break_after(s, nearby(s)) if nearby and s.end >= now else None)
+        for s in sessions if s.status != "cancelled"
+    ]
     upcoming = sorted((a for a in found if a.upcoming), key=lambda a: a.session.start)
     past = sorted((a for a in found if not a.upcoming), key=lambda a: a.session.start, reverse=True)
     return upcoming + past
@@ -95,6 +125,7 @@ def person_card(
         appearances=appearances(
             store.sessions_for(person, context.sessions, context.matcher) if context else store.speaking_sessions(person),
             now,
+            (lambda _session: context.sessions) if context else store.sessions_after,
         ),
         notes=notes,
         followups=open_items,

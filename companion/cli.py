@@ -65,8 +65,12 @@ def parse_day(text: str) -> date:
 
 
 def find_person(store, query: str):  # noqa: ANN001, ANN201
+    """The person ``query`` means: their number on the list (``companion people``), or a name that
+    clearly means one person."""
     from companion.lookup import choose
 
+    if query.strip().isdigit():
+        return store.person(int(query))
     matches = store.search_people(query, limit=5)
     person = choose(matches, query)
     if person is None:
@@ -331,7 +335,9 @@ def card_json(card) -> dict[str, Any]:  # noqa: ANN001
         "sessions": [
             {"id": a.session.id, "title": a.session.title, "start": a.session.to_dict()["start"],
              "end": a.session.to_dict()["end"], "room": a.session.room, "upcoming": a.upcoming,
-             "catch_at": a.catch_at.isoformat()}
+             "catch_at": a.catch_at.isoformat(),
+             "catch_break": {"id": a.catch_break.id, "title": a.catch_break.title, "room": a.catch_break.room}
+             if a.catch_break else None}
             for a in card.appearances
         ],
         "notes": [{"id": n.id, **n.to_dict()} for n in card.notes],
@@ -380,6 +386,8 @@ def print_card(card, zone) -> None:  # noqa: ANN001
             s = a.session
             when = fmt_span(s.start, s.end, zone)
             after = f"  -> catch them at {a.catch_at.astimezone(zone).strftime('%H:%M')}" if a.upcoming else "  (past)"
+            if a.catch_break:
+                after += f" ({line(a.catch_break.title)}" + (f", {line(a.catch_break.room)})" if a.catch_break.room else ")")
             say(f"  {when}  {line(s.room)}  {line(s.title)}{after}")
         say("")
     if card.notes:
@@ -402,7 +410,10 @@ def cmd_who(args: argparse.Namespace) -> int:
     from companion.agenda import zone_of
 
     store = open_store(args, read_only=True)
-    matches = store.search_people(args.query, limit=6, rows=None if args.json else 1)  # others: name and affiliation
+    if args.query.strip().isdigit():  # a number from `companion people`
+        matches = [(store.person(int(args.query)), 100.0)]
+    else:
+        matches = store.search_people(args.query, limit=6, rows=None if args.json else 1)  # others: name and affiliation
     if not matches:
         raise NotFoundError(f"nobody on your list matches {args.query!r}")
     card = person_card(store, matches[0][0])

@@ -89,8 +89,13 @@ def choose(matches: list[tuple[Person, float]], query: str) -> Person | None:
         return best
     if best_score >= SURE_SCORE and best_score - runner_up >= SURE_GAP:
         return best
-    names = ", ".join(person.name for person, score in matches if score >= best_score - SURE_GAP)
-    raise NotFoundError(f"{query!r} matches several people ({names}); be more specific")
+    # Names the same but for accents or case ("José Álvarez", "Jose Alvarez"): the one typed as it is.
+    typed = [person for person, score in matches if score == 100.0 and person.name.casefold() == query.strip().casefold()]
+    if len(typed) == 1:
+        return typed[0]
+    names = ", ".join(f"{person.name} (#{person.id})" if person.id else person.name
+                      for person, score in matches if score >= best_score - SURE_GAP)
+    raise NotFoundError(f"{query!r} matches several people ({names}); be more specific, or give the number")
 
 
 class PeopleIndex:

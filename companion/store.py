@@ -193,7 +193,12 @@ class Store:
         end = datetime.combine(day + timedelta(days=1), time(), zone) + DAY_CUTOFF
         wanted = day.isoformat()
         # The hours from 05:00 to 05:00 are the day's (Session.conference_day) unless the source says otherwise.
-        return self._sessions_by_hours(conference, begin, end, extra_key=f"d:{wanted}", day=wanted)
+        return self._sessions_by_hours(conference.id, begin, end, extra_key=f"d:{wanted}", day=wanted)
+
+    def sessions_after(self, session: Session) -> list[Session]:
+        """The sessions of ``session``'s conference starting within the hour after it ends (reading
+        only those hours)."""
+        return self._sessions_by_hours(session.conference, session.end - timedelta(minutes=5), session.end + timedelta(hours=1))
 
     def sessions_around(self, conference: Conference, now: datetime, zone: tzinfo) -> list[Session]:
         """What a view of now and next needs: the sessions from half a day before ``now`` to the end
@@ -201,13 +206,13 @@ class Store:
         that window (what is next is another day)."""
         day = (now.astimezone(zone) - DAY_CUTOFF).date()
         day_end = datetime.combine(day + timedelta(days=1), time(), zone) + DAY_CUTOFF
-        window = self._sessions_by_hours(conference, now - timedelta(hours=12), day_end)
+        window = self._sessions_by_hours(conference.id, now - timedelta(hours=12), day_end)
         if any(s.start > now and s.status != "cancelled" for s in window):
             return window
         return self.sessions(conference.id)
 
     def _sessions_by_hours(
-        self, conference: Conference, begin: datetime, end: datetime, *, extra_key: str = "", day: str = ""
+        self, conference_id: str, begin: datetime, end: datetime, *, extra_key: str = "", day: str = ""
     ) -> list[Session]:
         first = begin.astimezone(timezone.utc)
         last = end.astimezone(timezone.utc)
@@ -220,7 +225,7 @@ class Store:
         low, high = first.isoformat(), last.isoformat()
         sessions = [
             Session.from_dict(row) for row in rows
-            if row["conference"] == conference.id
+            if row["conference"] == conference_id
             and ((day and row.get("day") == day) or (not (day and row.get("day")) and low <= row["start"] < high))
         ]
         sessions.sort(key=lambda s: (s.start, s.room, s.title))
@@ -398,6 +403,16 @@ class Store:
 
         ids, names = self._people_names()
         found = rank(names, lambda: self._people_names(field=1)[1], query, limit)
+        if sum(1 for _index, score in found if score == 100.0) > 1:
+            # Names the same but for accents or case: the one written as typed comes first.
+            typed = query.strip().casefold()
+            shown = {index: self.user.summary_of("people", ids[index]) for index, score in found if score == 100.0}
+
+            def typed_first(item: tuple[int, float]) -> tuple[float, bool]:
+                summary = shown.get(item[0]) or []
+                return -item[1], (summary[2] if len(summary) > 2 else "").casefold() != typed
+
+            found.sort(key=typed_first)
         matches = []
         for position, (index, score) in enumerate(found):
             shown = None if rows is None or position < rows else self.user.summary_of("people", ids[index])
@@ -418,12 +433,25 @@ class Store:
         rows = self.user.rows_with("points", person_id)
         return [int(doc_id) for doc_id, row in rows.items() if row.get("person_id") == person_id]
 
-    def remove_person(self, person_id: int) -> None:
-        """Remove a person and their talking points; notes and follow-ups about them are kept."""
+    def remove_person(self, person_id: int) -> tuple[Person, TalkingPoint | None]:
+        """Remove a person and their talking points; notes and follow-ups about them are kept.
+        Returns what was removed, for :meth:`restore_person`."""
         with self.user.transaction() as db:
-            self.person(person_id)
+            person = self.person(person_id)
+            point = self.talking_point(person_id)
             db.table("people").remove(doc_ids=[person_id])
             db.table("points").remove(doc_ids=self._point_ids(person_id))
+        return person, point
+
+    def restore_person(self, person: Person, point: TalkingPoint | None = None) -> Person:
+        """Put a removed person back under their old id, with their talking point (undo)."""
+        from tinydb.table import Document
+
+        with self.user.transaction() as db:
+            db.table("people").insert(Document(person.to_dict(), doc_id=person.id))
+            if point is not None:
+                db.table("points").insert(point.to_dict())
+        return person
 
     def speaking_sessions(self, person: Person) -> list[Session]:
         """The sessions where ``person`` speaks (as :meth:`sessions_for`), reading only the speaker

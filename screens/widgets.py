@@ -42,6 +42,8 @@ class PersonCardView(Static):
             parts.append(markup("[dim]$kind[/dim] $url", kind=kind, url=url))
         if person.tags:
             parts.append(markup("[dim]tags[/dim] $tags", tags=", ".join(person.tags)))
+        for connection in person.connections:
+            parts.append(markup("[dim]connected by $kind[/dim] $detail", kind=connection.kind, detail=connection.detail))
         if person.notes:
             parts.append(markup("[dim]why[/dim] $why", why=person.notes))
         parts.append(section_title("Talking points"))
@@ -69,7 +71,9 @@ class PersonCardView(Static):
                             when=when,
                             room=session.room,
                             title=session.title,
-                            catch=f"{appearance.catch_at.astimezone(zone):%H:%M}",
+                            catch=f"{appearance.catch_at.astimezone(zone):%H:%M}" + (
+                                f" ({appearance.catch_break.title}, {appearance.catch_break.room})"
+                                if appearance.catch_break else ""),
                         )
                     )
                 else:

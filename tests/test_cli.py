@@ -315,6 +315,28 @@ def test_who_json_keys(capsys: pytest.CaptureFixture[str], loaded: None) -> None
     assert card["notes"] == [] and card["followups"] == []
 
 
+def test_the_card_names_the_break_after_each_upcoming_talk(capsys: pytest.CaptureFixture[str], loaded: None,
+                                                           isolated_data_dir: Path) -> None:
+    from companion.actions import CardContext, person_card
+
+    store = Store(isolated_data_dir, read_only=True)
+    priya = store.search_people("Priya Raman", 1)[0][0]
+    before = min(s.start for s in store.sessions()) - timedelta(days=1)
+    card = person_card(store, priya, now=before)
+    packaging = next(a for a in card.appearances if "Packaging" in a.session.title)
+    # In the sample the packaging talk ends at 10:40 and the morning coffee break starts then, in the Foyer.
+    assert packaging.catch_at == packaging.session.end
+    assert packaging.catch_break is not None and packaging.catch_break.title == "Morning Coffee Break"
+    assert packaging.catch_break.room == "Foyer"
+    # The same from every session (as the app has them) and from the hours after the talk (as `who` reads).
+    everything = person_card(store, priya, now=before, context=CardContext.build(store))
+    assert [(a.session.id, a.catch_break and a.catch_break.id) for a in everything.appearances] == [
+        (a.session.id, a.catch_break and a.catch_break.id) for a in card.appearances]
+    # A talk that is over has no moment to catch them.
+    after = max(s.end for s in store.sessions()) + timedelta(days=1)
+    assert all(a.catch_break is None for a in person_card(store, priya, now=after).appearances)
+
+
 @pytest.mark.parametrize("query", ["pryia", "Priya Ramen", "raman", "PRIYA"])
 def test_who_forgives_typos(capsys: pytest.CaptureFixture[str], loaded: None, query: str) -> None:
     card = run(capsys, "who", query, "--json").json()
@@ -368,6 +390,29 @@ def test_point_answers_add_up_across_calls(capsys: pytest.CaptureFixture[str], l
                   "--json").json()
     assert verdict["talking_point"]["work"] == "Your talk on Postgres as a job queue"
     assert verdict["missing"] == ["how", "offer", "common"]
+
+
+def test_names_the_same_but_for_accents_are_told_apart_by_what_was_typed_or_by_number(
+    capsys: pytest.CaptureFixture[str], isolated_data_dir: Path
+) -> None:
+    from companion.models import Person
+
+    store = Store(isolated_data_dir)
+    accented = store.save_person(Person("José Álvarez", affiliation="Cobalt"))
+    plain = store.save_person(Person("Jose Alvarez", affiliation="Other Co"))
+    assert run(capsys, "point", "José Álvarez", "--work", "Your post on tracing").code == 0
+    assert run(capsys, "point", "Jose Alvarez", "--work", "Your talk on queues").code == 0
+    assert store.talking_point(accented.id).work == "Your post on tracing"
+    assert store.talking_point(plain.id).work == "Your talk on queues"
+    assert run(capsys, "who", "José Álvarez").out.startswith("José Álvarez - Cobalt")
+    assert run(capsys, "who", "Jose Alvarez").out.startswith("Jose Alvarez - Other Co")
+    assert run(capsys, "who", str(plain.id)).out.startswith("Jose Alvarez - Other Co")
+    assert run(capsys, "point", str(accented.id), "--question", "How?").code == 0
+    assert store.talking_point(accented.id).question == "How?"
+    # Neither written as typed: ambiguous, and the error gives the numbers to use.
+    error = assert_one_line_error(run(capsys, "point", "JOSÉ ALVAREZ", "--work", "x"))
+    assert f"José Álvarez (#{accented.id})" in error and f"Jose Alvarez (#{plain.id})" in error
+    assert "no person with id 99" in assert_one_line_error(run(capsys, "who", "99"))
 
 
 # --- notes and follow-ups -----------------------------------------------------------------------

@@ -172,6 +172,27 @@ def test_named_work_excuses_praise_only_in_the_answers_the_praise_is_in() -> Non
     assert rules_of(named) == []
 
 
+def test_the_break_after_a_talk_is_one_starting_as_it_ends() -> None:
+    from companion.actions import break_after
+    from companion.models import Session
+
+    start = datetime(2026, 12, 3, 9, 0, tzinfo=timezone.utc)
+
+    def session(sid: str, minutes: int, title: str, length: int = 30, **more: str) -> Session:
+        begin = start + timedelta(minutes=minutes)
+        return Session(sid, "c", title, begin, begin + timedelta(minutes=length), **more)
+
+    talk = session("t", 0, "Tracing async Python", 40)
+    lunch = session("l", 45, "Lunch", 60)
+    assert break_after(talk, [talk, session("n", 40, "Next talk"), lunch]).id == "l"
+    assert break_after(talk, [session("c", 40, "Hallway", type="Break")]).id == "c"
+    assert break_after(talk, [session("late", 75, "Coffee")]) is None  # more than half an hour after
+    assert break_after(talk, [session("early", 20, "Coffee")]) is None  # begins well before the talk ends
+    assert break_after(talk, [session("x", 40, "Coffee", status="cancelled")]) is None
+    other = Session("o", "other-conference", "Coffee", talk.end, talk.end + timedelta(minutes=30))
+    assert break_after(talk, [other]) is None
+
+
 def test_readiness_marks() -> None:
     assert readiness(None) == "none"
     assert readiness(TalkingPoint(person_id=1)) == "none"

@@ -44,7 +44,8 @@ class PeopleCommands(Provider):
 
 
 class SessionCommands(Provider):
-    """Find a session of the current conference by title, speaker or room, and show it."""
+    """Find a session of the current conference by title, speaker or room, and show it: the
+    sessions holding every word typed (any case, accents or not), else the closest ones."""
 
     async def search(self, query: str) -> Hits:
         if len(query.strip()) < 2:
@@ -55,13 +56,21 @@ class SessionCommands(Provider):
             return
         from rapidfuzz import fuzz, process
 
+        from companion.text import normalise_name
+
         zone = zone_of(conference)
         sessions = app.store.sessions(conference.id)  # type: ignore[attr-defined]
-        labels = [f"{s.title} {' '.join(sp.name for sp in s.speakers)} {s.room}" for s in sessions]
-        for _label, score, index in process.extract(query, labels, scorer=fuzz.WRatio, limit=MOST_HITS, score_cutoff=60):
+        labels = [normalise_name(f"{s.title} {' '.join(sp.name for sp in s.speakers)} {s.room}") for s in sessions]
+        words = normalise_name(query).split()
+        # Below a person's name typed (0.98 and up): a speaker's name finds the person first.
+        found = [(0.9, index) for index, label in enumerate(labels) if all(word in label for word in words)]
+        if not found:
+            found = [(0.85 * score / 100, index) for _label, score, index in process.extract(
+                " ".join(words), labels, scorer=fuzz.partial_ratio, limit=MOST_HITS, score_cutoff=75)]
+        for score, index in found[:MOST_HITS]:
             session = sessions[index]
             yield Hit(
-                score / 100,
+                score,
                 plain(f"Session: {session.title}"),
                 partial(app.open_session, session.id),  # type: ignore[attr-defined]
                 help=plain(f"{session.start.astimezone(zone):%a %H:%M}, {session.room}"),

@@ -244,6 +244,9 @@ class PersonModal(ModalScreen[Person | None]):
     PersonModal Label {
         margin-top: 1;
     }
+    PersonModal #connections {
+        height: 5;
+    }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
 
@@ -271,7 +274,8 @@ class PersonModal(ModalScreen[Person | None]):
                 yield Input(clean(person.links.get(kind, ""), single_line=True), id=f"link-{kind}", restrict=NO_CONTROLS)
             yield Label("Tags (comma separated)")
             yield Input(clean(", ".join(person.tags), single_line=True), id="tags", restrict=NO_CONTROLS)
-            yield Label(f"How we are connected: one per line as kind: detail ({', '.join(CONNECTION_KINDS)})")
+            yield Label("How we are connected: one per line, as kind: detail")
+            yield Static(markup("[dim]kinds: $kinds[/dim]", kinds=", ".join(CONNECTION_KINDS)))
             yield CleanTextArea(clean("\n".join(f"{c.kind}: {c.detail}" for c in person.connections)), id="connections")
             yield Label("Why I want to meet them")
             yield Input(clean(person.notes, single_line=True), id="notes", restrict=NO_CONTROLS)

@@ -210,9 +210,13 @@ class PeopleScreen(Screen[None]):
             return
 
         def answered(remove: bool | None) -> None:
-            if remove and self.app.attempt(lambda: self.app.store.remove_person(person.id)):  # type: ignore[attr-defined]
+            removed: list[tuple[Person, TalkingPoint | None]] = []
+            store = self.app.store  # type: ignore[attr-defined]
+            if remove and self.app.attempt(lambda: removed.append(store.remove_person(person.id))):  # type: ignore[attr-defined]
                 self.load_people()
-                self.notify(f"Removed {clean(person.name, single_line=True)}", markup=False)
+                self.app.remember_undo(  # type: ignore[attr-defined]
+                    lambda: store.restore_person(*removed[0]), f"Removed {clean(person.name, single_line=True)}"
+                )
 
         self.app.push_screen(
             ConfirmModal(f"Remove {person.name}? Their talking points go too; notes about them stay."), answered

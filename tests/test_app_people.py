@@ -7,9 +7,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from textual.widgets import Input, Static
+from textual.widgets import Input, Static, TextArea
 
 from companion.demo import build_demo_store
+from companion.models import TalkingPoint
 from companion.store import Store
 from screens.app import CompanionApp
 from screens.modals import PersonModal, TalkingPointModal
@@ -83,10 +84,17 @@ async def test_add_edit_priority_and_remove_a_person(store: Store) -> None:
         await pilot.press(*"Zed Newcomer")
         app.screen.query_one("#affiliation", Input).value = "Hallway Track Inc"
         app.screen.query_one("#link-github", Input).value = "zed"
+        connections = app.screen.query_one("#connections", TextArea)
+        assert connections.size.height >= 3  # a box you can see and type in
+        connections.focus()
+        await pilot.press(*"school: Uni Heidelberg")
         await pilot.press("ctrl+s")
         await pilot.pause()
         added = next(p for p in store.people() if p.name == "Zed Newcomer")
         assert added.affiliation == "Hallway Track Inc" and added.links == {"github": "zed"}
+        assert [(c.kind, c.detail) for c in added.connections] == [("school", "Uni Heidelberg")]
+        await pilot.pause(0.3)
+        assert "connected by school Uni Heidelberg" in card_text(app)
         rows = app.screen.query_one("#people", RowList)
         assert names(rows)[rows.cursor] == "Zed Newcomer"
         await pilot.press("p")
@@ -97,11 +105,18 @@ async def test_add_edit_priority_and_remove_a_person(store: Store) -> None:
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert store.person(added.id).role == "Maintainer"
+        store.save_talking_point(TalkingPoint(added.id, work="Your hallway track talk"))
         await pilot.press("delete")
         await pilot.pause()
         await pilot.press("y")
         await pilot.pause()
         assert all(p.name != "Zed Newcomer" for p in store.people())
+        assert store.talking_point(added.id) is None
+        await pilot.press("ctrl+z")  # the removal is undone: the same person, number and talking point
+        await pilot.pause()
+        assert store.person(added.id).name == "Zed Newcomer"
+        assert store.talking_point(added.id).work == "Your hallway track talk"
+        assert "Zed Newcomer" in names(app.screen.query_one("#people", RowList))
 
 
 async def test_palette_finds_a_person_and_opens_the_card(store: Store) -> None:
@@ -128,6 +143,20 @@ async def test_palette_finds_a_session_and_shows_it(store: Store) -> None:
         await pilot.pause(0.2)
         assert app.current_mode == "schedule"
         assert "Time Zones Are Hard" in str(app.screen.query_one("#session-detail", Static).visual)
+
+
+@pytest.mark.parametrize("typed", ["tracing", "async tracing", "TRACING ASYNC", "tracng async"])
+async def test_palette_finds_a_session_by_words_in_any_case_or_with_a_typo(store: Store, typed: str) -> None:
+    app = CompanionApp(store=store, clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*typed)
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert app.current_mode == "schedule"
+        assert "Tracing Async Python" in str(app.screen.query_one("#session-detail", Static).visual)
 
 
 async def test_a_speaker_not_on_the_list_is_added_with_a(store: Store) -> None:

@@ -73,7 +73,7 @@ class TodayScreen(Screen[None]):
             today = min((s.conference_day(zone) for s in sessions if s.end >= now), default=None)
             today_sessions = [s for s in sessions if s.conference_day(zone) == today and s.end >= now]
             catches = []
-            for session in today_sessions:
+            for session in sorted(today_sessions, key=lambda s: (s.end, s.start)):  # by the moment to catch them
                 for found in speakers_on_list(session, matcher, fuzzy=False):  # a day's worth: exact names only
                     person = found.person
                     if person is not None:

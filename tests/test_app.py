@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -51,6 +52,8 @@ async def test_today_shows_now_next_people_to_catch_and_counts(store: Store) -> 
         assert "on your list: Priya Raman" in now_next
         catch = static_text(app, "#catch")
         assert "Priya Raman" in catch and "Kenji Watanabe" in catch
+        times = re.findall(r" at (\d\d:\d\d)$", catch, flags=re.MULTILINE)
+        assert len(times) >= 3 and times == sorted(times)  # in the order you can catch them
         due = static_text(app, "#due")
         # The demo notes: a thank-you and a promise for Tomasz (written today, due in 1 and 2 days),
         # an intro ask (written two days ago, due today) and a nudge for Sofia (due in 5 days).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
@@ -50,6 +52,16 @@ def describe_outcome(outcome: ImportOutcome) -> str:
 
 
 ENDED_CHECK_SECONDS = 30
+TERMINAL_CHECK_SECONDS = 2
+
+
+def _terminal_fd() -> int | None:
+    """The file descriptor of the terminal the app runs in, if it runs in one."""
+    stream = sys.__stdin__
+    try:
+        return stream.fileno() if stream is not None and stream.isatty() else None
+    except (OSError, ValueError):
+        return None
 JUST_ENDED_FOR = timedelta(minutes=45)
 
 
@@ -117,10 +129,24 @@ class CompanionApp(App[None]):
     def on_mount(self) -> None:
         self._ended_checked_at = self.now()
         self.set_interval(ENDED_CHECK_SECONDS, self.check_ended_sessions)
+        if self.is_headless is False and _terminal_fd() is not None:
+            self.set_interval(TERMINAL_CHECK_SECONDS, self.check_terminal)
         conference = self.conference
         self.sub_title = clean(conference.name if conference else "no schedule imported") + (" (demo)" if self.demo else "")
         for warning in self.store.warnings:
             self.notify(warning, title="Data restored", severity="warning", markup=False, timeout=15)
+
+    def check_terminal(self) -> None:
+        """Quit when the terminal is gone. A terminal closed under a program started by another
+        (``make demo``) may send it no hangup signal, and Textual then reads the dead terminal in
+        a loop that takes a whole core; everything is saved as it is made, so quitting loses nothing."""
+        fd = _terminal_fd()
+        try:
+            if fd is None:
+                raise OSError("no terminal")
+            os.tcgetpgrp(fd)
+        except OSError:
+            self.exit()
 
     # Notes ---------------------------------------------------------------------------------------
 

@@ -417,7 +417,8 @@ def cmd_who(args: argparse.Namespace) -> int:
     if not matches:
         raise NotFoundError(f"nobody on your list matches {args.query!r}")
     card = person_card(store, matches[0][0])
-    card.other_matches = [person for person, score in matches[1:] if score >= 60]
+    # Listed below the card: close enough to be who was meant (a shared letter or two scores 60-72).
+    card.other_matches = [person for person, score in matches[1:] if score >= 75]
     if args.json:
         emit_json(card_json(card))
         return 0

@@ -337,6 +337,12 @@ def test_the_card_names_the_break_after_each_upcoming_talk(capsys: pytest.Captur
     assert all(a.catch_break is None for a in person_card(store, priya, now=after).appearances)
 
 
+def test_other_matches_are_close_names_not_shared_letters(capsys: pytest.CaptureFixture[str], loaded: None) -> None:
+    assert run(capsys, "who", "raman", "--json").json()["other_matches"] == []  # José Álvarez scored 72 on letters
+    others = [p["name"] for p in run(capsys, "who", "lind", "--json").json()["other_matches"]]
+    assert "Sofia Lindqvist" in others  # as much a Lind as Greta Lindholm, listed first
+
+
 @pytest.mark.parametrize("query", ["pryia", "Priya Ramen", "raman", "PRIYA"])
 def test_who_forgives_typos(capsys: pytest.CaptureFixture[str], loaded: None, query: str) -> None:
     card = run(capsys, "who", query, "--json").json()

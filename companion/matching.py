@@ -63,12 +63,15 @@ class SpeakerMatcher:
         self._index([(person.id, normalise_name(person.name)) for person in people])
 
     @classmethod
-    def from_keys(cls, keys: list[tuple[int, str]], by_id: Any = None) -> SpeakerMatcher:
+    def from_keys(cls, keys: list[tuple[int, str]], by_id: Any = None, *, few: bool = False) -> SpeakerMatcher:
         """A matcher from (person id, normalised name) pairs, without building Person objects
-        (``by_id``, people by id, is what the caller gives: empty by default)."""
+        (``by_id``, people by id, is what the caller gives: empty by default). With ``few`` (a
+        lookup that asks about a handful of names) each name is looked for in the list instead of
+        the list being indexed first, which costs more per name and far less for a few."""
         matcher = cls.__new__(cls)
         matcher.people, matcher.by_id = [], by_id if by_id is not None else {}
         matcher._index(keys)
+        matcher._few = few
         return matcher
 
     def _index(self, keys: list[tuple[int, str]]) -> None:
@@ -77,6 +80,34 @@ class SpeakerMatcher:
         self._ids: list[int] = [person_id for person_id, _key in self._pairs]
         self._built: dict[str, dict[str, list[int]]] = {}
         self._cache: dict[str, SpeakerMatch] = {}
+        self._few = False
+
+    def _exact_ids(self, key: str) -> list[int]:
+        if self._few:
+            return [person_id for person_id, other in self._pairs if other == key]
+        return self._exact.get(key, [])
+
+    def _short_ids(self, short: str) -> list[int]:
+        if self._few:
+            words = short.split()
+            first, last = words[0], words[-1]
+            return [person_id for person_id, other in self._pairs
+                    if other.startswith(first) and other.endswith(last) and short_key(other) == short]
+        return self._short.get(short, [])
+
+    def _close(self, key: str) -> list[tuple[float, int]]:
+        """The three people (score, position in _keys) closest to ``key`` among those whose first or
+        last name begins with the same two letters as one of its own, at FUZZY_THRESHOLD or above."""
+        from rapidfuzz import fuzz, process
+
+        prefixes = _block_keys(key)
+        if self._few:  # compare with everyone (in C), then keep those sharing a prefix
+            found = process.extract(key, self._keys, scorer=fuzz.token_sort_ratio, limit=None, score_cutoff=FUZZY_THRESHOLD)
+            return [(score, position) for other, score, position in found if _block_keys(other) & prefixes][:3]
+        positions = sorted({p for prefix in prefixes for p in self._blocks.get(prefix, ())})
+        candidates = [self._keys[p] for p in positions]
+        found = process.extract(key, candidates, scorer=fuzz.token_sort_ratio, limit=3, score_cutoff=FUZZY_THRESHOLD)
+        return [(score, positions[index]) for _other, score, index in found]
 
     def _lookup(self, kind: str) -> dict[str, list[int]]:
         """Normalised name (``exact``), first-and-last name (``short``), or two-letter prefix of a
@@ -119,10 +150,11 @@ class SpeakerMatcher:
         (for whole-day overviews, where a typo'd name can wait for the session's own detail)."""
         if not fuzzy:
             key = normalise_name(speaker_name)
-            if key in self._exact:
-                return SpeakerMatch(tuple(self._exact[key]), "exact")
-            short = short_key(key)
-            return SpeakerMatch(tuple(self._short[short]), "short") if short in self._short else SpeakerMatch()
+            exact = self._exact_ids(key) if key else []
+            if exact:
+                return SpeakerMatch(tuple(exact), "exact")
+            same = self._short_ids(short_key(key)) if key else []
+            return SpeakerMatch(tuple(same), "short") if same else SpeakerMatch()
         cached = self._cache.get(speaker_name)
         if cached is None:
             cached = self._cache[speaker_name] = self._match(normalise_name(speaker_name))
@@ -131,26 +163,19 @@ class SpeakerMatcher:
     def _match(self, key: str) -> SpeakerMatch:
         if not key:
             return SpeakerMatch()
-        if key in self._exact:
-            return SpeakerMatch(tuple(self._exact[key]), "exact")
-        short = short_key(key)
-        if short in self._short:
-            return SpeakerMatch(tuple(self._short[short]), "short")
+        exact = self._exact_ids(key)
+        if exact:
+            return SpeakerMatch(tuple(exact), "exact")
+        same = self._short_ids(short_key(key))
+        if same:
+            return SpeakerMatch(tuple(same), "short")
         if not self._keys:
             return SpeakerMatch()
-        from rapidfuzz import fuzz, process
-
-        positions = sorted({p for prefix in _block_keys(key) for p in self._blocks.get(prefix, ())})
-        if not positions:
-            return SpeakerMatch()
-        candidates = [self._keys[p] for p in positions]
-        found = process.extract(key, candidates, scorer=fuzz.token_sort_ratio, limit=3, score_cutoff=FUZZY_THRESHOLD)
+        found = self._close(key)
         if not found:
             return SpeakerMatch()
-        best = found[0][1]
-        close = tuple(
-            dict.fromkeys(self._ids[positions[index]] for _key, score, index in found if best - score <= AMBIGUOUS_GAP)
-        )
+        best = found[0][0]
+        close = tuple(dict.fromkeys(self._ids[position] for score, position in found if best - score <= AMBIGUOUS_GAP))
         return SpeakerMatch(close, "fuzzy")
 
     def names_for(self, person: Person, candidates: list[str]) -> list[str]:

@@ -461,7 +461,7 @@ class Store:
         likely = likely_names(key, speakers, speakers)
         if not likely:
             return []
-        matcher = self.quick_matcher()
+        matcher = self.quick_matcher(few=True)  # a few speaker names: look each up
         theirs = {name for name in likely if matcher.match(name).person_id == person.id}
         if not theirs:
             return []
@@ -471,11 +471,12 @@ class Store:
             if any(normalise_name(speaker["name"]) in theirs for speaker in row.get("speakers", ()))
         ]
 
-    def quick_matcher(self) -> SpeakerMatcher:
+    def quick_matcher(self, *, few: bool = False) -> SpeakerMatcher:
         """A speaker matcher built from the people's search summaries: no Person is built until a
-        speaker is found to be one (its ``by_id`` reads people as they are asked for)."""
+        speaker is found to be one (its ``by_id`` reads people as they are asked for); ``few`` for a
+        handful of names (see SpeakerMatcher.from_keys)."""
         ids, names = self._people_names()
-        return SpeakerMatcher.from_keys(list(zip(map(int, ids), names)), by_id=_PeopleById(self))
+        return SpeakerMatcher.from_keys(list(zip(map(int, ids), names)), by_id=_PeopleById(self), few=few)
 
     def speaker_matcher(self) -> SpeakerMatcher:
         """A matcher from speaker names to the people on the list (see companion.matching)."""

@@ -59,3 +59,24 @@ def test_names_for_finds_a_persons_spellings_among_speakers() -> None:
     matcher = SpeakerMatcher(PEOPLE)
     speakers = ["Priya K. Raman", "Priya Ramen", "Ada Lovelace", "José Álvarez"]
     assert sorted(matcher.names_for(PEOPLE[1], speakers)) == ["Priya K. Raman", "Priya Ramen"]
+
+
+def test_a_matcher_for_a_few_names_answers_as_the_indexed_one() -> None:
+    import random
+
+    from companion.text import normalise_name
+
+    rng = random.Random(5)
+    first = ["Ana", "Anna", "Jon", "John", "José", "Priya", "Li", "J", "Grace", "Mary Ann"]
+    last = ["Smith", "Smyth", "Raman", "Álvarez", "Alvarez", "Hopper", "Lee", "Li", "van der Berg"]
+    people = [Person(name=f"{rng.choice(first)} {rng.choice(['', 'Q. ', 'de '])}{rng.choice(last)}", id=i + 1)
+              for i in range(300)]
+    keys = [(p.id, normalise_name(p.name)) for p in people]
+    indexed, few = SpeakerMatcher.from_keys(keys), SpeakerMatcher.from_keys(keys, few=True)
+    typo = ["Priya Ramen", "Jon Smit", "Grace Hoper", "Ana Alvarez", "J Lee", "Li Li", "Mary Ann Smyth",
+            "Smith, John", "Nobody Here", "Joe Alvares", "anna van der berg", ""]
+    for name in typo + [p.name for p in people[:60]]:
+        assert few.match(name) == indexed.match(name), name
+        assert few.match(name, fuzzy=False) == indexed.match(name, fuzzy=False), name
+    assert {indexed.match(name).how for name in typo} >= {"fuzzy", "short", "none"}
+    assert any(indexed.match(name).ambiguous for name in typo)

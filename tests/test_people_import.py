@@ -156,7 +156,13 @@ def test_a_quote_never_closed_is_an_error_naming_its_line_not_rows_lost(tmp_path
     assert main(["--data-dir", str(tmp_path / "data"), "import", "people", str(source)]) == 1
     assert "line 2: a quoted cell is never closed" in capsys.readouterr().err
     assert Store(tmp_path / "data").people() == []
-    # A quoted cell over several lines, closed, is one cell.
+    # The same after a row the csv module reads leniently (a quote that is not the whole cell).
+    quirky = b'name,affiliation\n"Ada" Lovelace,Engines\nBob,"Unclosed\nCarol,X\nDan,Y\n'
+    with pytest.raises(ImportError_, match=r"line 3: a quoted cell is never closed"):
+        parse_people_csv(quirky, "quirky.csv")
+    # A quoted cell over several lines, closed, is one cell; an escaped quote inside is a quote.
+    escaped = parse_people_csv(b'name,notes\nAnn,"She said ""hi""\nat PyCon"\n', "esc.csv")
+    assert [(p.name, p.notes) for p in escaped.people] == [("Ann", 'She said "hi"\nat PyCon')]
     parsed = parse_people_csv(b'name,notes\nAnn,"Met at PyCon\nand again at EuroPython"\nBob,ok\n', "ok.csv")
     assert [(p.name, p.notes) for p in parsed.people] == [("Ann", "Met at PyCon\nand again at EuroPython"), ("Bob", "ok")]
 

@@ -282,9 +282,10 @@ def people_from_table(
         skipped: list[str] = []
         previous_end = reader.line_num
         last_row: list[str] = []
+        last_start = 0
         for row in reader:
             line = previous_end + 1 + offset
-            previous_end, last_row = reader.line_num, row
+            last_start, previous_end, last_row = previous_end + 1, reader.line_num, row
             if not any(cell.strip() for cell in row):
                 continue
             extra = [cell for cell in row[len(columns):] if cell.strip()]
@@ -298,26 +299,44 @@ def people_from_table(
     except csv.Error as error:
         raise ImportError_(f"{source}: line {reader.line_num + offset}: {error}") from None
     if any("\n" in cell or "\r" in cell for cell in last_row):
-        unclosed = _unclosed_quote(text, reader.dialect.delimiter)
+        # The last row spans lines: fine if a quoted cell holds line breaks, wrong if a quote was
+        # never closed and the csv module read the rest of the file into it.
+        record = "".join(io.StringIO(text, newline="").readlines()[last_start - 1:])
+        unclosed = _unclosed_quote(record, reader.dialect.delimiter)
         if unclosed is not None:
-            raise ImportError_(f"{source}: line {unclosed + offset}: a quoted cell is never closed, so every line "
-                               f"after it would be read into it (add the closing \")")
+            raise ImportError_(f"{source}: line {last_start + unclosed + offset}: a quoted cell is never closed, "
+                               f"so every line after it would be read into it (add the closing \")")
     if not people:
         raise ImportError_(f"{source}: no people found (no row after the header on line {header_line} has a name)")
     return ParsedPeople(people=people, format=fmt, skipped=skipped)
 
 
-def _unclosed_quote(text: str, delimiter: str) -> int | None:
-    """The line where a quoted cell starts that is never closed (the csv module, unless strict,
-    reads everything to the end of the file into it), or ``None``."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    start = 1
-    try:
-        for _row in reader:
-            start = reader.line_num + 1
-    except csv.Error as error:
-        return start if "unexpected end of data" in str(error) else None  # other complaints: read leniently
-    return None
+def _unclosed_quote(record: str, delimiter: str) -> int | None:
+    """Where (lines after the record's first) a quoted cell opens in ``record`` that is still open
+    at its end, read as the csv module reads (a quote opens a cell only at its start, ``""``
+    inside is a quote); ``None`` when every quoted cell is closed."""
+    inside = False
+    cell_start = True
+    lines = opened_at = 0
+    index, length = 0, len(record)
+    while index < length:
+        char = record[index]
+        if inside:
+            if char == '"':
+                if record[index + 1:index + 2] == '"':
+                    index += 1  # an escaped quote
+                else:
+                    inside = False
+            elif char == "\n" or (char == "\r" and record[index + 1:index + 2] != "\n"):
+                lines += 1
+        else:
+            if char == '"' and cell_start:
+                inside, opened_at = True, lines
+            if char == "\n" or (char == "\r" and record[index + 1:index + 2] != "\n"):
+                lines += 1
+            cell_start = char in (delimiter, "\n", "\r")
+        index += 1
+    return opened_at if inside else None
 
 
 def _person_from_row(columns: list[str | None], row: list[str], where: str, connected_label: str) -> Person | None:

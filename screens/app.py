@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections.abc import Callable
@@ -62,6 +63,17 @@ def _terminal_fd() -> int | None:
         return stream.fileno() if stream is not None and stream.isatty() else None
     except (OSError, ValueError):
         return None
+
+
+def _controlling_terminal() -> int | None:
+    """The app's terminal when it is the controlling terminal (the one whose hang-up can be seen)."""
+    fd = _terminal_fd()
+    try:
+        return None if fd is None else (os.tcgetpgrp(fd), fd)[1]
+    except OSError:
+        return None
+
+
 JUST_ENDED_FOR = timedelta(minutes=45)
 
 
@@ -106,6 +118,7 @@ class CompanionApp(App[None]):
         """A starred session that ended while the app was open: the default subject of a new note."""
         self.undo_stack: list[Callable[[], None]] = []
         self._ended_checked_at: datetime | None = None
+        self._terminal: int | None = None
         self._notes_reload: Callable[[], list[Note]] = lambda: []
 
     def now(self) -> datetime:
@@ -129,7 +142,8 @@ class CompanionApp(App[None]):
     def on_mount(self) -> None:
         self._ended_checked_at = self.now()
         self.set_interval(ENDED_CHECK_SECONDS, self.check_ended_sessions)
-        if self.is_headless is False and _terminal_fd() is not None:
+        self._terminal = _controlling_terminal() if self.is_headless is False else None
+        if self._terminal is not None:
             self.set_interval(TERMINAL_CHECK_SECONDS, self.check_terminal)
         conference = self.conference
         self.sub_title = clean(conference.name if conference else "no schedule imported") + (" (demo)" if self.demo else "")
@@ -140,13 +154,12 @@ class CompanionApp(App[None]):
         """Quit when the terminal is gone. A terminal closed under a program started by another
         (``make demo``) may send it no hangup signal, and Textual then reads the dead terminal in
         a loop that takes a whole core; everything is saved as it is made, so quitting loses nothing."""
-        fd = _terminal_fd()
         try:
-            if fd is None:
-                raise OSError("no terminal")
-            os.tcgetpgrp(fd)
-        except OSError:
-            self.exit()
+            if self._terminal is not None:
+                os.tcgetpgrp(self._terminal)
+        except OSError as error:
+            if error.errno in (errno.EIO, errno.ENXIO, errno.EBADF):  # hung up (EIO is what Linux says)
+                self.exit()
 
     # Notes ---------------------------------------------------------------------------------------
 

@@ -59,7 +59,9 @@ _BREAK = re.compile(r"\b(?:break|coffee|tea|lunch|breakfast|snacks?|dinner|recep
 
 
 def is_break(session: Session) -> bool:
-    return any(_BREAK.search(text) for text in (session.type, session.track, session.title))
+    """A break in the schedule: no speakers, and called one (its type, track or title). A talk
+    titled "How to break production" has speakers, so it is not."""
+    return not session.speakers and any(_BREAK.search(text) for text in (session.type, session.track, session.title))
 
 
 def break_after(session: Session, candidates: Iterable[Session]) -> Session | None:

@@ -72,7 +72,7 @@ class PersonCardView(Static):
                             room=session.room,
                             title=session.title,
                             catch=f"{appearance.catch_at.astimezone(zone):%H:%M}" + (
-                                f" ({appearance.catch_break.title}, {appearance.catch_break.room})"
+                                f" ({', '.join(x for x in (appearance.catch_break.title, appearance.catch_break.room) if x)})"
                                 if appearance.catch_break else ""),
                         )
                     )

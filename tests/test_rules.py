@@ -191,6 +191,13 @@ def test_the_break_after_a_talk_is_one_starting_as_it_ends() -> None:
     assert break_after(talk, [session("x", 40, "Coffee", status="cancelled")]) is None
     other = Session("o", "other-conference", "Coffee", talk.end, talk.end + timedelta(minutes=30))
     assert break_after(talk, [other]) is None
+    # Talks are not breaks, whatever their titles say.
+    from companion.models import Speaker
+
+    talks = [session("b", 40, "How to break production safely"), session("s", 40, "Scaling a social network")]
+    for other_talk in talks:
+        other_talk.speakers = [Speaker("Ada")]
+    assert break_after(talk, talks) is None
 
 
 def test_readiness_marks() -> None:

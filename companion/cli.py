@@ -64,13 +64,20 @@ def parse_day(text: str) -> date:
         raise UsageError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
 
 
+def _number(text: str) -> int | None:
+    """A person's number as typed (``12``), else ``None``."""
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdecimal() else None
+
+
 def find_person(store, query: str):  # noqa: ANN001, ANN201
     """The person ``query`` means: their number on the list (``companion people``), or a name that
     clearly means one person."""
     from companion.lookup import choose
 
-    if query.strip().isdigit():
-        return store.person(int(query))
+    number = _number(query)
+    if number is not None:
+        return store.person(number)
     matches = store.search_people(query, limit=5)
     person = choose(matches, query)
     if person is None:
@@ -410,8 +417,9 @@ def cmd_who(args: argparse.Namespace) -> int:
     from companion.agenda import zone_of
 
     store = open_store(args, read_only=True)
-    if args.query.strip().isdigit():  # a number from `companion people`
-        matches = [(store.person(int(args.query)), 100.0)]
+    number = _number(args.query)
+    if number is not None:  # a number from `companion people`
+        matches = [(store.person(number), 100.0)]
     else:
         matches = store.search_people(args.query, limit=6, rows=None if args.json else 1)  # others: name and affiliation
     if not matches:
@@ -970,7 +978,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _quick_exit = args.handler not in (cmd_app, cmd_demo)
         return args.handler(args)
     except CompanionError as error:
-        print(f"companion: error: {error}", file=sys.stderr)
+        from companion.text import clean
+
+        print(f"companion: error: {clean(str(error), single_line=True)}", file=sys.stderr)  # names, paths: untrusted
         return 1
     except KeyboardInterrupt:
         print("companion: interrupted", file=sys.stderr)

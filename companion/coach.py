@@ -190,13 +190,17 @@ def _remembered(stored: Any, answers: dict[str, str]) -> list[Flag] | None:
         return None
 
 
+COACH_VERSION = 1
+"""Part of every kept verdict's key: raise it when how the coach reads answers changes (the rules
+themselves are in the key already)."""
 _RULES_KEY: list[int] = []
 
 
 def _key(answers: dict[str, str]) -> str:
     """A checksum of the answers and of the rules (their patterns, fields, reasons and examples)."""
     if not _RULES_KEY:
-        text = "\x1e".join("\x1f".join((r.id, *r.fields, r.source, r.reason, r.better, r.unless_source)) for r in RULES)
+        text = f"{COACH_VERSION}\x1e" + "\x1e".join(
+            "\x1f".join((r.id, *r.fields, r.source, r.reason, r.better, r.unless_source)) for r in RULES)
         _RULES_KEY.append(zlib.crc32(text.encode()))
     answered = zlib.crc32("\x1f".join(answers.values()).encode())
     return f"{_RULES_KEY[0]:08x}{answered:08x}"

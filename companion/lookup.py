@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from companion.errors import NotFoundError
 from companion.models import Person
-from companion.text import normalise_name
+from companion.text import clean, normalise_name
 
 NAME_CUTOFF = 60.0
 OTHER_CUTOFF = 80.0
@@ -90,10 +90,11 @@ def choose(matches: list[tuple[Person, float]], query: str) -> Person | None:
     if best_score >= SURE_SCORE and best_score - runner_up >= SURE_GAP:
         return best
     # Names the same but for accents or case ("José Álvarez", "Jose Alvarez"): the one typed as it is.
-    typed = [person for person, score in matches if score == 100.0 and person.name.casefold() == query.strip().casefold()]
+    written = " ".join(query.split()).casefold()
+    typed = [person for person, score in matches if score == 100.0 and " ".join(person.name.split()).casefold() == written]
     if len(typed) == 1:
         return typed[0]
-    names = ", ".join(f"{person.name} (#{person.id})" if person.id else person.name
+    names = ", ".join(clean(f"{person.name} (#{person.id})" if person.id else person.name, single_line=True)
                       for person, score in matches if score >= best_score - SURE_GAP)
     raise NotFoundError(f"{query!r} matches several people ({names}); be more specific, or give the number")
 

@@ -474,11 +474,12 @@ class ChunkedStorage:
             columns: list[list[str]] = []
             if state is None:
                 return ids, columns
+            chosen = None if fields is None else list(fields)
             for n in state.chunk_numbers():
                 sums = self._sums(name, state, n)
                 if not sums[0]:
                     continue
-                wanted = range(len(sums[1])) if fields is None else list(fields)
+                wanted = range(len(sums[1])) if chosen is None else chosen
                 if not columns:
                     columns = [[] for _ in wanted]
                 ids += sums[0]

@@ -399,28 +399,46 @@ class Store:
         score from 0 to 100; compares the small search summaries kept beside the people, and reads
         the rows of the people it returns only. With ``rows``, only the first ``rows`` matches are
         read in full; the others carry just their id, name and affiliation (enough to list them)."""
+        for _attempt in range(READ_ATTEMPTS - 1):
+            try:
+                return self._search_people(query, limit, rows)
+            except _PeopleChanged:
+                continue  # another process saved between two reads: search again
+        return self._search_people(query, limit, rows, last=True)
+
+    def _search_people(self, query: str, limit: int, rows: int | None, last: bool = False) -> list[tuple[Person, float]]:
         from companion.lookup import rank
 
         ids, names = self._people_names()
-        found = rank(names, lambda: self._people_names(field=1)[1], query, limit)
+
+        def others() -> list[str]:
+            other_ids, values = self._people_names(field=1)
+            if other_ids != ids and not last:
+                raise _PeopleChanged
+            return values if other_ids == ids else [""] * len(ids)
+
+        found = rank(names, others, query, limit)
         if sum(1 for _index, score in found if score == 100.0) > 1:
             # Names the same but for accents or case: the one written as typed comes first.
-            typed = query.strip().casefold()
+            typed = " ".join(query.split()).casefold()
             shown = {index: self.user.summary_of("people", ids[index]) for index, score in found if score == 100.0}
 
             def typed_first(item: tuple[int, float]) -> tuple[float, bool]:
                 summary = shown.get(item[0]) or []
-                return -item[1], (summary[2] if len(summary) > 2 else "").casefold() != typed
+                return -item[1], " ".join((summary[2] if len(summary) > 2 else "").split()).casefold() != typed
 
             found.sort(key=typed_first)
         matches = []
         for position, (index, score) in enumerate(found):
             shown = None if rows is None or position < rows else self.user.summary_of("people", ids[index])
-            matches.append((
-                self.person(int(ids[index])) if shown is None or len(shown) < 4
-                else Person(name=shown[2], affiliation=shown[3], id=int(ids[index])),
-                score,
-            ))
+            try:
+                person = (self.person(int(ids[index])) if shown is None or len(shown) < 4
+                          else Person(name=shown[2], affiliation=shown[3], id=int(ids[index])))
+            except NotFoundError:
+                if last:
+                    continue  # removed since the search read the names
+                raise _PeopleChanged from None
+            matches.append((person, score))
         return matches
 
     def _people_names(self, field: int = 0) -> tuple[list[str], list[str]]:
@@ -708,6 +726,14 @@ class Store:
             elif status == "open":  # ISO dates compare as text
                 counts["overdue" if due < today_text else "today" if due == today_text else "upcoming"] += 1
         return counts
+
+
+READ_ATTEMPTS = 3
+"""How many times a search that found the people changed between its reads starts again."""
+
+
+class _PeopleChanged(Exception):
+    """The people changed between two reads of one search."""
 
 
 class _PeopleById:

@@ -421,6 +421,19 @@ def test_names_the_same_but_for_accents_are_told_apart_by_what_was_typed_or_by_n
     assert "no person with id 99" in assert_one_line_error(run(capsys, "who", "99"))
 
 
+def test_odd_numbers_and_stored_escapes_give_a_clean_one_line_error(
+    capsys: pytest.CaptureFixture[str], isolated_data_dir: Path
+) -> None:
+    from companion.models import Person
+
+    store = Store(isolated_data_dir)
+    store.save_person(Person("Eve\x1b[2J Evil"))  # as an older or tampered file could hold it
+    store.save_person(Person("Eve\x1b[3J Evil"))
+    assert "nobody on your list matches '²'" in assert_one_line_error(run(capsys, "who", "²"))
+    error = assert_one_line_error(run(capsys, "point", "Eve Evil", "--work", "x"))
+    assert "matches several people" in error and not CONTROL_CHARS.search(error)
+
+
 # --- notes and follow-ups -----------------------------------------------------------------------
 
 

@@ -216,3 +216,26 @@ def test_a_summary_file_whose_columns_do_not_fit_its_ids_is_reported(tmp_path: P
     summary.write_text(json.dumps(data))
     with pytest.raises(CorruptFileError, match="summary"):
         Store(tmp_path, read_only=True).search_people("priya", 6)
+
+
+def test_a_person_removed_between_a_searchs_reads_does_not_shift_its_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writer = Store(tmp_path)
+    ann, _bob, cy = writer.add_people([Person(name="Ann Archer", affiliation="Acme"),
+                                       Person(name="Bob Baker", affiliation="Acme Labs"),
+                                       Person(name="Cy Cole", affiliation="Nimbus Systems")]).added
+    reader = Store(tmp_path, read_only=True)
+    real = Store._people_names
+    removed: list[int] = []
+
+    def racing(self: Store, field: int = 0) -> tuple[list[str], list[str]]:
+        result = real(self, field)
+        if field == 0 and not removed:  # another process removes Ann after the names are read
+            removed.append(ann.id)
+            writer.remove_person(ann.id)
+        return result
+
+    monkeypatch.setattr(Store, "_people_names", racing)
+    found = reader.search_people("nimbus systems", 6)
+    assert [(p.id, p.name) for p, _ in found] == [(cy.id, "Cy Cole")]

@@ -152,6 +152,8 @@ class Workload:
     """A plain TinyDB file (default JSONStorage) holding the same tables as the folder's user.json."""
     probe: str
     """A person's full name to look up (the middle one by name)."""
+    speaker: str = ""
+    """A person who speaks at sessions (their card reads those sessions and the breaks after them)."""
 
 
 def data_size(folder: Path, stem: str) -> str:
@@ -182,7 +184,9 @@ def build_workload(name: str, size: dict[str, int], root: Path, schedule: bytes 
     info(f"workload {name}: {size_label(size)}, {size['followups']:,} follow-ups; user data "
          f"{data_size(folder, 'user')}, schedules {data_size(folder, 'schedules')}; "
          f"built in {time.perf_counter() - started:.1f} s")
-    return Workload(name, size, folder, plain, people[len(people) // 2].name)
+    middle = len(people) // 2
+    speaker = next((p.name for p in people[middle:] + people[:middle] if store.speaking_sessions(p)), "")
+    return Workload(name, size, folder, plain, people[middle].name, speaker)
 
 
 class Khal:
@@ -331,6 +335,17 @@ def bench_who(report: Report, workload: Workload, runs: int, bare_python: float)
             lambda: run(command), runs, warmup=1, budget=150,
             baseline_name="plain TinyDB lookup, whole process", baseline=baseline,
             note=f"bare python start {bare_python:.0f} ms")
+    if workload.speaker:
+        from companion.store import Store
+
+        store = Store(workload.folder, read_only=True)
+        person = store.search_people(workload.speaker, limit=1)[0][0]
+        talks = len(store.speaking_sessions(person))
+        command = companion(workload.folder, "who", workload.speaker)
+        assert workload.speaker in run(command).stdout
+        measure(report, f"companion who, whole process, {workload.name}, a speaker ({talks} sessions)",
+                lambda: run(command), runs, warmup=1, budget=150,
+                note="reads the sessions they speak at and the hours after each (for the break)")
 
 
 def bench_lookup_in_process(report: Report, workload: Workload, runs: int) -> None:

@@ -60,7 +60,7 @@ class SpeakerMatcher:
     def __init__(self, people: list[Person]) -> None:
         self.people = people
         self.by_id: dict[int, Person] = {person.id: person for person in people}
-        self._index([(person.id, normalise_name(person.name)) for person in people])
+        self._index([person.id for person in people], [normalise_name(person.name) for person in people])
 
     @classmethod
     def from_keys(cls, keys: list[tuple[int, str]], by_id: Any = None, *, few: bool = False) -> SpeakerMatcher:
@@ -68,30 +68,37 @@ class SpeakerMatcher:
         (``by_id``, people by id, is what the caller gives: empty by default). With ``few`` (a
         lookup that asks about a handful of names) each name is looked for in the list instead of
         the list being indexed first, which costs more per name and far less for a few."""
+        return cls.from_columns([i for i, _key in keys], [key for _i, key in keys], by_id, few=few)
+
+    @classmethod
+    def from_columns(cls, ids: list[int], keys: list[str], by_id: Any = None, *, few: bool = False) -> SpeakerMatcher:
+        """As :meth:`from_keys`, from the ids and the normalised names in two lists."""
         matcher = cls.__new__(cls)
         matcher.people, matcher.by_id = [], by_id if by_id is not None else {}
-        matcher._index(keys)
+        matcher._index(ids, keys)
         matcher._few = few
         return matcher
 
-    def _index(self, keys: list[tuple[int, str]]) -> None:
-        self._pairs = [(person_id, key) for person_id, key in keys if key]
-        self._keys: list[str] = [key for _id, key in self._pairs]
-        self._ids: list[int] = [person_id for person_id, _key in self._pairs]
+    def _index(self, ids: list[int], keys: list[str]) -> None:
+        if "" in keys:
+            ids, keys = [i for i, key in zip(ids, keys) if key], [key for key in keys if key]
+        self._keys: list[str] = keys
+        self._ids: list[int] = ids
         self._built: dict[str, dict[str, list[int]]] = {}
         self._cache: dict[str, SpeakerMatch] = {}
         self._few = False
 
     def _exact_ids(self, key: str) -> list[int]:
         if self._few:
-            return [person_id for person_id, other in self._pairs if other == key]
+            ids = self._ids
+            return [ids[position] for position, other in enumerate(self._keys) if other == key]
         return self._exact.get(key, [])
 
     def _short_ids(self, short: str) -> list[int]:
         if self._few:
             words = short.split()
-            first, last = words[0], words[-1]
-            return [person_id for person_id, other in self._pairs
+            first, last, ids = words[0], words[-1], self._ids
+            return [ids[position] for position, other in enumerate(self._keys)
                     if other.startswith(first) and other.endswith(last) and short_key(other) == short]
         return self._short.get(short, [])
 
@@ -126,7 +133,7 @@ class SpeakerMatcher:
             else:
                 exact: dict[str, list[int]] = defaultdict(list)
                 short: dict[str, list[int]] = defaultdict(list)
-                for person_id, key in self._pairs:
+                for person_id, key in zip(self._ids, self._keys):
                     exact[key].append(person_id)
                     words = key.split()
                     short[f"{words[0]} {words[-1]}" if len(words) > 2 else key].append(person_id)

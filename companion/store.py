@@ -494,7 +494,7 @@ class Store:
         speaker is found to be one (its ``by_id`` reads people as they are asked for); ``few`` for a
         handful of names (see SpeakerMatcher.from_keys)."""
         ids, names = self._people_names()
-        return SpeakerMatcher.from_keys(list(zip(map(int, ids), names)), by_id=_PeopleById(self), few=few)
+        return SpeakerMatcher.from_columns(list(map(int, ids)), names, by_id=_PeopleById(self), few=few)
 
     def speaker_matcher(self) -> SpeakerMatcher:
         """A matcher from speaker names to the people on the list (see companion.matching)."""

@@ -343,7 +343,7 @@ def bench_who(report: Report, workload: Workload, runs: int, bare_python: float)
         talks = len(store.speaking_sessions(person))
         command = companion(workload.folder, "who", workload.speaker)
         assert workload.speaker in run(command).stdout
-        measure(report, f"companion who, whole process, {workload.name}, a speaker ({talks} sessions)",
+        measure(report, f"companion who, whole process, {workload.name}, a speaker ({talks} session{'' if talks == 1 else 's'})",
                 lambda: run(command), runs, warmup=1, budget=150,
                 note="reads the sessions they speak at and the hours after each (for the break)")
 

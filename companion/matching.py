@@ -87,20 +87,45 @@ class SpeakerMatcher:
         self._built: dict[str, dict[str, list[int]]] = {}
         self._cache: dict[str, SpeakerMatch] = {}
         self._few = False
+        self._text: str | None = None
+
+    # With ``few``, each step finds its candidates by searching all the names joined by newlines
+    # (str.find, in C), then checks each candidate as the indexed steps would.
+
+    def _lines_with(self, needle: str) -> list[int]:
+        """Positions in _keys of the names in which ``needle`` occurs (``needle`` may begin or end
+        with the newline around each name), in order."""
+        if self._text is None:
+            self._text = "\n" + "\n".join(self._keys) + "\n"
+        text, positions, newlines, counted = self._text, [], 0, 0
+        inside = 1 if needle.startswith("\n") else 0
+        found = text.find(needle)
+        while found != -1:
+            newlines += text.count("\n", counted, found + inside)
+            counted = found + inside
+            if not positions or positions[-1] != newlines - 1:
+                positions.append(newlines - 1)
+            found = text.find(needle, found + 1)
+        return positions
 
     def _exact_ids(self, key: str) -> list[int]:
         if self._few:
-            ids = self._ids
-            return [ids[position] for position, other in enumerate(self._keys) if other == key]
+            return [self._ids[p] for p in self._lines_with(f"\n{key}\n")]
         return self._exact.get(key, [])
 
     def _short_ids(self, short: str) -> list[int]:
         if self._few:
             words = short.split()
-            first, last, ids = words[0], words[-1], self._ids
-            return [ids[position] for position, other in enumerate(self._keys)
-                    if other.startswith(first) and other.endswith(last) and short_key(other) == short]
+            found = self._lines_with(f"\n{words[0]}\n" if len(words) == 1 else f"\n{words[0]} ")
+            return [self._ids[p] for p in found if short_key(self._keys[p]) == short]
         return self._short.get(short, [])
+
+    def _block_positions(self, prefixes: set[str]) -> list[int]:
+        """Positions of the people whose first or last name begins with one of ``prefixes`` (two
+        letters, or a one-letter name); with ``few``, of those with any word so beginning."""
+        if not self._few:
+            return sorted({p for prefix in prefixes for p in self._blocks.get(prefix, ())})
+        return sorted({p for prefix in prefixes for start in ("\n", " ") for p in self._lines_with(start + prefix)})
 
     def _close(self, key: str) -> list[tuple[float, int]]:
         """The three people (score, position in _keys) closest to ``key`` among those whose first or
@@ -108,13 +133,15 @@ class SpeakerMatcher:
         from rapidfuzz import fuzz, process
 
         prefixes = _block_keys(key)
-        if self._few:  # compare with everyone (in C), then keep those sharing a prefix
-            found = process.extract(key, self._keys, scorer=fuzz.token_sort_ratio, limit=None, score_cutoff=FUZZY_THRESHOLD)
-            return [(score, position) for other, score, position in found if _block_keys(other) & prefixes][:3]
-        positions = sorted({p for prefix in prefixes for p in self._blocks.get(prefix, ())})
+        positions = self._block_positions(prefixes)
         candidates = [self._keys[p] for p in positions]
-        found = process.extract(key, candidates, scorer=fuzz.token_sort_ratio, limit=3, score_cutoff=FUZZY_THRESHOLD)
-        return [(score, positions[index]) for _other, score, index in found]
+        if not self._few:
+            found = process.extract(key, candidates, scorer=fuzz.token_sort_ratio, limit=3, score_cutoff=FUZZY_THRESHOLD)
+            return [(score, positions[index]) for _other, score, index in found]
+        # The candidates found by searching may include names with the prefix in a middle word:
+        # score them all, then keep the first three that are in a block of the key's.
+        found = process.extract(key, candidates, scorer=fuzz.token_sort_ratio, limit=None, score_cutoff=FUZZY_THRESHOLD)
+        return [(score, positions[index]) for other, score, index in found if _block_keys(other) & prefixes][:3]
 
     def _lookup(self, kind: str) -> dict[str, list[int]]:
         """Normalised name (``exact``), first-and-last name (``short``), or two-letter prefix of a

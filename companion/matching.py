@@ -218,24 +218,6 @@ class SpeakerMatcher:
         return [name for name in likely if self.match(name).person_id == person.id]
 
 
-def in_blocks_of(key: str, names: list[str]) -> list[str]:
-    """Of ``names`` (normalised), those whose first or last word begins as a first or last word of
-    ``key`` does: the only names a SpeakerMatcher can find to be the person named ``key`` (its exact
-    and middle-name steps need those words, its fuzzy step looks only there). Found with str.find
-    over the names joined by newlines."""
-    prefixes = _block_keys(key)
-    text = "\n" + "\n".join(names) + "\n"
-    starts: set[int] = set()
-    for prefix in prefixes:
-        for needle in ("\n" + prefix, " " + prefix):
-            found = text.find(needle)
-            while found != -1:
-                starts.add(text.rfind("\n", 0, found + 1))
-                found = text.find(needle, found + 1)
-    lines = (text[start + 1:text.find("\n", start + 1)] for start in sorted(starts))
-    return [name for name in lines if _block_keys(name) & prefixes]
-
-
 def likely_names(key: str, candidates: list[str], normalised: list[str]) -> set[str]:
     """Of ``candidates`` (speaker names, normalised in ``normalised``), those that could be the
     person with the normalised name ``key`` (close, or the same first and last name); whether they

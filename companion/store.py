@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
 
 from companion.errors import CompanionError, NotFoundError
-from companion.matching import SpeakerMatcher, in_blocks_of, likely_names
+from companion.matching import SpeakerMatcher, likely_names
 from companion.models import (
     DAY_CUTOFF,
     FOLLOWUP_STATUSES,
@@ -474,8 +474,8 @@ class Store:
     def speaking_sessions(self, person: Person) -> list[Session]:
         """The sessions where ``person`` speaks (as :meth:`sessions_for`), reading only the speaker
         names the schedule's index keeps and the chunks that hold theirs."""
+        speakers = [key[2:] for key in self.schedules.index_keys("sessions", "n:")]
         key = normalise_name(person.name)
-        speakers = in_blocks_of(key, [name[2:] for name in self.schedules.index_keys("sessions", "n:")])
         likely = likely_names(key, speakers, speakers)
         if not likely:
             return []

@@ -81,12 +81,3 @@ def test_a_matcher_for_a_few_names_answers_as_the_indexed_one() -> None:
     assert {indexed.match(name).how for name in typo} >= {"fuzzy", "short", "none"}
     assert any(indexed.match(name).ambiguous for name in typo)
 
-
-def test_in_blocks_of_keeps_exactly_the_names_sharing_a_first_or_last_word_start() -> None:
-    from companion.matching import _block_keys, in_blocks_of
-
-    names = ["priya raman", "priyanka rao", "ravi priya", "anna priyadarshini smith", "p raman", "j smith",
-             "mary ann smyth", "raman", "zed zulu"]
-    for key in ["priya raman", "j smith", "raman", "ann", "zed"]:
-        expected = [name for name in names if _block_keys(name) & _block_keys(key)]
-        assert in_blocks_of(key, names) == expected, key

@@ -79,6 +79,11 @@ def resolve_person(people: list[Person], query: str) -> Person | None:
     return choose(search_people(people, query, limit=5), query)
 
 
+def written_as_typed(name: str, query: str) -> bool:
+    """Whether ``query`` is ``name`` as written, accents and all (case and spacing aside)."""
+    return " ".join(name.split()).casefold() == " ".join(query.split()).casefold()
+
+
 def choose(matches: list[tuple[Person, float]], query: str) -> Person | None:
     """Of the best five matches for ``query``, the one it clearly means (see resolve_person)."""
     if not matches or matches[0][1] < SURE_SCORE - 10:
@@ -90,8 +95,7 @@ def choose(matches: list[tuple[Person, float]], query: str) -> Person | None:
     if best_score >= SURE_SCORE and best_score - runner_up >= SURE_GAP:
         return best
     # Names the same but for accents or case ("José Álvarez", "Jose Alvarez"): the one typed as it is.
-    written = " ".join(query.split()).casefold()
-    typed = [person for person, score in matches if score == 100.0 and " ".join(person.name.split()).casefold() == written]
+    typed = [person for person, score in matches if score == 100.0 and written_as_typed(person.name, query)]
     if len(typed) == 1:
         return typed[0]
     names = ", ".join(clean(f"{person.name} (#{person.id})" if person.id else person.name, single_line=True)

@@ -32,6 +32,7 @@ def short_key(normalised: str) -> str:
 
 
 def _block_keys(normalised: str) -> set[str]:
+    """The two-letter starts of a normalised name's first and last word (its fuzzy blocks)."""
     words = normalised.split()
     return {word[:2] for word in (words[0], words[-1])} if words else set()
 
@@ -63,16 +64,11 @@ class SpeakerMatcher:
         self._index([person.id for person in people], [normalise_name(person.name) for person in people])
 
     @classmethod
-    def from_keys(cls, keys: list[tuple[int, str]], by_id: Any = None, *, few: bool = False) -> SpeakerMatcher:
-        """A matcher from (person id, normalised name) pairs, without building Person objects
+    def from_columns(cls, ids: list[int], keys: list[str], by_id: Any = None, *, few: bool = False) -> SpeakerMatcher:
+        """A matcher from people's ids and normalised names, without building Person objects
         (``by_id``, people by id, is what the caller gives: empty by default). With ``few`` (a
         lookup that asks about a handful of names) each name is looked for in the list instead of
         the list being indexed first, which costs more per name and far less for a few."""
-        return cls.from_columns([i for i, _key in keys], [key for _i, key in keys], by_id, few=few)
-
-    @classmethod
-    def from_columns(cls, ids: list[int], keys: list[str], by_id: Any = None, *, few: bool = False) -> SpeakerMatcher:
-        """As :meth:`from_keys`, from the ids and the normalised names in two lists."""
         matcher = cls.__new__(cls)
         matcher.people, matcher.by_id = [], by_id if by_id is not None else {}
         matcher._index(ids, keys)
@@ -151,19 +147,15 @@ class SpeakerMatcher:
             if kind == "blocks":
                 blocks: dict[str, list[int]] = defaultdict(list)
                 for position, key in enumerate(self._keys):
-                    words = key.split()
-                    first, last = words[0][:2], words[-1][:2]
-                    blocks[first].append(position)
-                    if last != first:
-                        blocks[last].append(position)
+                    for prefix in _block_keys(key):
+                        blocks[prefix].append(position)
                 self._built["blocks"] = blocks
             else:
                 exact: dict[str, list[int]] = defaultdict(list)
                 short: dict[str, list[int]] = defaultdict(list)
                 for person_id, key in zip(self._ids, self._keys):
                     exact[key].append(person_id)
-                    words = key.split()
-                    short[f"{words[0]} {words[-1]}" if len(words) > 2 else key].append(person_id)
+                    short[short_key(key)].append(person_id)
                 self._built["exact"], self._built["short"] = exact, short
         return self._built[kind]
 

@@ -407,7 +407,7 @@ class Store:
         return self._search_people(query, limit, rows, last=True)
 
     def _search_people(self, query: str, limit: int, rows: int | None, last: bool = False) -> list[tuple[Person, float]]:
-        from companion.lookup import rank
+        from companion.lookup import rank, written_as_typed
 
         ids, names = self._people_names()
 
@@ -420,12 +420,11 @@ class Store:
         found = rank(names, others, query, limit)
         if sum(1 for _index, score in found if score == 100.0) > 1:
             # Names the same but for accents or case: the one written as typed comes first.
-            typed = " ".join(query.split()).casefold()
-            shown = {index: self.user.summary_of("people", ids[index]) for index, score in found if score == 100.0}
+            summaries = {index: self.user.summary_of("people", ids[index]) for index, score in found if score == 100.0}
 
             def typed_first(item: tuple[int, float]) -> tuple[float, bool]:
-                summary = shown.get(item[0]) or []
-                return -item[1], " ".join((summary[2] if len(summary) > 2 else "").split()).casefold() != typed
+                summary = summaries.get(item[0]) or []
+                return -item[1], not written_as_typed(summary[2] if len(summary) > 2 else "", query)
 
             found.sort(key=typed_first)
         matches = []
@@ -492,7 +491,7 @@ class Store:
     def quick_matcher(self, *, few: bool = False) -> SpeakerMatcher:
         """A speaker matcher built from the people's search summaries: no Person is built until a
         speaker is found to be one (its ``by_id`` reads people as they are asked for); ``few`` for a
-        handful of names (see SpeakerMatcher.from_keys)."""
+        handful of names (see SpeakerMatcher.from_columns)."""
         ids, names = self._people_names()
         return SpeakerMatcher.from_columns(list(map(int, ids)), names, by_id=_PeopleById(self), few=few)
 

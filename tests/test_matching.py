@@ -71,8 +71,8 @@ def test_a_matcher_for_a_few_names_answers_as_the_indexed_one() -> None:
     last = ["Smith", "Smyth", "Raman", "Álvarez", "Alvarez", "Hopper", "Lee", "Li", "van der Berg"]
     people = [Person(name=f"{rng.choice(first)} {rng.choice(['', 'Q. ', 'de '])}{rng.choice(last)}", id=i + 1)
               for i in range(300)]
-    keys = [(p.id, normalise_name(p.name)) for p in people]
-    indexed, few = SpeakerMatcher.from_keys(keys), SpeakerMatcher.from_keys(keys, few=True)
+    ids, keys = [p.id for p in people], [normalise_name(p.name) for p in people]
+    indexed, few = SpeakerMatcher.from_columns(ids, keys), SpeakerMatcher.from_columns(ids, keys, few=True)
     typo = ["Priya Ramen", "Jon Smit", "Grace Hoper", "Ana Alvarez", "J Lee", "Li Li", "Mary Ann Smyth",
             "Smith, John", "Nobody Here", "Joe Alvares", "anna van der berg", ""]
     for name in typo + [p.name for p in people[:60]]:
@@ -80,4 +80,3 @@ def test_a_matcher_for_a_few_names_answers_as_the_indexed_one() -> None:
         assert few.match(name, fuzzy=False) == indexed.match(name, fuzzy=False), name
     assert {indexed.match(name).how for name in typo} >= {"fuzzy", "short", "none"}
     assert any(indexed.match(name).ambiguous for name in typo)
-

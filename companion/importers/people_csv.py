@@ -321,19 +321,17 @@ def _unclosed_quote(record: str, delimiter: str) -> int | None:
     index, length = 0, len(record)
     while index < length:
         char = record[index]
+        if char == "\n" or (char == "\r" and record[index + 1:index + 2] != "\n"):
+            lines += 1
         if inside:
             if char == '"':
                 if record[index + 1:index + 2] == '"':
                     index += 1  # an escaped quote
                 else:
                     inside = False
-            elif char == "\n" or (char == "\r" and record[index + 1:index + 2] != "\n"):
-                lines += 1
         else:
             if char == '"' and cell_start:
                 inside, opened_at = True, lines
-            if char == "\n" or (char == "\r" and record[index + 1:index + 2] != "\n"):
-                lines += 1
             cell_start = char in (delimiter, "\n", "\r")
         index += 1
     return opened_at if inside else None

@@ -1,4 +1,5 @@
-"""The talking-point coach (DESIGN section 6): a table of rules, each a pattern and a reason.
+"""The talking-point coach (DESIGN section 6): a table of rules, each a check of what an answer
+means (companion.meaning), the answers it reads, a reason and what to write instead.
 
 A flag is a problem found in an answer; a missing answer is listed apart, because an
 unanswered question is not a mistake.
@@ -6,10 +7,11 @@ unanswered question is not a mistake.
 
 from __future__ import annotations
 
-import re
 import zlib
+from collections.abc import Callable
 from typing import Any
 
+from companion import meaning
 from companion.models import FrozenRecord, TalkingPoint
 
 PROMPTS: dict[str, tuple[str, str]] = {
@@ -38,96 +40,80 @@ PROMPTS: dict[str, tuple[str, str]] = {
 
 
 class CoachRule(FrozenRecord):
-    FIELDS = ("id", "fields", "source", "reason", "better", "unless_source")
+    """One row of the coach's table: what it checks, in which answers, why, and what to write instead."""
 
-    def __init__(
-        self, id: str, fields: tuple[str, ...], source: str, reason: str, better: str, unless_source: str = ""
-    ) -> None:
+    FIELDS = ("id", "fields", "check", "reason", "better")
+
+    def __init__(self, id: str, fields: tuple[str, ...], check: Callable[[str], bool], reason: str, better: str) -> None:
         self.id = id
         self.fields = fields
-        self.source = source
-        """The pattern, matched without regard to case; compiled when first used (see ``pattern``)."""
+        """The answers the rule reads (``PROMPTS`` keys)."""
+        self.check = check
+        """Whether one answer trips the rule (see companion.meaning: it reads meaning, not phrases)."""
         self.reason = reason
+        """Why it matters, in one line."""
         self.better = better
-        self.unless_source = unless_source
-        """The rule does not fire when its answers also match this (e.g. name real work)."""
+        """What to write instead: an example of the same answer done well."""
 
-    @property
-    def pattern(self) -> re.Pattern[str]:
-        return re.compile(self.source, re.IGNORECASE)  # re keeps compiled patterns: compiled once
-
-    @property
-    def unless(self) -> re.Pattern[str] | None:
-        return re.compile(self.unless_source, re.IGNORECASE) if self.unless_source else None
-
-    def excused(self, answers: dict[str, str]) -> bool:
-        """Whether the answers this rule reads also match ``unless`` (praise that names the work)."""
-        unless = self.unless
-        return unless is not None and bool(unless.search(" ".join(answers.get(name, "") for name in self.fields)))
+    def fires(self, field_name: str, text: str) -> bool:
+        return field_name in self.fields and bool(text) and self.check(text)
 
 
-def _words(*phrases: str) -> str:
-    return r"\b(?:" + "|".join(phrases) + r")\b"
+def _not(check: Callable[[str], bool]) -> Callable[[str], bool]:
+    def negated(text: str) -> bool:
+        return not check(text)
+
+    negated.__name__ = f"not_{check.__name__}"
+    return negated
 
 
-_NAMED_WORK = (
-    r"\b(?:post|article|blog|talk|paper|library|package|tool|book|course|video|thread|tweet|"
-    r"repo|project|chapter|episode|keynote|slides|pr|pull request|issue|release)\b|https?://|\"|“"
-)
+_ANY = tuple(PROMPTS)
 
 RULES: tuple[CoachRule, ...] = (
+    # The asks first: an answer that asks for a job is flagged for that, whatever else it does.
     CoachRule(
-        "generic-praise",
-        ("work", "how"),
-        _words(r"lov(?:e|ed|ing) (?:your|all your|all of your) work", r"(?:big|huge|massive|long-?time) fan",
-               r"(?:great|awesome|amazing|incredible|fantastic) work", r"everything you do",
-               r"your work is (?:great|awesome|amazing|incredible|inspiring)", r"lov(?:e|ed) what you do"),
-        "Generic praise gives them nothing to answer: name the piece of work and what it changed for you.",
-        "Your post on lockfiles fixed our flaky CI.",
-        unless_source=_NAMED_WORK,
+        "referral-ask", _ANY, meaning.asks_for_a_job,
+        "Asking a stranger for a job, an interview or a referral makes you a taker; build the relationship first.",
+        "Ask about their work; if you say you are looking, they may offer.",
     ),
     CoachRule(
-        "no-agenda",
-        ("question", "offer", "work", "how", "common"),
-        _words(r"pick your brains?", r"quick chat", r"grab (?:a )?coffee", r"hop on a call", r"chat sometime"),
-        "A chat with no agenda asks them to do the work: bring one question you want answered.",
-        "Could I ask how you decide what goes into the standard library?",
+        "mentor-ask", _ANY, meaning.asks_for_mentoring,
+        "Asking a stranger to mentor or guide you rarely works: mentors pick people whose work they know.",
+        "Ask one question about a decision they made, and later tell them what you did with the answer.",
     ),
     CoachRule(
-        "referral-ask",
-        ("question", "offer", "common", "work", "how"),
-        _words(r"refer(?:ral)? me", r"referral", r"any openings", r"are you hiring", r"job (?:opening|offer)s?",
-               r"open (?:positions|roles)", r"get me (?:a job|hired|an interview)"),
-        "Asking for a referral or a job in a first contact makes you a taker; build the relationship first.",
-        "Ask about their work; if you mention you are looking, they may offer.",
+        "go-between", _ANY, meaning.asks_for_an_introduction,
+        "Talking to someone to reach someone else uses them: talk to them about their own work.",
+        "Ask about their part of the project; an introduction may come later, from them.",
     ),
     CoachRule(
-        "mentor-ask",
-        ("question", "offer", "how", "common"),
-        _words(r"mentor me", r"be my mentor", r"(?:would|will|could) you mentor"),
-        "Asking a stranger to mentor you rarely works; mentors pick people whose work they know.",
-        "Ask one question about a decision they made, and share what you did with their answer.",
+        "no-agenda", _ANY, meaning.asks_for_a_meeting,
+        "A chat with no agenda asks them to do the work: bring the one thing you want to talk about.",
+        "Could I ask how you decided what goes into the standard library?",
     ),
     CoachRule(
-        "go-between",
-        ("question", "offer", "common", "how"),
-        _words(r"introduce me to", r"connect me (?:with|to)", r"put me in touch", r"your (?:boss|manager|ceo|cto)"),
-        "Talking to someone only to reach someone else uses them; talk to them about their own work.",
-        "Ask about their part of the project, not who else works on it.",
+        "answered-in-public", ("question",), meaning.answered_in_public,
+        "Their bio, their public work or a search already answers this: ask a follow-up to what they wrote.",
+        "In your post you split the pool by tenant; would that still work with 500 tenants?",
     ),
     CoachRule(
-        "answered-in-public",
-        ("question",),
-        # The generic question alone, or followed by nothing more specific than who is asking.
-        r"^\W*(?:what do you think (?:of|about) )?(?:the )?job market\b"
-        r"|^\W*what do you think (?:of|about) (?:ai|the industry|the future)\W*$"
-        r"|^\W*how (?:do|did) (?:i|you) (?:get|got) (?:started|into \w+(?: \w+)?)\W*$"
-        r"|^\W*(?:do you have )?any (?:advice|tips)(?: for (?:me|a (?:junior|new|young|beginner) \w+|beginners))?\W*$"
-        r"|^\W*what should i (?:learn|study)(?: next| first)?\W*$",
-        "Their public work likely answers this in general terms: ask a follow-up to what they wrote.",
-        "In your post you said X; how would that change for a team of two?",
+        "broad-question", ("question",), meaning.broad_question,
+        "Too big or not about their work for a hallway minute: ask about one piece of it or a decision they made.",
+        "Why did you choose transaction pooling over session pooling for pgbouncer?",
+    ),
+    CoachRule(
+        "vague-work", ("work",), _not(meaning.picks_out_a_piece),
+        "Say which piece of their work: its title, topic, venue or year, so they know what you mean.",
+        "Your PyCon 2024 talk on lockfiles for libraries",
+    ),
+    CoachRule(
+        "no-effect", ("how",), _not(meaning.states_an_effect),
+        "Say what changed for you or what you did because of it, not how good it was.",
+        "We switched our CI to lockfiles and the flaky builds stopped.",
     ),
 )
+"""The coach's table (DESIGN section 6). An answer gets at most one flag: the first rule here that
+fires on it. Unanswered questions are not flags: ``review`` lists them as missing."""
 
 
 class Flag(FrozenRecord):
@@ -167,16 +153,19 @@ def _answers(point: TalkingPoint) -> dict[str, str]:
 
 
 def _flags(answers: dict[str, str]) -> list[Flag]:
+    """At most one flag an answer (the first rule that fires), in the order of the answers."""
     flags: list[Flag] = []
-    for rule in RULES:
-        if rule.excused(answers):
-            continue
-        pattern = rule.pattern
-        for field_name in rule.fields:
-            if answers[field_name] and pattern.search(answers[field_name]):
-                flags.append(Flag(rule.id, field_name, rule.reason, rule.better))
-                break
+    for field_name, text in answers.items():
+        rule = first_rule(field_name, text)
+        if rule is not None:
+            flags.append(Flag(rule.id, field_name, rule.reason, rule.better))
     return flags
+
+
+def first_rule(field_name: str, text: str) -> CoachRule | None:
+    """The rule ``text``, given as the answer ``field_name``, trips first, if any."""
+    text = " ".join(text.split())
+    return next((rule for rule in RULES if rule.fires(field_name, text)), None)
 
 
 def _remembered(stored: Any, answers: dict[str, str]) -> list[Flag] | None:
@@ -190,9 +179,10 @@ def _remembered(stored: Any, answers: dict[str, str]) -> list[Flag] | None:
         return None
 
 
-COACH_VERSION = 1
-"""Part of every kept verdict's key: raise it when how the coach reads answers changes (the rules
-themselves are in the key already)."""
+COACH_VERSION = 2
+"""Part of every kept verdict's key: raise it whenever the checks (here or in companion.meaning)
+change, so verdicts kept under the old ones are read again. The rules' ids, fields, reasons and
+examples are in the key already. 1: phrase patterns; 2: the checks of companion.meaning."""
 _RULES_KEY: list[int] = []
 
 
@@ -200,7 +190,7 @@ def _key(answers: dict[str, str]) -> str:
     """A checksum of the answers and of the rules (their patterns, fields, reasons and examples)."""
     if not _RULES_KEY:
         text = f"{COACH_VERSION}\x1e" + "\x1e".join(
-            "\x1f".join((r.id, *r.fields, r.source, r.reason, r.better, r.unless_source)) for r in RULES)
+            "\x1f".join((r.id, *r.fields, r.check.__name__, r.reason, r.better)) for r in RULES)
         _RULES_KEY.append(zlib.crc32(text.encode()))
     answered = zlib.crc32("\x1f".join(answers.values()).encode())
     return f"{_RULES_KEY[0]:08x}{answered:08x}"
@@ -216,3 +206,37 @@ def readiness(point: TalkingPoint | None) -> str:
     if "work" in missing or "question" in missing:
         return "draft"
     return "ready"
+
+
+class TalkChoice(FrozenRecord):
+    """One of their talks, offered in the talking-point form as the answer to "which part of
+    their work helped you"."""
+
+    FIELDS = ("title", "conference", "day", "answer")
+
+    def __init__(self, title: str, conference: str, day: str, answer: str) -> None:
+        self.title = title
+        self.conference = conference
+        self.day = day
+        """The conference day, as "Tue 3 Dec"."""
+        self.answer = answer
+        """The work answer it fills in: 'Your talk "TITLE" at CONFERENCE'."""
+
+
+def talk_choices(sessions: list[Any], conferences: dict[str, Any]) -> list[TalkChoice]:
+    """Their talks at imported conferences (Session records, by start), as work answers to pick."""
+    from companion.agenda import zone_of
+    from companion.text import clean
+
+    choices = []
+    for session in sorted(sessions, key=lambda s: s.start):
+        conference = conferences.get(session.conference)
+        title = " ".join(clean(session.title, single_line=True).split())
+        if not title:
+            continue
+        name = " ".join(clean(conference.name if conference else session.conference, single_line=True).split())
+        day = session.conference_day(zone_of(conference))
+        label = f"{day:%a} {day.day} {day:%b}"
+        short = title if len(title) <= 120 else title[:119].rstrip() + "…"
+        choices.append(TalkChoice(short, name, label, f'Your talk "{short}" at {name}' if name else f'Your talk "{short}"'))
+    return choices

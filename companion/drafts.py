@@ -274,15 +274,16 @@ _JOB_ASK = re.compile(
     r"|\b(?:interview|hire|hiring|recommend|refer(?:ring)?) me\b|\b(?:me|get|getting) hired\b"
     r"|\b(?:my|a) (?:r[eé]sum[eé]|cv)\b|\bpass (?:on |along )?my\b|\bkeep me in mind\b|\bput in a (?:good )?word\b"
     r"|\blooking for (?:a |an |my )?(?:new |next |first )?(?:job|role|position|internship)\b"
-    r"|\bjob[- ](?:hunt|search|seek)\w*",
+    r"|\bjob[- ](?:hunt|search|seek)\w*|\bany openings\b|\breferral\b(?![- ](?:traffic|links?|sources?|codes?|programs?))",
     re.IGNORECASE,
 )
-"""Asking for a job in words the coach's referral rule does not list (it reads answers, not messages)."""
+"""Asking for a job in plain words, also when nothing else in the sentence asks (a message must
+never carry one, even where the coach, which reads intent, would let it through)."""
 
 
 def asks_for_a_job(text: str) -> bool:
-    """A referral or job ask: the coach's referral rule, or one of :data:`_JOB_ASK`."""
-    return bool(_REFERRAL_RULE.pattern.search(text) or _JOB_ASK.search(text))
+    """A referral or job ask: the coach's referral check, or one of :data:`_JOB_ASK`."""
+    return bool(_REFERRAL_RULE.check(text) or _JOB_ASK.search(text))
 
 
 def _sentences(text: str) -> list[str]:
@@ -310,13 +311,9 @@ def usable_answers(point: TalkingPoint | None, hints: list[tuple[str, str]] | No
     for field_name, text in answers.items():
         kept = []
         for sentence in _sentences(text):
-            flagged = [
-                rule for rule in coach.RULES
-                if field_name in rule.fields and rule.pattern.search(sentence)
-                and not rule.excused(answers)
-            ]
-            if flagged:
-                hints.append((f"left out of the draft ({field_name}): {flagged[0].reason}", field_name))
+            flagged = coach.first_rule(field_name, sentence)
+            if flagged is not None:
+                hints.append((f"left out of the draft ({field_name}): {flagged.reason}", field_name))
             elif asks_for_a_job(sentence):
                 hints.append((f"left out of the draft ({field_name}): {_REFERRAL_RULE.reason}", field_name))
             else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -13,7 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Select, Static, TextArea
 
-from companion.coach import PROMPTS, review
+from companion.coach import PROMPTS, CoachRule, TalkChoice, first_rule
 from companion.models import CONNECTION_KINDS, LINK_KINDS, PRIORITIES, Connection, Note, Person, Session, TalkingPoint
 from companion.text import clean
 from screens.rowlist import Column, RowList
@@ -154,7 +155,9 @@ class ConfirmModal(ModalScreen[bool]):
 
 
 class TalkingPointModal(ModalScreen[TalkingPoint | None]):
-    """The five questions of a talking point, each with an example, and the coach reading along."""
+    """The five questions of a talking point, each with an example, and the coach reading along:
+    a weak answer is flagged under it, with why and what to write instead. When the person speaks
+    at an imported conference, their talks are listed and ctrl+t puts one in the first answer."""
 
     DEFAULT_CSS = """
     TalkingPointModal {
@@ -162,6 +165,7 @@ class TalkingPointModal(ModalScreen[TalkingPoint | None]):
     }
     TalkingPointModal > VerticalScroll {
         width: 96;
+        max-width: 100%;
         height: auto;
         max-height: 95%;
         border: thick $primary;
@@ -171,27 +175,51 @@ class TalkingPointModal(ModalScreen[TalkingPoint | None]):
     TalkingPointModal Label {
         margin-top: 1;
     }
+    TalkingPointModal .flag {
+        height: auto;
+        display: none;
+    }
+    TalkingPointModal .flag.-shown {
+        display: block;
+    }
+    TalkingPointModal #talks {
+        height: auto;
+        margin-top: 1;
+    }
     TalkingPointModal #coach {
         margin-top: 1;
         height: auto;
         min-height: 2;
     }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save"),
+        Binding("ctrl+t", "use_talk", "Use their talk", show=True),
+    ]
 
-    def __init__(self, person_name: str, point: TalkingPoint) -> None:
+    def __init__(self, person_name: str, point: TalkingPoint, talks: Sequence[TalkChoice] = ()) -> None:
         super().__init__()
         self.person_name = person_name
         self.point = point
+        self.talks = list(talks)
+        self.talk_index = -1
+        self._verdicts: dict[tuple[str, str], CoachRule | None] = {}
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(markup("[b]Talking points for $name[/b]  [dim]ctrl+s saves, escape cancels[/dim]",
                                 name=self.person_name))
+            if self.talks:
+                rows = [markup("[b]Their talks[/b] [dim](ctrl+t puts one in the first answer)[/dim]")]
+                rows += [markup("$n. [i]$title[/i]  [dim]$conference, $day[/dim]", n=str(n), title=talk.title,
+                                conference=talk.conference, day=talk.day) for n, talk in enumerate(self.talks, 1)]
+                yield Static(lines(rows), id="talks")
             for key, (prompt, example) in PROMPTS.items():
                 yield Label(prompt)
                 yield Input(value=clean(getattr(self.point, key), single_line=True), placeholder=f"e.g. {example}",
                             id=f"answer-{key}", restrict=NO_CONTROLS)
+                yield Static(id=f"flag-{key}", classes="flag")
             yield Static(id="coach")
 
     def on_mount(self) -> None:
@@ -202,23 +230,53 @@ class TalkingPointModal(ModalScreen[TalkingPoint | None]):
         answers = {key: clean(self.query_one(f"#answer-{key}", Input).value).strip() for key in PROMPTS}
         return TalkingPoint(person_id=self.point.person_id, **answers)
 
+    def verdict(self, key: str, text: str) -> CoachRule | None:
+        """The coach's rule for one answer; answers already read are not read again while typing."""
+        found = self._verdicts.get((key, text), self)
+        if found is self:
+            found = self._verdicts[(key, text)] = first_rule(key, text)
+        return found  # type: ignore[return-value]
+
     @on(Input.Changed)
     def show_coach(self) -> None:
-        flags, missing = review(self.current())
-        parts = [markup("[$warning]coach:[/] $reason [dim]Better: $better[/dim]", reason=f.reason, better=f.better)
-                 for f in flags]
+        point = self.current()
+        weak, missing = [], []
+        for key, (prompt, _example) in PROMPTS.items():
+            text = getattr(point, key)
+            rule = self.verdict(key, text) if text else None
+            flag = self.query_one(f"#flag-{key}", Static)
+            flag.set_class(rule is not None, "-shown")
+            if rule is not None:
+                weak.append(prompt.rstrip("?").lower())
+                flag.update(markup("[$warning]coach:[/] $reason\n[dim]Instead, e.g.:[/dim] $better",
+                                   reason=rule.reason, better=rule.better))
+            if not text:
+                missing.append(prompt.rstrip("?").lower())
+        parts = []
+        if weak:
+            parts.append(markup("[$warning]coach: strengthen $answers[/]", answers="; ".join(weak)))
         if missing:
-            parts.append(markup("[dim]still to answer: $missing[/dim]",
-                                missing=", ".join(PROMPTS[m][0].rstrip("?").lower() for m in missing)))
-        if not flags and not missing:
+            parts.append(markup("[dim]still to answer: $missing[/dim]", missing=", ".join(missing)))
+        if not weak and not missing:
             parts.append(markup("[$success]coach: specific and ready[/]"))
-        elif not flags:
+        elif not weak:
             parts.append(markup("[$success]coach: nothing weak so far[/]"))
         self.query_one("#coach", Static).update(lines(parts))
 
     @on(Input.Submitted)
     def next_field(self) -> None:
         self.focus_next()
+
+    def action_use_talk(self) -> None:
+        """Put their next talk in the first answer (each press, the next one)."""
+        if not self.talks:
+            self.notify("No talks of theirs in your imported schedules.", markup=False)
+            return
+        self.talk_index = (self.talk_index + 1) % len(self.talks)
+        field = self.query_one("#answer-work", Input)
+        field.value = self.talks[self.talk_index].answer
+        field.cursor_position = len(field.value)
+        field.focus()
 
     def action_save(self) -> None:
         self.dismiss(self.current())

@@ -13,7 +13,7 @@ from textual.widgets import Footer, Header, Input
 
 from companion.actions import CardContext, person_card
 from companion.agenda import zone_of
-from companion.coach import readiness
+from companion.coach import readiness, talk_choices
 from companion.errors import CompanionError
 from companion.lookup import PeopleIndex
 from companion.matching import SpeakerMatcher
@@ -170,6 +170,8 @@ class PeopleScreen(Screen[None]):
             return
         store = self.app.store  # type: ignore[attr-defined]
         point = store.talking_point(person.id) or TalkingPoint(person_id=person.id)
+        conferences = {conference.id: conference for conference in store.conferences()}
+        talks = talk_choices(store.speaking_sessions(person), conferences)
 
         def saved(result: TalkingPoint | None) -> None:
             if result is None:
@@ -178,11 +180,11 @@ class PeopleScreen(Screen[None]):
                 store.save_talking_point(result)
             except CompanionError as error:  # keep what was typed: open the form again with it
                 self.notify(clean(error, single_line=True), title="Not saved", severity="error", markup=False)
-                self.app.push_screen(TalkingPointModal(person.name, result), saved)
+                self.app.push_screen(TalkingPointModal(person.name, result, talks), saved)
                 return
             self.load_people(select_id=person.id)
 
-        self.app.push_screen(TalkingPointModal(person.name, point), saved)
+        self.app.push_screen(TalkingPointModal(person.name, point, talks), saved)
 
     def action_add_person(self) -> None:
         self.app.push_screen(PersonModal(), self.person_saved)

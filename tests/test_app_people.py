@@ -61,18 +61,62 @@ async def test_talking_points_modal_coaches_as_you_type_and_saves(store: Store) 
         assert app.focused is app.screen.query_one("#answer-work", Input)
         await pilot.press(*"I love your work")
         await pilot.pause()
-        coach = str(app.screen.query_one("#coach", Static).visual)
-        assert "Generic praise" in coach
+        flag = app.screen.query_one("#flag-work", Static)
+        assert flag.display and "Say which piece of their work" in str(flag.visual)  # under the answer it is about
+        assert "Instead, e.g.:" in str(flag.visual)
+        assert "strengthen which part of their work" in str(app.screen.query_one("#coach", Static).visual)
         app.screen.query_one("#answer-work", Input).value = "Her talk on screen readers in web apps"
         app.screen.query_one("#answer-question", Input).value = "Which screen reader do you test with first?"
         await pilot.pause()
         coach = str(app.screen.query_one("#coach", Static).visual)
-        assert "Generic praise" not in coach and "still to answer" in coach
+        assert not flag.display and "strengthen" not in coach and "still to answer" in coach
         await pilot.press("ctrl+s")
         await pilot.pause()
         point = store.talking_point(store.people()[0].id)
         assert point is not None and point.question == "Which screen reader do you test with first?"
         assert "Which screen reader do you test with first?" in card_text(app)
+
+
+async def test_the_talking_point_form_lists_their_talks_and_ctrl_t_fills_the_work_answer(store: Store) -> None:
+    app = CompanionApp(store=store, clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3", "slash", *"priya", "enter")
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, TalkingPointModal)
+        talks = str(form.query_one("#talks", Static).visual)
+        assert "The State of Python Packaging in 2026" in talks and "Tracing Async Python" in talks
+        assert "PyRhine 2026" in talks or "Thu 3 Dec" in talks
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        work = form.query_one("#answer-work", Input)
+        assert work.value.startswith('Your talk "The State of Python Packaging in 2026"')
+        assert app.focused is work
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert "Tracing Async Python" in work.value  # the next press, the next talk
+        assert not form.query_one("#flag-work", Static).display  # a titled talk is specific work
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        point = store.talking_point(next(p.id for p in store.people() if p.name == "Priya Raman"))
+        assert point is not None and "Tracing Async Python" in point.work
+
+
+async def test_a_quoted_title_with_a_trigger_phrase_is_not_flagged_while_typing(store: Store) -> None:
+    app = CompanionApp(store=store, clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3", "t")
+        await pilot.pause()
+        form = app.screen
+        await pilot.press(*"your post 'Can I pick your brain?' on cold emails")
+        await pilot.pause()
+        assert not form.query_one("#flag-work", Static).display
+        await pilot.press("tab", *"very well done")
+        await pilot.pause()
+        assert form.query_one("#flag-how", Static).display
+        assert "Say what changed for you" in str(form.query_one("#flag-how", Static).visual)
 
 
 async def test_add_edit_priority_and_remove_a_person(store: Store) -> None:

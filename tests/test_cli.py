@@ -357,7 +357,7 @@ def test_point_flags_a_vague_talking_point(capsys: pytest.CaptureFixture[str], l
     result = run(capsys, "point", "Kenji Watanabe", "--work", "I love your work",
                  "--question", "can I pick your brain", "--json")
     verdict = result.json()
-    assert {flag["rule"] for flag in verdict["flags"]} == {"generic-praise", "no-agenda"}
+    assert {flag["rule"] for flag in verdict["flags"]} == {"vague-work", "no-agenda"}
     assert all(flag["reason"] for flag in verdict["flags"])
     assert verdict["missing"] == ["how", "offer", "common"]
     assert verdict["person"]["name"] == "Kenji Watanabe"
@@ -365,11 +365,11 @@ def test_point_flags_a_vague_talking_point(capsys: pytest.CaptureFixture[str], l
     card = run(capsys, "who", "kenji", "--json").json()
     assert card["talking_point"]["work"] == "I love your work"
     assert "coach" not in card["talking_point"]  # the kept verdict is storage, not output
-    assert {flag["rule"] for flag in card["flags"]} == {"generic-praise", "no-agenda"}
+    assert {flag["rule"] for flag in card["flags"]} == {"vague-work", "no-agenda"}
     people = {p["name"]: p for p in run(capsys, "people", "--json").json()}
     assert people["Kenji Watanabe"]["readiness"] == "weak"
     text = run(capsys, "point", "Kenji Watanabe")
-    assert "generic-praise" in text.out and "still to answer" in text.out
+    assert "vague-work" in text.out and "still to answer" in text.out
 
 
 def test_point_specific_gets_no_flags(capsys: pytest.CaptureFixture[str], loaded: None) -> None:

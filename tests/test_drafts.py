@@ -20,7 +20,7 @@ from companion.store import Store
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=timezone.utc)
 TODAY = date(2026, 12, 3)
 CONTROL_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-REFERRAL = next(rule for rule in coach.RULES if rule.id == "referral-ask").pattern
+REFERRAL = next(rule for rule in coach.RULES if rule.id == "referral-ask")
 
 PRIYA = Person(name="Priya Raman", id=3, role="maintainer", affiliation="Fernwood Analytics",
                email="priya@example.org")
@@ -168,7 +168,7 @@ def test_no_draft_ever_asks_for_a_referral_or_a_job(point: TalkingPoint, detail:
     for kind in RULES:
         result = draft(kind, point, detail=detail)
         message = f"{result.subject}\n{result.body}"
-        assert not REFERRAL.search(message), (kind, message)
+        assert not REFERRAL.check(message), (kind, message)
         assert not asks_for_a_job(message), (kind, message)
         assert not re.search(r"\b(?:hir(?:e|ed|ing)|jobs?|cv|resume|referral|refer|openings?|mentor)\b",
                              message, re.IGNORECASE), (kind, message)

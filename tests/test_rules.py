@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from companion.coach import PROMPTS, RULES, readiness, review
+from companion.coach import readiness
 from companion.errors import NotFoundError
 from companion.followups import NUDGE_DAYS_RANGE, NoteActions, next_step, plan_followups
 from companion.lookup import resolve_person, search_people
@@ -24,153 +24,6 @@ SPECIFIC = TalkingPoint(
     offer="Our migration notes, as a case study for your docs",
     common="We both came to Python from physics",
 )
-
-# One typical phrase per rule, in a field the rule reads. A new rule needs an entry here.
-TYPICAL: dict[str, tuple[str, str]] = {
-    "generic-praise": ("work", "I love your work!"),
-    "no-agenda": ("question", "Could I pick your brain sometime?"),
-    "referral-ask": ("question", "Are you hiring? Could you refer me?"),
-    "mentor-ask": ("question", "Would you be my mentor?"),
-    "go-between": ("question", "Could you introduce me to your CTO?"),
-    "answered-in-public": ("question", "What do you think of the job market?"),
-}
-
-MORE_TYPICAL = [
-    ("generic-praise", "work", "Big fan of everything you do"),
-    ("generic-praise", "how", "Your work is amazing"),
-    ("no-agenda", "offer", "A quick chat over coffee"),
-    ("no-agenda", "question", "Can we hop on a call next week?"),
-    ("referral-ask", "question", "Any openings on your team?"),
-    ("referral-ask", "offer", "Could you get me an interview?"),
-    ("mentor-ask", "question", "Could you mentor me?"),
-    ("mentor-ask", "how", "I hope you can mentor me"),
-    ("go-between", "question", "Can you put me in touch with Guido?"),
-    ("answered-in-public", "question", "How did you get started?"),
-    ("answered-in-public", "question", "Any advice for a junior developer?"),
-]
-
-
-def point_with(field: str, text: str) -> TalkingPoint:
-    return TalkingPoint(person_id=1, **{field: text})
-
-
-def rules_of(point: TalkingPoint) -> list[str]:
-    return [flag.rule for flag in review(point)[0]]
-
-
-def test_every_rule_has_a_typical_phrase_in_this_file() -> None:
-    assert {rule.id for rule in RULES} == set(TYPICAL)
-
-
-@pytest.mark.parametrize("rule_id", sorted(TYPICAL))
-def test_each_rule_fires_on_its_typical_phrase(rule_id: str) -> None:
-    field, phrase = TYPICAL[rule_id]
-    flags, _missing = review(point_with(field, phrase))
-    fired = [flag for flag in flags if flag.rule == rule_id]
-    assert fired, f"{rule_id} did not fire on {phrase!r}"
-    assert fired[0].field == field
-    assert fired[0].reason.strip() and "\n" not in fired[0].reason  # a one-line reason
-    assert fired[0].better.strip()
-
-
-@pytest.mark.parametrize(("rule_id", "field", "phrase"), MORE_TYPICAL)
-def test_rules_fire_on_other_common_phrasings(rule_id: str, field: str, phrase: str) -> None:
-    assert rule_id in rules_of(point_with(field, phrase))
-
-
-@pytest.mark.parametrize("rule_id", sorted(TYPICAL))
-def test_each_rule_stays_quiet_on_a_specific_honest_point(rule_id: str) -> None:
-    assert rule_id not in rules_of(SPECIFIC)
-
-
-def test_a_specific_honest_point_gets_no_flags_and_nothing_missing() -> None:
-    assert review(SPECIFIC) == ([], [])
-
-
-def test_the_same_phrase_shouted_still_fires() -> None:
-    assert rules_of(point_with("question", "CAN I PICK YOUR BRAIN?")) == ["no-agenda"]
-
-
-def test_praise_that_names_the_work_is_not_generic() -> None:
-    point = point_with("work", "I love your work on the lockfile spec: your talk at PyCon changed our CI")
-    assert "generic-praise" not in rules_of(point)
-
-
-def test_a_typical_vague_point_collects_several_flags() -> None:
-    point = TalkingPoint(person_id=1, work="I love your work", question="can I pick your brain")
-    flags, missing = review(point)
-    assert {flag.rule for flag in flags} == {"generic-praise", "no-agenda"}
-    assert missing == ["how", "offer", "common"]
-
-
-def test_no_agenda_catches_pick_your_brains() -> None:
-    assert "no-agenda" in rules_of(point_with("question", "Can I pick your brains over lunch?"))
-
-
-def test_generic_praise_catches_loved_your_work() -> None:
-    assert "generic-praise" in rules_of(point_with("work", "I loved your work"))
-
-
-def test_generic_praise_catches_huge_fan() -> None:
-    assert "generic-praise" in rules_of(point_with("work", "Huge fan of your work"))
-
-
-def test_missing_lists_unanswered_questions_in_prompt_order() -> None:
-    point = TalkingPoint(person_id=1, how="It fixed our CI", offer="   ")
-    flags, missing = review(point)
-    assert flags == []
-    assert missing == ["work", "question", "offer", "common"]  # whitespace-only is unanswered
-    assert review(TalkingPoint(person_id=1))[1] == list(PROMPTS)
-
-
-def test_a_saved_point_keeps_its_verdict_and_the_verdict_is_used_only_while_it_holds(tmp_path) -> None:  # noqa: ANN001
-    from companion.store import Store
-
-    store = Store(tmp_path)
-    person = store.save_person(Person(name="Ada Example"))
-    store.save_talking_point(TalkingPoint(person.id, work="I love your work", question="Can I pick your brain?"))
-    saved = store.talking_point(person.id)
-    assert saved is not None and saved.coach is not None
-    assert sorted(rule for rule, _field in saved.coach["flags"]) == ["generic-praise", "no-agenda"]
-    assert {flag.rule for flag in review(saved)[0]} == {"generic-praise", "no-agenda"}
-
-    # The kept verdict is what review reads: a verdict under the right checksum is believed...
-    saved.coach = {"key": saved.coach["key"], "flags": [["mentor-ask", "question"]]}
-    assert [(flag.rule, flag.field) for flag in review(saved)[0]] == [("mentor-ask", "question")]
-    assert review(saved)[0][0].reason == next(rule.reason for rule in RULES if rule.id == "mentor-ask")
-    # ...and one that no longer fits the answers, or is damaged, is not: the rules are run again.
-    saved.question = "How do you pin dependencies for libraries?"
-    assert [flag.rule for flag in review(saved)[0]] == ["generic-praise"]
-    for damaged in ({"key": saved.coach["key"], "flags": "x"}, {"flags": []}, "text", {"key": 1, "flags": [[1]]}):
-        saved.coach = damaged
-        assert [flag.rule for flag in review(saved)[0]] == ["generic-praise"]
-
-
-def test_a_verdict_kept_under_other_rules_is_not_believed(monkeypatch: pytest.MonkeyPatch) -> None:
-    from companion import coach
-
-    point = coach.remember(TalkingPoint(person_id=1, work="Your post on lockfiles"))
-    point.coach = {"key": point.coach["key"], "flags": [["mentor-ask", "work"]]}
-    assert [flag.rule for flag in review(point)[0]] == ["mentor-ask"]
-    changed = tuple(rule if rule.id != "mentor-ask" else coach.CoachRule(
-        rule.id, rule.fields, rule.source, rule.reason + " (reworded)", rule.better) for rule in RULES)
-    monkeypatch.setattr(coach, "RULES", changed)
-    monkeypatch.setattr(coach, "_RULES_KEY", [])
-    assert review(point)[0] == []
-
-
-def test_spaces_and_line_breaks_do_not_hide_an_ask_from_the_coach() -> None:
-    assert rules_of(point_with("question", "Can I pick your  brain about\nwidget layout?")) == ["no-agenda"]
-    assert rules_of(point_with("common", "Would you mentor me?")) == ["mentor-ask"]
-
-
-def test_named_work_excuses_praise_only_in_the_answers_the_praise_is_in() -> None:
-    vague = TalkingPoint(person_id=1, work="Big fan of everything you do", how="It helped a lot",
-                         question="What is next for the project?")
-    assert rules_of(vague) == ["generic-praise"]
-    named = TalkingPoint(person_id=1, work="Big fan of everything you do", how="Your talk on tracing fixed our CI")
-    assert rules_of(named) == []
-
 
 def test_the_break_after_a_talk_is_one_starting_as_it_ends() -> None:
     from companion.actions import break_after
@@ -204,7 +57,8 @@ def test_readiness_marks() -> None:
     assert readiness(None) == "none"
     assert readiness(TalkingPoint(person_id=1)) == "none"
     assert readiness(TalkingPoint(person_id=1, work="  ")) == "none"
-    assert readiness(TalkingPoint(person_id=1, how="It helped")) == "draft"  # no work, no question
+    assert readiness(TalkingPoint(person_id=1, how="We moved our CI to lockfiles")) == "draft"  # no work, no question
+    assert readiness(TalkingPoint(person_id=1, how="It helped")) == "weak"  # a judgement, not an effect
     assert readiness(TalkingPoint(person_id=1, work=SPECIFIC.work)) == "draft"  # no question yet
     assert readiness(TalkingPoint(person_id=1, work=SPECIFIC.work, question=SPECIFIC.question)) == "ready"
     assert readiness(SPECIFIC) == "ready"
@@ -460,16 +314,3 @@ def test_normalise_name_values() -> None:
     assert normalise_name("Watanabe, Kenji") == "kenji watanabe"
     assert normalise_name("Priya Raman") != normalise_name("Priya Ramen")
     assert normalise_name("Lovelace, Ada, Countess") == "lovelace, ada, countess"  # only one comma turns around
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "Any advice on handling lockfiles for libraries?",
-        "How did you get started with property-based testing in CI?",
-        "In your post you said to pin everything; what should I learn first about resolvers for that?",
-    ],
-)
-def test_specific_questions_are_not_called_answered_in_public(question: str) -> None:
-    flags, _missing = review(TalkingPoint(person_id=1, question=question))
-    assert [flag.rule for flag in flags] == []

@@ -1,0 +1,773 @@
+"""What a talking-point answer says, read from its words: the coach's reading (DESIGN section 6).
+
+The coach does not look for fixed phrases. It reads an answer as a few plain facts, each found
+from the shape of the sentence and from classes of words, not from examples:
+
+- which **titles** it quotes (words inside quotes name their work, they are never the user's ask);
+- whether it **picks out one piece** of work: a kind of work (a talk, a post) plus a title, a topic,
+  a name, a venue, a year, a version or a URL; a kind alone, or a whole body of work about a broad
+  field ("your work on databases"), picks out nothing;
+- whether it states an **effect**: something the writer did or that changed (a subject and a verb
+  of doing, a change over time, a measured difference), as opposed to a judgement of the work;
+- whether a question is **anchored** in their work (a piece of it, a decision they made) and narrow
+  enough for a hallway minute;
+- what it **asks for**: a job, an introduction, mentoring, a meeting without an agenda.
+
+How rare a word is in English comes from ``wordfreq``'s English list (zipf scale, read from the file
+the package ships, without importing the package, which takes half a second); it is read only
+when an answer needs it. Everything here is plain functions over strings; no state but that list.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# --- words and titles ---------------------------------------------------------------------------
+
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'", "`": "'",
+                         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"'})
+_TITLE = re.compile(
+    r'"[^"]{2,}?"'  # double quotes (curly ones are straightened first)
+    r"|(?:(?<=^)|(?<=[\s(\[:,]))'(?=\S)[^']{2,}?(?<=\S)'(?=$|[\s).,;:!?\]-])"  # single quotes, not apostrophes
+)
+TITLE_MARK = " ztitle "
+"""What a quoted title becomes in the text the rules read: one word that no rule knows."""
+
+_WORD = re.compile(r"[a-z0-9][a-z0-9'’]*(?:[-_./+#@][a-z0-9]+)*[a-z0-9+#]?|[a-z]", re.IGNORECASE)
+_SENTENCE_OR_CLAUSE = re.compile(r"[.!?;:]+(?:\s|$)|,\s+(?:and|but|so|then|which|because)\b|\s+(?:and|but|so)\s+(?=(?:i|we|it|they|our|my|the|this|that|now)\b)|\s+-+\s+|\s*\(|\)\s*", re.IGNORECASE)
+
+
+def straighten(text: str) -> str:
+    """Curly quotes and apostrophes as plain ones, whitespace collapsed."""
+    return " ".join(text.translate(_QUOTES).split())
+
+
+def titles(text: str) -> list[str]:
+    """The quoted titles in ``text`` (after :func:`straighten`)."""
+    return [match.group(0)[1:-1] for match in _TITLE.finditer(text)]
+
+
+def without_titles(text: str) -> str:
+    """``text`` with each quoted title replaced by :data:`TITLE_MARK`, so words in a title are never
+    read as the writer's own (a post called "Can I pick your brain?" is not an ask)."""
+    return _TITLE.sub(TITLE_MARK, text)
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text``, lower case, apostrophes straight ("don't", "node.js", "c++", "v2.1")."""
+    return [word.replace("’", "'").lower() for word in _WORD.findall(text)]
+
+
+def clauses(text: str) -> list[str]:
+    """``text`` cut into sentences and clauses ("..., and we moved ...", "... so it cut ...")."""
+    return [part.strip() for part in _SENTENCE_OR_CLAUSE.split(text) if part and part.strip()]
+
+
+# --- how common a word is -----------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _zipf_table() -> dict[str, float]:
+    """English words with their zipf frequency (3.0 and up), from wordfreq's shipped small list.
+
+    The file is a gzipped msgpack list of buckets: bucket ``i`` holds the words of frequency
+    ``10 ** (-i / 100)``, that is zipf ``9 - i / 100``. Read directly, it takes about 10 ms;
+    importing wordfreq to ask it would take about 500 ms (it imports ftfy and regex)."""
+    import gzip
+    import importlib.util
+    import os
+
+    import msgpack  # installed with wordfreq
+
+    spec = importlib.util.find_spec("wordfreq")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    path = os.path.join(next(iter(spec.submodule_search_locations)), "data", "small_en.msgpack.gz")
+    try:
+        with gzip.open(path) as handle:
+            buckets = msgpack.unpackb(handle.read(), raw=False)
+    except (OSError, ValueError, msgpack.ExtraData, msgpack.FormatError, msgpack.StackError):
+        return {}
+    table: dict[str, float] = {}
+    for index, bucket in enumerate(buckets[1:]):
+        for word in bucket:
+            table.setdefault(word, 9 - index / 100)
+    return table
+
+
+def zipf(word: str) -> float:
+    """How common ``word`` is in English, 0 (unknown: rare, or a name) to about 8 ("the")."""
+    table = _zipf_table()
+    word = word.lower().strip("'")
+    if word in table:
+        return table[word]
+    if word.endswith("'s") and word[:-2] in table:
+        return table[word[:-2]]
+    return 0.0
+
+
+# --- classes of words ---------------------------------------------------------------------------
+
+FUNCTION_WORDS = frozenset("""
+a an the this that these those there here it its it's itself they them their theirs he him his she her
+i me my mine myself we us our ours you your yours yourself u ur ya y'all
+is am are was were be been being 's 're 'm 've 'd 'll isn't wasn't aren't weren't
+do does did done doing don't doesn't didn't have has had having haven't hasn't
+can could will would shall should may might must can't couldn't won't wouldn't shouldn't
+to of in on at by for with from about into onto over under up down out off through across after before
+during since until while as than like via per vs versus re regarding around between among within without
+and or but nor so yet if then because though although whether when where why how what which who whom whose
+not no yes also just only very really quite pretty too so such more most much many lot lots some any all
+both each every either neither few several other another own same one ones something anything everything
+nothing someone anyone everyone somebody anybody everybody else even still already again ever never always
+sometimes often now then way ways thing things stuff kind sort bit bits part parts etc e.g i.e
+lol btw imo imho tbh honestly basically literally actually definitely totally truly
+""".split())
+
+GENERIC_WORDS = frozenset("""
+work works working worked job jobs career careers industry industries field fields area areas domain space
+world life future past present today tomorrow day days week weeks month months year years time times
+people person folks everyone team teams company companies community communities general overall topic topics
+subject subjects thing things stuff content material materials resource resources info information
+idea ideas insight insights knowledge lesson lessons learning learnings experience experiences tip tips
+advice perspective perspectives view views opinion opinions thought thoughts mind minds eye eyes horizon horizons
+approach approaches way ways method methods practice practices skill skills tech technology technologies
+level levels aspect aspects side sides matter matters problem problems issue issues question questions
+answer answers lot lots amount bunch ton tons plenty heaps loads deal
+good great nice best better well awesome amazing
+online internet web site sites page pages platform platforms social media
+stuff everything anything something nothing
+""".split())
+"""Nouns (and a few words) too general to pick anything out: "your work on the future of tech"."""
+
+PLATFORMS = frozenset("""
+youtube github gitlab twitter x medium substack linkedin mastodon bluesky twitch tiktok instagram facebook
+reddit discord slack hackernews hn dev.to devto hashnode wordpress blogspot tumblr spotify soundcloud
+stackoverflow kaggle huggingface figma dribbble behance notion patreon itch.io itch
+""".split())
+"""Where work is published: naming the platform does not say which piece."""
+
+FIELDS_OF_WORK = frozenset("""
+frontend front-end backend back-end fullstack full-stack devops devsecops sre infra infrastructure ops
+security infosec appsec cybersecurity privacy crypto cryptography blockchain web3 ai ml llm llms genai nlp
+data analytics databases database sql nosql cloud kubernetes k8s containers serverless microservices
+mobile android ios web javascript js typescript python rust go golang java c++ c# kotlin swift ruby php
+design ux ui ux/ui product accessibility a11y testing qa performance observability monitoring networking
+embedded hardware electronics firmware iot robotics gamedev games research science statistics math maths
+docs documentation writing community diversity leadership management engineering programming coding
+software development open-source opensource oss startups marketing growth career careers hiring
+""".split())
+"""Whole fields: a topic this broad does not pick out a piece ("your posts about frontend")."""
+
+EVALUATIVE = frozenset("""
+great good nice cool awesome amazing incredible fantastic wonderful brilliant excellent outstanding superb
+stellar terrific fabulous phenomenal spectacular remarkable impressive inspiring inspirational inspired
+insightful informative helpful useful valuable practical handy clear concise thorough detailed comprehensive
+thoughtful well-written well-made well-done well-explained well-researched well-thought-out rigorous solid
+accessible readable engaging entertaining fun funny enjoyable interesting fascinating captivating compelling
+eye-opening mind-blowing life-changing game-changing groundbreaking revolutionary innovative creative elegant
+beautiful lovely neat sweet perfect ideal top top-notch first-class world-class best better favorite favourite
+classic legendary iconic famous popular underrated overrated essential invaluable indispensable important
+relevant timely fresh deep profound smart clever genius masterful polished professional educational educative
+enlightening illuminating motivating motivational encouraging empowering refreshing approachable digestible
+usefull helpfull intresting interessting amazin awsome grat gr8 lifesaver life-saver gem goldmine gold treasure
+must-read must-watch masterpiece masterclass tour de force game changer gamechanger
+so very really super extremely incredibly truly highly hugely immensely tremendously massively deeply
+absolutely totally completely utterly quite pretty rather fairly kinda sorta bit lot lots much many
+""".split())
+"""Words that judge (or amplify a judgement): what a "how" says when it states no effect."""
+
+# Verbs that report a feeling or an opinion about the work, never an effect of it.
+_FEELING_VERBS = frozenset("""
+love loved loves loving like liked likes enjoy enjoyed enjoys appreciate appreciated appreciates admire
+admired admires adore adored respect respected value valued cherish cherished thank thanked thanks
+feel felt feels think thought thinks believe believed believes consider considered guess guessed
+say said says mean meant find found finds seem seemed seems look looked looks sound sounded sounds
+resonate resonated resonates impress impressed impresses amaze amazed amazes inspire inspired inspires
+fascinate fascinated interest interested excite excited blow blew blown wow wowed stun stunned
+recommend recommended recommends rate rated rave raved praise praised follow followed follows
+read reads watch watched watches listen listened listens see saw seen hear heard bookmark bookmarked
+remember remembered keep kept return returned revisit revisited reread rewatch rewatched
+become became becomes remain remained remains stay stayed stays be is am are was were been being
+""".split())
+# Verbs that are an effect only with a specific object: "I learned how to shard" but not "I learned a lot".
+_CONDITIONAL_VERBS = frozenset("""
+learn learned learnt learns understand understood understands realise realised realize realized know knew
+get got gets give gave gives gives make made makes help helped helps teach taught teaches show showed shown
+change changed changes open opened opens improve improved improves motivate motivated motivates
+encourage encouraged push pushed boost boosted spark sparked grow grew shape shaped influence influenced
+affect affected impact impacted transform transformed inform informed guide guided clarify clarified
+rethink rethought reconsider reconsidered question questioned
+use used uses try tried tries share shared shares apply applied applies
+""".split())
+
+_IRREGULAR_PAST = frozenset("""
+began became brought built bought caught chose came cut dealt did drew drove ate fell fed fought found
+fled flew forgot froze got gave went grew hung had heard hid hit held hurt kept knew laid led left lent
+let lay lost made meant met paid put quit read rode rang rose ran said saw sought sold sent set shook shot
+shut sang sank sat slept slid spoke spent spun split spread sprang stood stole stuck struck swore swept
+swam took taught tore told thought threw understood woke wore won wrote rewrote rebuilt rethought rerun
+reran overtook undertook withdrew upheld shrank shrunk sped dug fit wound bound ground sped saved
+""".split())
+
+_SUBJECTS = frozenset("i we they it this that which he she everyone everybody nobody".split())
+_PRONOUNS = _SUBJECTS | frozenset("i've we've i'd we'd i'll we'll i'm we're they've they're it's that's you "
+                                  "you've you're me us him them my our your".split())
+_POSSESSIVES = frozenset("my our their the its his her".split())
+_AUXILIARIES = frozenset("""
+have has had 've 'd did do does can could will would 'll shall should may might must now finally just also
+then even still already actually really immediately quickly eventually soon later again instantly literally
+basically totally completely all both since never no longer to not n't managed started began decided went
+ended up got able gonna wanna honestly personally first
+""".split())
+
+_CHANGE = re.compile(
+    r"\b(?:now|no longer|anymore|any more|instead|since then|ever since|for the first time|from then on|"
+    r"these days we|these days i|stopped|started|switched|moved|migrated|replaced|dropped|halved|doubled|"
+    r"tripled|went (?:from|down|up)|fell|rose|shrank|cut|reduced|increased|decreased|saved|avoided|"
+    r"fixed|caught|shipped|adopted|rolled out|because of (?:it|this|that|you|your)|thanks to (?:it|this|that|you|your)|"
+    r"after (?:reading|watching|seeing|hearing|following|trying)|following (?:it|your|the))\b"
+)
+_QUANTITY = re.compile(
+    r"\b\d+(?:[.,]\d+)?\s*(?:%|x\b|×|percent|ms|s\b|sec|secs|seconds?|min|mins|minutes?|h\b|hrs?|hours?|"
+    r"days?|weeks?|months?|years?|k\b|kb|mb|gb|tb|\$|usd|eur|dollars?|euros?|pounds?|points?|lines?|"
+    r"people|users|engineers|members|tickets|bugs|pages|services|steps|times?)"
+    r"|[$€£]\s*\d|\b(?:half|twice|double|triple|a third|a quarter|a fifth|a tenth|\d+x)\b"
+    r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|forty|fifty|a hundred|hundreds of|"
+    r"a few|a couple of)\s+(?:ms|seconds?|minutes?|hours?|days?|weeks?|months?|people|users|engineers|bugs|tickets|services|steps|times)\b"
+)
+_NUMBER = re.compile(r"\d")
+
+
+# --- picking out one piece of work --------------------------------------------------------------
+
+KINDS_OF_PIECE = frozenset("""
+post blogpost article essay piece column op-ed talk keynote presentation lecture session workshop tutorial
+guide walkthrough write-up writeup explainer paper preprint thesis dissertation book chapter section appendix
+video episode stream livestream screencast thread tweet toot answer comment reply pr patch commit issue rfc
+pep proposal spec specification release changelog readme notebook gist demo benchmark study survey report
+case analysis review poster slide deck slides library package tool plugin extension crate gem module
+framework cli app script template checklist cheatsheet cheat-sheet diagram map dataset course lesson exercise
+kata panel ama interview podcast-episode snippet recipe example proof theorem model prototype component font
+typeface visualisation visualization dashboard infographic zine comic game mod board pattern rule
+config setup playbook runbook postmortem post-mortem retro retrospective manual handbook wiki doc page primer
+series newsletter-issue letter memo note gallery project repo repository toolkit kit sdk api plugin lib
+""".split())
+"""Kinds of work that come one at a time: "your talk on X" picks out one piece."""
+
+BODIES_OF_WORK = frozenset("""
+work works stuff content things writing writings research contributions contribution output efforts effort
+podcast podcasts blog blogs channel channels newsletter newsletters feed account profile portfolio
+code projects posts talks videos papers articles books tweets threads repos repositories libraries tools
+tutorials courses classes lectures episodes streams essays notes slides docs documentation teaching
+advocacy activism leadership mentoring community organising organizing meetups meetup events conferences
+everything all career open-source opensource oss body
+""".split())
+"""A whole body of work: "your blog", "your posts", "your work on databases" pick out one piece only
+with a narrow topic."""
+
+_TOPIC_LEADS = frozenset("on about regarding re covering into of for with where when which that who explaining "
+                         "comparing showing describing introducing called titled named at in from".split())
+_TEMPORAL = frozenset("""
+recent latest last newest new old older first previous earlier early current whole entire other some many
+several various few numerous countless multiple every each all most own public online famous popular
+""".split())
+
+
+def _content(word: str) -> bool:
+    return (len(word) > 1 and word not in FUNCTION_WORDS and word not in GENERIC_WORDS
+            and word not in EVALUATIVE and word not in _TEMPORAL)
+
+
+def _capitalised_names(original: str) -> list[str]:
+    """Words written with a capital where a sentence would not start: names of projects, venues,
+    people ("PyCon", "Postgres", "Diataxis"), unless nearly every word is capitalised (Title Case)."""
+    tokens = re.findall(r"[A-Za-z][\w'.+#-]*", original)
+    if not tokens:
+        return []
+    capitalised = [t for t in tokens if t[0].isupper()]
+    if len(tokens) >= 4 and len(capitalised) >= 0.7 * len(tokens):
+        return []
+    names = []
+    sentence_start = True
+    for raw_token in re.finditer(r"[A-Za-z][\w'.+#-]*|[.!?:;]", original):
+        token = raw_token.group(0)
+        if token in ".!?:;":
+            sentence_start = True
+            continue
+        if (not sentence_start and token[0].isupper() and token not in ("I", "I'm", "I've", "I'd", "I'll")
+                and token.lower() not in PLATFORMS and token.lower() not in _NAME_LIKE_COMMON):
+            names.append(token)
+        sentence_start = False
+    return names
+
+
+_NAME_LIKE_COMMON = frozenset("""
+english spanish french german monday tuesday wednesday thursday friday saturday sunday january february
+march april may june july august september october november december internet web ai ml ux ui
+""".split())
+
+
+def identifies(original: str, topic_words: list[str]) -> bool:
+    """Whether ``original`` (with ``topic_words``, its words that describe the work) picks out one
+    piece: a quoted title, a URL, a number (year, version, episode), an identifier, a name, or a
+    narrow topic."""
+    if TITLE_MARK.strip() in topic_words or titles(original):
+        return True
+    if re.search(r"https?://|www\.|\b[\w-]+\.(?:com|org|io|dev|net|ai|app|co|me|blog)\b|#\d|@\w", original):
+        return True
+    if _NUMBER.search(original):
+        return True
+    if any(re.search(r"[a-z][A-Z]|_|\w\.\w|\(\)", token) for token in original.split()):
+        return True  # camelCase, snake_case, dotted.names, calls()
+    if _capitalised_names(original):
+        return True
+    return narrow(topic_words)
+
+
+def narrow(topic_words: list[str]) -> bool:
+    """Whether words describing a topic name a narrow one: enough rare words, or one very rare
+    ("lockfiles", "backpressure"), rather than a field ("databases", "machine learning")."""
+    content = [word for word in topic_words if _content(word) and word not in PLATFORMS and word not in FIELDS_OF_WORK]
+    if not content:
+        return False
+    rarity = [max(0.0, 6.0 - zipf(word)) for word in content]
+    return max(rarity) >= 4.5 or sum(rarity) >= 5.0 or (len(content) >= 3 and sum(rarity) >= 3.5)
+
+
+def picks_out_a_piece(text: str) -> bool:
+    """The work check: a kind of work with what picks out one piece of it, or a description narrow
+    enough to name one without the kind ("the pizza analogy for consistent hashing")."""
+    original = straighten(text)
+    if titles(original):
+        return True
+    masked = without_titles(original)
+    tokens = words(masked)
+    if not tokens:
+        return False
+    kinds = [i for i, word in enumerate(tokens) if (word in KINDS_OF_PIECE or word.rstrip("s") in KINDS_OF_PIECE)
+             and not (i and tokens[i - 1] in ("you", "u", "i", "we", "they"))]  # "the things you post": a verb
+    # Words that say what the work is about: everything but the kind nouns, the words that judge it,
+    # and what the writer says about themselves after it ("..., I read some of it").
+    describing = _describing_words(tokens)
+    if identifies(" ".join(_describing_span(original)), describing):
+        return True
+    singular_piece = any(tokens[i] in KINDS_OF_PIECE and tokens[i] not in BODIES_OF_WORK for i in kinds)
+    if singular_piece:
+        # One talk, one post: any topic or content word beside it is enough ("your talk on testing").
+        return any(_content(word) and word not in KINDS_OF_PIECE and word not in BODIES_OF_WORK
+                   and word not in PLATFORMS for word in describing)
+    return False
+
+
+def _describing_span(original: str) -> list[str]:
+    """The clauses of ``original`` that describe the work, not the writer ("I read some of it...")."""
+    parts = clauses(original)
+    kept = [parts[0]] if parts else []
+    for part in parts[1:]:
+        first = words(part)[:1]
+        if first and first[0] in ("i", "i'm", "i've", "we", "we've", "honestly", "they", "it", "it's", "which", "so"):
+            continue
+        kept.append(part)
+    return kept
+
+
+def _describing_words(tokens: list[str]) -> list[str]:
+    text = " ".join(tokens)
+    kept = " ".join(_describing_span(text))
+    return [word for word in words(kept) if word not in KINDS_OF_PIECE and word not in BODIES_OF_WORK
+            and word not in _FEELING_VERBS]
+
+
+# --- stating an effect --------------------------------------------------------------------------
+
+_GENERIC_OBJECT = GENERIC_WORDS | EVALUATIVE | FUNCTION_WORDS | frozenset(
+    "me us myself ourselves think understand feel want see realize realise know learn grow reflect smile laugh "
+    "cry wonder dream rethink reconsider question try life everything tremendously immensely greatly massively "
+    "enormously hugely loads heaps bunch new different better worse confident confidence motivated inspiration "
+    "motivation understanding sense clarity direction hope courage energy joy happy glad".split())
+
+
+def _verb_like(word: str) -> bool:
+    return (word in _IRREGULAR_PAST or (len(word) > 4 and word.endswith("ed"))
+            or word in _CONDITIONAL_VERBS or word in _FEELING_VERBS)
+
+
+def _specific_rest(rest: list[str]) -> bool:
+    """Whether what follows a verb says something particular ("the rerun heuristic to our CI"),
+    not only how much or how good ("a lot", "so much", "my eyes")."""
+    return any(word not in _GENERIC_OBJECT and word not in _FEELING_VERBS and word not in _PRONOUNS
+               and len(word) > 1 and not word.endswith("ly") for word in rest[:12])
+
+
+def _clause_effect(tokens: list[str]) -> bool:
+    """One clause: a subject (or none, as in "switched our CI to ...") and a verb of doing with
+    something particular after it. Verbs of feeling ("loved", "enjoyed") never count; verbs like
+    "learned", "helped", "made" count only with a particular object ("learned how to shard")."""
+    for index, word in enumerate(tokens):
+        at_start = index == 0
+        after_subject = index > 0 and _subject_before(tokens, index)
+        if not (at_start or after_subject):
+            continue
+        if not _verb_like(word) and not after_subject:
+            continue
+        verb = word
+        if verb in _PRONOUNS or verb in _AUXILIARIES or verb in FUNCTION_WORDS and verb not in ("did", "made", "let", "got"):
+            continue
+        if verb in EVALUATIVE or verb in GENERIC_WORDS:
+            continue
+        rest = tokens[index + 1:]
+        if verb in _FEELING_VERBS:
+            continue
+        if verb in _CONDITIONAL_VERBS or verb in ("did", "made", "let", "got"):
+            # "made me rethink our on-call": read what the object was made to do.
+            if _specific_rest(rest) and not _only_judgement(rest):
+                return True
+            continue
+        if _specific_rest(rest) or verb.endswith("ed") or verb in _IRREGULAR_PAST:
+            return True
+    return False
+
+
+def _subject_before(tokens: list[str], index: int) -> bool:
+    """Whether the words before ``index`` end in a subject: "we", "I finally", "our team", "the bundle",
+    "it", "new hires", skipping auxiliaries and adverbs ("we've now", "I then")."""
+    j = index - 1
+    while j >= 0 and (tokens[j] in _AUXILIARIES or tokens[j].endswith("ly")) and tokens[j] not in _SUBJECTS:
+        j -= 1
+    if j < 0:
+        return False
+    if tokens[j] in _SUBJECTS or tokens[j] in ("i've", "we've", "i'd", "we'd", "i'll", "we'll", "they've"):
+        return True
+    # "our team", "my manager", "the bundle", "support tickets": a short noun phrase after a determiner.
+    for back in range(1, 4):
+        k = j - back + 1
+        if k < 0:
+            break
+        if k - 1 >= 0 and tokens[k - 1] in _POSSESSIVES and all(_nounish(t) for t in tokens[k:j + 1]):
+            return True
+    return False
+
+
+def _nounish(word: str) -> bool:
+    return word not in FUNCTION_WORDS and word not in _AUXILIARIES and not _verb_like(word)
+
+
+def _only_judgement(rest: list[str]) -> bool:
+    particular = [w for w in rest[:12] if w not in _GENERIC_OBJECT and not w.endswith("ly") and len(w) > 1]
+    return all(w in _FEELING_VERBS for w in particular)
+
+
+def states_an_effect(text: str) -> bool:
+    """The "how" check: something the writer did or that changed, not only a judgement."""
+    original = straighten(text)
+    lowered = without_titles(original).lower()
+    if _QUANTITY.search(lowered):
+        return True
+    for part in clauses(lowered):
+        tokens = words(part)
+        if _CHANGE.search(part) and _specific_rest([w for w in tokens if not _CHANGE.fullmatch(w)]):
+            return True
+        if _clause_effect(tokens):
+            return True
+    return False
+
+
+# --- what an answer asks for --------------------------------------------------------------------
+
+_YOUR_SIDE = r"(?:you|your|ur|you guys|y'all|your (?:team|company|org|organi[sz]ation|lab|group|side|startup|employer|department|shop|place))"
+
+_REQUEST = re.compile(
+    r"\?|\b(?:could|can|would|will|might|may|shall|should)(?:n't)? (?:you|u|we|i)\b|\b(?:i|we|you|u)(?:'d|'ll| could| can| would| will| might| may| should)\b"
+    r"|\b(?:possible|feasible|chance|possibility|opportunity|willing|open to|comfortable|consider|mind|keen|up for|game for)\b"
+    r"|\b(?:love|like|appreciate|welcome|grateful|thankful|glad|happy|happily|honou?red|delighted|thrilled|great|nice|cool|ideal|amazing)\b(?: (?:to|if|for)\b)?"
+    r"|\b(?:want|wish|hope|hoping|need|wondering|wonder|looking for|seeking|asking|ask)\b|\blet me know\b|\blet'?s\b|\blets\b"
+    r"|\b(?:maybe|perhaps|please|pls|plz)\b|\bif (?:you|u|there)\b|\bkeep me in mind\b|\bhow about\b|\bwhat about\b|\bwhy don'?t we\b"
+    r"|\bin (?:exchange|return)\b|\b(?:sometime|some time|at some point|whenever|one day|someday|one of these days)\b"
+)
+"""Words that make an answer ask for something (a question mark does too). Broad on purpose: what
+is asked for (a job, an introduction...) is read from the words around it, with the writer as the
+one who would get it."""
+
+_ME = r"(?:me|us|myself|my|mine|i|i'm|i'd|i've|we|our)"
+_JOB = (r"(?:jobs?|roles?|positions?|openings?|vacanc(?:y|ies)|internships?|apprenticeships?|placements?|gigs?|"
+        r"contracts?|contractor spots?|residenc(?:y|ies)|fellowships?|headcount|reqs?|spots?|seats?|phd (?:spots?|positions?)|"
+        r"postdocs?|work|employment|interviews?|offers?)")
+_ASKS_JOB = re.compile(
+    # Asked to act for the writer: refer, recommend, vouch, hire, interview, take on...
+    rf"\b(?:refer\w*|recommend\w*|vouch\w* for|endors\w*|hir(?:e|ing)|employ\w*|recruit\w*|interview\w*|sponsor\w*|consider\w*|tak(?:e|ing) on|onboard\w*|bring\w* on|fast[- ]track\w*) (?:me|us|myself)\b"
+    rf"(?! (?:a |an |some |the |to )?(?:books?|tools?|resources?|courses?|papers?|posts?|reading|blogs?|talks?|to (?:your|the) (?:docs|book)))"
+    rf"|\b(?:my|our) (?:cv|c\.v\.|resume|résumé|r[eé]sum[eé]|application|candidacy|name|profile|portfolio|linkedin)\b(?=.*\b(?:forward|pass|send|share|hand|give|put|mention|submit|recruit\w*|hiring|hr|team|role|job|position|opening|spot|consider|review|look)\b)"
+    rf"|\b(?:put|pass|send|forward|give|mention|submit|hand)\w* (?:over |along |on |across )?(?:you |u )?(?:my|our) (?:name|cv|resume|résumé|application|profile)\b"
+    rf"|\b{_JOB} (?:for (?:me|us|someone like me)|i could|i can|i might|i'd)\b"
+    rf"|\b(?:space|room|budget|headcount|a spot|a place) for (?:a |an |another |one more )?(?:\w+ ){{0,3}}(?:dev|devs|developer|engineer|designer|writer|analyst|scientist|researcher|intern|junior|hire|person|\w+er)\b(?=.*\b(?:you|your|ur)\b)"
+    rf"|\b(?:i'?m|am|i am|currently|been) (?:\w+ )?(?:looking|searching|hunting) for (?:a |an |my )?(?:new |next |first )?(?:opportunit(?:y|ies)|{_JOB})"
+    rf"|\b(?:any|open|available|free|new|a|an|the) (?:\w+ ){{0,3}}{_JOB} (?:at|in|on|with|for|opens?|opening|comes? up|coming up|available|open)\b(?=.*\b(?:you|your|ur|me|my|i|i'd|we)\b)"
+    rf"|\b(?:are|is|r) (?:you guys|y'all|you|u|your \w+|the team|they|anyone|anybody|\w+) (?:still |currently |ever |by any chance )?(?:hiring|recruiting|taking (?:on )?(?:interns|juniors|people|applications|students))\b"
+    rf"|\b(?:are|is|r) (?:you guys|y'all|you|u|your \w+|the team|they|\w+) (?:still |currently |by any chance )?looking for (?:a |an |more |new |junior |senior |extra )?(?:\w+ )?(?:engineers?|devs?|developers?|designers?|people|folks|someone|interns?|juniors?|hires?|writers?|analysts?|scientists?|researchers?|pms?|managers?|students?|help|\w+ers)\b"
+    rf"|\bdo (?:you|u|you guys|they|your \w+) (?:take|hire|accept|have|offer|need) (?:\w+ )?(?:interns?|juniors?|students?|new grads?|contractors?|freelancers?|{_JOB})\b"
+    rf"|\b(?:work|intern|start|join) (?:for|at|under|with)? ?(?:you|your|ur) (?:\w+ )?(?:team|company|org|organi[sz]ation|lab|group|startup|studio|agency|shop|department)\b"
+    rf"|\bjoin (?:your|ur) (?:\w+ )?(?:team|company|lab|group|startup|studio|org)|\b(?:a |good |kind )word (?:in|with|to|for)\b|\bput (?:in )?a (?:good |kind )?word\b"
+    rf"|\b(?:intro\w*|talk|speak|chat|pass|forward|send|connect \w+|word)\b.*\b(?:to|with) (?:the|your|ur|a) (?:\w+ )?(?:hiring manager|recruiters?|hr|talent team|hiring team)\b"
+    rf"|\bfoot in the door\b|\bjob[- ]?(?:hunt|search|seek)\w*|\b(?:i'?m|am|i am|currently) (?:job hunting|looking for (?:a |my )?(?:new |next |first )?{_JOB}|on the (?:job )?market|between jobs|unemployed|out of work|open to (?:work|offers|opportunities|new roles))"
+    rf"|\b(?:get|getting|land|landing|find|finding|secure|securing|score|scoring)(?: me| myself)? (?:a|an|my|some) (?:first |new |next |junior |paid )?(?:{_JOB})\b(?=.*\b(?:you|your|ur|through|via)\b)"
+    rf"|\b(?:get|getting|land|score)\w* (?:me|myself) (?:a |an )?(?:\w+ )?(?:{_JOB})|\bapply\w* (?:via|through|with) (?:you|u)\b|\bthrough (?:you|u)\b"
+    rf"|\b(?:a|an|the|your|internal|any|get a|for a) referral\b(?![- ](?:traffic|links?|programs?|programmes?|codes?|sources?|data|rates?|fees?|bonus\w*|partners?|flows?|rules?|channels?))"
+)
+_THROUGH_YOU_JOB = re.compile(rf"\bthrough (?:you|u)\b")
+
+
+def _asks_job_here(sentence: str) -> bool:
+    found = _ASKS_JOB.search(sentence)
+    if not found:
+        return False
+    if _THROUGH_YOU_JOB.fullmatch(found.group(0)):
+        return bool(re.search(rf"\b{_JOB}\b|\bhired\b", sentence))
+    return True
+
+
+_MEETING_THING = re.compile(
+    r"\bpick (?:your|their|his|her|ur) brains?\b"
+    r"|\b(?:a|an|some|the|for|over|quick|short|brief|virtual|video|phone|zoom|long|proper|casual|informal) (?:\w+ )?(?:coffees?|teas?|beers?|drinks?|lunch|dinner|breakfast|bite|meal|call|zoom|chat|catch[- ]?up|meeting|meet[- ]?up|conversation|sync|1:1|one[- ]on[- ]one|hangout|walk|video call|video chat)\b"
+    r"|\b(?:coffee|lunch|dinner|drinks?|beers?) (?:sometime|some time|together|and (?:chat|talk))\b|\bon (?:a |an )?(?:zoom|call|teams|meet|facetime|skype)\b"
+    r"|\b(?:\d+|a few|few|some|fifteen|twenty|thirty|ten|five|half an?|an?) (?:minutes?|mins?|hours?|hour) (?:of your time|to (?:talk|chat|meet|call|connect)|with you|for a)?"
+    r"|\b(?:some|a bit of|an hour of|a slice of|any) (?:of )?(?:your )?time\b|\byour calendar\b|\bget to know (?:you|each other)\b|\bin your calendar\b"
+    r"|\b(?:book|schedule|set up|arrange|find|block|put) (?:a |some )?(?:time|slot|call|meeting|chat|zoom)\b"
+    r"|\b(?:we|us|i|you|u|let'?s|lets)\b(?: \w+){0,4} (?:chat|talk|meet|meet up|catch up|hang out|connect|sync|speak|get together|swap notes|talk over|chat over|call)\b(?! (?:to|with) (?:my|our|the|them|him|her)\b)"
+)
+_VAGUE_AGENDA = re.compile(
+    r"\b(?:just|only|simply) (?:to )?(?:talk|chat|catch up|connect|hang out|say hi|get to know)|\bno (?:particular|specific|real|set|fixed) (?:topic|agenda|reason|plan)"
+    r"|\b(?:anything|everything|whatever|stuff|things|all sorts|life|random|tons of questions|lots of questions|a few questions|some questions|some things|questions)\b"
+    r"|\bpick (?:your|their|his|her|ur) brains?\b|\bmore\b(?= (?:with you|on a call|sometime|later))|\bwhatever comes up\b"
+    r"|\b(?:sometime|some time|at some point|one day|whenever|someday|one of these days|some day|in the future)\b"
+)
+_AGENDA = re.compile(r"\b(?:about|on|regarding|re|over|to discuss|discuss|to go over|go over|to ask (?:you )?(?:about|how|why|whether)|so (?:that )?i can ask|"
+                     r"to show you|to hear (?:how|why|about)|to walk through|to compare|to review)\b (?P<topic>.+)")
+
+
+def _ask_text(text: str) -> str:
+    return without_titles(straighten(text)).lower()
+
+
+def _sentences_of(text: str) -> list[str]:
+    return [part for part in re.split(r"(?<=[.!?;])\s+|\s+-+\s+|\s*\n\s*", text) if part.strip()] or [text]
+
+
+def asks_for_a_job(text: str) -> bool:
+    """A job, an internship, an interview, a referral, a CV passed on, a word with the hiring
+    manager, "any roles open on your side?" (not: a talk about hiring, a question on how they hire)."""
+    for sentence in _sentences_of(_ask_text(text)):
+        if _asks_job_here(sentence) and _REQUEST.search(sentence) and not _about_their_practice(sentence):
+            return True
+    return False
+
+
+def asks_for_a_meeting(text: str) -> bool:
+    """A chat, a call, a coffee, time in their calendar, with no agenda: nothing particular to
+    discuss (a meeting to go over one named thing is not flagged, but "pick your brain" always is)."""
+    lowered = _ask_text(text)
+    if re.search(r"\bpick (?:your|their|his|her|ur) brains?\b", lowered):
+        return True
+    for sentence in _sentences_of(lowered):
+        meeting = _MEETING_THING.search(sentence)
+        if not meeting or not _REQUEST.search(sentence) or _about_their_practice(sentence):
+            continue
+        if re.match(r"[- ]?(?:shop|house|break|post|talk|paper|study|article|thread|episode|analysis|pattern|problem|mechanism|logic|lag|job)",
+                    sentence[meeting.end():].lstrip(" ") if sentence[meeting.end():meeting.end() + 1] == "-" else sentence[meeting.end():]):
+            continue  # "the coffee-shop case study", "the replica catch-up post": a topic, not a meeting
+        if anchored_in_their_work(sentence) and not re.search(r"\b(?:we|us|i|me|let'?s|lets)\b", sentence[:meeting.end()]):
+            continue
+        if re.fullmatch(r".*\b(?:the|your|ur|this|that|a|my|his|her|their) (?:\w+ )?(?:talk|chat|call|meeting|conversation)", meeting.group(0)) \
+                and re.search(r"\b(?:your|ur|the|this|that|his|her|their) (?:\w+ )?(?:talk|chat|meeting|conversation)\b", meeting.group(0)):
+            continue  # their talk, the meeting they described
+        after = sentence[meeting.start():]
+        if _VAGUE_AGENDA.search(sentence):
+            return True
+        agenda = _AGENDA.search(after) or _AGENDA.search(sentence)
+        if agenda and narrow(words(agenda.group("topic"))):
+            continue  # a meeting with something particular to discuss
+        if agenda and identifies(agenda.group("topic"), words(agenda.group("topic"))):
+            continue
+        return True
+    return False
+
+
+_ASKS_MENTOR = re.compile(
+    rf"\b(?:mentor\w*|coach\w*|guid(?:e|es|ing)|advis(?:e|es|ing)|tutor\w*|teach(?:es|ing)?|train(?:s|ing)?|sponsor\w*|supervis(?:e|es|ing)|shepherd\w*|counsel\w*|steer\w*|support\w*|help\w*) (?:me|us|myself)\b"
+    rf"(?! (?:with|on|through|understand|to understand|debug|fix|find|review|test|reproduce|port|run) (?:a |the |this |that |your |my |our )?(?:\w+ ){{0,2}}(?:bug|issue|patch|pr|code|codebase|repo|build|api|paper|benchmark|test|config|setup|error|crash|migration|script|function|docs?)\b)"
+    rf"|\b(?:be|become|act as|being) (?:my|a|an|our|the|someone|somebody) (?:\w+ ){{0,3}}(?:mentor|coach|advisor|adviser|sponsor|guide|sounding board|role model|person i (?:check in|talk) with)"
+    rf"|\b(?:mentor|coach|advisor|adviser|guide|role model|sounding board)s? (?:for|to) (?:me|us)\b|\bsomeone (?:\w+ )?(?:guiding|mentoring|coaching|advising) (?:me|us)\b"
+    rf"|\bmentor(?:ing|ship) (?:for )?(?:me|us)\b|\bmentees?\b|\b(?:be|am|being) one of them\b|\btak(?:e|ing) (?:me|us) on\b(?! (?:a|the) )"
+    rf"|\bunder (?:your|ur|their|his|her) wing\b|\bshow (?:me|us) the ropes\b|\bteach (?:me|us) (?:how|everything|the ropes|step by step)"
+    rf"|\b(?:help|guide|support|steer|coach|walk)\w* (?:me|us) (?:\w+ ){{0,2}}(?:grow|navigate|develop|advance|level up|become|transition|move into|break into|switch|get into|through (?:my|the rest|this)|in my career|with my career|along|as i)"
+    rf"|\b(?:career|ongoing|regular|monthly|weekly|personal) (?:guidance|advice|coaching|support|check[- ]ins?|calls|chats|sessions|mentoring)\b|\bguidance\b(?=.*\b(?:me|my|i)\b)"
+    rf"|\bcheck in (?:with (?:you|u) )?(?:regularly|every|each|once a|from time to time|now and then|periodically)|\b(?:someone|somebody|person) i (?:can )?check in with\b"
+    rf"|\b(?:ping|message|email|dm|bug|text|ask) (?:you|u) (?:\w+ )?(?:with questions|whenever|every time|each time|when i|if i|from time to time|as i|questions (?:whenever|every|each|as|when))"
+    rf"|\bsend (?:you|u) (?:my )?questions (?:every|whenever|when|each|as)|\b(?:keep|continue) (?:guiding|mentoring|coaching|advising|helping) (?:me|us)"
+    rf"|\b(?:guide|steer|shape|direct) (?:my|our) (?:career|path|growth|development|journey|phd|thesis|studies)"
+)
+
+
+def asks_for_mentoring(text: str) -> bool:
+    """Mentoring, coaching or guidance of the writer, ongoing help ("ping you whenever I'm stuck");
+    not their mentoring programme or an offer to mentor others."""
+    for sentence in _sentences_of(_ask_text(text)):
+        found = _ASKS_MENTOR.search(sentence)
+        if found and _REQUEST.search(sentence) and not _about_their_practice(sentence) and (
+                re.search(r"\b(?:me|my|us|our|i)\b|mentee|one of them", found.group(0)) or not _offer_to_others(sentence)):
+            return True
+    return False
+
+
+_PEOPLE = (r"(?:boss|manager|ceo|cto|cfo|coo|vp|founders?|co-?founders?|directors?|head of \w+|lead|team lead|leads|"
+           r"colleagues?|co-?authors?|coauthors?|editor|investors?|advisor|chair|pi|professor|supervisor|maintainers?|"
+           r"friends?|people|folks|someone|somebody|anyone|anybody|alumni|team|engineers?|researchers?|organi[sz]ers?|"
+           r"contacts?|network|her|him|them|whoever)")
+_ASKS_INTRO = re.compile(
+    rf"\b(?:introduc\w*|intro|connect\w*|link\w*|hook\w*|set\w*) (?:me|us)(?: up)? (?:to|with)\b|\b(?:introduc\w*|connect\w*) (?:me|us)\b"
+    rf"|\b(?:an|a|some|the) (?:warm |quick |short |personal )?(?:intro|introduction|connection)s?\b(?! (?:to|of|on|about) (?:the |a |an )?(?:topic|book|paper|talk|course|subject|field|theory|\w+ing\b|[a-z]+ (?:programming|language|theory|design)))"
+    rf"|\bput (?:me|us) in (?:touch|contact)\b|\b(?:get|getting) (?:me|us) (?:in front of|in touch|in contact|a meeting|an intro|introduced|connected)"
+    rf"|\b(?:be|get|being|getting) (?:introduced|connected|put in touch|linked up) (?:to|with)\b"
+    rf"|\b(?:pass|forward|give|send|share|hand) (?:my|our) (?:name|email|details|contact|number|info|card)\w* (?:on |along |over )?to\b"
+    rf"|\bloop (?:me|us) in with\b|\b(?:set|hook) (?:that|it|this|something|a meeting) up\b"
+    rf"|\b(?:meet|talk to|speak (?:to|with)|chat with|access to|reach|contact|in touch with|in contact with) (?:your|ur|their|his|her) (?:\w+ )?{_PEOPLE}\b"
+    rf"|\b(?:know|knows) (?:anyone|anybody|someone|somebody|people|other \w+|a \w+)\b.*\b(?:connect|introduc\w*|intro|put|link|hook|talk to|reach|refer|contact|touch)\b"
+    rf"|\bwho (?:should|could|can|might) i (?:talk|speak|reach out|write|go) to\b|\bwho (?:owns|runs|leads|manages|decides|handles)\b.*\b(?:introduc\w*|intro|connect\w*|touch)\b"
+)
+
+
+def asks_for_an_introduction(text: str) -> bool:
+    """To be put in touch with someone else through them (their CTO, their co-author, "anyone at X")."""
+    for sentence in _sentences_of(_ask_text(text)):
+        if _ASKS_INTRO.search(sentence) and _REQUEST.search(sentence) and not _past_fact(sentence):
+            return True
+    return False
+
+
+def _past_fact(sentence: str) -> bool:
+    """"You introduced me to Julia at PyCon": what happened, not an ask."""
+    return bool(re.search(r"\b(?:you|u|he|she|they) (?:\w+ )?(?:introduced|connected|linked)\b", sentence)
+                and not re.search(r"\b(?:could|would|can|will|might|love|like|hope|mind)\b", sentence))
+
+
+def _about_their_practice(part: str) -> bool:
+    """A question about how they do or decided something ("how do you run interviews", "why did
+    your team stop hiring juniors"): about their work, not an ask."""
+    return bool(re.search(r"^\W*(?:how|why|what|when|which|in|for|did|do) (?:\w+ )*?(?:you|your|ur|they|the team)\b", part)
+                and re.search(r"^\W*(?:(?:in|for) [^,]*, )?(?:how|why|what|when|which|did|do)\b", part)
+                and not re.search(rf"\b(?:for|to) (?:me|us)\b|\b(?:me|my) (?:cv|resume|application|name)\b|\b(?:could|can|would) (?:i|you)\b|\b(?:i|we) (?:could|can|might)\b|\bme\b", part))
+
+
+def _offer_to_others(part: str) -> bool:
+    """An offer to mentor or teach others ("I could mentor newcomers in your Discord")."""
+    return bool(re.search(r"\b(?:i|we) (?:could|can|would|will|'d|'ll|am happy to|'m happy to|offer to)\s+(?:\w+ )?(?:mentor|coach|teach|guide|help)\s+(?!me\b|us\b)", part))
+
+
+# --- what a question is about -------------------------------------------------------------------
+
+_PUBLIC = re.compile(
+    r"\bhow (?:did|do|have|has) (?:you|u) (?:first )?(?:get|got|break|broke|end(?:ed)? up|come|came|start|started|begin|began|find (?:your way|yourself)|transition|switch|move|make it)\b(?: \w+){0,2} ?(?:started|into|in\b|out|to be|to become|where|your career|coding|programming|tech|the field|this field|working|as an?)"
+    r"|\bwhat (?:was|is|'s|were) (?:your|ur) (?:path|journey|story|background|career|route|trajectory|first job|education|degree|origin|role|job|title|day job|position|company|stack|setup)\b"
+    r"|\bwhere (?:did|do|have) (?:you|u) (?:study|studied|work|worked|do your|did your|go to|grow up|come from|learn|learned|get your|live|start|begin|train)"
+    r"|\b(?:which|what) (?:company|companies|team|lab|university|school|org|organi[sz]ation) (?:are|do|did|were|have) (?:you|u)\b|\bwho do (?:you|u) work for\b"
+    r"|\bwhat do (?:you|u) do(?: for (?:a living|work)| at \w+| there| now| these days| exactly| day to day)?\W*$|\bwhat does (?:your|ur) (?:company|team|startup|lab|group|org|job) do\b"
+    r"|\bwhat (?:are|r) (?:you|u) (?:working on|up to|building|doing|focused on|focusing on|researching)(?: these days| now| lately| currently| at the moment| right now| next| recently)?\W*$"
+    r"|\bhow long (?:have|has|did) (?:you|u)\b|\b(?:a |your )?typical (?:day|week|workday)\b|\bday in the life\b|\bwhat(?:'s| is) it like (?:to work|working|being|at)\b"
+    r"|\byounger (?:self|you|me)\b|\bgo(?:ing)? back (?:in time|to when|to the start|to the beginning)|\b(?:start|started|starting) (?:over|again|from scratch)\b.*\bwhat\b|\bwhat would you (?:do|have done) differently\b"
+    r"|\bwhat (?:should|do you (?:recommend|suggest)|would you (?:recommend|suggest)) (?:i|someone|a beginner|beginners|people|one|newcomers|juniors)(?: \w+)? (?:learn|study|read|focus on|start with|do|know|pick|take|try)\b"
+    r"|\b(?:what|which) (?:\w+ )?(?:certifications?|courses?|books?|resources|languages?|degrees?|bootcamps?|tutorials?|blogs?|podcasts?|newsletters?|youtubers?|channels?|websites?|sites?|papers?|skills?|tools?) (?:should|would|do|can|could|must) (?:i|you (?:recommend|suggest|read|follow|use|listen|watch)|one|someone|beginners)"
+    r"|\b(?:what|which) (?:\w+ )?(?:books?|blogs?|podcasts?|newsletters?|people|resources|sites|youtubers?|channels?|accounts?) (?:do|would|did) (?:you|u) (?:read|follow|listen|recommend|watch|use|suggest)\b"
+    r"|\bhow (?:do|did|can|could|should) (?:i|one|someone|people|beginners|juniors|newcomers|a beginner|a junior|students) (?:\w+ )?(?:get|break|break into|start|begin|learn|become|transition|switch|move|land|find|prepare)\b"
+    r"|\bwhat (?:skills|qualities|traits|background|degree|education) (?:do|does|should|would) (?:i|one|someone|a \w+|you need)\b"
+    r"|\bhow do (?:you|u) (?:stay|keep|remain) (?:so )?(?:motivated|productive|up to date|current|focused|sane|organi[sz]ed|inspired|on top|curious|creative|positive|balanced)"
+    r"|\bhow do (?:you|u) (?:learn|keep up with|keep track of) (?:new|everything|things|the latest|so much|all)"
+    r"|\bhow do (?:you|u) (?:avoid|deal with|handle|manage|prevent|beat|fight|cope with) (?:\w+ )?(?:burnout|burn out|stress|imposter|impostor|work-life|overwhelm|motivation|procrastination|failure|rejection)"
+    r"|\bwork-life balance\b|\bwhat do (?:you|u) (?:like|love|enjoy) (?:most )?about (?:your (?:job|work|role|career)|working|what you do|it)\b"
+    r"|\bwhat(?:'s| is| are) (?:your|ur) favou?rite\b|\bday[- ]to[- ]day\b|\bdaily (?:work|job|life|basis|routine)\b"
+    r"|\b(?:your|ur) (?:main |current |own )?(?:research )?(?:area|field|focus|specialty|speciality|specialism|expertise|interests?|niche|stack)\W*$"
+    r"|\b(?:which|what) (?:\w+ )?(?:meetups?|conferences?|events?|projects?|companies|languages?|tools?|teams?|communities|open source projects?|editors?|frameworks?) (?:do|did|have|are) (?:you|u) (?:organi[sz]e|run|work (?:on|at|for|with)|maintain|use|speak at|attend|contribute to|involved in|part of|lead|teach|like|prefer)\b"
+)
+_BROAD = re.compile(
+    r"\bwhat do (?:you|u) think (?:of|about|will)\b|\bwhat(?:'s| is| are) (?:your|ur) (?:thoughts?|take|opinions?|views?|feelings?|stance|position|prediction)s? (?:on|about|regarding|of)\b"
+    r"|\bthoughts on\b|\b(?:your|ur) (?:thoughts|opinion|take|views?) (?:are |is )?(?:on|about)\b|\bhow do (?:you|u) feel about\b|\bdo (?:you|u) (?:think|believe|reckon) (?!(?:the|your|this|that) (?:\w+ )?(?:approach|fix|rule|test|change|method|trick|design|model|benchmark|heuristic|result|patch|pattern)\b)"
+    r"|\bwhere (?:is|are|do (?:you|u) see|will) .*\b(?:going|heading|headed|be in|in \d+ years|in (?:five|ten|the next) \w+)|\bthe future (?:of|for)\b|\bwhat(?:'s| is) next for (?:the )?(?:industry|field|web|ai|tech|us|\w+ing)\b"
+    r"|\bin the (?:next|coming) (?:\d+|few|five|ten|couple of) (?:years|decades|months)\b|\bwill (?:\w+ ){0,3}(?:replace|kill|die|take over|be dead|survive|win|disappear|matter|last)\b"
+    r"|\bis (?:\w+ ){0,3}(?:dead|dying|the future|overrated|hype|worth it|here to stay|a fad|a bubble)\b"
+    r"|\bwhat makes (?:a |an |good |great )?\w+(?: \w+)? (?:good|great|successful|bad|work|tick|last|different|special)\b|\bwhat is (?:a )?(?:good|great|bad|real) \w+\W*$"
+    r"|\bhow (?:do|can|should|would|does) (?:you|u|one|we|i|companies|teams|people|organi[sz]ations|orgs|startups|a (?:team|company|startup)) (?:\w+ )?(?:build|create|make|run|grow|become|get|be|design|write|foster|scale|lead|hire|keep|stay) (?:a |an |the )?(?:good|great|better|successful|healthy|strong|secure|more \w+|happy|thriving|effective|inclusive|productive|sustainable|winning)\b"
+    r"|\bhow (?:do|can|could|should) (?:i|we) (?:get|become|be) (?:better|good|great|a better|an expert)\b|\bget better at\b|\bimprove (?:at|in) \w+\W*$|\bbecome a better\b|\bbe a better\b|\bmaster \w+\W*$"
+    r"|\bwhat(?:'s| is| are) (?:the )?(?:biggest|hardest|most important|best|worst|main|greatest|top|key) (?:open )?(?:problems?|challenges?|things?|mistakes?|trends?|lessons?|skills?|languages?|questions?|issues?|risks?|threats?|opportunit\w+)\b(?!.*\b(?:you|your|ur) (?:\w+ ){0,3}(?:faced|hit|had|made|found|saw|ran into)\b)"
+    r"|\bwhy (?:is|are|do|does) (?:\w+ ){1,4}(?:so )?(?:bad|hard|good|popular|important|difficult|broken|slow|terrible|awful|expensive|complicated|underrated|overrated|messy|boring)\b"
+    r"|\b(?:can|could|would) (?:you|u) (?:please )?explain\b.*\b(?:to me|for me|in simple terms|simply|basics)\b|\bexplain (?:\w+ ){1,4}to me\b|\bteach me about\b|\btell me (?:everything|all|more|a bit|about)\b"
+    r"|\bis it (?:even |really |still )?(?:possible|worth|feasible|realistic) to\b|\bwhat(?:'s| is| went) wrong with\b|\b(?:these days|nowadays|today|in general|at large)\W*$"
+    r"|\b(?:fix|solve|address|tackle|deal with|overcome) (?:its|their|the|our|this) (?:\w+ )?(?:problem|crisis|issues?|mess|gap|debt)\b"
+    r"|\bexplain (?:\w+ ){0,6}(?:from (?:the ground up|scratch|first principles|the beginning|zero)|works?\b|in (?:detail|depth|simple terms))|\bwalk me through (?:everything|all|the basics|how \w+ works)"
+    r"|\bin general\W*$|\bgenerally speaking\b|\bin a nutshell\b|\bmeaning of\b|\b(?:best|right|correct|proper) (?:way|approach|practices?) (?:to|for|of) \w+(?: \w+)?\W*$"
+    r"|^\W*what (?:is|are) (?:a |an |the )?\w+(?: \w+)?\W*$|^\W*(?:is|are|should) (?:\w+ ){1,3}(?:better|worse|faster) than\b|\bvs\.? \w+\W*$|\bor \w+(?: \w+)?\? *$(?<=\?)"
+)
+_ANCHOR = re.compile(
+    r"\b(?:in|from|on|for|about|of|with|behind|after) (?:your|ur|the|that|this) (?:\w+[- ]){0,4}?(?:post|article|talk|paper|book|chapter|keynote|video|episode|thread|pr|issue|release|library|tool|case study|study|write-?up|writeup|guide|tutorial|notebook|benchmark|survey|slides|deck|demo|project|repo|rfc|pep|proposal|spec|design|redesign|migration|rewrite|port|experiment|analysis|dataset|template|checklist|course|workshop|series|newsletter|podcast|answer|comment|test|model|method|approach|heuristic|program(?:me)?|rule|setup|config|framework|plugin|crate|package|api|schema|launch|incident|postmortem|report|paper|work on)\b"
+    r"|\b(?:your|ur) (?:\w+[- ]){0,3}?(?:post|article|talk|paper|book|chapter|keynote|video|episode|thread|pr|release|library|tool|case study|study|write-?up|writeup|guide|tutorial|notebook|benchmark|survey|slides|demo|project|repo|rfc|pep|proposal|redesign|migration|rewrite|experiment|analysis|dataset|template|checklist|course|workshop|series|test|model|method|approach|heuristic|setup|config|framework|plugin|crate|package|api|schema|team's|decision|choice|design)\b"
+    r"|\bwhen (?:you|u|your team) (?:\w+ )?(?:\w+ed|built|wrote|ran|chose|made|did|took|cut|split|moved|dropped|switched|rewrote|shipped|launched|found|set up)\b(?<!started)(?<!worked)(?<!joined)(?<!learned)(?<!graduated)(?<!moved)"
+    r"|\b(?:why|how) did (?:you|u|your team|the team|they) (?:\w+ )?(?:choose|chose|pick|decide|go with|settle|land|keep|drop|switch|move|use|avoid|handle|measure|test|structure|design|name|split|merge|prioriti[sz]e|limit|cap|default|stop|start|change|replace|reject|convince|get \w+ to|make|build|write|run|deal|balance|evaluate|validate|recruit|match|attribute|link|detect|count|scale|keep|tune|set)\b"
+    r"|\b(?:how|why|when|whether|what) (?:you|u|your team|the team|you all) (?:\w+ )?(?:decided|chose|picked|settled|went with|built|wrote|ran|made|took|cut|split|kept|dropped|switched|moved|designed|structured|handled|tested|measured|chose|found|solved|fixed|approached|\w+ed)\b(?<!started)(?<!learned)(?<!worked)"
+    r"|\bwhat (?:made|led|pushed|convinced|drove) (?:you|u|your team|the team|them)\b|\bwhat (?:did|do) (?:you|u) (?:do|use|try|learn|find|change) (?:with|about|for|when|to|in|instead)\b"
+    r"|\b(?:did|have|do|would|will|does|has) (?:you|u|your team|it|that|the \w+|this) (?:\w+ )?(?:consider|considered|try|tried|measure|measured|test|tested|keep|kept|drop|dropped|still|also|plan|find|found|see|saw|hold|held|work|worked|scale|scaled|handle|affect|change|break|survive|apply|generali[sz]e)\b"
+    r"|\bwhy (?:\w+ ){0,3}(?:instead of|over|rather than|as the default|by default)\b|\binstead of\b|\bas opposed to\b|\brather than\b|\b(?:vs\.?|versus) \w+ \w+"
+)
+
+
+def _question_words(text: str) -> list[str]:
+    return [word for word in words(text) if word not in FUNCTION_WORDS]
+
+
+def anchored_in_their_work(text: str) -> bool:
+    """Whether a question is about a piece of their work or a decision they made."""
+    lowered = _ask_text(text)
+    return TITLE_MARK.strip() in lowered or bool(_ANCHOR.search(lowered))
+
+
+_ADVICE = re.compile(r"\b(?:any|some|what|your|best|top|general|good|the) (?:\w+ )?(?:advice|tips|recommendations|suggestions|"
+                     r"words of wisdom|lessons learned|pointers|guidance)\b(?P<rest>.*)")
+_PERSON_TYPE = re.compile(r"\b(?:me|someone|somebody|anyone|people|person|beginners?|juniors?|newcomers?|students?|newbies?|"
+                          r"grads?|graduates?|career|starting|aspiring|new to|young|women|those|us|folks|first[- ]time|"
+                          r"transition\w*|switch\w*|breaking|getting into|get into|wants? to)\b")
+
+
+def answered_in_public(text: str) -> bool:
+    """A question their bio, their public work or a search answers: how they got started, where they
+    work, advice for beginners, what to learn, what they would tell their younger self."""
+    lowered = _ask_text(text)
+    public = _PUBLIC.search(lowered)
+    if not public:
+        advice = _ADVICE.search(lowered)
+        # Advice for a kind of person, or on nothing in particular; not advice on one narrow thing.
+        public = advice and (_PERSON_TYPE.search(advice.group("rest")) or not narrow(words(advice.group("rest"))))
+    if public and re.search(r"\b(?:start|started|get|got|begin|began|into)\b", public.group(0)) \
+            and re.match(r"\W*(?:with|using|on|for|in) ", lowered[public.end():]):
+        rest = lowered[public.end():]
+        if identifies(rest, words(rest)):
+            return False  # "how did you get started with property-based testing in CI?"
+    return bool(public) and not anchored_in_their_work(text)
+
+
+def broad_question(text: str) -> bool:
+    """A question not about their work or a decision they made, or too big for a hallway minute:
+    the future of a field, opinions on everything, "explain X to me", "how do I get better"."""
+    lowered = _ask_text(text)
+    if anchored_in_their_work(text):
+        return False
+    if _BROAD.search(lowered):
+        return True
+    # Neither anchored in their work nor narrow: nothing for them to answer in a minute.
+    original = straighten(text)
+    masked = without_titles(original)
+    content = [word for word in _question_words(masked.lower()) if _content(word) and word not in FIELDS_OF_WORK
+               and word not in PLATFORMS]
+    rarity = [max(0.0, 6.0 - zipf(word)) for word in content]
+    if rarity and (max(rarity) >= 3.0 or sum(rarity) >= 5.5):
+        return False
+    lowered_masked = re.sub(r"\b\d+ (?:years?|months?|weeks?|days?)\b", "", masked)
+    return not (_NUMBER.search(lowered_masked) or _capitalised_names(lowered_masked)
+                or re.search(r"https?://|[a-z][A-Z]|_|\w\.\w", lowered_masked))

@@ -54,9 +54,13 @@ def without_titles(text: str) -> str:
     return _TITLE.sub(TITLE_MARK, text)
 
 
+_ELONGATED = re.compile(r"([a-z])\1{2,}")
+"""Letters typed three times or more ("sooo", "soooo much") read as one."""
+
+
 def words(text: str) -> list[str]:
     """The words of ``text``, lower case, apostrophes straight ("don't", "node.js", "c++", "v2.1")."""
-    return [word.replace("’", "'").lower() for word in _WORD.findall(text)]
+    return [_ELONGATED.sub(r"\1", word.replace("’", "'").lower()) for word in _WORD.findall(text)]
 
 
 def clauses(text: str) -> list[str]:
@@ -122,6 +126,7 @@ not no yes also just only very really quite pretty too so such more most much ma
 both each every either neither few several other another own same one ones something anything everything
 nothing someone anyone everyone somebody anybody everybody else even still already again ever never always
 sometimes often now then way ways thing things stuff kind sort bit bits part parts etc e.g i.e
+whenever wherever whatever whoever however afterwards afterward later soon ago during
 lol btw imo imho tbh honestly basically literally actually definitely totally truly
 """.split())
 
@@ -142,6 +147,7 @@ stuff everything anything something nothing
 """Nouns (and a few words) too general to pick anything out: "your work on the future of tech"."""
 
 PLATFORMS = frozenset("""
+fediverse udemy coursera egghead pluralsight skillshare edx frontendmasters observable codepen replit
 youtube github gitlab twitter x medium substack linkedin mastodon bluesky twitch tiktok instagram facebook
 reddit discord slack hackernews hn dev.to devto hashnode wordpress blogspot tumblr spotify soundcloud
 stackoverflow kaggle huggingface figma dribbble behance notion patreon itch.io itch
@@ -188,7 +194,9 @@ resonate resonated resonates impress impressed impresses amaze amazed amazes ins
 fascinate fascinated interest interested excite excited blow blew blown wow wowed stun stunned
 recommend recommended recommends rate rated rave raved praise praised follow followed follows
 read reads watch watched watches listen listened listens see saw seen hear heard bookmark bookmarked
-remember remembered keep kept return returned revisit revisited reread rewatch rewatched
+remember remembered keep kept return returned revisit revisited reread rewatch rewatched quote quoted
+cite cited mention mentioned send sent recommend recommended devour devoured need needed want wanted wish
+wished hope hoped expect expected miss missed owe owed carry carried stick stuck click clicked resonated
 become became becomes remain remained remains stay stayed stays be is am are was were been being
 """.split())
 # Verbs that are an effect only with a specific object: "I learned how to shard" but not "I learned a lot".
@@ -199,7 +207,7 @@ change changed changes open opened opens improve improved improves motivate moti
 encourage encouraged push pushed boost boosted spark sparked grow grew shape shaped influence influenced
 affect affected impact impacted transform transformed inform informed guide guided clarify clarified
 rethink rethought reconsider reconsidered question questioned
-use used uses try tried tries share shared shares apply applied applies
+use used uses try tried tries share shared shares apply applied applies find found finds
 """.split())
 
 _IRREGULAR_PAST = frozenset("""
@@ -253,6 +261,7 @@ kata panel ama interview podcast-episode snippet recipe example proof theorem mo
 typeface visualisation visualization dashboard infographic zine comic game mod board pattern rule
 config setup playbook runbook postmortem post-mortem retro retrospective manual handbook wiki doc page primer
 series newsletter-issue letter memo note gallery project repo repository toolkit kit sdk api plugin lib
+program programme initiative campaign event hackathon sprint jam bootcamp webinar meetup-talk
 """.split())
 """Kinds of work that come one at a time: "your talk on X" picks out one piece."""
 
@@ -319,7 +328,7 @@ def identifies(original: str, topic_words: list[str]) -> bool:
         return True
     if _NUMBER.search(original):
         return True
-    if any(re.search(r"[a-z][A-Z]|_|\w\.\w|\(\)", token) for token in original.split()):
+    if any(re.search(r"^[a-z]+[A-Z]|_|\w\.\w|\(\)", token) and token.lower() not in PLATFORMS for token in original.split()):
         return True  # camelCase, snake_case, dotted.names, calls()
     if _capitalised_names(original):
         return True
@@ -336,29 +345,97 @@ def narrow(topic_words: list[str]) -> bool:
     return max(rarity) >= 4.5 or sum(rarity) >= 5.0 or (len(content) >= 3 and sum(rarity) >= 3.5)
 
 
+_AUTHORSHIP = re.compile(
+    r"\b(?:you|u|they|he|she|you've|you'd)(?: \w+ly)? (?:have |had |'ve )?(?:wrote|written|write|gave|given|give|did|done|do|made|make|"
+    r"posted|post|published|publish|shared|share|put out|put up|recorded|record|guested|presented|present|hosted|host|"
+    r"released|release|created|create|built|build|ran|run|organi[sz]e\w*|teach|taught|maintain\w*|contribut\w*|"
+    r"produce\w*|uploaded|upload|do|did|keep|kept|send|sent|worked|work)(?: (?:on|out|up|in|at|for|over|to))?\b"
+    r"|\b(?:over|across|through(?:out)?) the (?:years|past \w+ years|last \w+ years)\b|\b(?:a while|some time|ages|years|months|long) (?:back|ago)\b"
+    r"|\b(?:of|by) (?:yours|you|hers|his|theirs)\b|\b(?:on|in|at) (?:the )?(?:internet|web|online)\b|\bin general\b|\bhonestly\b"
+)
+"""Words that say who made the work or when, not which piece it is ("the talk you gave", "over the years")."""
+_GENERIC_MODIFIERS = frozenset("""
+conference meetup event online live recorded virtual in-person youtube twitter podcast blog video written
+recent latest last newest new old older first previous earlier early current whole entire other some many
+several various few numerous countless multiple every each all most own public famous popular yesterday today
+tonight lately recently ago back while earlier before amazing great awesome
+""".split())
+
+
 def picks_out_a_piece(text: str) -> bool:
-    """The work check: a kind of work with what picks out one piece of it, or a description narrow
-    enough to name one without the kind ("the pizza analogy for consistent hashing")."""
+    """The work check: a kind of work with what picks out one piece of it ("your talk at PyCon 2023",
+    "your post on lockfiles", a title, a URL), or a description narrow enough to name one without
+    the kind ("the pizza analogy for consistent hashing"). A whole body of work ("your posts", "your
+    blog", "your Go tutorials", "your work on databases") needs a narrow topic: neither a platform,
+    nor a field, nor a name alone picks one piece out of it."""
     original = straighten(text)
     if titles(original):
         return True
-    masked = without_titles(original)
-    tokens = words(masked)
+    span = " ".join(_describing_span(without_titles(original)))
+    if re.search(r"https?://|www\.|\b[\w-]+\.(?:com|org|io|dev|net|ai|app|co|me|blog)\b|#\d|@\w|\bv\d", span, re.IGNORECASE):
+        return True
+    span = _AUTHORSHIP.sub(" ", span)
+    tokens = words(span)
     if not tokens:
         return False
-    kinds = [i for i, word in enumerate(tokens) if (word in KINDS_OF_PIECE or word.rstrip("s") in KINDS_OF_PIECE)
+    if re.search(r"\d", re.sub(r"\b\d+\s*(?:years?|months?|weeks?|days?)\b", "", span)):
+        return True  # a year, a version, an episode or part number
+    if any(re.search(r"^[a-z]+[A-Z]|_|\w\.\w|\(\)", token) and token.lower() not in PLATFORMS for token in span.split()):
+        return True  # camelCase, snake_case, dotted.names, calls()
+    kinds = [i for i, word in enumerate(tokens) if (word in KINDS_OF_PIECE or word in BODIES_OF_WORK
+                                                   or (word.endswith("s") and word[:-1] in KINDS_OF_PIECE))
              and not (i and tokens[i - 1] in ("you", "u", "i", "we", "they"))]  # "the things you post": a verb
-    # Words that say what the work is about: everything but the kind nouns, the words that judge it,
-    # and what the writer says about themselves after it ("..., I read some of it").
-    describing = _describing_words(tokens)
-    if identifies(" ".join(_describing_span(original)), describing):
-        return True
-    singular_piece = any(tokens[i] in KINDS_OF_PIECE and tokens[i] not in BODIES_OF_WORK for i in kinds)
-    if singular_piece:
-        # One talk, one post: any topic or content word beside it is enough ("your talk on testing").
-        return any(_content(word) and word not in KINDS_OF_PIECE and word not in BODIES_OF_WORK
-                   and word not in PLATFORMS for word in describing)
-    return False
+    head = _head_after_possessive(tokens)
+    if head is not None and head not in kinds:
+        kinds.append(head)  # "your zines", "your devlogs": what follows "your" is the kind of work
+    kind_words = {tokens[i] for i in kinds}
+    singular = any(tokens[i] in KINDS_OF_PIECE and tokens[i] not in BODIES_OF_WORK for i in kinds)
+    describing = [word for i, word in enumerate(tokens) if i not in kinds and word not in _FEELING_VERBS
+                  and word not in _GENERIC_MODIFIERS and word not in kind_words]
+    names = [name for name in _capitalised_names(span) if name.lower() not in kind_words]
+    if singular:
+        # One talk, one post: a name, a venue or any topic beside it is enough ("your talk on testing").
+        return bool(names) or any(_content(word) and word not in PLATFORMS and word not in KINDS_OF_PIECE
+                                  for word in describing)
+    if not kinds:
+        # No kind of work named: a description that is narrow by itself ("the pizza analogy for
+        # consistent hashing", "pgbouncer transaction pooling").
+        return narrow(describing) or (bool(names) and len([w for w in describing if _content(w)]) >= 2)
+    # A body of work: only a narrow topic picks a piece out of it; a modifier ("your Go tutorials"),
+    # a platform or a venue's name does not.
+    topic = _topic_after_kind(tokens, kinds)
+    return narrow(topic) and not all(word in FIELDS_OF_WORK or not _content(word) or word in _names_lower(names)
+                                      for word in topic)
+
+
+def _names_lower(names: list[str]) -> set[str]:
+    return {name.lower() for name in names}
+
+
+def _head_after_possessive(tokens: list[str]) -> int | None:
+    """The noun after "your"/"ur" and its modifiers, up to a preposition: "your PCB designs" -> designs."""
+    for i, word in enumerate(tokens):
+        if word in ("your", "ur", "yours"):
+            j = i + 1
+            last = None
+            while j < len(tokens) and tokens[j] not in _TOPIC_LEADS and tokens[j] not in FUNCTION_WORDS:
+                last = j
+                j += 1
+            return last
+    return None
+
+
+def _topic_after_kind(tokens: list[str], kinds: list[int]) -> list[str]:
+    """The words after a topic word ("on", "about", "where"...) that follows the kind of work."""
+    start = max(kinds)
+    for i in range(min(kinds), len(tokens)):
+        if tokens[i] in ("on", "about", "regarding", "re", "covering", "into", "where", "explaining", "comparing",
+                         "showing", "describing", "introducing", "called", "titled", "named", "when", "which", "how", "why"):
+            start = i
+            break
+    else:
+        return []
+    return [word for word in tokens[start + 1:] if word not in PLATFORMS]
 
 
 def _describing_span(original: str) -> list[str]:
@@ -370,104 +447,209 @@ def _describing_span(original: str) -> list[str]:
         if first and first[0] in ("i", "i'm", "i've", "we", "we've", "honestly", "they", "it", "it's", "which", "so"):
             continue
         kept.append(part)
+    # Within a clause, what follows "I"/"we" after the work is about the writer ("a post of yours I read").
+    if kept:
+        tokens = kept[0].split()
+        for i, token in enumerate(tokens[1:], 1):
+            if token.lower() in ("i", "i've", "i'd", "we", "we've") and i > 1:
+                kept[0] = " ".join(tokens[:i])
+                break
     return kept
-
-
-def _describing_words(tokens: list[str]) -> list[str]:
-    text = " ".join(tokens)
-    kept = " ".join(_describing_span(text))
-    return [word for word in words(kept) if word not in KINDS_OF_PIECE and word not in BODIES_OF_WORK
-            and word not in _FEELING_VERBS]
 
 
 # --- stating an effect --------------------------------------------------------------------------
 
-_GENERIC_OBJECT = GENERIC_WORDS | EVALUATIVE | FUNCTION_WORDS | frozenset(
-    "me us myself ourselves think understand feel want see realize realise know learn grow reflect smile laugh "
-    "cry wonder dream rethink reconsider question try life everything tremendously immensely greatly massively "
-    "enormously hugely loads heaps bunch new different better worse confident confidence motivated inspiration "
-    "motivation understanding sense clarity direction hope courage energy joy happy glad".split())
+ABSTRACT = frozenset("""
+me myself us ourselves i you it this that them everyone everybody someone somebody anyone people person
+folks colleagues coworkers co-workers friends friend peers peer others everyone's readers audience
+engineer engineers developer developers dev devs designer designers writer writers researcher researchers
+scientist scientists analyst analysts professional professionals manager managers leader leaders student
+students beginner beginners junior juniors senior seniors human humans self version
+thinking thought thoughts mind minds head heads heart brain understanding perspective perspectives view
+views outlook mindset attitude approach way ways sense clarity confidence courage motivation inspiration
+energy kick push boost nudge spark idea ideas insight insights knowledge lesson lessons skill skills career
+path paths journey growth level levels life lives week weeks day days month months year years time times
+moment moments sitting room hall while value lot lots ton tons bunch angle field fields craft work job
+practice things thing stuff something everything nothing anything world words word language vocabulary
+light eyes eye horizons horizon feeling feelings hope curiosity passion interest excitement joy fun
+respect appreciation gratitude opinion opinions belief beliefs intuition instinct instincts gut imagination
+foundation foundations basics fundamentals grasp picture handle glimpse taste sense model models framework
+frameworks lens lenses toolkit toolbox arsenal muscle muscles habit habits reference go-to favourite favorite
+""".split())
+ABSTRACT = ABSTRACT | frozenset("going coming doing being having getting thinking feeling looking trying reading "
+                                "learning watching listening stop start end rest refresher reminder back away "
+                                "forward around together apart ahead again big huge massive tiny little full deal "
+                                "clearer better easier simpler nicer smarter stronger wiser sharper deeper bigger "
+                                "thanks ton tons".split())
+"""Nouns for the writer, people, thoughts and feelings, time: what a judgement changes ("made me a
+better engineer", "gave me a new perspective"); an effect changes something in the writer's work."""
+
+_CHANGE_VERBS = frozenset("""
+stop stopped stops start started starts switch switched switches move moved moves migrate migrated
+replace replaced drop dropped cut cuts fall fell rise rose shrink shrank grow grew halve halved double doubled
+disappear disappeared vanish vanished reduce reduced increase increased decrease decreased improve improved
+fix fixed break broke ship shipped launch launched adopt adopted remove removed delete deleted add added
+rewrite rewrote rebuild rebuilt build built write wrote deploy deployed automate automated refactor refactored
+standardise standardised standardize standardized introduce introduced set setup configure configured tune
+tuned split merge merged rename renamed publish published file filed submit submitted run ran test tested
+benchmark benchmarked measure measured catch caught find found avoid avoided prevent prevented save saved
+shorten shortened speed sped simplify simplified retire retired deprecate deprecated pass passed win won
+get got become became land landed close closed open opened hire hired train trained teach taught apply applied
+use used try tried swap swapped convert converted port ported translate translated redesign redesigned
+reorganise reorganised reorganize reorganized restructure restructured replace rolled roll
+""".split())
+_COMPARATIVE = re.compile(r"\b(?:\w+er|less|fewer|more \w+|no longer \w+|quieter|calmer|shorter|faster|smaller|cheaper|"
+                          r"simpler|safer|easier|lighter|cleaner|clearer|better|worse)\b")
+_PARTICLES = frozenset("up out off down over away back in on around through along".split())
+_SKIP_IN_PHRASE = frozenset("""
+the a an our my your their his her its all every each some most both this that these those whole entire
+own new old same other more less few several many much so very really quite pretty just even also only
+""".split())
 
 
-def _verb_like(word: str) -> bool:
-    return (word in _IRREGULAR_PAST or (len(word) > 4 and word.endswith("ed"))
-            or word in _CONDITIONAL_VERBS or word in _FEELING_VERBS)
+def _concrete(word: str) -> bool:
+    """A word for a thing in the writer's work (our CI, the runbook, a reset pin), not a feeling,
+    a person, a thought or a time."""
+    return (len(word) > 1 and word not in FUNCTION_WORDS and word not in ABSTRACT and word not in GENERIC_WORDS
+            and word not in EVALUATIVE and word not in _FEELING_VERBS and word not in _PRONOUNS
+            and not word.endswith(("ly", "ness", "hood")) and not word.isdigit())
 
 
-def _specific_rest(rest: list[str]) -> bool:
-    """Whether what follows a verb says something particular ("the rerun heuristic to our CI"),
-    not only how much or how good ("a lot", "so much", "my eyes")."""
-    return any(word not in _GENERIC_OBJECT and word not in _FEELING_VERBS and word not in _PRONOUNS
-               and len(word) > 1 and not word.endswith("ly") for word in rest[:12])
+def _phrase(tokens: list[str], start: int) -> list[str]:
+    """The noun phrase starting at ``start``: determiners and adjectives skipped, up to a
+    preposition, a conjunction or six words."""
+    phrase = []
+    for word in tokens[start:start + 8]:
+        if word in ("to", "for", "with", "in", "on", "at", "of", "from", "into", "by", "about", "and", "or", "but",
+                    "when", "while", "because", "since", "as", "so", "than", "like", "after", "before", "until",
+                    "who", "which", "that", "where", "whom", "whose", "during", "across", "through", "without"):
+            break
+        if word in _SKIP_IN_PHRASE or word in EVALUATIVE:
+            continue
+        phrase.append(word)
+    return phrase
+
+
+def _concrete_phrase(phrase: list[str]) -> bool:
+    """Whether a noun phrase names a thing ("our own login flow", "the low rank trick"), not "a
+    better engineer" or "big time": one of its first words is concrete."""
+    return any(_concrete(word) for word in phrase[:4])
+
+
+def _verb_effect(tokens: list[str], index: int, subject: list[str], depth: int = 0) -> bool:
+    """Whether the verb at ``index`` (with ``subject`` before it) states an effect: a verb of doing
+    with a concrete object ("rewrote our CONTRIBUTING.md"), a concrete subject that changed ("the
+    connection errors stopped"), or what someone was made to do ("made me rethink our on-call")."""
+    verb = tokens[index]
+    if verb in _FEELING_VERBS and verb not in _CHANGE_VERBS:
+        return False
+    j = index + 1
+    while j < len(tokens) and (tokens[j] in _PARTICLES or tokens[j].endswith("ly")):
+        j += 1
+    rest = tokens[j:]
+    if rest[:1] and rest[0] in ("me", "us", "them", "it", "this", "that", "everyone", "people", "him", "her"):
+        k = j + 1
+        if verb in _CAUSATIVES and depth < 2:
+            # "made me rethink our on-call", "got us to switch", "helped me debug X": what they went on to do.
+            while k < len(tokens) and tokens[k] in ("to", "finally", "actually", "really", "just", "also"):
+                k += 1
+            if k < len(tokens) and _could_be_verb(tokens[k]):
+                return _verb_effect(tokens, k, [], depth + 1)
+            return _concrete_phrase(_phrase(tokens, k))  # "made me a better engineer": no
+        if rest[0] in ("it", "this", "that", "them") and verb in _CHANGE_VERBS and verb not in _CONDITIONAL_VERBS \
+                and verb not in _FEELING_VERBS:
+            return True  # "fixed them", "restructured it the way you did"
+        # "used it on our STM32 board": where it was done; "quote it to colleagues": not a thing in their work.
+        following = [w for w in tokens[k:k + 8] if w not in ("to", "on", "in", "for", "across", "at", "into", "with")]
+        return verb not in _FEELING_VERBS and rest[0] != "me" and _concrete_phrase(_phrase(following, 0))
+    obj = _phrase(tokens, j)
+    if _concrete_phrase(obj):
+        return verb not in _FEELING_VERBS or verb in _CHANGE_VERBS
+    if verb in _CHANGE_VERBS and _concrete_phrase(subject):
+        return True  # "the double runs stopped", "setup tickets dropped"
+    # "we stopped publishing dated roadmaps": a verb of change followed by what was changed, doing-words included.
+    if verb in _CHANGE_VERBS and rest[:1] and rest[0].endswith("ing") and len(rest) > 1:
+        return _verb_effect(tokens, j, subject, depth + 1) if depth < 2 else False
+    return False
+
+
+_CAUSATIVES = frozenset("""
+make made makes let lets help helped helps get got gets push pushed pushes inspire inspired inspires encourage
+encouraged convince convinced lead led allow allowed enable enabled force forced prompt prompted teach taught
+show showed motivate motivated drive drove nudge nudged
+""".split())
+
+
+def _could_be_verb(word: str) -> bool:
+    """After "made me", "helped us": a verb unless it is plainly not ("a", "better", "happy")."""
+    return not (word in FUNCTION_WORDS or word in _SKIP_IN_PHRASE or word in EVALUATIVE or word in ABSTRACT
+                or word in GENERIC_WORDS or (word.endswith(("er", "est")) and word not in _CHANGE_VERBS))
 
 
 def _clause_effect(tokens: list[str]) -> bool:
-    """One clause: a subject (or none, as in "switched our CI to ...") and a verb of doing with
-    something particular after it. Verbs of feeling ("loved", "enjoyed") never count; verbs like
-    "learned", "helped", "made" count only with a particular object ("learned how to shard")."""
+    """One clause: each verb that follows a subject (or starts the clause, as in "switched our CI
+    to ..."), read with its object (see :func:`_verb_effect`)."""
     for index, word in enumerate(tokens):
-        at_start = index == 0
-        after_subject = index > 0 and _subject_before(tokens, index)
-        if not (at_start or after_subject):
+        if word in _PRONOUNS or word in _AUXILIARIES or word in FUNCTION_WORDS and word not in ("did", "made", "got", "let"):
             continue
-        if not _verb_like(word) and not after_subject:
+        if word in EVALUATIVE or word in GENERIC_WORDS or word in ABSTRACT or word.endswith("ly"):
             continue
-        verb = word
-        if verb in _PRONOUNS or verb in _AUXILIARIES or verb in FUNCTION_WORDS and verb not in ("did", "made", "let", "got"):
+        subject = _subject_words(tokens, index)
+        at_start = index == 0 or all(t in _AUXILIARIES or t.endswith("ly") or t in ("and", "then", "so", "also")
+                                     for t in tokens[:index])
+        if subject is None and not (at_start and _verb_like(word)):
             continue
-        if verb in EVALUATIVE or verb in GENERIC_WORDS:
+        if word in ("is", "are", "was", "were", "be", "been", "'s", "got", "became", "become", "gets", "get", "feels", "felt"):
+            if subject and _concrete_phrase(subject) and _COMPARATIVE.search(" ".join(tokens[index + 1:index + 4])):
+                return True  # "onboarding got a week shorter", "on-call is much calmer"
             continue
-        rest = tokens[index + 1:]
-        if verb in _FEELING_VERBS:
-            continue
-        if verb in _CONDITIONAL_VERBS or verb in ("did", "made", "let", "got"):
-            # "made me rethink our on-call": read what the object was made to do.
-            if _specific_rest(rest) and not _only_judgement(rest):
-                return True
-            continue
-        if _specific_rest(rest) or verb.endswith("ed") or verb in _IRREGULAR_PAST:
+        if _verb_effect(tokens, index, subject or []):
             return True
     return False
 
 
-def _subject_before(tokens: list[str], index: int) -> bool:
-    """Whether the words before ``index`` end in a subject: "we", "I finally", "our team", "the bundle",
-    "it", "new hires", skipping auxiliaries and adverbs ("we've now", "I then")."""
+def _subject_words(tokens: list[str], index: int) -> list[str] | None:
+    """The subject before ``index`` ("we", "our team", "the bundle", "new hires"), skipping auxiliaries
+    and adverbs; ``None`` when the words before are not a subject."""
     j = index - 1
-    while j >= 0 and (tokens[j] in _AUXILIARIES or tokens[j].endswith("ly")) and tokens[j] not in _SUBJECTS:
+    while j >= 0 and (tokens[j] in _AUXILIARIES or tokens[j].endswith("ly")) and tokens[j] not in _SUBJECTS \
+            and tokens[j] != "to":
         j -= 1
     if j < 0:
-        return False
+        return None
     if tokens[j] in _SUBJECTS or tokens[j] in ("i've", "we've", "i'd", "we'd", "i'll", "we'll", "they've"):
-        return True
-    # "our team", "my manager", "the bundle", "support tickets": a short noun phrase after a determiner.
-    for back in range(1, 4):
+        if tokens[j] in ("it", "this", "that", "them") and j > 0 and _verb_like(tokens[j - 1]):
+            return None  # "quote it to ...": "it" is an object here
+        return [tokens[j]]
+    for back in range(1, 4):  # "our team", "the double runs", "support tickets about auth"
         k = j - back + 1
         if k < 0:
             break
-        if k - 1 >= 0 and tokens[k - 1] in _POSSESSIVES and all(_nounish(t) for t in tokens[k:j + 1]):
-            return True
-    return False
+        if all(_nounish(t) for t in tokens[k:j + 1]) and (k == 0 or tokens[k - 1] in _POSSESSIVES | {"and", "so", "then", "now"}):
+            return tokens[k:j + 1]
+    return None
 
 
 def _nounish(word: str) -> bool:
-    return word not in FUNCTION_WORDS and word not in _AUXILIARIES and not _verb_like(word)
+    return word not in FUNCTION_WORDS and word not in _AUXILIARIES and not _verb_like(word) and word not in EVALUATIVE
 
 
-def _only_judgement(rest: list[str]) -> bool:
-    particular = [w for w in rest[:12] if w not in _GENERIC_OBJECT and not w.endswith("ly") and len(w) > 1]
-    return all(w in _FEELING_VERBS for w in particular)
+def _verb_like(word: str) -> bool:
+    return (word in _IRREGULAR_PAST or (len(word) > 4 and word.endswith("ed")) or word in _CONDITIONAL_VERBS
+            or word in _FEELING_VERBS or word in _CHANGE_VERBS)
 
 
 def states_an_effect(text: str) -> bool:
-    """The "how" check: something the writer did or that changed, not only a judgement."""
-    original = straighten(text)
-    lowered = without_titles(original).lower()
+    """The "how" check: something the writer did or that changed in their work (a verb of doing with
+    a concrete object, a measured difference, a change over time), not only a judgement of the work
+    or of what it did for them as a person ("made me a better engineer")."""
+    lowered = without_titles(straighten(text)).lower()
     if _QUANTITY.search(lowered):
         return True
-    for part in clauses(lowered):
+    for part in [bit for clause in clauses(lowered) for bit in re.split(r",\s*", clause)]:
         tokens = words(part)
-        if _CHANGE.search(part) and _specific_rest([w for w in tokens if not _CHANGE.fullmatch(w)]):
+        if re.search(r"\b(?:no longer|anymore|any more|instead of|rather than|for the first time|now)\b", part) \
+                and any(_concrete(word) for word in tokens):
             return True
         if _clause_effect(tokens):
             return True
@@ -496,7 +678,9 @@ _JOB = (r"(?:jobs?|roles?|positions?|openings?|vacanc(?:y|ies)|internships?|appr
         r"postdocs?|work|employment|interviews?|offers?)")
 _ASKS_JOB = re.compile(
     # Asked to act for the writer: refer, recommend, vouch, hire, interview, take on...
-    rf"\b(?:refer\w*|recommend\w*|vouch\w* for|endors\w*|hir(?:e|ing)|employ\w*|recruit\w*|interview\w*|sponsor\w*|consider\w*|tak(?:e|ing) on|onboard\w*|bring\w* on|fast[- ]track\w*) (?:me|us|myself)\b"
+    rf"\b(?:keep|kept|keeping) (?:me|us) in mind\b|\b(?:anything|something|a (?:role|spot|position|seat|place)) (?:\w+ )?(?:opens?|opening|comes?|coming|frees?) up\b"
+    rf"|\btak(?:e|ing) (?:me|us) on as (?:a |an )?(?:\w+ )?(?:intern|junior|apprentice|hire|employee|contractor|student|\w+er)\b"
+    rf"|\b(?:refer\w*|recommend\w*|mention\w*|vouch\w* for|endors\w*|hir(?:e|ing)|employ\w*|recruit\w*|interview\w*|sponsor\w*|consider\w*|tak(?:e|ing) on|onboard\w*|bring\w* on|fast[- ]track\w*) (?:me|us|myself)\b"
     rf"(?! (?:a |an |some |the |to )?(?:books?|tools?|resources?|courses?|papers?|posts?|reading|blogs?|talks?|to (?:your|the) (?:docs|book)))"
     rf"|\b(?:my|our) (?:cv|c\.v\.|resume|résumé|r[eé]sum[eé]|application|candidacy|name|profile|portfolio|linkedin)\b(?=.*\b(?:forward|pass|send|share|hand|give|put|mention|submit|recruit\w*|hiring|hr|team|role|job|position|opening|spot|consider|review|look)\b)"
     rf"|\b(?:put|pass|send|forward|give|mention|submit|hand)\w* (?:over |along |on |across )?(?:you |u )?(?:my|our) (?:name|cv|resume|résumé|application|profile)\b"
@@ -684,7 +868,7 @@ _PUBLIC = re.compile(
     r"|\bhow do (?:you|u) (?:learn|keep up with|keep track of) (?:new|everything|things|the latest|so much|all)"
     r"|\bhow do (?:you|u) (?:avoid|deal with|handle|manage|prevent|beat|fight|cope with) (?:\w+ )?(?:burnout|burn out|stress|imposter|impostor|work-life|overwhelm|motivation|procrastination|failure|rejection)"
     r"|\bwork-life balance\b|\bwhat do (?:you|u) (?:like|love|enjoy) (?:most )?about (?:your (?:job|work|role|career)|working|what you do|it)\b"
-    r"|\bwhat(?:'s| is| are) (?:your|ur) favou?rite\b|\bday[- ]to[- ]day\b|\bdaily (?:work|job|life|basis|routine)\b"
+    r"|\bwhat(?:'s| is| are) (?:your|ur) favou?rite\b|\bwhat(?:'s| is) in (?:your|ur) (?:\w+ )?(?:toolkit|toolbox|stack|setup|bag|kit|dotfiles)\b|\bday[- ]to[- ]day\b|\bdaily (?:work|job|life|basis|routine)\b"
     r"|\b(?:your|ur) (?:main |current |own )?(?:research )?(?:area|field|focus|specialty|speciality|specialism|expertise|interests?|niche|stack)\W*$"
     r"|\b(?:which|what) (?:\w+ )?(?:meetups?|conferences?|events?|projects?|companies|languages?|tools?|teams?|communities|open source projects?|editors?|frameworks?) (?:do|did|have|are) (?:you|u) (?:organi[sz]e|run|work (?:on|at|for|with)|maintain|use|speak at|attend|contribute to|involved in|part of|lead|teach|like|prefer)\b"
 )
@@ -704,7 +888,8 @@ _BROAD = re.compile(
     r"|\b(?:fix|solve|address|tackle|deal with|overcome) (?:its|their|the|our|this) (?:\w+ )?(?:problem|crisis|issues?|mess|gap|debt)\b"
     r"|\bexplain (?:\w+ ){0,6}(?:from (?:the ground up|scratch|first principles|the beginning|zero)|works?\b|in (?:detail|depth|simple terms))|\bwalk me through (?:everything|all|the basics|how \w+ works)"
     r"|\bin general\W*$|\bgenerally speaking\b|\bin a nutshell\b|\bmeaning of\b|\b(?:best|right|correct|proper) (?:way|approach|practices?) (?:to|for|of) \w+(?: \w+)?\W*$"
-    r"|^\W*what (?:is|are) (?:a |an |the )?\w+(?: \w+)?\W*$|^\W*(?:is|are|should) (?:\w+ ){1,3}(?:better|worse|faster) than\b|\bvs\.? \w+\W*$|\bor \w+(?: \w+)?\? *$(?<=\?)"
+    r"|^\W*what (?:is|are) (?:a |an |the )?\w+(?: \w+)?\W*$|^\W*(?:is|are|should) (?:\w+ ){1,3}(?:better|worse|faster) than\b"
+    r"|\bin (?:your|ur) (?:honest )?(?:opinion|view)\W*$|\bis (?:\w+ ){1,3}compatible with\b"
 )
 _ANCHOR = re.compile(
     r"\b(?:in|from|on|for|about|of|with|behind|after) (?:your|ur|the|that|this) (?:\w+[- ]){0,4}?(?:post|article|talk|paper|book|chapter|keynote|video|episode|thread|pr|issue|release|library|tool|case study|study|write-?up|writeup|guide|tutorial|notebook|benchmark|survey|slides|deck|demo|project|repo|rfc|pep|proposal|spec|design|redesign|migration|rewrite|port|experiment|analysis|dataset|template|checklist|course|workshop|series|newsletter|podcast|answer|comment|test|model|method|approach|heuristic|program(?:me)?|rule|setup|config|framework|plugin|crate|package|api|schema|launch|incident|postmortem|report|paper|work on)\b"
@@ -713,7 +898,7 @@ _ANCHOR = re.compile(
     r"|\b(?:why|how) did (?:you|u|your team|the team|they) (?:\w+ )?(?:choose|chose|pick|decide|go with|settle|land|keep|drop|switch|move|use|avoid|handle|measure|test|structure|design|name|split|merge|prioriti[sz]e|limit|cap|default|stop|start|change|replace|reject|convince|get \w+ to|make|build|write|run|deal|balance|evaluate|validate|recruit|match|attribute|link|detect|count|scale|keep|tune|set)\b"
     r"|\b(?:how|why|when|whether|what) (?:you|u|your team|the team|you all) (?:\w+ )?(?:decided|chose|picked|settled|went with|built|wrote|ran|made|took|cut|split|kept|dropped|switched|moved|designed|structured|handled|tested|measured|chose|found|solved|fixed|approached|\w+ed)\b(?<!started)(?<!learned)(?<!worked)"
     r"|\bwhat (?:made|led|pushed|convinced|drove) (?:you|u|your team|the team|them)\b|\bwhat (?:did|do) (?:you|u) (?:do|use|try|learn|find|change) (?:with|about|for|when|to|in|instead)\b"
-    r"|\b(?:did|have|do|would|will|does|has) (?:you|u|your team|it|that|the \w+|this) (?:\w+ )?(?:consider|considered|try|tried|measure|measured|test|tested|keep|kept|drop|dropped|still|also|plan|find|found|see|saw|hold|held|work|worked|scale|scaled|handle|affect|change|break|survive|apply|generali[sz]e)\b"
+    r"|\b(?:did|have|do|would|will|does|has) (?:you|u|your team|it|that|the \w+|this) (?:\w+ )?(?:consider|considered|try|tried|measure|measured|test|tested|keep|kept|drop|dropped|plan|scale|scaled|handle|benchmark|benchmarked|compare|compared|evaluate|evaluated|regret|ship|shipped|still (?:use|run|recommend|maintain|hold|work|apply)|also (?:work|apply|hold|handle|cover|try))\b"
     r"|\bwhy (?:\w+ ){0,3}(?:instead of|over|rather than|as the default|by default)\b|\binstead of\b|\bas opposed to\b|\brather than\b|\b(?:vs\.?|versus) \w+ \w+"
 )
 
@@ -722,10 +907,16 @@ def _question_words(text: str) -> list[str]:
     return [word for word in words(text) if word not in FUNCTION_WORDS]
 
 
+@lru_cache(maxsize=1)
+def _piece_anchor() -> re.Pattern[str]:
+    kinds = "|".join(sorted((re.escape(kind) for kind in KINDS_OF_PIECE), key=len, reverse=True))
+    return re.compile(rf"\b(?:your|ur|that|this)(?: [\w-]+){{0,3}}? (?:{kinds})s?\b")
+
+
 def anchored_in_their_work(text: str) -> bool:
     """Whether a question is about a piece of their work or a decision they made."""
     lowered = _ask_text(text)
-    return TITLE_MARK.strip() in lowered or bool(_ANCHOR.search(lowered))
+    return TITLE_MARK.strip() in lowered or bool(_ANCHOR.search(lowered)) or bool(_piece_anchor().search(lowered))
 
 
 _ADVICE = re.compile(r"\b(?:any|some|what|your|best|top|general|good|the) (?:\w+ )?(?:advice|tips|recommendations|suggestions|"
@@ -749,6 +940,8 @@ def answered_in_public(text: str) -> bool:
         rest = lowered[public.end():]
         if identifies(rest, words(rest)):
             return False  # "how did you get started with property-based testing in CI?"
+    if public and re.search(r"younger|typical|day in the life|favou?rite|toolkit|toolbox|day[- ]to[- ]day|everyday", public.group(0)):
+        return True  # about them as a person, whatever else it names
     return bool(public) and not anchored_in_their_work(text)
 
 

@@ -450,6 +450,49 @@ def bench_people_keystroke(report: Report, store, people: int, runs: int) -> Non
     asyncio.run(drive())
 
 
+def bench_coach_keystroke(report: Report, store, runs: int) -> None:  # noqa: ANN001
+    """A keystroke in the talking-point form: the coach reads the answer being typed and the flags
+    under the answers are updated (the first keystroke loads the word list the coach uses)."""
+    from screens.app import CompanionApp
+    from screens.modals import TalkingPointModal
+    from textual.widgets import Input
+
+    answers = {
+        "work": "Your talk at PyCon 2024 on lockfiles for libraries, the part about resolvers",
+        "how": "It was super helpful: we moved our CI to lockfiles and the flaky builds stopped",
+        "question": "Could I pick your brain sometime, or how do you pin dependencies for libraries?",
+        "offer": "Happy to send my CV, or our migration notes as a case study for your docs",
+        "common": "We both came to Python from physics and we should grab a coffee sometime",
+    }
+
+    async def drive() -> None:
+        app = CompanionApp(store=store, clock=lambda: CLOCK)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("3")
+            await pilot.pause()
+            await pilot.press("t")
+            await pilot.pause()
+            form = app.screen
+            assert isinstance(form, TalkingPointModal)
+            update, to_idle = [], []
+            keys = [(key, text[:n]) for key, text in answers.items() for n in range(1, len(text) + 1)]
+            for run_index in range(runs * 5):
+                key, typed = keys[run_index * 7 % len(keys)]
+                field = form.query_one(f"#answer-{key}", Input)
+                cpu, wall = time.process_time(), time.perf_counter()
+                with field.prevent(Input.Changed):
+                    field.value = typed
+                form.show_coach()
+                update.append((time.perf_counter() - wall) * 1000)
+                await pilot.pause()
+                to_idle.append((time.process_time() - cpu) * 1000)
+            summary(report, "talking-point form keystroke, coach flags updated (sync)", update, budget=16,
+                    note="five answers, weak and strong; the form warms the coach up as it opens")
+            summary(report, "talking-point form keystroke, CPU to settled screen", to_idle)
+
+    asyncio.run(drive())
+
+
 # --- writes and exports ------------------------------------------------------------------------------
 
 
@@ -609,6 +652,7 @@ def main() -> int:
         store = Store(large.folder)
         bench_schedule_screen(report, store, sizes["L"]["sessions"], runs)
         bench_people_keystroke(report, store, sizes["L"]["people"], runs)
+        bench_coach_keystroke(report, store, runs)
         bench_export(report, large, root, slow_runs)
         bench_note_save(report, large, runs)  # last: it adds notes to the L store
     info(f"benchmark took {time.perf_counter() - started:.0f} s")

@@ -168,6 +168,14 @@ def first_rule(field_name: str, text: str) -> CoachRule | None:
     return next((rule for rule in RULES if rule.fires(field_name, text)), None)
 
 
+def warm_up() -> None:
+    """Read one answer of each kind, so the patterns and the word list the coach uses are ready
+    before the first keystroke in the form (about 30 ms, once a process)."""
+    for name, (_prompt, example) in PROMPTS.items():
+        first_rule(name, example)
+        first_rule(name, "your posts on databases, could we grab a coffee and chat?")
+
+
 def _remembered(stored: Any, answers: dict[str, str]) -> list[Flag] | None:
     """The flags kept with a point, or ``None`` when there are none or they may be out of date."""
     if not isinstance(stored, dict) or stored.get("key") != _key(answers):

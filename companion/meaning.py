@@ -29,7 +29,7 @@ _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": 
                          "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"'})
 _TITLE = re.compile(
     r'"[^"]{2,}?"'  # double quotes (curly ones are straightened first)
-    r"|(?:(?<=^)|(?<=[\s(\[:,]))'(?=\S)[^']{2,}?(?<=\S)'(?=$|[\s).,;:!?\]-])"  # single quotes, not apostrophes
+    r"|(?:(?<=^)|(?<=[\s(\[:,]))'(?=\S)(?:[^']|(?<=[A-Za-z])'(?=[a-z]))+?(?<=\S)'(?=$|[\s).,;:!?\]-])"  # single quotes, not apostrophes
 )
 TITLE_MARK = " ztitle "
 """What a quoted title becomes in the text the rules read: one word that no rule knows."""
@@ -663,7 +663,8 @@ _YOUR_SIDE = r"(?:you|your|ur|you guys|y'all|your (?:team|company|org|organi[sz]
 _REQUEST = re.compile(
     r"\?|\b(?:could|can|would|will|might|may|shall|should)(?:n't)? (?:you|u|we|i)\b|\b(?:i|we|you|u)(?:'d|'ll| could| can| would| will| might| may| should)\b"
     r"|\b(?:possible|feasible|chance|possibility|opportunity|willing|open to|comfortable|consider|mind|keen|up for|game for)\b"
-    r"|\b(?:love|like|appreciate|welcome|grateful|thankful|glad|happy|happily|honou?red|delighted|thrilled|great|nice|cool|ideal|amazing)\b(?: (?:to|if|for)\b)?"
+    r"|\b(?:love|appreciate|welcome|grateful|thankful|glad|happy|happily|honou?red|delighted|thrilled|great|nice|cool|ideal|amazing|incredible|wonderful)\b(?: (?:to|if|for)\b)?"
+    r"|\b(?:'d|would|should) like\b|\blike to\b|\bwould (?:be|mean)\b|\bmean (?:a lot|the world|so much)\b|\bjump at\b"
     r"|\b(?:want|wish|hope|hoping|need|wondering|wonder|looking for|seeking|asking|ask)\b|\blet me know\b|\blet'?s\b|\blets\b"
     r"|\b(?:maybe|perhaps|please|pls|plz)\b|\bif (?:you|u|there)\b|\bkeep me in mind\b|\bhow about\b|\bwhat about\b|\bwhy don'?t we\b"
     r"|\bin (?:exchange|return)\b|\b(?:sometime|some time|at some point|whenever|one day|someday|one of these days)\b"
@@ -688,6 +689,7 @@ _ASKS_JOB = re.compile(
     rf"|\b(?:space|room|budget|headcount|a spot|a place) for (?:a |an |another |one more )?(?:\w+ ){{0,3}}(?:dev|devs|developer|engineer|designer|writer|analyst|scientist|researcher|intern|junior|hire|person|\w+er)\b(?=.*\b(?:you|your|ur)\b)"
     rf"|\b(?:i'?m|am|i am|currently|been) (?:\w+ )?(?:looking|searching|hunting) for (?:a |an |my )?(?:new |next |first )?(?:opportunit(?:y|ies)|{_JOB})"
     rf"|\b(?:any|open|available|free|new|a|an|the) (?:\w+ ){{0,3}}{_JOB} (?:at|in|on|with|for|opens?|opening|comes? up|coming up|available|open)\b(?=.*\b(?:you|your|ur|me|my|i|i'd|we)\b)"
+    rf"|\b(?:is|are)(?: [\w-]+){{0,3}}?(?: still| currently| by any chance)? (?:taking on|hiring|bringing on|looking for|staffing up|recruiting) (?:a |an |more |some |any )?(?:\w+ ){{0,2}}(?:engineers?|developers?|devs?|designers?|programmers?|writers?|analysts?|scientists?|researchers?|interns?|juniors?|contractors?|freelancers?|people|folks|hires?)\b"
     rf"|\b(?:are|is|r) (?:you guys|y'all|you|u|your \w+|the team|they|anyone|anybody|\w+) (?:still |currently |ever |by any chance )?(?:hiring|recruiting|taking (?:on )?(?:interns|juniors|people|applications|students))\b"
     rf"|\b(?:are|is|r) (?:you guys|y'all|you|u|your \w+|the team|they|\w+) (?:still |currently |by any chance )?looking for (?:a |an |more |new |junior |senior |extra )?(?:\w+ )?(?:engineers?|devs?|developers?|designers?|people|folks|someone|interns?|juniors?|hires?|writers?|analysts?|scientists?|researchers?|pms?|managers?|students?|help|\w+ers)\b"
     rf"|\bdo (?:you|u|you guys|they|your \w+) (?:take|hire|accept|have|offer|need) (?:\w+ )?(?:interns?|juniors?|students?|new grads?|contractors?|freelancers?|{_JOB})\b"
@@ -744,7 +746,7 @@ def asks_for_a_job(text: str) -> bool:
     for sentence in _sentences_of(_ask_text(text)):
         if _asks_job_here(sentence) and _REQUEST.search(sentence) and not _about_their_practice(sentence):
             return True
-    return False
+    return _cue_asks(text, "job")
 
 
 def asks_for_a_meeting(text: str) -> bool:
@@ -754,6 +756,7 @@ def asks_for_a_meeting(text: str) -> bool:
     if re.search(r"\bpick (?:your|their|his|her|ur) brains?\b", lowered):
         return True
     for sentence in _sentences_of(lowered):
+        sentence = re.sub(r"\b[\w']+(?:-[\w']+)+\b", " ", _DECISION_CALL.sub(" ", sentence))
         meeting = _MEETING_THING.search(sentence)
         if not meeting or not _REQUEST.search(sentence) or _about_their_practice(sentence):
             continue
@@ -774,7 +777,7 @@ def asks_for_a_meeting(text: str) -> bool:
         if agenda and identifies(agenda.group("topic"), words(agenda.group("topic"))):
             continue
         return True
-    return False
+    return _cue_asks(text, "meeting")
 
 
 _ASKS_MENTOR = re.compile(
@@ -801,7 +804,7 @@ def asks_for_mentoring(text: str) -> bool:
         if found and _REQUEST.search(sentence) and not _about_their_practice(sentence) and (
                 re.search(r"\b(?:me|my|us|our|i)\b|mentee|one of them", found.group(0)) or not _offer_to_others(sentence)):
             return True
-    return False
+    return _cue_asks(text, "mentor")
 
 
 _PEOPLE = (r"(?:boss|manager|ceo|cto|cfo|coo|vp|founders?|co-?founders?|directors?|head of \w+|lead|team lead|leads|"
@@ -810,7 +813,7 @@ _PEOPLE = (r"(?:boss|manager|ceo|cto|cfo|coo|vp|founders?|co-?founders?|director
            r"contacts?|network|her|him|them|whoever)")
 _ASKS_INTRO = re.compile(
     rf"\b(?:introduc\w*|intro|connect\w*|link\w*|hook\w*|set\w*) (?:me|us)(?: up)? (?:to|with)\b|\b(?:introduc\w*|connect\w*) (?:me|us)\b"
-    rf"|\b(?:an|a|some|the) (?:warm |quick |short |personal )?(?:intro|introduction|connection)s?\b(?! (?:to|of|on|about) (?:the |a |an )?(?:topic|book|paper|talk|course|subject|field|theory|\w+ing\b|[a-z]+ (?:programming|language|theory|design)))"
+    rf"|\b(?:an|a|some|the) (?:warm |quick |short |personal )?(?:intro|introduction|connection)s?\b(?! (?:round|section|video|course|slides?|talk|session|chapter|music|paragraph|part|email template)\b)(?! (?:to|of|on|about) (?:the |a |an )?(?:topic|book|paper|talk|course|subject|field|theory|\w+ing\b|[a-z]+ (?:programming|language|theory|design)))"
     rf"|\bput (?:me|us) in (?:touch|contact)\b|\b(?:get|getting) (?:me|us) (?:in front of|in touch|in contact|a meeting|an intro|introduced|connected)"
     rf"|\b(?:be|get|being|getting) (?:introduced|connected|put in touch|linked up) (?:to|with)\b"
     rf"|\b(?:pass|forward|give|send|share|hand) (?:my|our) (?:name|email|details|contact|number|info|card)\w* (?:on |along |over )?to\b"
@@ -826,7 +829,7 @@ def asks_for_an_introduction(text: str) -> bool:
     for sentence in _sentences_of(_ask_text(text)):
         if _ASKS_INTRO.search(sentence) and _REQUEST.search(sentence) and not _past_fact(sentence):
             return True
-    return False
+    return _cue_asks(text, "intro")
 
 
 def _past_fact(sentence: str) -> bool:
@@ -836,16 +839,121 @@ def _past_fact(sentence: str) -> bool:
 
 
 def _about_their_practice(part: str) -> bool:
-    """A question about how they do or decided something ("how do you run interviews", "why did
-    your team stop hiring juniors"): about their work, not an ask."""
-    return bool(re.search(r"^\W*(?:how|why|what|when|which|in|for|did|do) (?:\w+ )*?(?:you|your|ur|they|the team)\b", part)
-                and re.search(r"^\W*(?:(?:in|for) [^,]*, )?(?:how|why|what|when|which|did|do)\b", part)
-                and not re.search(rf"\b(?:for|to) (?:me|us)\b|\b(?:me|my) (?:cv|resume|application|name)\b|\b(?:could|can|would) (?:i|you)\b|\b(?:i|we) (?:could|can|might)\b|\bme\b", part))
+    """A question about how they do or decided something ("how do you run interviews", "in the hiring
+    talk, why did you drop the take-home?"): about their work, not an ask."""
+    return bool(re.search(r"^\W*(?:(?:in|for|at|on|with|from|about|during|after|when|while|before|since|once|if) [^?]*?[,;:] )?"
+                          r"(?:(?:how|why|what|when|which|where)(?: [\w'-]+)? (?:do|did|does|is|are|was|were|have|has|would|will|should)"
+                          r"|(?:what|who|which \w+) (?:made|led|pushed|convinced|got|drove|prompted)"
+                          r"|(?:did|do|does|have|has|would|will) (?=you|your|ur|they|the team|u))"
+                          r"\b.*\b(?:you|your|ur|they|the team|u)\b", part)
+                and not re.search(r"\b(?:for|to) (?:me|us)\b|\b(?:me|my) (?:cv|resume|application|name)\b|\b(?:could|can|would) (?:i|you)\b"
+                                  r"|\b(?:i|we) (?:could|can|might)\b|\bme\b", part))
 
 
 def _offer_to_others(part: str) -> bool:
     """An offer to mentor or teach others ("I could mentor newcomers in your Discord")."""
     return bool(re.search(r"\b(?:i|we) (?:could|can|would|will|'d|'ll|am happy to|'m happy to|offer to)\s+(?:\w+ )?(?:mentor|coach|teach|guide|help)\s+(?!me\b|us\b)", part))
+
+
+# What an ask is about, read from classes of words in a sentence that asks for something (see
+# _REQUEST) with the writer as the one who gains: these catch the wordings the patterns above miss.
+
+_SELF = re.compile(r"\b(?:me|my|myself|i|i'm|i'd|i've|i'll|someone like me|people like me|us|our)\b")
+_EMPLOYMENT = re.compile(
+    r"\b(?:(?:a|any|new|next|first|dream|full-time|part-time|paid|remote|junior|senior|entry-level|summer|staff|"
+    r"my|for a|founding|permanent|temporary) (?:\w+ )?(?:jobs?|roles?|positions?|gigs?))\b"
+    r"|\bjobs? (?:for me|at|with your|on your|openings?|postings?|offers?|hunt\w*|search\w*|ads?)\b"
+    r"|\b(?:openings?|vacanc(?:y|ies)|internships?|apprenticeships?|headcount|job postings?|postings?|"
+    r"contractors?|freelancers?|trial (?:week|day|period)|paid trial|founding engineer|hiring(?! [a-z]{3,}(?<!ing))|"
+    r"recruiting(?! [a-z]{3,})|staffing up|bringing on|in the running|be considered|throw my hat|apply(?:ing)? (?:for|to)|"
+    r"my application|cv|c\.v\.|resume|résumé|r[eé]sum[eé]|case studies|clips|recruiter screen|hire me|employ me)\b"
+    r"|\b(?:spot|seat|slot|place|role|position) (?:\w+ ){0,3}(?:opens?|free|comes up|available)\b"
+    r"|\b(?:looking for|need|needs|taking on|hiring|bring on|bringing on|staffing) (?:a |an |more |some |another )?(?:\w+ ){0,2}"
+    r"(?:engineers?|developers?|devs?|designers?|programmers?|writers?|analysts?|scientists?|researchers?|interns?|juniors?|"
+    r"contractors?|freelancers?|hires?|people|folks|help)\b"
+    r"|\b(?:land|get|score) (?:a |an )?(?:\w+ )?(?:role|job|position|offer|interview)\b"
+)
+_NOT_EMPLOYMENT = re.compile(r"\b(?:cron|batch|ci|build|nightly|background|scheduled|spark|etl|queue|worker|print|k8s|"
+                             r"kubernetes|slurm|airflow|deploy|deployment|test|tests|data|github|gitlab|spam) jobs?\b|\bjobs? (?:queue|scheduler|"
+                             r"runner|table|chapter|step|timeout|failures?|retries|system)\b|\bhiring (?:loop|process|pipeline|"
+                             r"rubric|managers?|bar|practices?|guide|post|talk)\b|\bapply (?:it|this|that|the|your) \w+ to\b")
+_MEETING_WORDS = frozenset("""
+coffee coffees tea matcha lunch dinner breakfast brunch drink drinks beer beers meal call zoom chat chats
+meeting hangout catch-up afternoon evening half-hour 1:1 one-on-one facetime skype
+""".split())
+_MEETING_LEADS = frozenset("grab get have buy take for over a an quick short some on book schedule set find carve "
+                           "virtual video phone long proper casual informal brief is's".split())
+_MEETING_VERBS = re.compile(r"\b(?:chat|talk|meet|meet up|catch up|hang out|link up|get together|grab|sync|connect|"
+                            r"riff|nerd out|jam|shoot the breeze|swap notes|run (?:a bunch of |some )?(?:stuff|things|ideas) by you|"
+                            r"bounce (?:some )?ideas|pick your brain|get to know you|carve out)\b")
+_DECISION_CALL = re.compile(r"\b(?:make|made|making|makes|tough|judgement|judgment|the right|the wrong|a good|a bad|design|"
+                            r"that|this|your|close|hard|deadline|readability) call\b|\bcall (?:for|to) (?:papers|proposals|action)\b"
+                            r"|\b(?:conference|team|weekly|standup|incident|sales|on-?call|review|planning|bridge) (?:call|meeting)s?\b")
+_MENTORING = re.compile(
+    r"\b(?:mentor\w*|mentee|coach\w*|guid(?:e|ing|ance)|advis\w+|advice|sponsor\w*|shepherd\w*|supervis\w+|apprentice\w*|"
+    r"role model|sounding board|go-to person|in my corner|under your wing|show me the ropes|big (?:sister|brother)|"
+    r"check(?:ing)?[- ]in|checking in|look(?:ing)? out for me|keep an eye on my|help me (?:grow|navigate|figure|find my way|"
+    r"transition|develop|become|level up|get better|plan my))\b")
+_ONGOING = re.compile(r"\b(?:every (?:couple of |few )?(?:weeks?|months?|quarter)|each (?:week|month)|regular\w*|ongoing|"
+                      r"over the (?:next|coming) (?:year|months|few months)|this year|as i (?:grow|figure|learn|transition|move|navigate|make)|"
+                      r"while i (?:figure|learn|transition|move|decide|grow|navigate)|my (?:career|path|journey|growth|"
+                      r"first (?:paper|year|job|talk|submission)|transition|phd|thesis)|from time to time|now and then|long[- ]term)\b")
+_THIRD_PARTY = re.compile(
+    r"\b(?:your|ur) (?:\w+ ){0,2}(?:colleagues?|boss|manager|team ?mates?|investors?|friends?|co-?founders?|co-?authors?|"
+    r"editor|advisor|contacts?|network|lead|head of \w+|cto|ceo|vp|director|reports?|peers?|publisher|agency|students?|"
+    r"postdocs?|pi|professor|supervisor)\b"
+    r"|\b(?:someone|somebody|anyone|anybody|who|people|folks|the (?:folks|people|team|engineer|person|group|maintainers?|"
+    r"organi[sz]ers?|editors?|publishers?)) (?:on|at|in|from|who|that|running|behind|handling|handles|built|wrote|ran|owns)\b"
+    r"|\b(?:prof\.?|professor|dr\.?) [a-z]+\b|\b(?:a|any) (?:contact|connection|lead|person|name) (?:on|at|in)\b"
+    r"|\b(?:her|him|them) (?:if|whether)\b|\bpublisher folks\b|\bwho on\b")
+_ACCESS = re.compile(
+    r"\b(?:introduc\w*|intro|connect\w*|in touch|in contact|loop \w+ in|put \w+ in|bridg\w+|hand ?off|handoff|present me|"
+    r"mention\w* (?:my name|me)|my name|email|e-mail|contact|reach|write to|hear from me|hearing from me|meet(?:ing)? me|"
+    r"talk(?:ing)? to me|in a room with|get me|share with me|pass (?:it|me|my)|forward|vouch|two of us)\b")
+
+
+def _cue_asks(text: str, kind: str) -> bool:
+    for sentence in _sentences_of(_ask_text(text)):
+        if not _REQUEST.search(sentence) or _past_fact(sentence):
+            continue
+        tokens = words(sentence)
+        if kind == "job":
+            cleared = _NOT_EMPLOYMENT.sub(" ", sentence)
+            if _EMPLOYMENT.search(cleared) and _SELF.search(cleared) and not _about_their_practice(sentence) \
+                    and not _offer_to_others(sentence):
+                return True
+        elif kind == "meeting":
+            cleared = re.sub(r"\b[\w']+(?:-[\w']+)+\b", " ", _DECISION_CALL.sub(" ", sentence))  # "coffee-and-code"
+            bits = words(cleared)
+            meeting_word = any(token in _MEETING_WORDS and i and bits[i - 1] in _MEETING_LEADS
+                               and not (i + 1 < len(bits) and _content(bits[i + 1]) and bits[i + 1] not in _MEETING_WORDS
+                                        and not bits[i + 1].endswith("ly") and bits[i + 1] not in ("sometime", "together"))
+                               for i, token in enumerate(bits))
+            if (meeting_word or _MEETING_VERBS.search(cleared)) \
+                    and re.search(r"\b(?:we|us|you|u|i|me|let'?s|lets)\b", cleared) \
+                    and not _about_their_practice(sentence) and _no_agenda(cleared):
+                return True
+        elif kind == "mentor":
+            found = _MENTORING.search(sentence)
+            if found and _SELF.search(sentence) and (_ONGOING.search(sentence) or re.search(
+                    r"\b(?:me|my|mine)\b", sentence[found.start():found.end() + 20])) and not _offer_to_others(sentence) \
+                    and not _about_their_practice(sentence):
+                return True
+        elif kind == "intro":
+            if _THIRD_PARTY.search(sentence) and not re.search(r"\bintro (?:round|section|video|course|slide|talk|session|chapter|music|paragraph)", sentence) and _ACCESS.search(sentence) and _SELF.search(sentence) \
+                    and not _about_their_practice(sentence):
+                return True
+        del tokens
+    return False
+
+
+def _no_agenda(sentence: str) -> bool:
+    """A meeting sentence with nothing particular to discuss: vague words ("stuff", "just talk"), or
+    no narrow topic after "about", "on", "so I can ask"..."""
+    if _VAGUE_AGENDA.search(sentence) or re.search(r"\b(?:riff|nerd out|shoot the breeze|hang out|bunch of|everything)\b", sentence):
+        return True
+    agenda = _AGENDA.search(sentence)
+    return not (agenda and (narrow(words(agenda.group("topic"))) or identifies(agenda.group("topic"), words(agenda.group("topic")))))
 
 
 # --- what a question is about -------------------------------------------------------------------
@@ -868,6 +976,11 @@ _PUBLIC = re.compile(
     r"|\bhow do (?:you|u) (?:learn|keep up with|keep track of) (?:new|everything|things|the latest|so much|all)"
     r"|\bhow do (?:you|u) (?:avoid|deal with|handle|manage|prevent|beat|fight|cope with) (?:\w+ )?(?:burnout|burn out|stress|imposter|impostor|work-life|overwhelm|motivation|procrastination|failure|rejection)"
     r"|\bwork-life balance\b|\bwhat do (?:you|u) (?:like|love|enjoy) (?:most )?about (?:your (?:job|work|role|career)|working|what you do|it)\b"
+    r"|\bwhat (?:was|is) (?:your|ur) (?:phd|thesis|dissertation|degree|major|masters?|background|first (?:job|gig|role|company|project)|very first (?:\w+ )?(?:job|gig|role))\b"
+    r"|\b(?:typical|average|normal|usual) (?:day|week|workday|working day)\b|\b(?:best|right|good|easiest) way for (?:a|an|someone|me|people|beginners|newcomers)\b"
+    r"|\b(?:which|what) (?:\w+ )?(?:courses?|books?|resources|tutorials|podcasts?|newsletters?|blogs?) (?:are|is|would be) (?:good|best|worth|great)\b"
+    r"|\b(?:what|which) (?:podcasts?|newsletters?|blogs?|books?|people|accounts?) (?:or \w+ )?do (?:you|u) (?:read|follow|listen|recommend|watch)\b"
+    r"|\b(?:what|why) (?:made you|did you|led you to) (?:start|found|join|leave|quit|choose|pick|go into|get into|become) (?:your own |a |an |this |the )?(?:company|startup|business|career|job|field|industry|role|profession|\w+ing)\b"
     r"|\bwhat(?:'s| is| are) (?:your|ur) favou?rite\b|\bwhat(?:'s| is) in (?:your|ur) (?:\w+ )?(?:toolkit|toolbox|stack|setup|bag|kit|dotfiles)\b|\bday[- ]to[- ]day\b|\bdaily (?:work|job|life|basis|routine)\b"
     r"|\b(?:your|ur) (?:main |current |own )?(?:research )?(?:area|field|focus|specialty|speciality|specialism|expertise|interests?|niche|stack)\W*$"
     r"|\b(?:which|what) (?:\w+ )?(?:meetups?|conferences?|events?|projects?|companies|languages?|tools?|teams?|communities|open source projects?|editors?|frameworks?) (?:do|did|have|are) (?:you|u) (?:organi[sz]e|run|work (?:on|at|for|with)|maintain|use|speak at|attend|contribute to|involved in|part of|lead|teach|like|prefer)\b"
@@ -890,6 +1003,9 @@ _BROAD = re.compile(
     r"|\bin general\W*$|\bgenerally speaking\b|\bin a nutshell\b|\bmeaning of\b|\b(?:best|right|correct|proper) (?:way|approach|practices?) (?:to|for|of) \w+(?: \w+)?\W*$"
     r"|^\W*what (?:is|are) (?:a |an |the )?\w+(?: \w+)?\W*$|^\W*(?:is|are|should) (?:\w+ ){1,3}(?:better|worse|faster) than\b"
     r"|\bin (?:your|ur) (?:honest )?(?:opinion|view)\W*$|\bis (?:\w+ ){1,3}compatible with\b"
+    r"|\bwalk (?:me|us) through how (?:\w+ ){1,4}works?\b|\bis (?:[\w-]+ ){1,3}going to (?:take over|win|replace|die|last|matter|be)\b"
+    r"|\bhow should (?:[\w-]+ ){1,2}(?:think about|approach|handle|deal with)\b|\bwhere do (?:you|u) (?:land|stand|fall) on\b"
+    r"|\bis (?:[\w-]+ ){1,3}(?:still )?worth (?:learning|it|using|the hype)\b|\b(?:your|ur) (?:take|thoughts|opinion|view)\W*$"
 )
 _ANCHOR = re.compile(
     r"\b(?:in|from|on|for|about|of|with|behind|after) (?:your|ur|the|that|this) (?:\w+[- ]){0,4}?(?:post|article|talk|paper|book|chapter|keynote|video|episode|thread|pr|issue|release|library|tool|case study|study|write-?up|writeup|guide|tutorial|notebook|benchmark|survey|slides|deck|demo|project|repo|rfc|pep|proposal|spec|design|redesign|migration|rewrite|port|experiment|analysis|dataset|template|checklist|course|workshop|series|newsletter|podcast|answer|comment|test|model|method|approach|heuristic|program(?:me)?|rule|setup|config|framework|plugin|crate|package|api|schema|launch|incident|postmortem|report|paper|work on)\b"
@@ -940,7 +1056,9 @@ def answered_in_public(text: str) -> bool:
         rest = lowered[public.end():]
         if identifies(rest, words(rest)):
             return False  # "how did you get started with property-based testing in CI?"
-    if public and re.search(r"younger|typical|day in the life|favou?rite|toolkit|toolbox|day[- ]to[- ]day|everyday", public.group(0)):
+    if public and re.search(r"younger|typical|average|day in the life|favou?rite|toolkit|toolbox|day[- ]to[- ]day|everyday|"
+                            r"(?:made you|led you to|did you) (?:start|found|join|leave|quit|choose|pick|go into|get into|become)|"
+                            r"phd|thesis|dissertation|first (?:job|gig|role)|background", public.group(0)):
         return True  # about them as a person, whatever else it names
     return bool(public) and not anchored_in_their_work(text)
 

@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Select, Static, TextArea
 
-from companion.coach import PROMPTS, CoachRule, TalkChoice, first_rule
+from companion.coach import PROMPTS, CoachRule, TalkChoice, first_rule, warm_up
 from companion.models import CONNECTION_KINDS, LINK_KINDS, PRIORITIES, Connection, Note, Person, Session, TalkingPoint
 from companion.text import clean
 from screens.rowlist import Column, RowList
@@ -205,6 +205,8 @@ class TalkingPointModal(ModalScreen[TalkingPoint | None]):
         self.talks = list(talks)
         self.talk_index = -1
         self._verdicts: dict[tuple[str, str], CoachRule | None] = {}
+        self._shown: dict[str, object] = {}
+        """What each flag line and the summary show now: updated only when it changes."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -225,6 +227,7 @@ class TalkingPointModal(ModalScreen[TalkingPoint | None]):
     def on_mount(self) -> None:
         self.query_one("#answer-work", Input).focus()
         self.show_coach()
+        self.run_worker(warm_up, thread=True, exclusive=True, group="coach-warm-up")  # the first keystroke stays quick
 
     def current(self) -> TalkingPoint:
         answers = {key: clean(self.query_one(f"#answer-{key}", Input).value).strip() for key in PROMPTS}
@@ -244,12 +247,15 @@ class TalkingPointModal(ModalScreen[TalkingPoint | None]):
         for key, (prompt, _example) in PROMPTS.items():
             text = getattr(point, key)
             rule = self.verdict(key, text) if text else None
-            flag = self.query_one(f"#flag-{key}", Static)
-            flag.set_class(rule is not None, "-shown")
             if rule is not None:
                 weak.append(prompt.rstrip("?").lower())
-                flag.update(markup("[$warning]coach:[/] $reason\n[dim]Instead, e.g.:[/dim] $better",
-                                   reason=rule.reason, better=rule.better))
+            if self._shown.get(key, self) != rule:
+                self._shown[key] = rule
+                flag = self.query_one(f"#flag-{key}", Static)
+                flag.set_class(rule is not None, "-shown")
+                if rule is not None:
+                    flag.update(markup("[$warning]coach:[/] $reason\n[dim]Instead, e.g.:[/dim] $better",
+                                       reason=rule.reason, better=rule.better))
             if not text:
                 missing.append(prompt.rstrip("?").lower())
         parts = []
@@ -261,7 +267,10 @@ class TalkingPointModal(ModalScreen[TalkingPoint | None]):
             parts.append(markup("[$success]coach: specific and ready[/]"))
         elif not weak:
             parts.append(markup("[$success]coach: nothing weak so far[/]"))
-        self.query_one("#coach", Static).update(lines(parts))
+        summary = (tuple(weak), tuple(missing))
+        if self._shown.get("summary") != summary:
+            self._shown["summary"] = summary
+            self.query_one("#coach", Static).update(lines(parts))
 
     @on(Input.Submitted)
     def next_field(self) -> None:

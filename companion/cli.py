@@ -383,7 +383,7 @@ def print_card(card, zone) -> None:  # noqa: ANN001
     else:
         say("Talking points: none yet (companion point NAME --work .. --how .. --question ..)")
     for flag in card.flags:
-        say(f"  coach [{flag['rule']}] {flag['reason']}")
+        say(f"  coach, {PROMPTS[flag['field']][0].rstrip('?').lower()} [{flag['rule']}]: {flag['reason']}")
     if card.point and card.missing:
         say("  still to answer: " + ", ".join(card.missing))
     say("")
@@ -461,7 +461,7 @@ def cmd_point(args: argparse.Namespace) -> int:
         answer = getattr(point, key)
         say(f"  {prompt:<38} {clean(answer, single_line=True) if answer else '(e.g. ' + example + ')'}")
     for flag in flags:
-        say(f"  coach [{flag.rule}] {flag.reason} Better: {flag.better}")
+        say(f"  coach, {PROMPTS[flag.field][0].rstrip('?').lower()} [{flag.rule}]: {flag.reason} Instead, e.g.: {flag.better}")
     if missing:
         say("  still to answer: " + ", ".join(missing))
     elif not flags:

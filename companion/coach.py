@@ -139,6 +139,13 @@ def review(point: TalkingPoint) -> tuple[list[Flag], list[str]]:
     return flags, [name for name, text in answers.items() if not text]
 
 
+def verdict_holds(point: TalkingPoint) -> bool:
+    """Whether the verdict kept with ``point`` is the one today's coach would give (same answers,
+    same rules): a point saved by an older coach, or edited since, is not."""
+    stored = point.coach
+    return isinstance(stored, dict) and stored.get("key") == _key(_answers(point))
+
+
 def remember(point: TalkingPoint) -> TalkingPoint:
     """Keep the coach's flags with ``point`` (stored with it), keyed by its answers and the rules."""
     answers = _answers(point)

@@ -23,19 +23,43 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+class _Lazy:
+    """A pattern compiled when first used, not when the module is imported: ``companion who``
+    imports the coach, and compiling every pattern here takes tens of milliseconds (a card whose
+    saved verdict still holds needs none of them)."""
+
+    __slots__ = ("_args", "_compiled")
+
+    def __init__(self, *args: object) -> None:
+        self._args = args
+        self._compiled: re.Pattern[str] | None = None
+
+    def __getattr__(self, name: str) -> object:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        compiled = self._compiled
+        if compiled is None:
+            compiled = self._compiled = re.compile(*self._args)  # type: ignore[call-overload]
+        return getattr(compiled, name)
+
+
+def _lazy(*args: object) -> re.Pattern[str]:
+    return _Lazy(*args)  # type: ignore[return-value]
+
+
 # --- words and titles ---------------------------------------------------------------------------
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'", "`": "'",
                          "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"'})
-_TITLE = re.compile(
+_TITLE = _lazy(
     r'"[^"]{2,}?"'  # double quotes (curly ones are straightened first)
     r"|(?:(?<=^)|(?<=[\s(\[:,]))'(?=\S)(?:[^']|(?<=[A-Za-z])'(?=[a-z]))+?(?<=\S)'(?=$|[\s).,;:!?\]-])"  # single quotes, not apostrophes
 )
 TITLE_MARK = " ztitle "
 """What a quoted title becomes in the text the rules read: one word that no rule knows."""
 
-_WORD = re.compile(r"[a-z0-9][a-z0-9'’]*(?:[-_./+#@][a-z0-9]+)*[a-z0-9+#]?|[a-z]", re.IGNORECASE)
-_SENTENCE_OR_CLAUSE = re.compile(r"[.!?;:]+(?:\s|$)|,\s+(?:and|but|so|then|which|because)\b|\s+(?:and|but|so)\s+(?=(?:i|we|it|they|our|my|the|this|that|now)\b)|\s+-+\s+|\s*\(|\)\s*", re.IGNORECASE)
+_WORD = _lazy(r"[a-z0-9][a-z0-9'’]*(?:[-_./+#@][a-z0-9]+)*[a-z0-9+#]?|[a-z]", re.IGNORECASE)
+_SENTENCE_OR_CLAUSE = _lazy(r"[.!?;:]+(?:\s|$)|,\s+(?:and|but|so|then|which|because)\b|\s+(?:and|but|so)\s+(?=(?:i|we|it|they|our|my|the|this|that|now)\b)|\s+-+\s+|\s*\(|\)\s*", re.IGNORECASE)
 
 
 def straighten(text: str) -> str:
@@ -54,7 +78,7 @@ def without_titles(text: str) -> str:
     return _TITLE.sub(TITLE_MARK, text)
 
 
-_ELONGATED = re.compile(r"([a-z])\1{2,}")
+_ELONGATED = _lazy(r"([a-z])\1{2,}")
 """Letters typed three times or more ("sooo", "soooo much") read as one."""
 
 
@@ -230,14 +254,14 @@ basically totally completely all both since never no longer to not n't managed s
 ended up got able gonna wanna honestly personally first
 """.split())
 
-_CHANGE = re.compile(
+_CHANGE = _lazy(
     r"\b(?:now|no longer|anymore|any more|instead|since then|ever since|for the first time|from then on|"
     r"these days we|these days i|stopped|started|switched|moved|migrated|replaced|dropped|halved|doubled|"
     r"tripled|went (?:from|down|up)|fell|rose|shrank|cut|reduced|increased|decreased|saved|avoided|"
     r"fixed|caught|shipped|adopted|rolled out|because of (?:it|this|that|you|your)|thanks to (?:it|this|that|you|your)|"
     r"after (?:reading|watching|seeing|hearing|following|trying)|following (?:it|your|the))\b"
 )
-_QUANTITY = re.compile(
+_QUANTITY = _lazy(
     r"\b\d+(?:[.,]\d+)?\s*(?:%|x\b|×|percent|ms|s\b|sec|secs|seconds?|min|mins|minutes?|h\b|hrs?|hours?|"
     r"days?|weeks?|months?|years?|k\b|kb|mb|gb|tb|\$|usd|eur|dollars?|euros?|pounds?|points?|lines?|"
     r"people|users|engineers|members|tickets|bugs|pages|services|steps|times?)"
@@ -245,7 +269,7 @@ _QUANTITY = re.compile(
     r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|forty|fifty|a hundred|hundreds of|"
     r"a few|a couple of)\s+(?:ms|seconds?|minutes?|hours?|days?|weeks?|months?|people|users|engineers|bugs|tickets|services|steps|times)\b"
 )
-_NUMBER = re.compile(r"\d")
+_NUMBER = _lazy(r"\d")
 
 
 # --- picking out one piece of work --------------------------------------------------------------
@@ -345,7 +369,7 @@ def narrow(topic_words: list[str]) -> bool:
     return max(rarity) >= 4.5 or sum(rarity) >= 5.0 or (len(content) >= 3 and sum(rarity) >= 3.5)
 
 
-_AUTHORSHIP = re.compile(
+_AUTHORSHIP = _lazy(
     r"\b(?:you|u|they|he|she|you've|you'd)(?: \w+ly)? (?:have |had |'ve )?(?:wrote|written|write|gave|given|give|did|done|do|made|make|"
     r"posted|post|published|publish|shared|share|put out|put up|recorded|record|guested|presented|present|hosted|host|"
     r"released|release|created|create|built|build|ran|run|organi[sz]e\w*|teach|taught|maintain\w*|contribut\w*|"
@@ -498,7 +522,7 @@ get got become became land landed close closed open opened hire hired train trai
 use used try tried swap swapped convert converted port ported translate translated redesign redesigned
 reorganise reorganised reorganize reorganized restructure restructured replace rolled roll
 """.split())
-_COMPARATIVE = re.compile(r"\b(?:\w+er|less|fewer|more \w+|no longer \w+|quieter|calmer|shorter|faster|smaller|cheaper|"
+_COMPARATIVE = _lazy(r"\b(?:\w+er|less|fewer|more \w+|no longer \w+|quieter|calmer|shorter|faster|smaller|cheaper|"
                           r"simpler|safer|easier|lighter|cleaner|clearer|better|worse)\b")
 _PARTICLES = frozenset("up out off down over away back in on around through along".split())
 _SKIP_IN_PHRASE = frozenset("""
@@ -660,7 +684,7 @@ def states_an_effect(text: str) -> bool:
 
 _YOUR_SIDE = r"(?:you|your|ur|you guys|y'all|your (?:team|company|org|organi[sz]ation|lab|group|side|startup|employer|department|shop|place))"
 
-_REQUEST = re.compile(
+_REQUEST = _lazy(
     r"\?|\b(?:could|can|would|will|might|may|shall|should)(?:n't)? (?:you|u|we|i)\b|\b(?:i|we|you|u)(?:'d|'ll| could| can| would| will| might| may| should)\b"
     r"|\b(?:possible|feasible|chance|possibility|opportunity|willing|open to|comfortable|consider|mind|keen|up for|game for)\b"
     r"|\b(?:love|appreciate|welcome|grateful|thankful|glad|happy|happily|honou?red|delighted|thrilled|great|nice|cool|ideal|amazing|incredible|wonderful)\b(?: (?:to|if|for)\b)?"
@@ -677,7 +701,7 @@ _ME = r"(?:me|us|myself|my|mine|i|i'm|i'd|i've|we|our)"
 _JOB = (r"(?:jobs?|roles?|positions?|openings?|vacanc(?:y|ies)|internships?|apprenticeships?|placements?|gigs?|"
         r"contracts?|contractor spots?|residenc(?:y|ies)|fellowships?|headcount|reqs?|spots?|seats?|phd (?:spots?|positions?)|"
         r"postdocs?|work|employment|interviews?|offers?)")
-_ASKS_JOB = re.compile(
+_ASKS_JOB = _lazy(
     # Asked to act for the writer: refer, recommend, vouch, hire, interview, take on...
     rf"\b(?:keep|kept|keeping) (?:me|us) in mind\b|\b(?:anything|something|a (?:role|spot|position|seat|place)) (?:\w+ )?(?:opens?|opening|comes?|coming|frees?) up\b"
     rf"|\btak(?:e|ing) (?:me|us) on as (?:a |an )?(?:\w+ )?(?:intern|junior|apprentice|hire|employee|contractor|student|\w+er)\b"
@@ -701,7 +725,7 @@ _ASKS_JOB = re.compile(
     rf"|\b(?:get|getting|land|score)\w* (?:me|myself) (?:a |an )?(?:\w+ )?(?:{_JOB})|\bapply\w* (?:via|through|with) (?:you|u)\b|\bthrough (?:you|u)\b"
     rf"|\b(?:a|an|the|your|internal|any|get a|for a) referral\b(?![- ](?:traffic|links?|programs?|programmes?|codes?|sources?|data|rates?|fees?|bonus\w*|partners?|flows?|rules?|channels?))"
 )
-_THROUGH_YOU_JOB = re.compile(rf"\bthrough (?:you|u)\b")
+_THROUGH_YOU_JOB = _lazy(rf"\bthrough (?:you|u)\b")
 
 
 def _asks_job_here(sentence: str) -> bool:
@@ -713,7 +737,7 @@ def _asks_job_here(sentence: str) -> bool:
     return True
 
 
-_MEETING_THING = re.compile(
+_MEETING_THING = _lazy(
     r"\bpick (?:your|their|his|her|ur) brains?\b"
     r"|\b(?:a|an|some|the|for|over|quick|short|brief|virtual|video|phone|zoom|long|proper|casual|informal) (?:\w+ )?(?:coffees?|teas?|beers?|drinks?|lunch|dinner|breakfast|bite|meal|call|zoom|chat|catch[- ]?up|meeting|meet[- ]?up|conversation|sync|1:1|one[- ]on[- ]one|hangout|walk|video call|video chat)\b"
     r"|\b(?:coffee|lunch|dinner|drinks?|beers?) (?:sometime|some time|together|and (?:chat|talk))\b|\bon (?:a |an )?(?:zoom|call|teams|meet|facetime|skype)\b"
@@ -722,13 +746,13 @@ _MEETING_THING = re.compile(
     r"|\b(?:book|schedule|set up|arrange|find|block|put) (?:a |some )?(?:time|slot|call|meeting|chat|zoom)\b"
     r"|\b(?:we|us|i|you|u|let'?s|lets)\b(?: \w+){0,4} (?:chat|talk|meet|meet up|catch up|hang out|connect|sync|speak|get together|swap notes|talk over|chat over|call)\b(?! (?:to|with) (?:my|our|the|them|him|her)\b)"
 )
-_VAGUE_AGENDA = re.compile(
+_VAGUE_AGENDA = _lazy(
     r"\b(?:just|only|simply) (?:to )?(?:talk|chat|catch up|connect|hang out|say hi|get to know)|\bno (?:particular|specific|real|set|fixed) (?:topic|agenda|reason|plan)"
     r"|\b(?:anything|everything|whatever|stuff|things|all sorts|life|random|tons of questions|lots of questions|a few questions|some questions|some things|questions)\b"
     r"|\bpick (?:your|their|his|her|ur) brains?\b|\bmore\b(?= (?:with you|on a call|sometime|later))|\bwhatever comes up\b"
     r"|\b(?:sometime|some time|at some point|one day|whenever|someday|one of these days|some day|in the future)\b"
 )
-_AGENDA = re.compile(r"\b(?:about|on|regarding|re|over|to discuss|discuss|to go over|go over|to ask (?:you )?(?:about|how|why|whether)|so (?:that )?i can ask|"
+_AGENDA = _lazy(r"\b(?:about|on|regarding|re|over|to discuss|discuss|to go over|go over|to ask (?:you )?(?:about|how|why|whether)|so (?:that )?i can ask|"
                      r"to show you|to hear (?:how|why|about)|to walk through|to compare|to review)\b (?P<topic>.+)")
 
 
@@ -780,7 +804,7 @@ def asks_for_a_meeting(text: str) -> bool:
     return _cue_asks(text, "meeting")
 
 
-_ASKS_MENTOR = re.compile(
+_ASKS_MENTOR = _lazy(
     rf"\b(?:mentor\w*|coach\w*|guid(?:e|es|ing)|advis(?:e|es|ing)|tutor\w*|teach(?:es|ing)?|train(?:s|ing)?|sponsor\w*|supervis(?:e|es|ing)|shepherd\w*|counsel\w*|steer\w*|support\w*|help\w*) (?:me|us|myself)\b"
     rf"(?! (?:with|on|through|understand|to understand|debug|fix|find|review|test|reproduce|port|run) (?:a |the |this |that |your |my |our )?(?:\w+ ){{0,2}}(?:bug|issue|patch|pr|code|codebase|repo|build|api|paper|benchmark|test|config|setup|error|crash|migration|script|function|docs?)\b)"
     rf"|\b(?:be|become|act as|being) (?:my|a|an|our|the|someone|somebody) (?:\w+ ){{0,3}}(?:mentor|coach|advisor|adviser|sponsor|guide|sounding board|role model|person i (?:check in|talk) with)"
@@ -811,7 +835,7 @@ _PEOPLE = (r"(?:boss|manager|ceo|cto|cfo|coo|vp|founders?|co-?founders?|director
            r"colleagues?|co-?authors?|coauthors?|editor|investors?|advisor|chair|pi|professor|supervisor|maintainers?|"
            r"friends?|people|folks|someone|somebody|anyone|anybody|alumni|team|engineers?|researchers?|organi[sz]ers?|"
            r"contacts?|network|her|him|them|whoever)")
-_ASKS_INTRO = re.compile(
+_ASKS_INTRO = _lazy(
     rf"\b(?:introduc\w*|intro|connect\w*|link\w*|hook\w*|set\w*) (?:me|us)(?: up)? (?:to|with)\b|\b(?:introduc\w*|connect\w*) (?:me|us)\b"
     rf"|\b(?:an|a|some|the) (?:warm |quick |short |personal )?(?:intro|introduction|connection)s?\b(?! (?:round|section|video|course|slides?|talk|session|chapter|music|paragraph|part|email template)\b)(?! (?:to|of|on|about) (?:the |a |an )?(?:topic|book|paper|talk|course|subject|field|theory|\w+ing\b|[a-z]+ (?:programming|language|theory|design)))"
     rf"|\bput (?:me|us) in (?:touch|contact)\b|\b(?:get|getting) (?:me|us) (?:in front of|in touch|in contact|a meeting|an intro|introduced|connected)"
@@ -858,8 +882,8 @@ def _offer_to_others(part: str) -> bool:
 # What an ask is about, read from classes of words in a sentence that asks for something (see
 # _REQUEST) with the writer as the one who gains: these catch the wordings the patterns above miss.
 
-_SELF = re.compile(r"\b(?:me|my|myself|i|i'm|i'd|i've|i'll|someone like me|people like me|us|our)\b")
-_EMPLOYMENT = re.compile(
+_SELF = _lazy(r"\b(?:me|my|myself|i|i'm|i'd|i've|i'll|someone like me|people like me|us|our)\b")
+_EMPLOYMENT = _lazy(
     r"\b(?:(?:a|any|new|next|first|dream|full-time|part-time|paid|remote|junior|senior|entry-level|summer|staff|"
     r"my|for a|founding|permanent|temporary) (?:\w+ )?(?:jobs?|roles?|positions?|gigs?))\b"
     r"|\bjobs? (?:for me|at|with your|on your|openings?|postings?|offers?|hunt\w*|search\w*|ads?)\b"
@@ -873,7 +897,7 @@ _EMPLOYMENT = re.compile(
     r"contractors?|freelancers?|hires?|people|folks|help)\b"
     r"|\b(?:land|get|score) (?:a |an )?(?:\w+ )?(?:role|job|position|offer|interview)\b"
 )
-_NOT_EMPLOYMENT = re.compile(r"\b(?:cron|batch|ci|build|nightly|background|scheduled|spark|etl|queue|worker|print|k8s|"
+_NOT_EMPLOYMENT = _lazy(r"\b(?:cron|batch|ci|build|nightly|background|scheduled|spark|etl|queue|worker|print|k8s|"
                              r"kubernetes|slurm|airflow|deploy|deployment|test|tests|data|github|gitlab|spam) jobs?\b|\bjobs? (?:queue|scheduler|"
                              r"runner|table|chapter|step|timeout|failures?|retries|system)\b|\bhiring (?:loop|process|pipeline|"
                              r"rubric|managers?|bar|practices?|guide|post|talk)\b|\bapply (?:it|this|that|the|your) \w+ to\b")
@@ -883,22 +907,22 @@ meeting hangout catch-up afternoon evening half-hour 1:1 one-on-one facetime sky
 """.split())
 _MEETING_LEADS = frozenset("grab get have buy take for over a an quick short some on book schedule set find carve "
                            "virtual video phone long proper casual informal brief is's".split())
-_MEETING_VERBS = re.compile(r"\b(?:chat|talk|meet|meet up|catch up|hang out|link up|get together|grab|sync|connect|"
+_MEETING_VERBS = _lazy(r"\b(?:chat|talk|meet|meet up|catch up|hang out|link up|get together|grab|sync|connect|"
                             r"riff|nerd out|jam|shoot the breeze|swap notes|run (?:a bunch of |some )?(?:stuff|things|ideas) by you|"
                             r"bounce (?:some )?ideas|pick your brain|get to know you|carve out)\b")
-_DECISION_CALL = re.compile(r"\b(?:make|made|making|makes|tough|judgement|judgment|the right|the wrong|a good|a bad|design|"
+_DECISION_CALL = _lazy(r"\b(?:make|made|making|makes|tough|judgement|judgment|the right|the wrong|a good|a bad|design|"
                             r"that|this|your|close|hard|deadline|readability) call\b|\bcall (?:for|to) (?:papers|proposals|action)\b"
                             r"|\b(?:conference|team|weekly|standup|incident|sales|on-?call|review|planning|bridge) (?:call|meeting)s?\b")
-_MENTORING = re.compile(
+_MENTORING = _lazy(
     r"\b(?:mentor\w*|mentee|coach\w*|guid(?:e|ing|ance)|advis\w+|advice|sponsor\w*|shepherd\w*|supervis\w+|apprentice\w*|"
     r"role model|sounding board|go-to person|in my corner|under your wing|show me the ropes|big (?:sister|brother)|"
     r"check(?:ing)?[- ]in|checking in|look(?:ing)? out for me|keep an eye on my|help me (?:grow|navigate|figure|find my way|"
     r"transition|develop|become|level up|get better|plan my))\b")
-_ONGOING = re.compile(r"\b(?:every (?:couple of |few )?(?:weeks?|months?|quarter)|each (?:week|month)|regular\w*|ongoing|"
+_ONGOING = _lazy(r"\b(?:every (?:couple of |few )?(?:weeks?|months?|quarter)|each (?:week|month)|regular\w*|ongoing|"
                       r"over the (?:next|coming) (?:year|months|few months)|this year|as i (?:grow|figure|learn|transition|move|navigate|make)|"
                       r"while i (?:figure|learn|transition|move|decide|grow|navigate)|my (?:career|path|journey|growth|"
                       r"first (?:paper|year|job|talk|submission)|transition|phd|thesis)|from time to time|now and then|long[- ]term)\b")
-_THIRD_PARTY = re.compile(
+_THIRD_PARTY = _lazy(
     r"\b(?:your|ur) (?:\w+ ){0,2}(?:colleagues?|boss|manager|team ?mates?|investors?|friends?|co-?founders?|co-?authors?|"
     r"editor|advisor|contacts?|network|lead|head of \w+|cto|ceo|vp|director|reports?|peers?|publisher|agency|students?|"
     r"postdocs?|pi|professor|supervisor)\b"
@@ -906,7 +930,7 @@ _THIRD_PARTY = re.compile(
     r"organi[sz]ers?|editors?|publishers?)) (?:on|at|in|from|who|that|running|behind|handling|handles|built|wrote|ran|owns)\b"
     r"|\b(?:prof\.?|professor|dr\.?) [a-z]+\b|\b(?:a|any) (?:contact|connection|lead|person|name) (?:on|at|in)\b"
     r"|\b(?:her|him|them) (?:if|whether)\b|\bpublisher folks\b|\bwho on\b")
-_ACCESS = re.compile(
+_ACCESS = _lazy(
     r"\b(?:introduc\w*|intro|connect\w*|in touch|in contact|loop \w+ in|put \w+ in|bridg\w+|hand ?off|handoff|present me|"
     r"mention\w* (?:my name|me)|my name|email|e-mail|contact|reach|write to|hear from me|hearing from me|meet(?:ing)? me|"
     r"talk(?:ing)? to me|in a room with|get me|share with me|pass (?:it|me|my)|forward|vouch|two of us)\b")
@@ -958,7 +982,7 @@ def _no_agenda(sentence: str) -> bool:
 
 # --- what a question is about -------------------------------------------------------------------
 
-_PUBLIC = re.compile(
+_PUBLIC = _lazy(
     r"\bhow (?:did|do|have|has) (?:you|u) (?:first )?(?:get|got|break|broke|end(?:ed)? up|come|came|start|started|begin|began|find (?:your way|yourself)|transition|switch|move|make it)\b(?: \w+){0,2} ?(?:started|into|in\b|out|to be|to become|where|your career|coding|programming|tech|the field|this field|working|as an?)"
     r"|\bwhat (?:was|is|'s|were) (?:your|ur) (?:path|journey|story|background|career|route|trajectory|first job|education|degree|origin|role|job|title|day job|position|company|stack|setup)\b"
     r"|\bwhere (?:did|do|have) (?:you|u) (?:study|studied|work|worked|do your|did your|go to|grow up|come from|learn|learned|get your|live|start|begin|train)"
@@ -985,7 +1009,7 @@ _PUBLIC = re.compile(
     r"|\b(?:your|ur) (?:main |current |own )?(?:research )?(?:area|field|focus|specialty|speciality|specialism|expertise|interests?|niche|stack)\W*$"
     r"|\b(?:which|what) (?:\w+ )?(?:meetups?|conferences?|events?|projects?|companies|languages?|tools?|teams?|communities|open source projects?|editors?|frameworks?) (?:do|did|have|are) (?:you|u) (?:organi[sz]e|run|work (?:on|at|for|with)|maintain|use|speak at|attend|contribute to|involved in|part of|lead|teach|like|prefer)\b"
 )
-_BROAD = re.compile(
+_BROAD = _lazy(
     r"\bwhat do (?:you|u) think (?:of|about|will)\b|\bwhat(?:'s| is| are) (?:your|ur) (?:thoughts?|take|opinions?|views?|feelings?|stance|position|prediction)s? (?:on|about|regarding|of)\b"
     r"|\bthoughts on\b|\b(?:your|ur) (?:thoughts|opinion|take|views?) (?:are |is )?(?:on|about)\b|\bhow do (?:you|u) feel about\b|\bdo (?:you|u) (?:think|believe|reckon) (?!(?:the|your|this|that) (?:\w+ )?(?:approach|fix|rule|test|change|method|trick|design|model|benchmark|heuristic|result|patch|pattern)\b)"
     r"|\bwhere (?:is|are|do (?:you|u) see|will) .*\b(?:going|heading|headed|be in|in \d+ years|in (?:five|ten|the next) \w+)|\bthe future (?:of|for)\b|\bwhat(?:'s| is) next for (?:the )?(?:industry|field|web|ai|tech|us|\w+ing)\b"
@@ -1007,7 +1031,7 @@ _BROAD = re.compile(
     r"|\bhow should (?:[\w-]+ ){1,2}(?:think about|approach|handle|deal with)\b|\bwhere do (?:you|u) (?:land|stand|fall) on\b"
     r"|\bis (?:[\w-]+ ){1,3}(?:still )?worth (?:learning|it|using|the hype)\b|\b(?:your|ur) (?:take|thoughts|opinion|view)\W*$"
 )
-_ANCHOR = re.compile(
+_ANCHOR = _lazy(
     r"\b(?:in|from|on|for|about|of|with|behind|after) (?:your|ur|the|that|this) (?:\w+[- ]){0,4}?(?:post|article|talk|paper|book|chapter|keynote|video|episode|thread|pr|issue|release|library|tool|case study|study|write-?up|writeup|guide|tutorial|notebook|benchmark|survey|slides|deck|demo|project|repo|rfc|pep|proposal|spec|design|redesign|migration|rewrite|port|experiment|analysis|dataset|template|checklist|course|workshop|series|newsletter|podcast|answer|comment|test|model|method|approach|heuristic|program(?:me)?|rule|setup|config|framework|plugin|crate|package|api|schema|launch|incident|postmortem|report|paper|work on)\b"
     r"|\b(?:your|ur) (?:\w+[- ]){0,3}?(?:post|article|talk|paper|book|chapter|keynote|video|episode|thread|pr|release|library|tool|case study|study|write-?up|writeup|guide|tutorial|notebook|benchmark|survey|slides|demo|project|repo|rfc|pep|proposal|redesign|migration|rewrite|experiment|analysis|dataset|template|checklist|course|workshop|series|test|model|method|approach|heuristic|setup|config|framework|plugin|crate|package|api|schema|team's|decision|choice|design)\b"
     r"|\bwhen (?:you|u|your team) (?:\w+ )?(?:\w+ed|built|wrote|ran|chose|made|did|took|cut|split|moved|dropped|switched|rewrote|shipped|launched|found|set up)\b(?<!started)(?<!worked)(?<!joined)(?<!learned)(?<!graduated)(?<!moved)"
@@ -1035,9 +1059,9 @@ def anchored_in_their_work(text: str) -> bool:
     return TITLE_MARK.strip() in lowered or bool(_ANCHOR.search(lowered)) or bool(_piece_anchor().search(lowered))
 
 
-_ADVICE = re.compile(r"\b(?:any|some|what|your|best|top|general|good|the) (?:\w+ )?(?:advice|tips|recommendations|suggestions|"
+_ADVICE = _lazy(r"\b(?:any|some|what|your|best|top|general|good|the) (?:\w+ )?(?:advice|tips|recommendations|suggestions|"
                      r"words of wisdom|lessons learned|pointers|guidance)\b(?P<rest>.*)")
-_PERSON_TYPE = re.compile(r"\b(?:me|someone|somebody|anyone|people|person|beginners?|juniors?|newcomers?|students?|newbies?|"
+_PERSON_TYPE = _lazy(r"\b(?:me|someone|somebody|anyone|people|person|beginners?|juniors?|newcomers?|students?|newbies?|"
                           r"grads?|graduates?|career|starting|aspiring|new to|young|women|those|us|folks|first[- ]time|"
                           r"transition\w*|switch\w*|breaking|getting into|get into|wants? to)\b")
 

@@ -532,6 +532,31 @@ class Store:
             table.insert(point.to_dict())
         return point
 
+    def refresh_coach_verdicts(self) -> int:
+        """Keep today's coach's verdict with every talking point whose kept verdict is out of date
+        (saved by an older coach): ``who`` then shows a card without running the coach. The answers
+        are not touched; a point edited meanwhile is left for its own save. Returns how many."""
+        from companion.coach import remember, verdict_holds
+
+        stale = [TalkingPoint.from_dict(row) for row in self.user.rows("points").values()]
+        stale = [point for point in stale if not verdict_holds(point)]
+        if not stale:
+            return 0
+        judged = {point.person_id: remember(point).coach for point in stale}  # the slow part, outside the lock
+        refreshed = 0
+        with self.user.transaction() as db:
+            table = db.table("points")
+            for doc in table.all():
+                verdict = judged.get(doc.get("person_id"))
+                if verdict is None:
+                    continue
+                current = TalkingPoint.from_dict(doc)
+                current.coach = verdict
+                if verdict_holds(current):  # the same answers as judged: nobody edited it meanwhile
+                    table.update({"coach": verdict}, doc_ids=[doc.doc_id])
+                    refreshed += 1
+        return refreshed
+
     # Notes and follow-ups ------------------------------------------------------------------
 
     def add_note(

@@ -56,7 +56,8 @@ class PersonCardView(Static):
                     parts.append(markup("[dim]$prompt[/dim]", prompt=prompt))
                     parts.append(paragraph("  " + answer))
             for flag in card.flags:
-                parts.append(markup("[$warning]coach:[/] $reason", reason=flag["reason"]))
+                parts.append(markup("[$warning]coach, $answer:[/] $reason", reason=flag["reason"],
+                                    answer=PROMPTS[flag["field"]][0].rstrip("?").lower()))
             if card.missing:
                 parts.append(markup("[dim]still to answer: $missing[/dim]", missing=", ".join(card.missing)))
         if card.appearances:

@@ -277,3 +277,29 @@ def test_a_verdict_kept_under_reworded_rules_is_not_believed(monkeypatch: pytest
     monkeypatch.setattr(coach, "RULES", changed)
     monkeypatch.setattr(coach, "_RULES_KEY", [])
     assert review(point)[0] == []
+
+
+def test_verdicts_kept_by_an_older_coach_are_refreshed_without_touching_the_answers(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from companion.store import Store
+
+    store = Store(tmp_path)
+    ada = store.save_person(Person(name="Ada Example"))
+    bo = store.save_person(Person(name="Bo Example"))
+    monkeypatch.setattr(coach, "COACH_VERSION", 1)
+    monkeypatch.setattr(coach, "_RULES_KEY", [])
+    store.save_talking_point(TalkingPoint(ada.id, work="your podcast", how="We moved our CI to lockfiles"))
+    monkeypatch.undo()
+    coach._RULES_KEY.clear()
+    store.save_talking_point(TalkingPoint(bo.id, work="Your post on lockfiles"))
+    old = store.talking_point(ada.id)
+    assert old is not None and not coach.verdict_holds(old)
+    before = store.talking_point(bo.id)
+
+    assert store.refresh_coach_verdicts() == 1
+    refreshed = store.talking_point(ada.id)
+    assert refreshed is not None and coach.verdict_holds(refreshed)
+    assert (refreshed.work, refreshed.how, refreshed.updated) == (old.work, old.how, old.updated)
+    assert refreshed.coach["flags"] == [["vague-work", "work"]]
+    assert store.talking_point(bo.id) == before  # already current: not written
+    assert store.refresh_coach_verdicts() == 0

@@ -74,17 +74,17 @@ RULES: tuple[CoachRule, ...] = (
     CoachRule(
         "referral-ask", _ANY, meaning.asks_for_a_job,
         "Asking a stranger for a job, an interview or a referral makes you a taker; build the relationship first.",
-        "Ask about their work; if you say you are looking, they may offer.",
+        "How did your team decide to drop the take-home test? (If you mention you are looking, they may offer.)",
     ),
     CoachRule(
         "mentor-ask", _ANY, meaning.asks_for_mentoring,
         "Asking a stranger to mentor or guide you rarely works: mentors pick people whose work they know.",
-        "Ask one question about a decision they made, and later tell them what you did with the answer.",
+        "Why did you pick property-based tests for the parser? (Then tell them later what you did with it.)",
     ),
     CoachRule(
         "go-between", _ANY, meaning.asks_for_an_introduction,
         "Talking to someone to reach someone else uses them: talk to them about their own work.",
-        "Ask about their part of the project; an introduction may come later, from them.",
+        "What was your part in the 3.0 migration? (An introduction may come later, from them.)",
     ),
     CoachRule(
         "no-agenda", _ANY, meaning.asks_for_a_meeting,

@@ -106,7 +106,7 @@ def _zipf_table() -> dict[str, float]:
     import importlib.util
     import os
 
-    import msgpack  # installed with wordfreq
+    import msgpack  # type: ignore[import-not-found]  # installed with wordfreq, untyped
 
     spec = importlib.util.find_spec("wordfreq")
     if spec is None or not spec.submodule_search_locations:
@@ -725,7 +725,7 @@ _ASKS_JOB = _lazy(
     rf"|\b(?:get|getting|land|score)\w* (?:me|myself) (?:a |an )?(?:\w+ )?(?:{_JOB})|\bapply\w* (?:via|through|with) (?:you|u)\b|\bthrough (?:you|u)\b"
     rf"|\b(?:a|an|the|your|internal|any|get a|for a) referral\b(?![- ](?:traffic|links?|programs?|programmes?|codes?|sources?|data|rates?|fees?|bonus\w*|partners?|flows?|rules?|channels?))"
 )
-_THROUGH_YOU_JOB = _lazy(rf"\bthrough (?:you|u)\b")
+_THROUGH_YOU_JOB = _lazy(r"\bthrough (?:you|u)\b")
 
 
 def _asks_job_here(sentence: str) -> bool:
@@ -805,18 +805,18 @@ def asks_for_a_meeting(text: str) -> bool:
 
 
 _ASKS_MENTOR = _lazy(
-    rf"\b(?:mentor\w*|coach\w*|guid(?:e|es|ing)|advis(?:e|es|ing)|tutor\w*|teach(?:es|ing)?|train(?:s|ing)?|sponsor\w*|supervis(?:e|es|ing)|shepherd\w*|counsel\w*|steer\w*|support\w*|help\w*) (?:me|us|myself)\b"
-    rf"(?! (?:with|on|through|understand|to understand|debug|fix|find|review|test|reproduce|port|run) (?:a |the |this |that |your |my |our )?(?:\w+ ){{0,2}}(?:bug|issue|patch|pr|code|codebase|repo|build|api|paper|benchmark|test|config|setup|error|crash|migration|script|function|docs?)\b)"
-    rf"|\b(?:be|become|act as|being) (?:my|a|an|our|the|someone|somebody) (?:\w+ ){{0,3}}(?:mentor|coach|advisor|adviser|sponsor|guide|sounding board|role model|person i (?:check in|talk) with)"
-    rf"|\b(?:mentor|coach|advisor|adviser|guide|role model|sounding board)s? (?:for|to) (?:me|us)\b|\bsomeone (?:\w+ )?(?:guiding|mentoring|coaching|advising) (?:me|us)\b"
-    rf"|\bmentor(?:ing|ship) (?:for )?(?:me|us)\b|\bmentees?\b|\b(?:be|am|being) one of them\b|\btak(?:e|ing) (?:me|us) on\b(?! (?:a|the) )"
-    rf"|\bunder (?:your|ur|their|his|her) wing\b|\bshow (?:me|us) the ropes\b|\bteach (?:me|us) (?:how|everything|the ropes|step by step)"
-    rf"|\b(?:help|guide|support|steer|coach|walk)\w* (?:me|us) (?:\w+ ){{0,2}}(?:grow|navigate|develop|advance|level up|become|transition|move into|break into|switch|get into|through (?:my|the rest|this)|in my career|with my career|along|as i)"
-    rf"|\b(?:career|ongoing|regular|monthly|weekly|personal) (?:guidance|advice|coaching|support|check[- ]ins?|calls|chats|sessions|mentoring)\b|\bguidance\b(?=.*\b(?:me|my|i)\b)"
-    rf"|\bcheck in (?:with (?:you|u) )?(?:regularly|every|each|once a|from time to time|now and then|periodically)|\b(?:someone|somebody|person) i (?:can )?check in with\b"
-    rf"|\b(?:ping|message|email|dm|bug|text|ask) (?:you|u) (?:\w+ )?(?:with questions|whenever|every time|each time|when i|if i|from time to time|as i|questions (?:whenever|every|each|as|when))"
-    rf"|\bsend (?:you|u) (?:my )?questions (?:every|whenever|when|each|as)|\b(?:keep|continue) (?:guiding|mentoring|coaching|advising|helping) (?:me|us)"
-    rf"|\b(?:guide|steer|shape|direct) (?:my|our) (?:career|path|growth|development|journey|phd|thesis|studies)"
+    r"\b(?:mentor\w*|coach\w*|guid(?:e|es|ing)|advis(?:e|es|ing)|tutor\w*|teach(?:es|ing)?|train(?:s|ing)?|sponsor\w*|supervis(?:e|es|ing)|shepherd\w*|counsel\w*|steer\w*|support\w*|help\w*) (?:me|us|myself)\b"
+    r"(?! (?:with|on|through|understand|to understand|debug|fix|find|review|test|reproduce|port|run) (?:a |the |this |that |your |my |our )?(?:\w+ ){0,2}(?:bug|issue|patch|pr|code|codebase|repo|build|api|paper|benchmark|test|config|setup|error|crash|migration|script|function|docs?)\b)"
+    r"|\b(?:be|become|act as|being) (?:my|a|an|our|the|someone|somebody) (?:\w+ ){0,3}(?:mentor|coach|advisor|adviser|sponsor|guide|sounding board|role model|person i (?:check in|talk) with)"
+    r"|\b(?:mentor|coach|advisor|adviser|guide|role model|sounding board)s? (?:for|to) (?:me|us)\b|\bsomeone (?:\w+ )?(?:guiding|mentoring|coaching|advising) (?:me|us)\b"
+    r"|\bmentor(?:ing|ship) (?:for )?(?:me|us)\b|\bmentees?\b|\b(?:be|am|being) one of them\b|\btak(?:e|ing) (?:me|us) on\b(?! (?:a|the) )"
+    r"|\bunder (?:your|ur|their|his|her) wing\b|\bshow (?:me|us) the ropes\b|\bteach (?:me|us) (?:how|everything|the ropes|step by step)"
+    r"|\b(?:help|guide|support|steer|coach|walk)\w* (?:me|us) (?:\w+ ){0,2}(?:grow|navigate|develop|advance|level up|become|transition|move into|break into|switch|get into|through (?:my|the rest|this)|in my career|with my career|along|as i)"
+    r"|\b(?:career|ongoing|regular|monthly|weekly|personal) (?:guidance|advice|coaching|support|check[- ]ins?|calls|chats|sessions|mentoring)\b|\bguidance\b(?=.*\b(?:me|my|i)\b)"
+    r"|\bcheck in (?:with (?:you|u) )?(?:regularly|every|each|once a|from time to time|now and then|periodically)|\b(?:someone|somebody|person) i (?:can )?check in with\b"
+    r"|\b(?:ping|message|email|dm|bug|text|ask) (?:you|u) (?:\w+ )?(?:with questions|whenever|every time|each time|when i|if i|from time to time|as i|questions (?:whenever|every|each|as|when))"
+    r"|\bsend (?:you|u) (?:my )?questions (?:every|whenever|when|each|as)|\b(?:keep|continue) (?:guiding|mentoring|coaching|advising|helping) (?:me|us)"
+    r"|\b(?:guide|steer|shape|direct) (?:my|our) (?:career|path|growth|development|journey|phd|thesis|studies)"
 )
 
 
@@ -1074,7 +1074,8 @@ def answered_in_public(text: str) -> bool:
     if not public:
         advice = _ADVICE.search(lowered)
         # Advice for a kind of person, or on nothing in particular; not advice on one narrow thing.
-        public = advice and (_PERSON_TYPE.search(advice.group("rest")) or not narrow(words(advice.group("rest"))))
+        if advice and (_PERSON_TYPE.search(advice.group("rest")) or not narrow(words(advice.group("rest")))):
+            public = advice
     if public and re.search(r"\b(?:start|started|get|got|begin|began|into)\b", public.group(0)) \
             and re.match(r"\W*(?:with|using|on|for|in) ", lowered[public.end():]):
         rest = lowered[public.end():]

@@ -90,9 +90,10 @@ def populate_store(store, *, people: int, notes: int, followups: int, sessions: 
             ).to_dict()
             for index in range(people)
         )
+        answers = {"work": "Their post on lockfiles", "how": "Fixed our CI", "question": "How do you pin for libraries?"}
+        verdict = remember(TalkingPoint(0, **answers)).coach  # the same answers: the same verdict
         db.table("points").insert_multiple(  # with the coach's verdict, as Store.save_talking_point keeps it
-            remember(TalkingPoint(person_id, work="Their post on lockfiles", how="Fixed our CI",
-                                  question="How do you pin for libraries?")).to_dict()
+            TalkingPoint(person_id, coach=verdict, **answers).to_dict()
             for person_id in person_ids[: people // 2]
         )
         note_ids = db.table("notes").insert_multiple(

@@ -413,7 +413,7 @@ def print_card(card, zone) -> None:  # noqa: ANN001
 
 
 def cmd_who(args: argparse.Namespace) -> int:
-    from companion.actions import person_card
+    from companion.cards import person_card
     from companion.agenda import zone_of
 
     store = open_store(args, read_only=True)

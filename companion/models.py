@@ -7,7 +7,6 @@ from typing import Any, ClassVar, Self
 
 PRIORITIES = ("must-meet", "hope-to-meet", "met")
 FOLLOWUP_STATUSES = ("open", "waiting", "done", "dropped")
-SESSION_STATUSES = ("scheduled", "changed", "cancelled")
 LINK_KINDS = ("website", "blog", "github", "mastodon", "bluesky", "twitter", "linkedin")
 CONNECTION_KINDS = ("school", "bootcamp", "background", "hobby", "place", "acquaintance")
 DAY_CUTOFF = timedelta(hours=5)

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.events import ScreenResume
 
-from companion.actions import speakers_on_list
+from companion.cards import speakers_on_list
 from companion.followups import NoteActions
 from companion.models import Conference, Note, Person, Session
 from companion.errors import CompanionError

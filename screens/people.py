@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input
 
-from companion.actions import CardContext, person_card
+from companion.cards import CardContext, person_card
 from companion.agenda import zone_of
 from companion.coach import readiness
 from companion.errors import CompanionError

@@ -14,7 +14,7 @@ from textual.widgets import ContentSwitcher, DataTable, Footer, Header, Input, L
 
 from rich.text import Text
 
-from companion.actions import speakers_on_list
+from companion.cards import speakers_on_list
 from companion.agenda import SessionFilter, SessionIndex, conflicts, grid, zone_of
 from companion.errors import CompanionError
 from companion.matching import SpeakerMatcher

@@ -7,7 +7,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from companion.actions import speakers_on_list
+from companion.cards import speakers_on_list
 from companion.agenda import sessions_now_and_next, zone_of
 from companion.errors import CompanionError
 from screens.safe import lines, markup, plain

@@ -317,7 +317,7 @@ def test_who_json_keys(capsys: pytest.CaptureFixture[str], loaded: None) -> None
 
 def test_the_card_names_the_break_after_each_upcoming_talk(capsys: pytest.CaptureFixture[str], loaded: None,
                                                            isolated_data_dir: Path) -> None:
-    from companion.actions import CardContext, person_card
+    from companion.cards import CardContext, person_card
 
     store = Store(isolated_data_dir, read_only=True)
     priya = store.search_people("Priya Raman", 1)[0][0]

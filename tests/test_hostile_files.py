@@ -1,5 +1,5 @@
 """Hostile files (DESIGN sections 5 and 10): every importer either parses what it is given or says
-why in one line (companion.errors.ImportError_), never another exception, never a hang, never a
+why in one line (companion.errors.SourceError), never another exception, never a hang, never a
 partial import, never a control character in what it hands on.
 
 Property-based with hypothesis: random bytes, and random mutations of small valid samples (byte
@@ -30,7 +30,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from companion.cli import main as cli_main
-from companion.errors import ImportError_
+from companion.errors import SourceError
 from companion.importers import MAX_FILE_BYTES, ParsedPeople, ParsedSchedule
 from companion.importers.sources import parse_people, parse_schedule
 
@@ -210,7 +210,7 @@ def check(kind: str, payload: bytes, *, sniff: bool = False) -> str:
     try:
         with watchdog():
             parsed = parse(kind, payload, sniff=sniff)
-    except ImportError_ as error:
+    except SourceError as error:
         message = str(error)
         assert message.strip(), "an empty error message"
         assert "\n" not in message and "\r" not in message, f"more than one line: {message!r}"
@@ -378,7 +378,7 @@ WRONG_TYPES = {
 def _parses_or_refuses(kind: str, payload: bytes) -> None:
     try:
         parse(kind, payload, sniff=True)
-    except ImportError_:
+    except SourceError:
         pass
 
 
@@ -539,7 +539,7 @@ def test_xml_bombs_are_refused_quickly_in_one_line(bomb: str, tmp_path: Path) ->
     }[bomb]()
     for fmt in (None, "frab"):  # sniffed, and straight to the XML parser
         started = time.monotonic()
-        with pytest.raises(ImportError_) as raised, watchdog(5):
+        with pytest.raises(SourceError) as raised, watchdog(5):
             parse_schedule(payload, "bomb.xml", fmt=fmt)
         assert time.monotonic() - started < 2
         message = str(raised.value)

@@ -173,7 +173,7 @@ def test_named_work_excuses_praise_only_in_the_answers_the_praise_is_in() -> Non
 
 
 def test_the_break_after_a_talk_is_one_starting_as_it_ends() -> None:
-    from companion.actions import break_after
+    from companion.cards import break_after
     from companion.models import Session
 
     start = datetime(2026, 12, 3, 9, 0, tzinfo=timezone.utc)

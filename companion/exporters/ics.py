@@ -30,7 +30,6 @@ PRODID = "-//companion//conference companion//EN"
 REMINDER_AT = time(9, 0)
 REMINDER_LENGTH = timedelta(minutes=15)
 ALARM_BEFORE = timedelta(minutes=15)
-EXPORTED_STATUSES = ("open", "waiting", "done", "dropped")
 
 
 def _local_zone() -> tzinfo:

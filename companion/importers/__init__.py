@@ -1,6 +1,6 @@
 """Importers: turn a schedule or people file into model objects, leniently, with a report.
 
-Each importer raises :class:`companion.errors.ImportError_` with one line naming the file and
+Each importer raises :class:`companion.errors.SourceError` with one line naming the file and
 the place at fault, and otherwise returns what it parsed plus what it skipped and why.
 """
 

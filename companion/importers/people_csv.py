@@ -12,7 +12,7 @@ import io
 import re
 from urllib.parse import unquote
 
-from companion.errors import ImportError_
+from companion.errors import SourceError
 from companion.importers import ParsedPeople
 from companion.models import CONNECTION_KINDS, LINK_KINDS, PRIORITIES, Connection, Person
 from companion.text import clean
@@ -71,17 +71,17 @@ PRIORITY_ALIASES = {
 def decode_people_text(payload: bytes, source: str) -> str:
     """The file as text: UTF-8 with or without a BOM, else one line naming the place it fails."""
     if payload.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ImportError_(f"{source}: UTF-16 text; save it as UTF-8 and import it again")
+        raise SourceError(f"{source}: UTF-16 text; save it as UTF-8 and import it again")
     try:
         text = payload.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = payload.count(b"\n", 0, error.start) + 1
-        raise ImportError_(f"{source}: line {line}: not UTF-8 text (byte {error.start}); save it as UTF-8") from None
+        raise SourceError(f"{source}: line {line}: not UTF-8 text (byte {error.start}); save it as UTF-8") from None
     if not text.strip():
-        raise ImportError_(f"{source}: the file is empty")
+        raise SourceError(f"{source}: the file is empty")
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        raise ImportError_(f"{source}: line {line}: a NUL byte; this is not a text file")
+        raise SourceError(f"{source}: line {line}: a NUL byte; this is not a text file")
     return text
 
 
@@ -110,7 +110,7 @@ def parse_priority(value: str, where: str) -> str:
         return key
     if key in PRIORITY_ALIASES:
         return PRIORITY_ALIASES[key]
-    raise ImportError_(f"{where}: priority {value!r} is not one of {', '.join(PRIORITIES)}")
+    raise SourceError(f"{where}: priority {value!r} is not one of {', '.join(PRIORITIES)}")
 
 
 
@@ -270,11 +270,11 @@ def people_from_table(
                 header, header_line = row, reader.line_num + offset
                 break
         if header is None:
-            raise ImportError_(f"{source}: the file is empty")
+            raise SourceError(f"{source}: the file is empty")
         columns = [COLUMN_ALIASES.get(_column_key(clean(cell))) for cell in header]
         if "name" not in columns and not ("first" in columns or "last" in columns):
             shown = ", ".join(repr(clean(cell.strip(), single_line=True)[:40]) for cell in header[:6] if cell.strip())
-            raise ImportError_(
+            raise SourceError(
                 f"{source}: line {header_line}: no name column (expected 'name', 'full name', or 'first name' "
                 f"and 'last name'; found {shown or 'nothing'})"
             )
@@ -297,17 +297,17 @@ def people_from_table(
                 continue
             people.append(person)
     except csv.Error as error:
-        raise ImportError_(f"{source}: line {reader.line_num + offset}: {error}") from None
+        raise SourceError(f"{source}: line {reader.line_num + offset}: {error}") from None
     if any("\n" in cell or "\r" in cell for cell in last_row):
         # The last row spans lines: fine if a quoted cell holds line breaks, wrong if a quote was
         # never closed and the csv module read the rest of the file into it.
         record = "".join(io.StringIO(text, newline="").readlines()[last_start - 1:])
         unclosed = _unclosed_quote(record, reader.dialect.delimiter)
         if unclosed is not None:
-            raise ImportError_(f"{source}: line {last_start + unclosed + offset}: a quoted cell is never closed, "
+            raise SourceError(f"{source}: line {last_start + unclosed + offset}: a quoted cell is never closed, "
                                f"so every line after it would be read into it (add the closing \")")
     if not people:
-        raise ImportError_(f"{source}: no people found (no row after the header on line {header_line} has a name)")
+        raise SourceError(f"{source}: no people found (no row after the header on line {header_line} has a name)")
     return ParsedPeople(people=people, format=fmt, skipped=skipped)
 
 

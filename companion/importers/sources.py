@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from companion.errors import ImportError_
+from companion.errors import SourceError
 from companion.importers import MAX_FILE_BYTES, ParsedPeople, ParsedSchedule
 from companion.models import Session
 from companion.text import clean
@@ -38,18 +38,18 @@ BOM = b"\xef\xbb\xbf"
 
 def read_source(source: str) -> bytes:
     if "://" in source:
-        raise ImportError_(f"{source}: importing from a URL is not supported yet; download the file and import it")
+        raise SourceError(f"{source}: only a schedule is fetched from a URL (companion import schedule URL); download this file and give its path")
     path = Path(source).expanduser()
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            raise ImportError_(f"{source}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+            raise SourceError(f"{source}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
         return path.read_bytes()
     except FileNotFoundError:
-        raise ImportError_(f"{source}: no such file") from None
+        raise SourceError(f"{source}: no such file") from None
     except IsADirectoryError:
-        raise ImportError_(f"{source}: is a folder, not a file") from None
+        raise SourceError(f"{source}: is a folder, not a file") from None
     except OSError as error:
-        raise ImportError_(f"{source}: cannot read: {error.strerror or error}") from None
+        raise SourceError(f"{source}: cannot read: {error.strerror or error}") from None
 
 
 def load_json(payload: bytes, source: str) -> Any:
@@ -59,7 +59,7 @@ def load_json(payload: bytes, source: str) -> Any:
     try:
         return orjson.loads(body)
     except orjson.JSONDecodeError as error:
-        raise ImportError_(f"{source}: not valid JSON: {clean(error, single_line=True)}") from None
+        raise SourceError(f"{source}: not valid JSON: {clean(error, single_line=True)}") from None
 
 
 # --- sniffing and dispatch ------------------------------------------------------------------------
@@ -110,7 +110,7 @@ def _sniff(payload: bytes, source: str) -> tuple[str | None, Any]:
 def sniff_schedule_format(payload: bytes) -> str | None:
     try:
         return _sniff(payload, "")[0]
-    except ImportError_:
+    except SourceError:
         return None
 
 
@@ -119,7 +119,7 @@ def normalise_format(fmt: str | None, source: str) -> str | None:
         return None
     chosen = FORMAT_ALIASES.get(fmt.strip().lower())
     if chosen is None:
-        raise ImportError_(f"{source}: unknown schedule format {fmt!r} (use one of: {', '.join(SCHEDULE_FORMATS)})")
+        raise SourceError(f"{source}: unknown schedule format {fmt!r} (use one of: {', '.join(SCHEDULE_FORMATS)})")
     return chosen
 
 
@@ -140,10 +140,10 @@ def parse_schedule(
     """
     chosen = normalise_format(fmt, source)
     if tz is not None and resolve_zone(tz) is None:
-        raise ImportError_(f"--tz {tz}: not a known time zone (use an IANA name such as Europe/Berlin)")
+        raise SourceError(f"--tz {tz}: not a known time zone (use an IANA name such as Europe/Berlin)")
     detected, data = _sniff(payload, source) if chosen is None else (chosen, _UNSNIFFED)
     if detected is None:
-        raise ImportError_(
+        raise SourceError(
             f"{source}: not a schedule format companion reads "
             "(expected iCalendar, frab/Pentabarf XML, schedule.json or Sessionize JSON)"
         )
@@ -152,13 +152,13 @@ def parse_schedule(
         warnings.append("the speakers file is only used with Sessionize schedules and was ignored")
     try:
         parsed = _parse_detected(detected, data, payload, source, tz, name, speakers_payload, speakers_source)
-    except ImportError_:
+    except SourceError:
         raise
     except (TypeError, ValueError, LookupError, AttributeError) as error:
         # A file whose values have the wrong shape (a number where a list belongs, an unknown
         # encoding) is the file's fault: one line, never a traceback.
         label = {"ical": "iCalendar", "frab": "frab XML", "schedule-json": "schedule.json"}.get(detected, detected)
-        raise ImportError_(
+        raise SourceError(
             f"{source}: not a valid {label} file ({type(error).__name__}: {clean_line(str(error))[:120]})"
         ) from None
     parsed.warnings[:0] = warnings
@@ -241,7 +241,7 @@ def parse_people(payload: bytes, source: str, *, fmt: str | None = None) -> Pars
     if fmt is not None and fmt.strip():
         chosen = PEOPLE_FORMAT_ALIASES.get(fmt.strip().lower())
         if chosen is None:
-            raise ImportError_(f"{source}: unknown people format {fmt!r} (use one of: {', '.join(PEOPLE_FORMATS)})")
+            raise SourceError(f"{source}: unknown people format {fmt!r} (use one of: {', '.join(PEOPLE_FORMATS)})")
     else:
         chosen = sniff_people_format(payload)
     if chosen == "vcard":

@@ -1,18 +1,17 @@
-"""What the CLI and the app both do: import into the store, build a person's card, plan the day."""
+"""A person's card (who they are, where they will be, notes, follow-ups) and the speakers of a
+session who are on the list: built once here for the CLI and the app alike."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from companion.matching import SpeakerMatcher
 from companion.models import FollowUp, Note, Person, Record, Session, TalkingPoint
 
 if TYPE_CHECKING:
-    from companion.importers import ParsedSchedule
     from companion.store import Store
 
 
@@ -157,15 +156,3 @@ def speakers_on_list(session: Session, matcher: SpeakerMatcher, *, fuzzy: bool =
         ))
     return found
 
-
-def shift_to_today(parsed: ParsedSchedule, today: date) -> ParsedSchedule:
-    """Move a schedule by whole days so that its first day is ``today`` (used by the demo)."""
-    if not parsed.sessions:
-        return parsed
-    zone = ZoneInfo(parsed.timezone) if parsed.timezone != "UTC" else timezone.utc
-    first = min(s.start.astimezone(zone).date() for s in parsed.sessions)
-    delta = timedelta(days=(today - first).days)
-    for session in parsed.sessions:
-        session.start = (session.start.astimezone(zone) + delta).astimezone(zone)
-        session.end = (session.end.astimezone(zone) + delta).astimezone(zone)
-    return parsed

@@ -336,42 +336,17 @@ class Store:
         return Person.from_dict(row, id=person_id)
 
     def add_people(self, people: Iterable[Person]) -> PeopleChanges:
-        """Add people, merging each into someone already on the list with the same email, the same
-        profile (LinkedIn, GitHub, Mastodon, Bluesky, Twitter; a website when a name word is shared
-        too) or the same normalised name. What is stored wins; empty fields are filled, tags, links
-        and connections are unioned. Two people with different LinkedIn or GitHub profiles are never
-        merged by name alone. A row that repeats one earlier in the same file merges into it."""
+        """Add people, merging each into someone already on the list who is the same person (the
+        rules are companion.identity's: same email, profile or name; what is stored wins)."""
         from tinydb.table import Document
+
+        from companion.identity import plan_people_merge
 
         changes = PeopleChanges()
         with self.user.transaction() as db:
             table = db.table("people")
-            index = _PeopleIndex()
-            for document in table.all():
-                index.add(Person.from_dict(document, id=document.doc_id))
-            new: list[Person] = []  # to add; until the insert below their ids are placeholders -1, -2, ...
-            changed: dict[int, Person] = {}
-            merges: list[tuple[int, str]] = []
-            for person in people:
-                match = index.find(person)
-                if match is None:
-                    person.id = -(len(new) + 1)
-                    new.append(person)
-                    index.add(person)
-                    continue
-                found_id, reason = match
-                current = index.people[found_id]
-                kept = _kept_fields(current, person)
-                merged = _merge_person(Person.from_dict(current.to_dict(), id=found_id), person)
-                if found_id < 0:
-                    new[-found_id - 1] = merged
-                    reason += " as a row earlier in this file"
-                else:
-                    changed[found_id] = merged
-                    if kept:
-                        reason += f"; kept your {', '.join(kept)}"
-                merges.append((found_id, reason))
-                index.add(merged)
+            plan = plan_people_merge((Person.from_dict(document, id=document.doc_id) for document in table.all()), people)
+            new, changed, merges = plan.new, plan.changed, plan.merges
             # One pass over the table for all the changes: TinyDB copies the whole table on every
             # insert or update, so one call per person would make a large import quadratic.
             if changed:
@@ -755,124 +730,3 @@ class _PeopleById:
         if person is None:
             raise KeyError(person_id)
         return person
-
-
-def _merge_person(current: Person, incoming: Person) -> Person:
-    """Fill the gaps in ``current`` from ``incoming``; what the user already has wins.
-
-    Empty text fields are filled, links are added for kinds ``current`` has none of, tags and
-    connections are unioned (tags ignoring case), and a missing last interaction is taken over.
-    Name and priority are never changed."""
-    for name in ("affiliation", "role", "email", "notes"):
-        if not getattr(current, name) and getattr(incoming, name):
-            setattr(current, name, getattr(incoming, name))
-    for kind, url in incoming.links.items():
-        if url:
-            current.links.setdefault(kind, url)
-    seen_tags = {tag.casefold() for tag in current.tags}
-    for tag in incoming.tags:
-        if tag.casefold() not in seen_tags:
-            current.tags.append(tag)
-            seen_tags.add(tag.casefold())
-    seen_connections = {(c.kind, c.detail.casefold()) for c in current.connections}
-    for connection in incoming.connections:
-        if (connection.kind, connection.detail.casefold()) not in seen_connections:
-            current.connections.append(connection)
-            seen_connections.add((connection.kind, connection.detail.casefold()))
-    if current.last_interaction is None:
-        current.last_interaction = incoming.last_interaction
-    return current
-
-
-IDENTITY_LINK_KINDS = ("linkedin", "github")
-"""Profiles stable enough that two different ones mean two different people, whatever their names."""
-
-
-def _kept_fields(current: Person, incoming: Person) -> list[str]:
-    """What ``incoming`` says differently from what is stored (and so is not taken over)."""
-    from companion.importers.people_csv import profile_key
-
-    kept = [
-        name for name in ("affiliation", "role", "email", "notes")
-        if getattr(current, name) and getattr(incoming, name)
-        and getattr(current, name).casefold() != getattr(incoming, name).casefold()
-    ]
-    kept += [
-        f"{kind} link" for kind, url in incoming.links.items()
-        if current.links.get(kind) and url and profile_key(kind, current.links[kind]) != profile_key(kind, url)
-    ]
-    if incoming.priority != current.priority and incoming.priority != "hope-to-meet":
-        kept.append("priority")  # "hope-to-meet" is also what a file without priorities gives everyone
-    return kept
-
-
-def _name_words(name: str) -> set[str]:
-    return {word for word in normalise_name(name).split() if len(word) > 1}
-
-
-class _PeopleIndex:
-    """The people on the list by email, profile, website and normalised name, for merging imports."""
-
-    def __init__(self) -> None:
-        from companion.importers.people_csv import UNIQUE_LINK_KINDS, profile_key
-
-        self._profile_key = profile_key
-        self._unique_kinds = UNIQUE_LINK_KINDS
-        self.people: dict[int, Person] = {}
-        self.by_email: dict[str, int] = {}
-        self.by_profile: dict[str, int] = {}
-        self.by_site: dict[str, int] = {}
-        self.by_name: dict[str, list[int]] = {}
-
-    def _keys(self, person: Person) -> list[tuple[str, str]]:
-        """(kind, key) for each link; a profile key without a path ("github.com") identifies nobody."""
-        keys = []
-        for kind, url in person.links.items():
-            key = self._profile_key(kind, url) if url else ""
-            if key and (kind not in self._unique_kinds or "/" in key):
-                keys.append((kind, key))
-        return keys
-
-    def add(self, person: Person) -> None:
-        self.people[person.id] = person
-        if person.email.strip():
-            self.by_email.setdefault(person.email.strip().casefold(), person.id)
-        for kind, key in self._keys(person):
-            (self.by_profile if kind in self._unique_kinds else self.by_site).setdefault(key, person.id)
-        ids = self.by_name.setdefault(normalise_name(person.name), [])
-        if person.id not in ids:
-            ids.append(person.id)
-
-    def _conflict(self, stored: Person, incoming: Person) -> bool:
-        for kind in IDENTITY_LINK_KINDS:
-            mine, theirs = stored.links.get(kind), incoming.links.get(kind)
-            if mine and theirs and self._profile_key(kind, mine) != self._profile_key(kind, theirs):
-                return True
-        return False
-
-    def find(self, person: Person) -> tuple[int, str] | None:
-        """The id of the stored person ``person`` is, and why; None for someone new."""
-        email = person.email.strip().casefold()
-        if email and email in self.by_email:
-            return self.by_email[email], f"same email {person.email.strip()}"
-        keys = self._keys(person)
-        for kind, key in keys:
-            if kind in self._unique_kinds and key in self.by_profile:
-                return self.by_profile[key], f"same {kind} profile {key}"
-        words = _name_words(person.name)
-        for kind, key in keys:
-            found = self.by_site.get(key) if kind not in self._unique_kinds else None
-            if found is not None and words & _name_words(self.people[found].name):
-                return found, f"same {kind} {key} and name"
-        candidates = [
-            found for found in self.by_name.get(normalise_name(person.name), [])
-            if not self._conflict(self.people[found], person)
-        ]
-        if not candidates:
-            return None
-        reason = "same name"
-        if person.name != self.people[candidates[0]].name:
-            reason += f" ({person.name!r} in the file)"
-        if len(candidates) > 1:
-            reason += f"; {len(candidates)} people have it, merged into the first"
-        return candidates[0], reason

@@ -12,13 +12,8 @@ import pytest
 
 from companion.errors import SourceError
 from companion.importers.ical import MAX_OCCURRENCES_PER_RULE
-from companion.importers.sources import (
-    html_to_text,
-    load_schedule,
-    parse_schedule,
-    resolve_zone,
-    sniff_schedule_format,
-)
+from companion.importers.helpers import html_to_text, resolve_zone
+from companion.importers.sources import load_schedule, parse_schedule, sniff_schedule_format
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -723,7 +718,7 @@ def test_frab_event_that_moves_keeps_its_id_so_the_move_is_seen() -> None:
 
 
 def test_plain_text_abstracts_lose_the_files_indentation_but_keep_paragraphs() -> None:
-    from companion.importers.sources import html_to_text
+    from companion.importers.helpers import html_to_text
 
     text = "First paragraph.\n\n                    Second paragraph,\n                    same paragraph."
     assert html_to_text(text) == "First paragraph.\n\nSecond paragraph,\nsame paragraph."

@@ -12,7 +12,8 @@ import pytest
 from companion.cli import main
 from companion.errors import SourceError
 from companion.importers.linkedin import parse_linkedin
-from companion.importers.people_csv import connected_date, link_kind, parse_people_csv, profile_key
+from companion.importers.people_csv import connected_date, parse_people_csv
+from companion.links import link_kind, profile_key
 from companion.importers.sources import parse_people, sniff_people_format
 from companion.importers.vcard import parse_vcard
 from companion.models import Connection, Person

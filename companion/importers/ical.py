@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from companion.errors import SourceError
 from companion.importers import ParsedSchedule
-from companion.importers.sources import (
+from companion.importers.helpers import (
     FLOATING_WARNING,
     clean_line,
     clean_text,

@@ -13,7 +13,7 @@ from typing import Any
 from companion.errors import SourceError
 from companion.importers import ParsedSchedule
 from companion.importers.frab_xml import FrabClock, FrabEvent, build_session, rollover_time, text_of
-from companion.importers.sources import clean_line, default_name, load_json, make_ids_unique
+from companion.importers.helpers import clean_line, default_name, load_json, make_ids_unique
 from companion.models import Session
 
 

@@ -14,13 +14,8 @@ from typing import Any
 
 from companion.errors import SourceError
 from companion.importers import ParsedPeople
-from companion.importers.people_csv import (
-    add_link,
-    decode_people_text,
-    link_kind,
-    looks_like_url,
-    split_tags,
-)
+from companion.importers.people_csv import decode_people_text, split_tags
+from companion.links import add_link, link_kind, looks_like_url
 from companion.models import LINK_KINDS, Person
 from companion.text import clean
 

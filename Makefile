@@ -17,6 +17,7 @@ demo: $(STAMP)
 	$(BIN)/companion demo
 
 test: $(STAMP)
+	$(BIN)/lint-imports --no-cache  # arrows only point down (pyproject.toml [tool.importlinter])
 	$(BIN)/python -m pytest
 
 clean:

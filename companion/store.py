@@ -2,7 +2,7 @@
 
 Two data files (DESIGN section 3): ``user.json`` holds what the user wrote and cannot get back
 (people, talking points, notes, follow-ups, stars); ``schedules.json`` holds imported
-schedules, which can always be imported again. Both are :class:`~companion.storage.DataFile`.
+schedules, which can always be imported again. Both are :class:`~companion.datafile.DataFile`.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from companion.models import (
     TalkingPoint,
 )
 from companion.paths import ensure_data_dir
-from companion.storage import DataFile
+from companion.datafile import DataFile
 from companion.text import normalise_name
 
 if TYPE_CHECKING:

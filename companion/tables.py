@@ -9,7 +9,7 @@ from typing import Any
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
-from companion.storage import ChunkedStorage, _chunk_of
+from companion.storage import ChunkedStorage, chunk_of
 
 
 class _WriteView(MutableMapping):
@@ -21,8 +21,8 @@ class _WriteView(MutableMapping):
         self.state = storage.state_for_write(name)
 
     def _rows(self, doc_id: int) -> tuple[int, dict[str, Any]]:
-        n = _chunk_of(doc_id)
-        return n, self.storage._chunk(self.name, self.state, n)
+        n = chunk_of(doc_id)
+        return n, self.storage.chunk(self.name, self.state, n)
 
     def __getitem__(self, doc_id: int) -> dict[str, Any]:
         n, rows = self._rows(doc_id)
@@ -46,10 +46,10 @@ class _WriteView(MutableMapping):
 
     def __iter__(self) -> Iterator[int]:
         for n in self.state.chunk_numbers():
-            yield from [int(doc_id) for doc_id in self.storage._chunk(self.name, self.state, n)]
+            yield from [int(doc_id) for doc_id in self.storage.chunk(self.name, self.state, n)]
 
     def __len__(self) -> int:
-        return sum(len(self.storage._chunk(self.name, self.state, n)) for n in self.state.chunk_numbers())
+        return sum(len(self.storage.chunk(self.name, self.state, n)) for n in self.state.chunk_numbers())
 
     def clear(self) -> None:
         for n in self.state.chunk_numbers():

@@ -208,8 +208,10 @@ def test_two_recoveries_keep_both_corrupt_copies(tmp_path: Path, monkeypatch: py
         def now(cls, tz=None):  # noqa: ANN001, ANN206
             return datetime(2030, 5, 1, 12, 0, 0, 123456, tzinfo=timezone.utc)
 
+    from companion import datafile
+
     store_with_backup(tmp_path, "precious")
-    monkeypatch.setattr(storage, "datetime", FrozenClock)
+    monkeypatch.setattr(datafile, "datetime", FrozenClock)
     user_file(tmp_path).write_bytes(b"first damage")
     Store(tmp_path)
     user_file(tmp_path).write_bytes(b"second damage")

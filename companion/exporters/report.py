@@ -71,9 +71,9 @@ def _zone(conference: Conference | None) -> tzinfo:
             return ZoneInfo(conference.timezone)
         except Exception:
             pass
-    from companion.exporters.ics import _local_zone
+    from companion.exporters.ics import local_zone
 
-    return _local_zone()
+    return local_zone()
 
 
 def notes_in_scope(notes: Iterable[Note], conference: Conference | None, sessions: dict[str, Session], zone: tzinfo) -> list[Note]:

@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
 
 from companion.errors import CompanionError, NotFoundError
+from companion.lookup import people_summary
 from companion.matching import SpeakerMatcher, likely_names
 from companion.models import (
     DAY_CUTOFF,
@@ -117,22 +118,13 @@ def _session_keys(row: dict) -> list[str]:
     return keys
 
 
-def _people_summary(row: dict) -> list[str]:
-    """What the search compares (see lookup.search_keys), then the name and affiliation as shown."""
-    from companion.lookup import search_keys
-    from companion.text import clean
-
-    shown = [clean(row.get(field) or "", single_line=True) for field in ("name", "affiliation")]
-    return [*search_keys(row), *shown]
-
-
 def _followup_summary(row: dict) -> list[str]:
     status, due = row.get("status"), row.get("due")
     return [status if isinstance(status, str) else "", due if isinstance(due, str) else ""]
 
 
 USER_INDEXES = {"notes": _note_keys, "followups": _person_keys, "points": _person_keys}
-USER_SUMMARIES = {"people": _people_summary, "followups": _followup_summary}
+USER_SUMMARIES = {"people": people_summary, "followups": _followup_summary}
 SCHEDULE_INDEXES = {"sessions": _session_keys}
 
 
@@ -382,32 +374,27 @@ class Store:
         return self._search_people(query, limit, rows, last=True)
 
     def _search_people(self, query: str, limit: int, rows: int | None, last: bool = False) -> list[tuple[Person, float]]:
-        from companion.lookup import rank, written_as_typed
+        from companion.lookup import SUMMARY_AFFILIATION, SUMMARY_NAME, SUMMARY_OTHER_KEYS, rank, typed_first
 
         ids, names = self._people_names()
 
         def others() -> list[str]:
-            other_ids, values = self._people_names(field=1)
+            other_ids, values = self._people_names(field=SUMMARY_OTHER_KEYS)
             if other_ids != ids and not last:
                 raise _PeopleChanged
             return values if other_ids == ids else [""] * len(ids)
 
-        found = rank(names, others, query, limit)
-        if sum(1 for _index, score in found if score == 100.0) > 1:
-            # Names the same but for accents or case: the one written as typed comes first.
-            summaries = {index: self.user.summary_of("people", ids[index]) for index, score in found if score == 100.0}
+        def shown_name(index: int) -> str:
+            summary = self.user.summary_of("people", ids[index]) or []
+            return summary[SUMMARY_NAME] if len(summary) > SUMMARY_NAME else ""
 
-            def typed_first(item: tuple[int, float]) -> tuple[float, bool]:
-                summary = summaries.get(item[0]) or []
-                return -item[1], not written_as_typed(summary[2] if len(summary) > 2 else "", query)
-
-            found.sort(key=typed_first)
+        found = typed_first(rank(names, others, query, limit), shown_name, query)
         matches = []
         for position, (index, score) in enumerate(found):
             shown = None if rows is None or position < rows else self.user.summary_of("people", ids[index])
             try:
-                person = (self.person(int(ids[index])) if shown is None or len(shown) < 4
-                          else Person(name=shown[2], affiliation=shown[3], id=int(ids[index])))
+                person = (self.person(int(ids[index])) if shown is None or len(shown) <= SUMMARY_AFFILIATION
+                          else Person(name=shown[SUMMARY_NAME], affiliation=shown[SUMMARY_AFFILIATION], id=int(ids[index])))
             except NotFoundError:
                 if last:
                     continue  # removed since the search read the names
@@ -416,8 +403,8 @@ class Store:
         return matches
 
     def _people_names(self, field: int = 0) -> tuple[list[str], list[str]]:
-        """The people's ids and normalised names (or, ``field=1``, their other search keys: see
-        lookup.search_keys), from their search summaries."""
+        """The people's ids and normalised names (or another field of their search summaries:
+        see lookup.people_summary)."""
         ids, columns = self.user.summaries("people", (field,))
         return ids, columns[0] if columns else []
 
@@ -453,7 +440,7 @@ class Store:
         likely = likely_names(key, speakers, speakers)
         if not likely:
             return []
-        matcher = self.quick_matcher(few=True)  # a few speaker names: look each up
+        matcher = self.speaker_matcher(few=True)  # a few speaker names: look each up
         theirs = {name for name in likely if matcher.match(name).person_id == person.id}
         if not theirs:
             return []
@@ -463,16 +450,13 @@ class Store:
             if any(normalise_name(speaker["name"]) in theirs for speaker in row.get("speakers", ()))
         ]
 
-    def quick_matcher(self, *, few: bool = False) -> SpeakerMatcher:
-        """A speaker matcher built from the people's search summaries: no Person is built until a
+    def speaker_matcher(self, *, few: bool = False) -> SpeakerMatcher:
+        """The one way to a matcher from speaker names to the people on the list (see
+        companion.matching): built from the people's search summaries, so no Person is built until a
         speaker is found to be one (its ``by_id`` reads people as they are asked for); ``few`` for a
-        handful of names (see SpeakerMatcher.from_columns)."""
+        handful of names."""
         ids, names = self._people_names()
-        return SpeakerMatcher.from_columns(list(map(int, ids)), names, by_id=_PeopleById(self), few=few)
-
-    def speaker_matcher(self) -> SpeakerMatcher:
-        """A matcher from speaker names to the people on the list (see companion.matching)."""
-        return SpeakerMatcher(self.people())
+        return SpeakerMatcher(list(map(int, ids)), names, by_id=_PeopleById(self), few=few)
 
     def sessions_for(
         self, person: Person, sessions: list[Session] | None = None, matcher: SpeakerMatcher | None = None
@@ -711,7 +695,7 @@ class _PeopleChanged(Exception):
 
 
 class _PeopleById:
-    """People by id, read from the store as they are asked for (see Store.quick_matcher)."""
+    """People by id, read from the store as they are asked for (see Store.speaker_matcher)."""
 
     def __init__(self, store: Store) -> None:
         self.store = store

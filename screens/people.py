@@ -50,7 +50,7 @@ class PeopleScreen(Screen[None]):
         self.index = PeopleIndex([])
         self.shown: list[Person] = []
         self.points: dict[int, TalkingPoint] = {}
-        self.context = CardContext([], SpeakerMatcher([]))
+        self.context = CardContext([], SpeakerMatcher([], []))
         self._card_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -79,7 +79,7 @@ class PeopleScreen(Screen[None]):
         people = store.people()
         self.index = PeopleIndex(people)
         self.points = store.talking_points()
-        self.context = CardContext(store.sessions(), SpeakerMatcher(people))
+        self.context = CardContext(store.sessions(), store.speaker_matcher())
         self.apply_filter(select_id=select_id)
 
     def apply_filter(self, select_id: int | None = None, *, card_later: bool = False) -> None:

@@ -240,7 +240,7 @@ class ScheduleScreen(Screen[None]):
                                 when=f"{other.start.astimezone(zone):%H:%M} {other.room}"))
         if session.speakers:
             parts.append(section_title("Speakers"))
-            for found in speakers_on_list(session, self.matcher or SpeakerMatcher([])):
+            for found in speakers_on_list(session, self.matcher or SpeakerMatcher([], [])):
                 if found.person is not None:
                     parts.append(markup("$name  [$success]on your list[/]", name=found.name))
                 elif found.candidates:

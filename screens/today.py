@@ -50,7 +50,7 @@ class TodayScreen(Screen[None]):
             heading.update(markup("[b]$name[/b]  [dim]$day ($zone)[/dim]", name=conference.name, day=day_text, zone=conference.timezone))
             sessions = store.sessions_around(conference, now, zone)
             starred = store.starred_ids()
-            matcher = store.quick_matcher()
+            matcher = store.speaker_matcher()
             live, upcoming = sessions_now_and_next(sessions, now)
 
             def describe(session) -> object:  # noqa: ANN001

@@ -1,5 +1,6 @@
-"""A person's card (who they are, where they will be, notes, follow-ups) and the speakers of a
-session who are on the list: built once here for the CLI and the app alike."""
+"""What the CLI and the app both show, built once here from the store: a person's card (who they
+are, where they will be, notes, follow-ups), the speakers of a session who are on the list, and a
+follow-up's message draft."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
+from companion.errors import NotFoundError
 from companion.matching import SpeakerMatcher
 from companion.models import FollowUp, Note, Person, Record, Session, TalkingPoint
 
 if TYPE_CHECKING:
+    from companion.drafts import Draft
     from companion.store import Store
 
 
@@ -156,3 +159,28 @@ def speakers_on_list(session: Session, matcher: SpeakerMatcher, *, fuzzy: bool =
         ))
     return found
 
+
+def followup_draft(store: Store, item: FollowUp) -> Draft:
+    """The message draft for a follow-up, from what the store holds: its person (none when removed
+    from the list), their talking point, the note it came from, and for an introduction the other
+    person when the name clearly means one person on the list (else the name as typed). Raises
+    CompanionError when no draft can be written (an unknown kind)."""
+    from companion.drafts import draft_for
+    from companion.lookup import resolve_person
+
+    try:
+        person: Person | None = store.person(item.person_id)
+    except NotFoundError:
+        person = None
+    point = store.talking_point(item.person_id) if person else None
+    try:
+        note = store.note(item.note_id) if item.note_id else None
+    except NotFoundError:
+        note = None  # the note was removed since
+    other = None
+    if item.other:
+        try:
+            other = resolve_person(store.people(), item.other)
+        except NotFoundError:
+            other = None  # several people match the name: write to the name as typed
+    return draft_for(item, person, point, note, other)

@@ -580,21 +580,10 @@ def cmd_followups(args: argparse.Namespace) -> int:
 
 def show_draft(store, followup_id: int, *, as_json: bool = False) -> int:  # noqa: ANN001
     """Print the message draft for a follow-up: who it is for, the subject and the body."""
-    from companion.drafts import draft_for
-    from companion.lookup import resolve_person
+    from companion.cards import followup_draft
 
     item = store.followup(followup_id)
-    people = store.people()
-    person = next((p for p in people if p.id == item.person_id), None)  # None: removed from the list
-    note = next((n for n in store.notes() if n.id == item.note_id), None)
-    other = None
-    if item.other:
-        try:
-            other = resolve_person(people, item.other)
-        except NotFoundError:
-            other = None  # several people match the name: write to the name as typed
-    point = store.talking_point(person.id) if person else None
-    draft = draft_for(item, person, point, note, other)
+    draft = followup_draft(store, item)
     if as_json:
         emit_json({"id": item.id, "kind": item.kind, "to": draft.to, "subject": draft.subject,
                    "body": draft.body, "hints": list(draft.hints)})

@@ -12,6 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from companion.cards import followup_draft
 from companion.errors import CompanionError
 from companion.models import FollowUp, Person
 from companion.text import clean
@@ -94,26 +95,6 @@ class FollowUpsScreen(Screen[None]):
         cursor = self.query_one("#followups", RowList).cursor
         return self.items[cursor][1] if 0 <= cursor < len(self.items) else None
 
-    def current_draft(self, item: FollowUp):  # noqa: ANN201
-        from companion.drafts import draft_for
-
-        store = self.app.store  # type: ignore[attr-defined]
-        person = self.people.get(item.person_id)
-        point = store.talking_point(item.person_id) if person else None
-        try:
-            note = store.note(item.note_id) if item.note_id else None
-        except Exception:
-            note = None
-        other = None
-        if item.other:
-            from companion.lookup import resolve_person
-
-            try:
-                other = resolve_person(list(self.people.values()), item.other)
-            except Exception:
-                other = None
-        return draft_for(item, person, point, note, other_person=other)
-
     @on(RowList.Highlighted, "#followups")
     def show_draft(self) -> None:
         pane = self.query_one("#draft", Static)
@@ -121,11 +102,16 @@ class FollowUpsScreen(Screen[None]):
         if item is None:
             pane.update(plain("Nothing to follow up. A note with a thank-you, a promise or an introduction adds items here."))
             return
-        draft = self.current_draft(item)
         parts = [markup("[b]$title[/b]", title=item.title), markup("[dim]due $due · $status[/dim]",
                  due=f"{item.due:%A %d %B}", status=item.status)]
         if item.detail:
             parts.append(paragraph(item.detail))
+        try:
+            draft = followup_draft(self.app.store, item)  # type: ignore[attr-defined]
+        except CompanionError as error:
+            parts += [section_title("Draft"), paragraph(f"No draft: {error}")]
+            pane.update(lines(parts))
+            return
         parts += [section_title("Draft (c copies it)")]
         if draft.to:
             parts.append(markup("[b]To:[/b] $to", to=draft.to))
@@ -173,7 +159,11 @@ class FollowUpsScreen(Screen[None]):
         item = self.selected()
         if item is None:
             return
-        draft = self.current_draft(item)
+        try:
+            draft = followup_draft(self.app.store, item)  # type: ignore[attr-defined]
+        except CompanionError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
         self.app.copy_to_clipboard(draft.text())
         self.notify("Draft copied to the clipboard.", markup=False)
 

@@ -9,13 +9,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from companion.cards import followup_draft
 from companion.errors import CompanionError
 from companion.models import FollowUp, Person
-from companion.text import clean
+from screens.base import CompanionScreen
 from screens.modals import DateModal
 from screens.rowlist import Column, RowList
 from screens.safe import cell, lines, markup, paragraph, plain
@@ -34,7 +33,7 @@ def bucket(item: FollowUp, today: date) -> str:
     return "today" if item.due == today else "upcoming"
 
 
-class FollowUpsScreen(Screen[None]):
+class FollowUpsScreen(CompanionScreen):
     CSS_PATH = "followups.tcss"
     AUTO_FOCUS = "#followups"
     BINDINGS = [
@@ -59,18 +58,12 @@ class FollowUpsScreen(Screen[None]):
                 yield Static(id="draft")
         yield Footer()
 
-    def on_screen_resume(self) -> None:
-        try:
-            self.load_followups()
-        except CompanionError as error:
-            self.app.read_failed(error)  # type: ignore[attr-defined]
+    async def reload(self) -> None:
+        self.load_followups()
 
     def load_followups(self, keep: int | None = None) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
-        today = self.app.now().astimezone().date()  # type: ignore[attr-defined]
-        closed = store.close_stale_nudges(today)
-        for item in closed:
-            self.notify(f"Closed: {clean(item.title, single_line=True)} (no reply, and that is fine)", markup=False)
+        store = self.store
+        today = self.host.now().astimezone().date()
         self.people = {p.id: p for p in store.people()}
         open_items = store.followups(statuses=("open", "waiting"))
         self.items = sorted(((bucket(f, today), f) for f in open_items),
@@ -107,7 +100,7 @@ class FollowUpsScreen(Screen[None]):
         if item.detail:
             parts.append(paragraph(item.detail))
         try:
-            draft = followup_draft(self.app.store, item)  # type: ignore[attr-defined]
+            draft = followup_draft(self.store, item)
         except CompanionError as error:
             parts += [section_title("Draft"), paragraph(f"No draft: {error}")]
             pane.update(lines(parts))
@@ -123,11 +116,11 @@ class FollowUpsScreen(Screen[None]):
         item = self.selected()
         if item is None:
             return
-        store = self.app.store  # type: ignore[attr-defined]
+        store = self.store
         previous = (item.status, item.due)
         cursor = self.query_one("#followups", RowList).cursor
         changed: list[FollowUp] = []
-        if not self.app.attempt(lambda: changed.extend(store.set_followup_status(item.id, status))):  # type: ignore[attr-defined]
+        if not self.host.attempt(lambda: changed.extend(store.set_followup_status(item.id, status))):
             return
         unlocked = changed[1:]
 
@@ -138,7 +131,7 @@ class FollowUpsScreen(Screen[None]):
 
         verb = {"done": "Done", "waiting": "Waiting for a reply", "dropped": "Dropped"}[status]
         message = f"{verb}: {item.title}" + "".join(f"; next: {step.title}" for step in unlocked)
-        self.app.remember_undo(undo, message)  # type: ignore[attr-defined]
+        self.host.remember_undo(undo, message)
         self.load_followups(keep=cursor)
 
     def action_snooze(self) -> None:
@@ -147,12 +140,12 @@ class FollowUpsScreen(Screen[None]):
             return
 
         def chosen(until: date | None) -> None:
-            store = self.app.store  # type: ignore[attr-defined]
-            if until is not None and self.app.attempt(lambda: store.snooze_followup(item.id, until)):  # type: ignore[attr-defined]
+            store = self.store
+            if until is not None and self.host.attempt(lambda: store.snooze_followup(item.id, until)):
                 self.load_followups(keep=self.query_one("#followups", RowList).cursor)
                 self.notify(f"Snoozed until {until:%A %d %B}", markup=False)
 
-        tomorrow = self.app.now().astimezone().date() + timedelta(days=1)  # type: ignore[attr-defined]
+        tomorrow = self.host.now().astimezone().date() + timedelta(days=1)
         self.app.push_screen(DateModal(f"Snooze '{item.title}' until", tomorrow), chosen)
 
     def action_copy_draft(self) -> None:
@@ -160,7 +153,7 @@ class FollowUpsScreen(Screen[None]):
         if item is None:
             return
         try:
-            draft = followup_draft(self.app.store, item)  # type: ignore[attr-defined]
+            draft = followup_draft(self.store, item)
         except CompanionError as error:
             self.notify(str(error), severity="error", markup=False)
             return

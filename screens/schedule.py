@@ -9,17 +9,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Footer, Header, Input, Label, Static, Tab, Tabs
 
 from rich.text import Text
 
 from companion.cards import speakers_on_list
 from companion.agenda import SessionFilter, SessionIndex, conflicts, grid, zone_of
-from companion.errors import CompanionError
 from companion.matching import SpeakerMatcher
 from companion.models import Conference, Person, Session
 from companion.text import clean
+from screens.base import CompanionScreen
 from screens.modals import NO_CONTROLS
 from screens.rowlist import Column, RowList
 from screens.safe import cell, lines, markup, paragraph, plain
@@ -45,7 +44,7 @@ class DayTabs(Tabs):
         super()._highlight_active(animate=False)
 
 
-class ScheduleScreen(Screen[None]):
+class ScheduleScreen(CompanionScreen):
     CSS_PATH = "schedule.tcss"
     AUTO_FOCUS = "#sessions"
     BINDINGS = [
@@ -91,11 +90,8 @@ class ScheduleScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
 
-    async def on_screen_resume(self) -> None:
-        try:
-            await self.load_conference()
-        except CompanionError as error:
-            self.app.read_failed(error)  # type: ignore[attr-defined]
+    async def reload(self) -> None:
+        await self.load_conference()
 
     # Loading and drawing -------------------------------------------------------------------
 
@@ -109,9 +105,9 @@ class ScheduleScreen(Screen[None]):
             await self._load_conference()
 
     async def _load_conference(self) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
-        now: datetime = self.app.now()  # type: ignore[attr-defined]
-        conference = self.app.conference  # type: ignore[attr-defined]
+        store = self.store
+        now: datetime = self.host.now()
+        conference = self.host.conference
         if conference is None:
             self.conference = None
             self.index = SessionIndex([], timezone.utc)
@@ -248,7 +244,7 @@ class ScheduleScreen(Screen[None]):
                                         who=" or ".join(p.name for p in found.candidates)))
                 else:
                     parts.append(markup("$name  [dim](a: add to your people)[/dim]", name=found.name))
-        notes = self.app.store.notes(session_id=session.id)  # type: ignore[attr-defined]
+        notes = self.store.notes(session_id=session.id)
         if notes:
             parts.append(section_title("Your notes (o: edit)"))
             for note in notes[-3:]:
@@ -326,8 +322,8 @@ class ScheduleScreen(Screen[None]):
         session = self.selected_session()
         if session is None:
             return
-        store = self.app.store  # type: ignore[attr-defined]
-        self.app.show_notes(  # type: ignore[attr-defined]
+        store = self.store
+        self.host.show_notes(
             f"Notes on {session.title}", store.notes(session_id=session.id), lambda: store.notes(session_id=session.id)
         )
 
@@ -357,8 +353,8 @@ class ScheduleScreen(Screen[None]):
         if not new:
             self.notify("Every speaker of this session is on your list already (or may be: see the detail).", markup=False)
             return
-        store = self.app.store  # type: ignore[attr-defined]
-        if not self.app.attempt(lambda: store.add_people(  # type: ignore[attr-defined]
+        store = self.store
+        if not self.host.attempt(lambda: store.add_people(
             Person(name=name, notes=f"Speaks at: {session.title}", tags=[session.track] if session.track else [])
             for name in new
         )):
@@ -371,9 +367,9 @@ class ScheduleScreen(Screen[None]):
         session = self.selected_session()
         if session is None:
             return
-        store = self.app.store  # type: ignore[attr-defined]
+        store = self.store
         starred = session.id not in self.starred
-        if not self.app.attempt(lambda: store.set_star(session.id, starred)):  # type: ignore[attr-defined]
+        if not self.host.attempt(lambda: store.set_star(session.id, starred)):
             return
         self.starred = store.starred_ids()
         self.clashes = conflicts(self.index.sessions, self.starred)

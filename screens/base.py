@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from textual.message import Message
 from textual.screen import Screen
+from textual.worker import WorkerFailed
 
 from companion.errors import CompanionError
 
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
 
     from companion.models import Conference, Note
     from companion.store import Store
+
+
+T = TypeVar("T")
 
 
 class DataChanged(Message, bubble=False):
@@ -74,6 +78,15 @@ class CompanionScreen(Screen[None]):
 
     async def reload(self) -> None:
         """Read what the screen shows from the store again (screens override this)."""
+
+    async def read_in_worker(self, read: Callable[[], T]) -> T:
+        """``read()`` (store reads only, no widgets) in a thread worker, so a large list does not
+        hold up the screen; its error, if any, is raised here as it was raised there."""
+        worker = self.run_worker(read, thread=True, group="reload", exit_on_error=False)
+        try:
+            return await worker.wait()
+        except WorkerFailed as failed:
+            raise failed.error from None
 
     async def _reload(self) -> None:
         try:

@@ -59,15 +59,23 @@ class FollowUpsScreen(CompanionScreen):
         yield Footer()
 
     async def reload(self) -> None:
-        self.load_followups()
+        self.show_followups(*await self.read_in_worker(self.read_followups))
 
-    def load_followups(self, keep: int | None = None) -> None:
+    def read_followups(self) -> tuple[dict[int, Person], list[tuple[str, FollowUp]]]:
+        """What the screen shows, read from the store (safe in a worker thread)."""
         store = self.store
         today = self.host.now().astimezone().date()
-        self.people = {p.id: p for p in store.people()}
-        open_items = store.followups(statuses=("open", "waiting"))
-        self.items = sorted(((bucket(f, today), f) for f in open_items),
-                            key=lambda pair: (WHEN_RANK[pair[0]], pair[1].due, pair[1].id))
+        people = {p.id: p for p in store.people()}
+        items = sorted(((bucket(f, today), f) for f in store.followups(statuses=("open", "waiting"))),
+                       key=lambda pair: (WHEN_RANK[pair[0]], pair[1].due, pair[1].id))
+        return people, items
+
+    def load_followups(self, keep: int | None = None) -> None:
+        """Read and show at once (after a change made on this screen)."""
+        self.show_followups(*self.read_followups(), keep=keep)
+
+    def show_followups(self, people: dict[int, Person], items: list[tuple[str, FollowUp]], keep: int | None = None) -> None:
+        self.people, self.items = people, items
         counts = {name: sum(1 for when, _ in self.items if when == name) for name in WHEN_RANK}
         self.query_one("#followup-counts", Static).update(markup(
             " [$error]$overdue overdue[/]  ·  [b]$today today[/b]  ·  $upcoming upcoming  ·  $waiting waiting",

@@ -67,17 +67,23 @@ class PeopleScreen(CompanionScreen):
         self.query_one("#people-filter", Input).display = False
 
     async def reload(self) -> None:
-        self.load_people()
+        self.show_people(*await self.read_in_worker(self.read_people))
 
     # Data ------------------------------------------------------------------------------------
 
-    def load_people(self, select_id: int | None = None) -> None:
+    def read_people(self) -> tuple[PeopleIndex, dict[int, TalkingPoint], CardContext]:
+        """What the screen shows, read from the store (safe in a worker thread)."""
         store = self.store
-        people = store.people()
-        self.index = PeopleIndex(people)
-        self.points = store.talking_points()
-        self.context = CardContext(store.sessions(), store.speaker_matcher())
+        return PeopleIndex(store.people()), store.talking_points(), CardContext(store.sessions(), store.speaker_matcher())
+
+    def show_people(self, index: PeopleIndex, points: dict[int, TalkingPoint], context: CardContext,
+                    select_id: int | None = None) -> None:
+        self.index, self.points, self.context = index, points, context
         self.apply_filter(select_id=select_id)
+
+    def load_people(self, select_id: int | None = None) -> None:
+        """Read and show at once (after a change made on this screen)."""
+        self.show_people(*self.read_people(), select_id=select_id)
 
     def apply_filter(self, select_id: int | None = None, *, card_later: bool = False) -> None:
         """Filter the list now; with ``card_later`` (typing) the card follows once typing pauses."""

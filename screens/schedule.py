@@ -115,11 +115,13 @@ class ScheduleScreen(CompanionScreen):
             self.redraw()
             return
         changed_conference = self.conference is None or self.conference.id != conference.id
+
+        def read() -> tuple[SessionIndex, set[str], SpeakerMatcher]:  # store reads only: in a worker
+            return SessionIndex(store.sessions(conference.id), zone_of(conference)), store.starred_ids(), store.speaker_matcher()
+
+        self.index, self.starred, self.matcher = await self.read_in_worker(read)
         self.conference = conference
-        self.index = SessionIndex(store.sessions(conference.id), zone_of(conference))
-        self.starred = store.starred_ids()
         self.clashes = conflicts(self.index.sessions, self.starred)
-        self.matcher = store.speaker_matcher()
         if changed_conference or self.day not in self.index.days:
             self.day = self.index.day_of(now)
         await self.rebuild_tabs()

@@ -22,8 +22,6 @@ class Appearance(Record):
     """Where a person will be: a session they speak at, and the moment to catch them after (the
     break that follows it, when the schedule has one)."""
 
-    FIELDS = ("session", "catch_at", "upcoming", "catch_break")
-
     def __init__(self, session: Session, catch_at: datetime, upcoming: bool, catch_break: Session | None = None) -> None:
         self.session = session
         self.catch_at = catch_at
@@ -32,8 +30,6 @@ class Appearance(Record):
 
 
 class PersonCard(Record):
-    FIELDS = ("person", "point", "flags", "missing", "appearances", "notes", "followups", "other_matches")
-
     def __init__(
         self,
         person: Person,
@@ -95,8 +91,6 @@ class CardContext(Record):
     """What every card needs and is costly to build: the sessions and the speaker matcher.
     Built once per screen load (or command) and reused for each card shown."""
 
-    FIELDS = ("sessions", "matcher")
-
     def __init__(self, sessions: list[Session], matcher: SpeakerMatcher) -> None:
         self.sessions = sessions
         self.matcher = matcher
@@ -138,8 +132,6 @@ def person_card(
 
 class SpeakerOnList(Record):
     """A speaker of a session and who on the people list they are: one person, several, or nobody."""
-
-    FIELDS = ("name", "person", "candidates")
 
     def __init__(self, name: str, person: Person | None, candidates: list[Person]) -> None:
         self.name = name

@@ -38,8 +38,6 @@ def _block_keys(normalised: str) -> set[str]:
 
 
 class SpeakerMatch(FrozenRecord):
-    FIELDS = ("person_ids", "how")
-
     def __init__(self, person_ids: tuple[int, ...] = (), how: str = "none") -> None:
         self.person_ids = person_ids
         self.how = how

@@ -37,8 +37,6 @@ if TYPE_CHECKING:
 class ScheduleChanges(Record):
     """What an import did to a conference's sessions."""
 
-    FIELDS = ("conference", "total", "added", "updated", "unchanged", "removed", "starred_moved", "starred_cancelled")
-
     def __init__(
         self,
         conference: Conference,
@@ -63,8 +61,6 @@ class ScheduleChanges(Record):
 
 class PeopleChanges(Record):
     """What an import did to the people list."""
-
-    FIELDS = ("added", "merges")
 
     def __init__(self, added: list[Person] | None = None, merges: list[tuple[Person, str]] | None = None) -> None:
         self.added: list[Person] = [] if added is None else added
@@ -95,6 +91,32 @@ def _utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+# Index keys: each kind of key is made by one builder below, which the indexers (writing) and the
+# queries (reading) both call. A person id is its own key (follow-ups, points, notes by person).
+
+SPEAKER_KEY_PREFIX = "n:"
+
+
+def hour_key(utc_text: str) -> str:
+    """The hour a session starts, from a UTC ISO text (``2026-12-03T09:30:00+00:00`` -> ``h:2026-12-03T09``)."""
+    return f"h:{utc_text[:13]}"
+
+
+def day_key(day: str) -> str:
+    """The conference day a source gives a session (ISO date)."""
+    return f"d:{day}"
+
+
+def speaker_key(normalised_name: str) -> str:
+    """A speaker, by normalised name."""
+    return SPEAKER_KEY_PREFIX + normalised_name
+
+
+def session_key(session_id: str) -> str:
+    """The session a note is about."""
+    return f"s:{session_id}"
+
+
 def _person_keys(row: dict) -> list[int]:
     return [row["person_id"]] if isinstance(row.get("person_id"), int) else []
 
@@ -102,19 +124,19 @@ def _person_keys(row: dict) -> list[int]:
 def _note_keys(row: dict) -> list[object]:
     keys: list[object] = [i for i in row.get("person_ids", ()) if isinstance(i, int)]
     if row.get("session_id"):
-        keys.append(f"s:{row['session_id']}")
+        keys.append(session_key(row["session_id"]))
     return keys
 
 
 def _session_keys(row: dict) -> list[str]:
     """A session is found by the hour it starts (UTC), the day its source gives, and its speakers."""
     start = row.get("start")
-    keys = [f"h:{start[:13]}"] if isinstance(start, str) else []
+    keys = [hour_key(start)] if isinstance(start, str) else []
     if row.get("day"):
-        keys.append(f"d:{row['day']}")
+        keys.append(day_key(row["day"]))
     for speaker in row.get("speakers", ()):
         if isinstance(speaker, dict) and isinstance(speaker.get("name"), str):
-            keys.append(f"n:{normalise_name(speaker['name'])}")
+            keys.append(speaker_key(normalise_name(speaker["name"])))
     return keys
 
 
@@ -185,7 +207,7 @@ class Store:
         end = datetime.combine(day + timedelta(days=1), time(), zone) + DAY_CUTOFF
         wanted = day.isoformat()
         # The hours from 05:00 to 05:00 are the day's (Session.conference_day) unless the source says otherwise.
-        return self._sessions_by_hours(conference.id, begin, end, extra_key=f"d:{wanted}", day=wanted)
+        return self._sessions_by_hours(conference.id, begin, end, extra_key=day_key(wanted), day=wanted)
 
     def sessions_after(self, session: Session) -> list[Session]:
         """The sessions of ``session``'s conference starting within the hour after it ends (reading
@@ -208,7 +230,7 @@ class Store:
     ) -> list[Session]:
         first = begin.astimezone(timezone.utc)
         last = end.astimezone(timezone.utc)
-        keys = {f"h:{(first + timedelta(hours=h)).isoformat()[:13]}"
+        keys = {hour_key((first + timedelta(hours=h)).isoformat())
                 for h in range(int((last - first).total_seconds() // 3600) + 2)}
         if extra_key:
             keys.add(extra_key)
@@ -435,7 +457,7 @@ class Store:
     def speaking_sessions(self, person: Person) -> list[Session]:
         """The sessions where ``person`` speaks (as :meth:`sessions_for`), reading only the speaker
         names the schedule's index keeps and the chunks that hold theirs."""
-        speakers = [key[2:] for key in self.schedules.index_keys("sessions", "n:")]
+        speakers = [key[len(SPEAKER_KEY_PREFIX):] for key in self.schedules.index_keys("sessions", SPEAKER_KEY_PREFIX)]
         key = normalise_name(person.name)
         likely = likely_names(key, speakers, speakers)
         if not likely:
@@ -444,7 +466,7 @@ class Store:
         theirs = {name for name in likely if matcher.match(name).person_id == person.id}
         if not theirs:
             return []
-        rows = self.schedules.rows_with("sessions", *(f"n:{key}" for key in theirs)).values()
+        rows = self.schedules.rows_with("sessions", *(speaker_key(key) for key in theirs)).values()
         return [
             Session.from_dict(row) for row in rows
             if any(normalise_name(speaker["name"]) in theirs for speaker in row.get("speakers", ()))
@@ -558,7 +580,7 @@ class Store:
         if person_id is not None:
             rows = self.user.rows_with("notes", person_id)
         elif session_id is not None:
-            rows = self.user.rows_with("notes", f"s:{session_id}")
+            rows = self.user.rows_with("notes", session_key(session_id))
         else:
             rows = self.user.rows("notes")
         notes = [

@@ -8,22 +8,22 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
-from companion.models import Person, Session
+from companion.models import FrozenRecord, Person, Session
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
-class ScheduleImporter(NamedTuple):
+class ScheduleImporter(FrozenRecord):
     """Where a schedule format's importer lives and what it reads."""
 
-    function: str
-    """``"module:function"``, loaded only when a source in this format comes (see sources.importer)."""
-    reads: str
-    """``"bytes"``: the file as it came; ``"json"``: the decoded JSON document."""
-    label: str
-    """The format's name in errors."""
+    def __init__(self, function: str, reads: str, label: str) -> None:
+        self.function = function
+        """``"module:function"``, loaded only when a source in this format comes (see sources.importer)."""
+        self.reads = reads
+        """``"bytes"``: the file as it came; ``"json"``: the decoded JSON document."""
+        self.label = label
+        """The format's name in errors."""
 
 
 SCHEDULE_IMPORTERS: dict[str, ScheduleImporter] = {

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
+from functools import partial
 from datetime import date, datetime, timezone
 from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from companion.errors import CompanionError, NotFoundError
 from companion.importers import PEOPLE_FORMATS, SCHEDULE_FORMATS
@@ -27,7 +28,7 @@ def _parser_class() -> type[argparse.ArgumentParser]:
     import argparse
 
     class _Parser(argparse.ArgumentParser):
-        def error(self, message: str) -> None:  # one line, exit status 1 as for every other error
+        def error(self, message: str) -> NoReturn:  # one line, exit status 1 as for every other error
             raise UsageError(f"{message} (see '{self.prog} --help')")
 
     return _Parser
@@ -186,8 +187,13 @@ def cmd_import_schedule(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_refresh(args: argparse.Namespace) -> int:
+def _refresh_one(store, conference, force: bool):  # noqa: ANN001, ANN202
     from companion.schedules import refresh_conference
+
+    return refresh_conference(store, conference, force=force)
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
 
     store = open_store(args, backup=True)
     conferences = [store.conference(args.conference)] if args.conference else store.conferences()
@@ -196,7 +202,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     failures = 0
     for conference in conferences:
         try:
-            outcome = _with_shrink_confirmation(lambda force: refresh_conference(store, conference, force=force), args.force)
+            outcome = _with_shrink_confirmation(partial(_refresh_one, store, conference), args.force)
         except CompanionError as error:
             if args.conference:
                 raise
@@ -973,7 +979,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     global _quick_exit
     words = hoist_data_dir(sys.argv[1:] if argv is None else argv)
     try:
-        args = quick_args(words)
+        args: SimpleNamespace | argparse.Namespace | None = quick_args(words)
         if args is None:
             import gc
 

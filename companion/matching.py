@@ -85,7 +85,8 @@ class SpeakerMatcher:
         with the newline around each name), in order."""
         if self._text is None:
             self._text = "\n" + "\n".join(self._keys) + "\n"
-        text, positions, newlines, counted = self._text, [], 0, 0
+        text, newlines, counted = self._text, 0, 0
+        positions: list[int] = []
         inside = 1 if needle.startswith("\n") else 0
         found = text.find(needle)
         while found != -1:

@@ -693,9 +693,9 @@ class ChunkedStorage:
                     continue
                 tables[name] = {"next_id": self._tables[name].next_id,
                                 "chunks": {str(n): entry for n, entry in sorted(meta.items())}}
-                summary = summaries[name][0] if name in summaries else self._tables[name].summary
-                if summary and meta:
-                    tables[name]["summary"] = summary
+                summary_file = summaries[name][0] if name in summaries else self._tables[name].summary
+                if summary_file and meta:
+                    tables[name]["summary"] = summary_file
             manifest = {"schema": SCHEMA_VERSION, "token": token, "layout": "chunks", "tables": tables}
             atomic_write_bytes(self.path, orjson.dumps(manifest), replaced_hook=lambda: committed.append(True))
         except BaseException:
@@ -770,7 +770,9 @@ class ChunkedStorage:
             state.meta = meta
             if name in summaries:
                 old, (state.summary, sums) = state.summary, summaries[name]
-                state.sums.update(sums)
+                for n, (ids, columns) in sums.items():
+                    stored: list[list[str] | str] = list(columns)  # a fresh chunk's columns are split already
+                    state.sums[n] = (ids, stored)
                 if old and old != state.summary:
                     replaced.append(old)
             if not meta:

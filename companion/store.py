@@ -8,7 +8,7 @@ schedules, which can always be imported again. Both are :class:`~companion.dataf
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from companion.models import (
 )
 from companion.paths import ensure_data_dir
 from companion.datafile import DataFile
+from companion.storage import Indexer, Summariser
 from companion.text import normalise_name
 
 if TYPE_CHECKING:
@@ -117,18 +118,18 @@ def session_key(session_id: str) -> str:
     return f"s:{session_id}"
 
 
-def _person_keys(row: dict) -> list[int]:
+def _person_keys(row: dict[str, Any]) -> list[int]:
     return [row["person_id"]] if isinstance(row.get("person_id"), int) else []
 
 
-def _note_keys(row: dict) -> list[object]:
+def _note_keys(row: dict[str, Any]) -> list[object]:
     keys: list[object] = [i for i in row.get("person_ids", ()) if isinstance(i, int)]
     if row.get("session_id"):
         keys.append(session_key(row["session_id"]))
     return keys
 
 
-def _session_keys(row: dict) -> list[str]:
+def _session_keys(row: dict[str, Any]) -> list[str]:
     """A session is found by the hour it starts (UTC), the day its source gives, and its speakers."""
     start = row.get("start")
     keys = [hour_key(start)] if isinstance(start, str) else []
@@ -140,14 +141,14 @@ def _session_keys(row: dict) -> list[str]:
     return keys
 
 
-def _followup_summary(row: dict) -> list[str]:
+def _followup_summary(row: dict[str, Any]) -> list[str]:
     status, due = row.get("status"), row.get("due")
     return [status if isinstance(status, str) else "", due if isinstance(due, str) else ""]
 
 
-USER_INDEXES = {"notes": _note_keys, "followups": _person_keys, "points": _person_keys}
-USER_SUMMARIES = {"people": people_summary, "followups": _followup_summary}
-SCHEDULE_INDEXES = {"sessions": _session_keys}
+USER_INDEXES: dict[str, Indexer] = {"notes": _note_keys, "followups": _person_keys, "points": _person_keys}
+USER_SUMMARIES: dict[str, Summariser] = {"people": people_summary, "followups": _followup_summary}
+SCHEDULE_INDEXES: dict[str, Indexer] = {"sessions": _session_keys}
 
 
 class Store:
@@ -643,7 +644,7 @@ class Store:
             if status == "done" and person is not None:
                 note_row = db.table("notes").get(doc_id=item.note_id)
                 if note_row is not None:
-                    note = Note.from_dict(note_row, id=item.note_id)  # type: ignore[arg-type]
+                    note = Note.from_dict(note_row, id=item.note_id)
                     step = next_step(item, person, note, now.astimezone().date(), now)
                     if step is not None and not table.search(where("uid") == step.uid):
                         step.id = table.insert(step.to_dict())

@@ -62,7 +62,7 @@ class ChunkedTable(Table):
     ids come from the manifest, and there is no query cache (other processes' writes would make it stale)."""
 
     default_query_cache_capacity = 0
-    _storage: ChunkedStorage
+    _storage: ChunkedStorage  # type: ignore[assignment]  # TinyDB says Storage; ours is this one
 
     def _read_table(self) -> dict[str, Any]:
         return self._storage.rows(self.name)
@@ -94,7 +94,7 @@ class ChunkedTable(Table):
 class CompanionDB(TinyDB):
     """TinyDB over an open :class:`~companion.storage.ChunkedStorage` (TinyDB would make its own)."""
 
-    table_class = ChunkedTable
+    table_class = ChunkedTable  # type: ignore[assignment]  # TinyDB's stubs say type[Table]
 
     def __init__(self, storage: ChunkedStorage) -> None:
         super().__init__(storage=lambda: storage)

@@ -3,26 +3,19 @@ screen writes nothing; stale nudges are closed by the app's clock, not by a visi
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from pathlib import Path
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 
-from companion.demo import build_demo_store
 from companion.followups import NoteActions
 from companion.models import Person
 from companion.store import Store
 from screens.app import CompanionApp
+from support import CONFERENCE_MORNING
 from screens.rowlist import RowList
 
 BERLIN = ZoneInfo("Europe/Berlin")
-NOW = datetime(2026, 12, 3, 10, 5, tzinfo=BERLIN)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return build_demo_store(tmp_path / "demo", today=date(2026, 12, 3), now=NOW)
+NOW = CONFERENCE_MORNING
 
 
 def names_listed(app: CompanionApp) -> list[str]:
@@ -30,25 +23,25 @@ def names_listed(app: CompanionApp) -> list[str]:
     return [str(rows.row(index)[0]) for index in range(rows.row_count)]
 
 
-async def test_a_change_made_outside_the_screen_shows_once_data_changed_is_posted(store: Store) -> None:
-    app = CompanionApp(store=store, clock=lambda: NOW)
+async def test_a_change_made_outside_the_screen_shows_once_data_changed_is_posted(demo_store: Store) -> None:
+    app = CompanionApp(store=demo_store, clock=lambda: NOW)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("3")
         await pilot.pause()
         assert "Zora Outsider" not in names_listed(app)
-        Store(store.data_dir).add_people([Person(name="Zora Outsider")])  # another process
+        Store(demo_store.data_dir).add_people([Person(name="Zora Outsider")])  # another process
         app.data_changed()
         await pilot.pause()
         assert "Zora Outsider" in names_listed(app)
 
 
-async def test_showing_every_screen_writes_nothing(store: Store) -> None:
+async def test_showing_every_screen_writes_nothing(demo_store: Store) -> None:
     stale_day = NOW - timedelta(days=40)
-    store.add_note("Wrote to Priya", [store.search_people("Priya Raman")[0][0].id],
+    demo_store.add_note("Wrote to Priya", [demo_store.search_people("Priya Raman")[0][0].id],
                    actions=NoteActions(waiting=True), now=stale_day)
-    app = CompanionApp(store=store, clock=lambda: NOW)
+    app = CompanionApp(store=demo_store, clock=lambda: NOW)
     app.close_stale_nudges = lambda: None  # type: ignore[method-assign]  # the clock's work, tested below
-    manifest = store.data_dir / "user.json"
+    manifest = demo_store.data_dir / "user.json"
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         before = manifest.read_bytes()
@@ -58,13 +51,13 @@ async def test_showing_every_screen_writes_nothing(store: Store) -> None:
         assert manifest.read_bytes() == before
 
 
-async def test_the_app_closes_stale_nudges_when_it_starts_and_says_so(store: Store) -> None:
-    _, items = store.add_note("Wrote to Priya", [store.search_people("Priya Raman")[0][0].id],
+async def test_the_app_closes_stale_nudges_when_it_starts_and_says_so(demo_store: Store) -> None:
+    _, items = demo_store.add_note("Wrote to Priya", [demo_store.search_people("Priya Raman")[0][0].id],
                               actions=NoteActions(waiting=True), now=NOW - timedelta(days=40))
-    app = CompanionApp(store=store, clock=lambda: NOW)
+    app = CompanionApp(store=demo_store, clock=lambda: NOW)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert store.followup(items[0].id).status == "dropped"
+        assert demo_store.followup(items[0].id).status == "dropped"
         assert any("no reply, and that is fine" in str(n.message) for n in app._notifications)

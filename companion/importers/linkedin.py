@@ -39,7 +39,7 @@ def is_linkedin_export(text: str) -> bool:
 def parse_linkedin(payload: bytes, source: str) -> ParsedPeople:
     text = decode_people_text(payload, source)
     lines = text.split("\n")
-    for index, line in enumerate(lines[:HEADER_SEARCH_LINES]):
+    for index, line in enumerate(lines[:HEADER_SEARCH_LINES]):  # noqa: B007 - index is read after the loop
         if _is_header(line):
             break
     else:

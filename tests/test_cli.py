@@ -84,7 +84,7 @@ def test_reimporting_the_same_file_changes_nothing_and_keeps_stars(
     assert "Imported 48 sessions" in result.out
     assert not re.search(r"\b[1-9]\d* (new|changed|gone)\b", result.out), result.out
     counts = re.search(r"(\d+) new, (\d+) changed, (\d+) unchanged, (\d+) gone", result.out)
-    assert counts is None or counts.groups() == ("0", "0", "48", "0")
+    assert counts is not None and counts.groups() == ("0", "0", "48", "0"), result.out
     assert "moved" not in result.out and "cancelled" not in result.out
 
     after = run(capsys, "sessions", "--json").json()

@@ -375,26 +375,24 @@ WRONG_TYPES = {
 }
 
 
-def _parses_or_refuses(kind: str, payload: bytes) -> None:
-    try:
-        parse(kind, payload, sniff=True)
-    except SourceError:
-        pass
+def _refused_in_one_line(kind: str, payload: bytes) -> None:
+    """Refused, with one clean line naming the problem (check() holds the line to that)."""
+    assert check(kind, payload, sniff=True) == "refused"
 
 
 @pytest.mark.parametrize("case", sorted(c for c in WRONG_TYPES if c.startswith("sessionize")))
 def test_sessionize_fields_of_the_wrong_type_are_one_error_line(case: str) -> None:
     kind, document = WRONG_TYPES[case]
-    _parses_or_refuses(kind, json.dumps(document).encode())
+    _refused_in_one_line(kind, json.dumps(document).encode())
 
 
 def test_schedule_json_persons_not_a_list_is_one_error_line() -> None:
     kind, document = WRONG_TYPES["schedule.json: persons"]
-    _parses_or_refuses(kind, json.dumps(document).encode())
+    _refused_in_one_line(kind, json.dumps(document).encode())
 
 
 def test_frab_xml_with_an_unknown_encoding_is_one_error_line() -> None:
-    _parses_or_refuses("frab", b'<?xml version="1.0" encoding="UT-8"?>\n<schedule><conference><title>C</title></conference></schedule>')
+    _refused_in_one_line("frab", b'<?xml version="1.0" encoding="UT-8"?>\n<schedule><conference><title>C</title></conference></schedule>')
 
 
 def test_the_command_line_prints_one_line_for_them(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The command line (DESIGN section 4). Imports nothing of the app until a command opens it."""
+"""The command line. Imports nothing of the app until a command opens it."""
 
 from __future__ import annotations
 

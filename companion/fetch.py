@@ -1,6 +1,6 @@
 """Fetch a schedule from an http(s) or webcal URL, with hard limits and an offline copy.
 
-The rules (DESIGN section 5):
+The rules:
 
 * only ``http``, ``https`` and ``webcal``/``webcals`` (fetched as ``https``); redirects are
   followed here, one hop at a time, at most ``max_redirects``, and every hop must stay http(s);

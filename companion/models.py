@@ -303,7 +303,7 @@ class Person(Record):
 
 
 class TalkingPoint(Record):
-    """What to say to one person: the five prompts of DESIGN section 6."""
+    """What to say to one person: the five prompts (coach.PROMPTS)."""
 
     ANSWERS = ("work", "how", "question", "offer", "common")
 

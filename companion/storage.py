@@ -3,7 +3,7 @@
 One :class:`~companion.datafile.DataFile` is one data file: a small JSON *manifest* (``user.json``) that names, for each
 TinyDB table, the chunk files holding its rows (``user.d/notes.39.<token>.json``, 256 document ids
 each), with the next document id and, per chunk, the index keys its rows carry (the people a note
-is about, the days of the sessions in it). The rules (DESIGN section 3, applied per chunk):
+is about, the days of the sessions in it). The rules (applied per chunk; ARCHITECTURE.md, Storage, says the same in short):
 
 * chunk files are never changed once written: a save writes each changed chunk to a new file and
   fsyncs it and the folder, then writes the new manifest to a temp file, fsyncs it, ``os.replace``\\ s

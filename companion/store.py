@@ -1,6 +1,6 @@
 """The store: the one service that reads and writes companion's data.
 
-Two data files (DESIGN section 3): ``user.json`` holds what the user wrote and cannot get back
+Two data files (ARCHITECTURE.md, Storage): ``user.json`` holds what the user wrote and cannot get back
 (people, talking points, notes, follow-ups, stars); ``schedules.json`` holds imported
 schedules, which can always be imported again. Both are :class:`~companion.datafile.DataFile`.
 """

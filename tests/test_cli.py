@@ -1,4 +1,4 @@
-"""The command line end to end (DESIGN section 4): what a user types and what they see."""
+"""The command line end to end: what a user types and what they see."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The calendar export read by real clients (DESIGN section 8), not only by the library that wrote it.
+"""The calendar export read by real clients, not only by the library that wrote it.
 
 icalendar and vobject parse every file; khal reads the vdir; todoman lists the tasks; a Radicale
 CalDAV server accepts each item (201, then 204 for the same UID with a higher SEQUENCE); ical.js

@@ -428,7 +428,7 @@ def test_a_web_page_is_not_a_schedule(serve, tmp_path: Path, content_type: str, 
 
 
 def test_a_calendar_served_as_text_html_is_accepted(serve, tmp_path: Path) -> None:
-    # Misconfigured servers do this; the content decides (DESIGN: sniff content, not labels).
+    # Misconfigured servers do this; the content decides (sniff the content, not the labels).
     server = serve(lambda s, conn, r: respond(conn, "200 OK", ICS, {"Content-Type": "text/html"}))
     assert fetch_url(server.url(), cache_dir=tmp_path).payload == ICS
 

@@ -1,4 +1,4 @@
-"""Hostile files (DESIGN sections 5 and 10): every importer either parses what it is given or says
+"""Hostile files: every importer either parses what it is given or says
 why in one line (companion.errors.SourceError), never another exception, never a hang, never a
 partial import, never a control character in what it hands on.
 

@@ -1,4 +1,4 @@
-"""The core and the quick CLI path never load the UI (DESIGN section 1)."""
+"""The core and the quick CLI path never load the UI (ARCHITECTURE.md, Layers)."""
 
 from __future__ import annotations
 

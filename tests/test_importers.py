@@ -1,4 +1,4 @@
-"""Importers on the sample conference, on small hand-written files, and on real broken files (DESIGN section 5)."""
+"""Importers on the sample conference, on small hand-written files, and on real broken files."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Importing people (DESIGN sections 4 and 5): CSV with a header, vCard 3/4, LinkedIn's
+"""Importing people: CSV with a header, vCard 3/4, LinkedIn's
 Connections.csv, format sniffing, merging on re-import, and one-line errors."""
 
 from __future__ import annotations

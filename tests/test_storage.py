@@ -1,4 +1,4 @@
-"""Storage behaviour a user would notice (DESIGN section 3), on throwaway folders only."""
+"""Storage behaviour a user would notice (ARCHITECTURE.md, Storage), on throwaway folders only."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Follow-up reminders as iCalendar that real calendars accept (DESIGN section 8).
+"""Follow-up reminders as iCalendar that real calendars accept.
 
 One VEVENT per follow-up (every calendar shows events; Google and Outlook ignore VTODO), at
 09:00 local time on the due day, with one relative DISPLAY alarm. With ``todo`` a VTODO per

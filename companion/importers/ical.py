@@ -1,4 +1,4 @@
-"""iCalendar schedules: files and feeds, leniently, with the traps of DESIGN section 5 handled.
+"""iCalendar schedules: files and feeds, leniently, with the traps of real files and of icalendar handled.
 
 Time zones: a TZID with or without its VTIMEZONE (IANA, Windows and Outlook names), X-WR-TIMEZONE,
 UTC, and floating times (``tz`` when given, else the file's zone, else UTC with a warning).

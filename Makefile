@@ -16,8 +16,12 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/companion demo
 
+# Lint, types and layers first (seconds), then the suite in parallel (pytest-xdist).
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/ruff check companion screens tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/python -m pytest -n auto
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -1,4 +1,4 @@
-"""The companion benchmark: each figure beside its budget (DESIGN section 9) and a baseline, on generated workloads.
+"""The companion benchmark: each figure beside its budget (ARCHITECTURE.md, Fast paths) and a baseline, on generated workloads.
 
     python benchmarks/run.py            # the full run (S and L workloads); writes results.json and RESULTS.md
     python benchmarks/run.py --smoke    # a fast run at small sizes, to keep the benchmark working (writes nothing)
@@ -412,7 +412,7 @@ def bench_first_screen(report: Report, workload: Workload, runs: int) -> None:
     summary(report, f"app peak RSS (VmHWM) after visiting the four screens, {workload.name}",
             [r["peak_rss_mb"] for r in ours], unit="MB",
             baseline_name="bare Textual app", baseline=statistics.median(r["peak_rss_mb"] for r in empty),
-            note=f"no budget in DESIGN 9; peak after each screen (MB): {per_screen}; VmHWM, not ru_maxrss "
+            note=f"no budget; peak after each screen (MB): {per_screen}; VmHWM, not ru_maxrss "
                  "(Linux carries ru_maxrss over from the parent across exec)")
 
 
@@ -534,7 +534,7 @@ def bench_export(report: Report, workload: Workload, root: Path, runs: int) -> N
     target = root / "followups.ics"
     zone = ZoneInfo(ZONE)
     figure = measure(report, f"export {len(items):,} follow-ups as .ics", lambda: export_followups(
-        target, items, people, zone=zone, now=CLOCK), runs, note="no budget in DESIGN 9; follow-ups and people "
+        target, items, people, zone=zone, now=CLOCK), runs, note="no budget; follow-ups and people "
         "loaded before timing")
     figure.note += f"; {target.stat().st_size / 1e6:.1f} MB written"
 
@@ -596,7 +596,7 @@ def write_results_md(path: Path, report: Report, about: dict[str, str]) -> None:
         "# Benchmark results",
         "",
         "Written by `make bench` (`python benchmarks/run.py`). Times in milliseconds unless marked; each figure "
-        "is the median of `runs` runs with min and max; budgets from DESIGN section 9. Figures are with byte-code "
+        "is the median of `runs` runs with min and max; budgets from ARCHITECTURE.md. Figures are with byte-code "
         "present (`companion` and `screens` are compiled at the start of the run; site-packages already are).",
         "",
         "## Machine",

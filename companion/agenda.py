@@ -32,8 +32,6 @@ def sessions_now_and_next(sessions: list[Session], now: datetime) -> tuple[list[
 class SessionFilter(FrozenRecord):
     """Free words (all must match title, speakers, track, room or type) plus room: and track: terms."""
 
-    FIELDS = ("words", "rooms", "tracks")
-
     def __init__(self, words: tuple[str, ...] = (), rooms: tuple[str, ...] = (), tracks: tuple[str, ...] = ()) -> None:
         self.words = words
         self.rooms = rooms

@@ -1,22 +1,23 @@
-"""The command line (DESIGN section 4). Imports nothing of the app until a command opens it."""
+"""The command line. Imports nothing of the app until a command opens it."""
 
 from __future__ import annotations
 
 import os
 import sys
 from collections.abc import Callable, Sequence
+from functools import partial
 from datetime import date, datetime, timezone
 from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from companion.errors import CompanionError, NotFoundError
+from companion.importers import PEOPLE_FORMATS, SCHEDULE_FORMATS
 from companion.paths import resolve_data_dir
 
 if TYPE_CHECKING:
     import argparse
 
-SCHEDULE_FORMATS = ["ical", "frab", "schedule-json", "sessionize"]
 
 
 class UsageError(CompanionError):
@@ -27,7 +28,7 @@ def _parser_class() -> type[argparse.ArgumentParser]:
     import argparse
 
     class _Parser(argparse.ArgumentParser):
-        def error(self, message: str) -> None:  # one line, exit status 1 as for every other error
+        def error(self, message: str) -> NoReturn:  # one line, exit status 1 as for every other error
             raise UsageError(f"{message} (see '{self.prog} --help')")
 
     return _Parser
@@ -186,8 +187,13 @@ def cmd_import_schedule(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_refresh(args: argparse.Namespace) -> int:
+def _refresh_one(store, conference, force: bool):  # noqa: ANN001, ANN202
     from companion.schedules import refresh_conference
+
+    return refresh_conference(store, conference, force=force)
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
 
     store = open_store(args, backup=True)
     conferences = [store.conference(args.conference)] if args.conference else store.conferences()
@@ -196,7 +202,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     failures = 0
     for conference in conferences:
         try:
-            outcome = _with_shrink_confirmation(lambda force: refresh_conference(store, conference, force=force), args.force)
+            outcome = _with_shrink_confirmation(partial(_refresh_one, store, conference), args.force)
         except CompanionError as error:
             if args.conference:
                 raise
@@ -245,9 +251,8 @@ def cmd_import_people(args: argparse.Namespace) -> int:
     if sessions:
         # The same matching the app uses (accents, middle names, typos; ambiguous names not counted).
         matcher = store.speaker_matcher()
-        speaking = {matcher.match(sp.name).person_id for s in sessions for sp in s.speakers}
-        matched = sum(1 for person in matcher.people if person.id in speaking)
-        say(f"  {matched} of {len(matcher.people)} people speak at an imported session")
+        speaking = {matcher.match(sp.name).person_id for s in sessions for sp in s.speakers} - {None}
+        say(f"  {len(speaking)} of {len(store.people())} people speak at an imported session")
     return 0
 
 
@@ -413,7 +418,7 @@ def print_card(card, zone) -> None:  # noqa: ANN001
 
 
 def cmd_who(args: argparse.Namespace) -> int:
-    from companion.actions import person_card
+    from companion.cards import person_card
     from companion.agenda import zone_of
 
     store = open_store(args, read_only=True)
@@ -581,21 +586,10 @@ def cmd_followups(args: argparse.Namespace) -> int:
 
 def show_draft(store, followup_id: int, *, as_json: bool = False) -> int:  # noqa: ANN001
     """Print the message draft for a follow-up: who it is for, the subject and the body."""
-    from companion.drafts import draft_for
-    from companion.lookup import resolve_person
+    from companion.cards import followup_draft
 
     item = store.followup(followup_id)
-    people = store.people()
-    person = next((p for p in people if p.id == item.person_id), None)  # None: removed from the list
-    note = next((n for n in store.notes() if n.id == item.note_id), None)
-    other = None
-    if item.other:
-        try:
-            other = resolve_person(people, item.other)
-        except NotFoundError:
-            other = None  # several people match the name: write to the name as typed
-    point = store.talking_point(person.id) if person else None
-    draft = draft_for(item, person, point, note, other)
+    draft = followup_draft(store, item)
     if as_json:
         emit_json({"id": item.id, "kind": item.kind, "to": draft.to, "subject": draft.subject,
                    "body": draft.body, "hints": list(draft.hints)})
@@ -701,182 +695,197 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return 0 if checkup.healthy else 1
 
 
-# --- the parser --------------------------------------------------------------------------------
+# --- the command table ---------------------------------------------------------------------------
+#
+# Every command, its options and its help are written once, here. argparse's parser is built from
+# this table (build_parser), and so is the quick reader of the commands with a time budget
+# (quick_args, for the entries marked ``quick``), which must not wait for argparse to load.
 
 
-class _Skipped:
-    """Stands in for the parser of a command that is not being run (see build_parser)."""
+class Arg:
+    """One option or positional of a command: its names and argparse's keyword arguments."""
 
-    def __getattr__(self, name: str) -> Callable[..., _Skipped]:
-        return lambda *args, **kwargs: self
+    __slots__ = ("names", "options")
 
+    def __init__(self, *names: str, **options: Any) -> None:
+        self.names, self.options = names, options
 
-class _OnlyCommand:
-    """The command subparsers, building a real parser for ``only`` (every command if None)."""
+    @property
+    def dest(self) -> str:
+        """The attribute the value lands in, as argparse names it."""
+        return self.options.get("dest") or self.names[0].lstrip("-").replace("-", "_")
 
-    def __init__(self, action: Any, only: str | None) -> None:
-        self.action, self.only, self.built = action, only, False
-
-    def add_parser(self, name: str, **kwargs: Any) -> Any:
-        if self.only is not None and name != self.only:
-            return _Skipped()
-        self.built = True
-        return self.action.add_parser(name, **kwargs)
+    @property
+    def positional(self) -> bool:
+        return not self.names[0].startswith("-")
 
 
-def command_word(words: Sequence[str]) -> str | None:
-    """The command on a (hoisted) command line: the first word that is not an option."""
-    index = 0
-    while index < len(words):
-        word = words[index]
-        if word == "--data-dir":
-            index += 2
-            continue
-        if word == "--" or not word.startswith("-"):
-            return None if word == "--" else word
-        index += 1
-    return None
+class Command:
+    """A command (or a sub-command) of the table."""
+
+    __slots__ = ("name", "help", "handler", "args", "subcommands", "sub_title", "sub_dest", "sub_required", "quick")
+
+    def __init__(
+        self,
+        name: str,
+        help: str,  # noqa: A002 - argparse's word for it
+        handler: Callable[[Any], int] | None = None,
+        args: Sequence[Arg] = (),
+        subcommands: Sequence[Command] = (),
+        *,
+        sub_title: str = "",
+        sub_dest: str | None = None,
+        sub_required: bool = False,
+        quick: bool = False,
+    ) -> None:
+        self.name, self.help, self.handler, self.args = name, help, handler, tuple(args)
+        self.subcommands, self.sub_title, self.sub_dest, self.sub_required = tuple(subcommands), sub_title, sub_dest, sub_required
+        self.quick = quick
+        """Read by quick_args without argparse (only flags, plain options and positionals allowed)."""
 
 
-def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The command line's parser; with ``only``, just that command's part of it (the others are
-    not built: argparse takes 15 ms for them all, and a lookup should not wait for that)."""
-    parser = _build_parser(only)
-    if only is not None and not parser._companion_built:  # type: ignore[attr-defined]
-        parser = _build_parser(None)  # not a command: the full parser says so and lists them
-    return parser
+FORCE_HELP = "replace the stored schedule even if far fewer sessions came"
+
+GLOBAL_ARGS = (
+    Arg("--data-dir", help="where companion keeps its data (default: the platform's user data folder, or $COMPANION_DATA_DIR)"),
+    Arg("--version", action="version", version="companion 0.1.0"),
+)
+
+COMMANDS: tuple[Command, ...] = (
+    Command("demo", "open the app on a throwaway copy of the sample conference", cmd_demo),
+    Command("import", "import a schedule or a people list", sub_title="what", sub_required=True, subcommands=(
+        Command("schedule", "a conference schedule (iCalendar)", cmd_import_schedule, (
+            Arg("source", metavar="SRC", help="a file, or an http(s) or webcal URL"),
+            Arg("--tz", help="time zone for floating times, e.g. Europe/Berlin"),
+            Arg("--name", help="the conference's name"),
+            Arg("--format", choices=SCHEDULE_FORMATS, help="skip format sniffing"),
+            Arg("--speakers", metavar="FILE", help="a Sessionize Speakers JSON file to name the speakers"),
+            Arg("--force", action="store_true", help=FORCE_HELP),
+        )),
+        Command("people", "people to meet (CSV, vCard, LinkedIn Connections.csv)", cmd_import_people, (
+            Arg("file", metavar="FILE"),
+            Arg("--format", choices=PEOPLE_FORMATS, help="default: sniffed from the content"),
+        )),
+    )),
+    Command("refresh", "fetch schedules again; report what changed in starred sessions", cmd_refresh, (
+        Arg("conference", metavar="CONFERENCE", nargs="?", help="a conference id (default: all)"),
+        Arg("--force", action="store_true", help=FORCE_HELP),
+    )),
+    Command("conferences", "list imported conferences (* the current one)", cmd_conferences, (
+        Arg("--json", action="store_true"),
+    )),
+    Command("sessions", "list sessions", cmd_sessions, (
+        Arg("--day", help="only this day (YYYY-MM-DD, in the conference's zone)"),
+        Arg("--starred", action="store_true", help="only starred sessions"),
+        Arg("--now", action="store_true", help="what is on now and next"),
+        Arg("--conference", help="a conference id (default: the current or next one)"),
+        Arg("--json", action="store_true"),
+    ), quick=True),
+    Command("people", "list the people you want to meet", cmd_people, (
+        Arg("--json", action="store_true"),
+    )),
+    Command("who", "a person's card: talking points, where they will be, notes", cmd_who, (
+        Arg("query", metavar="QUERY"),
+        Arg("--json", action="store_true"),
+    ), quick=True),
+    Command("point", "set or show talking points for a person", cmd_point, (
+        Arg("person", metavar="PERSON"),
+        Arg("--work", help="which part of their work helped you"),
+        Arg("--how", help="how it helped"),
+        Arg("--question", help="one specific question"),
+        Arg("--offer", help="what you could offer"),
+        Arg("--common", help="what you have in common"),
+        Arg("--json", action="store_true"),
+    )),
+    Command("note", "notes after a session or a chat", sub_title="action", sub_required=True, subcommands=(
+        Command("add", "save a note; toggles create follow-ups", cmd_note_add, (
+            Arg("text", metavar="TEXT"),
+            Arg("--person", action="append", default=[], help="who the note is about (repeatable)"),
+            Arg("--session", help="the session id the note is about"),
+            Arg("--thank", action="store_true", help="they helped me: a thank-you is due tomorrow"),
+            Arg("--promise", action="append", default=[], help="something I promised (repeatable)"),
+            Arg("--intro", action="append", default=[], help="someone to introduce them to (double opt-in)"),
+            Arg("--waiting", action="store_true", help="waiting for their reply: nudge in a week"),
+            Arg("--nudge-days", type=int, metavar="N",
+                help="waiting for their reply: nudge after N days, 7 to 14 (implies --waiting)"),
+        )),
+    )),
+    Command("star", "star a session (its id from 'sessions --json')", cmd_star, (
+        Arg("id", metavar="SESSION_ID"),
+        Arg("--off", action="store_true", help="unstar it"),
+    )),
+    Command("notes", "list notes", cmd_notes, (
+        Arg("--person"),
+        Arg("--json", action="store_true"),
+    )),
+    Command("followups", "the follow-up queue", cmd_followups, (
+        Arg("--due", action="store_true", help="only what is due today or overdue"),
+        Arg("--json", action="store_true"),
+    ), sub_title="action", sub_dest="followup_action", subcommands=(
+        Command("done", "mark done (a nudge with no reply since closes kindly: one nudge is enough)",
+                args=(Arg("id", type=int, metavar="ID"),)),
+        Command("drop", "drop it", args=(Arg("id", type=int, metavar="ID"),)),
+        Command("wait", "waiting for their reply", args=(Arg("id", type=int, metavar="ID"),)),
+        Command("snooze", "move it to a later date", args=(
+            Arg("id", type=int, metavar="ID"),
+            Arg("--until", required=True, help="YYYY-MM-DD, today or later"),
+        )),
+        Command("draft", "print a message draft for it (hints go to stderr)", args=(
+            Arg("id", type=int, metavar="ID"),
+            Arg("--json", action="store_true"),
+        )),
+    )),
+    Command("export", "export follow-up reminders, the starred agenda, or everything as JSON",
+            sub_title="what", sub_required=True, subcommands=(
+        Command("ics", "follow-up reminders as iCalendar", cmd_export_ics, (
+            Arg("file", metavar="FILE"),
+            Arg("--todo", action="store_true", help="also a VTODO per follow-up, for task apps"),
+            Arg("--vdir", help="also write one <uid>.ics per event (and task) into this folder"),
+        )),
+        Command("agenda", "starred sessions as iCalendar", cmd_export_agenda, (
+            Arg("file", metavar="FILE"),
+            Arg("--conference", help="a conference id (default: the current or next one)"),
+        )),
+        Command("json", "everything (conferences, sessions, stars, people, notes, follow-ups) as JSON", cmd_export_json, (
+            Arg("file", metavar="FILE"),
+        )),
+    )),
+    Command("report", "a Markdown report: who you met, what you learned, what is pending", cmd_report, (
+        Arg("conference", metavar="CONFERENCE", nargs="?", help="a conference id (default: everything)"),
+        Arg("--out", metavar="FILE.md", help="write it here (default: print it)"),
+    )),
+    Command("doctor", "check the data folder, its files, backups and locks (changes nothing)", cmd_doctor, (
+        Arg("--json", action="store_true"),
+    )),
+)
 
 
-def _build_parser(only: str | None) -> argparse.ArgumentParser:
-    _Parser = _parser_class()
-    parser = _Parser(prog="companion", description="A terminal conference companion.")
-    parser.add_argument("--data-dir", help="where companion keeps its data (default: the platform's user data folder, or $COMPANION_DATA_DIR)")
-    parser.add_argument("--version", action="version", version="companion 0.1.0")
+def build_parser() -> argparse.ArgumentParser:
+    """argparse's parser for the whole command line, built from COMMANDS."""
+    parser_class = _parser_class()
+    parser = parser_class(prog="companion", description="A terminal conference companion.")
+    for option in GLOBAL_ARGS:
+        parser.add_argument(*option.names, **option.options)
     parser.set_defaults(handler=cmd_app)
-    commands: Any = _OnlyCommand(parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser), only)
-
-    demo = commands.add_parser("demo", help="open the app on a throwaway copy of the sample conference")
-    demo.set_defaults(handler=cmd_demo)
-
-    imports = commands.add_parser("import", help="import a schedule or a people list")
-    import_kinds = imports.add_subparsers(title="what", metavar="WHAT", parser_class=_Parser, required=True)
-    schedule = import_kinds.add_parser("schedule", help="a conference schedule (iCalendar)")
-    schedule.add_argument("source", metavar="SRC", help="a file, or an http(s) or webcal URL")
-    schedule.add_argument("--tz", help="time zone for floating times, e.g. Europe/Berlin")
-    schedule.add_argument("--name", help="the conference's name")
-    schedule.add_argument("--format", choices=SCHEDULE_FORMATS, help="skip format sniffing")
-    schedule.add_argument("--speakers", metavar="FILE", help="a Sessionize Speakers JSON file to name the speakers")
-    schedule.add_argument("--force", action="store_true", help="replace the stored schedule even if far fewer sessions came")
-    schedule.set_defaults(handler=cmd_import_schedule)
-    people = import_kinds.add_parser("people", help="people to meet (CSV, vCard, LinkedIn Connections.csv)")
-    people.add_argument("file", metavar="FILE")
-    people.add_argument("--format", choices=["csv", "vcard", "linkedin"], help="default: sniffed from the content")
-    people.set_defaults(handler=cmd_import_people)
-
-    refresh = commands.add_parser("refresh", help="fetch schedules again; report what changed in starred sessions")
-    refresh.add_argument("conference", metavar="CONFERENCE", nargs="?", help="a conference id (default: all)")
-    refresh.add_argument("--force", action="store_true", help="replace the stored schedule even if far fewer sessions came")
-    refresh.set_defaults(handler=cmd_refresh)
-
-    conferences = commands.add_parser("conferences", help="list imported conferences (* the current one)")
-    conferences.add_argument("--json", action="store_true")
-    conferences.set_defaults(handler=cmd_conferences)
-
-    sessions = commands.add_parser("sessions", help="list sessions")
-    sessions.add_argument("--day", help="only this day (YYYY-MM-DD, in the conference's zone)")
-    sessions.add_argument("--starred", action="store_true", help="only starred sessions")
-    sessions.add_argument("--now", action="store_true", help="what is on now and next")
-    sessions.add_argument("--conference", help="a conference id (default: the current or next one)")
-    sessions.add_argument("--json", action="store_true")
-    sessions.set_defaults(handler=cmd_sessions)
-
-    people_list = commands.add_parser("people", help="list the people you want to meet")
-    people_list.add_argument("--json", action="store_true")
-    people_list.set_defaults(handler=cmd_people)
-
-    who = commands.add_parser("who", help="a person's card: talking points, where they will be, notes")
-    who.add_argument("query", metavar="QUERY")
-    who.add_argument("--json", action="store_true")
-    who.set_defaults(handler=cmd_who)
-
-    point = commands.add_parser("point", help="set or show talking points for a person")
-    point.add_argument("person", metavar="PERSON")
-    point.add_argument("--work", help="which part of their work helped you")
-    point.add_argument("--how", help="how it helped")
-    point.add_argument("--question", help="one specific question")
-    point.add_argument("--offer", help="what you could offer")
-    point.add_argument("--common", help="what you have in common")
-    point.add_argument("--json", action="store_true")
-    point.set_defaults(handler=cmd_point)
-
-    note = commands.add_parser("note", help="notes after a session or a chat")
-    note_actions = note.add_subparsers(title="action", metavar="ACTION", parser_class=_Parser, required=True)
-    add = note_actions.add_parser("add", help="save a note; toggles create follow-ups")
-    add.add_argument("text", metavar="TEXT")
-    add.add_argument("--person", action="append", default=[], help="who the note is about (repeatable)")
-    add.add_argument("--session", help="the session id the note is about")
-    add.add_argument("--thank", action="store_true", help="they helped me: a thank-you is due tomorrow")
-    add.add_argument("--promise", action="append", default=[], help="something I promised (repeatable)")
-    add.add_argument("--intro", action="append", default=[], help="someone to introduce them to (double opt-in)")
-    add.add_argument("--waiting", action="store_true", help="waiting for their reply: nudge in a week")
-    add.add_argument("--nudge-days", type=int, metavar="N",
-                     help="waiting for their reply: nudge after N days, 7 to 14 (implies --waiting)")
-    add.set_defaults(handler=cmd_note_add)
-
-    star = commands.add_parser("star", help="star a session (its id from 'sessions --json')")
-    star.add_argument("id", metavar="SESSION_ID")
-    star.add_argument("--off", action="store_true", help="unstar it")
-    star.set_defaults(handler=cmd_star)
-
-    notes = commands.add_parser("notes", help="list notes")
-    notes.add_argument("--person")
-    notes.add_argument("--json", action="store_true")
-    notes.set_defaults(handler=cmd_notes)
-
-    followups = commands.add_parser("followups", help="the follow-up queue")
-    followups.add_argument("--due", action="store_true", help="only what is due today or overdue")
-    followups.add_argument("--json", action="store_true")
-    followups.set_defaults(handler=cmd_followups)
-    followup_actions = followups.add_subparsers(title="action", metavar="ACTION", parser_class=_Parser, dest="followup_action")
-    for verb, text in (
-        ("done", "mark done (a nudge with no reply since closes kindly: one nudge is enough)"),
-        ("drop", "drop it"),
-        ("wait", "waiting for their reply"),
-    ):
-        sub = followup_actions.add_parser(verb, help=text)
-        sub.add_argument("id", type=int, metavar="ID")
-    snooze = followup_actions.add_parser("snooze", help="move it to a later date")
-    snooze.add_argument("id", type=int, metavar="ID")
-    snooze.add_argument("--until", required=True, help="YYYY-MM-DD, today or later")
-    draft = followup_actions.add_parser("draft", help="print a message draft for it (hints go to stderr)")
-    draft.add_argument("id", type=int, metavar="ID")
-    draft.add_argument("--json", action="store_true")
-
-    export = commands.add_parser("export", help="export follow-up reminders, the starred agenda, or everything as JSON")
-    export_kinds = export.add_subparsers(title="what", metavar="WHAT", parser_class=_Parser, required=True)
-    ics = export_kinds.add_parser("ics", help="follow-up reminders as iCalendar")
-    ics.add_argument("file", metavar="FILE")
-    ics.add_argument("--todo", action="store_true", help="also a VTODO per follow-up, for task apps")
-    ics.add_argument("--vdir", help="also write one <uid>.ics per event (and task) into this folder")
-    ics.set_defaults(handler=cmd_export_ics)
-    agenda = export_kinds.add_parser("agenda", help="starred sessions as iCalendar")
-    agenda.add_argument("file", metavar="FILE")
-    agenda.add_argument("--conference", help="a conference id (default: the current or next one)")
-    agenda.set_defaults(handler=cmd_export_agenda)
-    json_export = export_kinds.add_parser("json", help="everything (conferences, sessions, stars, people, notes, follow-ups) as JSON")
-    json_export.add_argument("file", metavar="FILE")
-    json_export.set_defaults(handler=cmd_export_json)
-
-    report = commands.add_parser("report", help="a Markdown report: who you met, what you learned, what is pending")
-    report.add_argument("conference", metavar="CONFERENCE", nargs="?", help="a conference id (default: everything)")
-    report.add_argument("--out", metavar="FILE.md", help="write it here (default: print it)")
-    report.set_defaults(handler=cmd_report)
-
-    doctor = commands.add_parser("doctor", help="check the data folder, its files, backups and locks (changes nothing)")
-    doctor.add_argument("--json", action="store_true")
-    doctor.set_defaults(handler=cmd_doctor)
-    parser._companion_built = commands.built  # type: ignore[attr-defined]
+    _add_commands(parser, COMMANDS, parser_class, title="commands", metavar="COMMAND", dest=None, required=False)
     return parser
+
+
+def _add_commands(
+    parser: argparse.ArgumentParser, commands: Sequence[Command], parser_class: type[argparse.ArgumentParser],
+    *, title: str, metavar: str, dest: str | None, required: bool,
+) -> None:
+    named = {"dest": dest} if dest else {}
+    subparsers = parser.add_subparsers(title=title, metavar=metavar, parser_class=parser_class, required=required, **named)
+    for command in commands:
+        sub = subparsers.add_parser(command.name, help=command.help)
+        for option in command.args:
+            sub.add_argument(*option.names, **option.options)
+        if command.handler is not None:
+            sub.set_defaults(handler=command.handler)
+        if command.subcommands:
+            _add_commands(sub, command.subcommands, parser_class, title=command.sub_title,
+                          metavar=command.sub_title.upper(), dest=command.sub_dest, required=command.sub_required)
 
 
 def hoist_data_dir(argv: Sequence[str]) -> list[str]:
@@ -920,17 +929,15 @@ def run() -> None:
     os._exit(code)
 
 
-QUICK_COMMANDS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
-    # command: (flags, options taking a value, positionals); must agree with _build_parser
-    "who": (("--json",), (), ("query",)),
-    "sessions": (("--starred", "--now", "--json"), ("--day", "--conference"), ()),
-}
+def quick_commands() -> dict[str, Command]:
+    return {command.name: command for command in COMMANDS if command.quick}
 
 
 def quick_args(words: Sequence[str]) -> SimpleNamespace | None:
-    """The arguments of a plain ``who`` or ``sessions`` command line, read without argparse (whose
-    import and set-up cost a lookup 15 ms); None for anything else, help or a mistake included, which
-    argparse then reads and answers."""
+    """The arguments of a plain ``who`` or ``sessions`` command line (the ``quick`` entries of
+    COMMANDS), read without argparse, whose import and set-up cost a lookup 15 ms; None for anything
+    else, help or a mistake included, which argparse then reads and answers. A property test holds
+    its answers equal to argparse's."""
     words = list(words)
     data_dir = None
     if words[:1] == ["--data-dir"] and len(words) > 1 and not words[1].startswith("-"):
@@ -939,29 +946,32 @@ def quick_args(words: Sequence[str]) -> SimpleNamespace | None:
         data_dir, words = words[0].split("=", 1)[1], words[1:]
     elif words[:1] == ["--data-dir"]:
         return None
-    if not words or words[0] not in QUICK_COMMANDS:
+    command = quick_commands().get(words[0]) if words else None
+    if command is None:
         return None
-    flags, options, positionals = QUICK_COMMANDS[words[0]]
-    found: dict[str, Any] = {"data_dir": data_dir, "handler": {"who": cmd_who, "sessions": cmd_sessions}[words[0]]}
-    found.update({flag[2:]: False for flag in flags})
-    found.update({option[2:]: None for option in options})
+    flags = {option.names[0]: option for option in command.args if option.options.get("action") == "store_true"}
+    options = {option.names[0]: option for option in command.args if not option.positional and option.names[0] not in flags}
+    positionals = [option for option in command.args if option.positional]
+    found: dict[str, Any] = {"data_dir": data_dir, "handler": command.handler}
+    found.update({option.dest: False for option in flags.values()})
+    found.update({option.dest: None for option in options.values()})
     given: list[str] = []
     rest = iter(words[1:])
     for word in rest:
         if word in flags:
-            found[word[2:]] = True
+            found[flags[word].dest] = True
         elif word in options:
             value = next(rest, None)
             if value is None or value.startswith("-"):
                 return None
-            found[word[2:]] = value
+            found[options[word].dest] = value
         elif word.startswith("-"):
             return None
         else:
             given.append(word)
     if len(given) != len(positionals):
         return None
-    found.update(zip(positionals, given))
+    found.update(zip((option.dest for option in positionals), given))
     return SimpleNamespace(**found)
 
 
@@ -969,12 +979,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     global _quick_exit
     words = hoist_data_dir(sys.argv[1:] if argv is None else argv)
     try:
-        args = quick_args(words)
+        args: SimpleNamespace | argparse.Namespace | None = quick_args(words)
         if args is None:
             import gc
 
             gc.enable()
-            args = build_parser(command_word(words)).parse_args(words)
+            args = build_parser().parse_args(words)
         _quick_exit = args.handler not in (cmd_app, cmd_demo)
         return args.handler(args)
     except CompanionError as error:

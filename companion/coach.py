@@ -226,37 +226,3 @@ def readiness(point: TalkingPoint | None) -> str:
     if "work" in missing or "question" in missing:
         return "draft"
     return "ready"
-
-
-class TalkChoice(FrozenRecord):
-    """One of their talks, offered in the talking-point form as the answer to "which part of
-    their work helped you"."""
-
-    FIELDS = ("title", "conference", "day", "answer")
-
-    def __init__(self, title: str, conference: str, day: str, answer: str) -> None:
-        self.title = title
-        self.conference = conference
-        self.day = day
-        """The conference day, as "Tue 3 Dec"."""
-        self.answer = answer
-        """The work answer it fills in: 'Your talk "TITLE" at CONFERENCE'."""
-
-
-def talk_choices(sessions: list[Any], conferences: dict[str, Any]) -> list[TalkChoice]:
-    """Their talks at imported conferences (Session records, by start), as work answers to pick."""
-    from companion.agenda import zone_of
-    from companion.text import clean
-
-    choices = []
-    for session in sorted(sessions, key=lambda s: s.start):
-        conference = conferences.get(session.conference)
-        title = " ".join(clean(session.title, single_line=True).split())
-        if not title:
-            continue
-        name = " ".join(clean(conference.name if conference else session.conference, single_line=True).split())
-        day = session.conference_day(zone_of(conference))
-        label = f"{day:%a} {day.day} {day:%b}"
-        short = title if len(title) <= 120 else title[:119].rstrip() + "…"
-        choices.append(TalkChoice(short, name, label, f'Your talk "{short}" at {name}' if name else f'Your talk "{short}"'))
-    return choices

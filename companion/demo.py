@@ -5,12 +5,13 @@ from __future__ import annotations
 import shutil
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import orjson
 
-from companion.actions import shift_to_today
 from companion.errors import CompanionError
 from companion.followups import NoteActions
+from companion.importers import ParsedSchedule
 from companion.importers.sources import load_people, load_schedule
 from companion.models import TalkingPoint
 from companion.schedules import save_parsed_schedule
@@ -18,6 +19,19 @@ from companion.store import Store
 from companion.text import normalise_name
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_schedules"
+
+
+def shift_to_today(parsed: ParsedSchedule, today: date) -> ParsedSchedule:
+    """Move a schedule by whole days so that its first day is ``today`` (used by the demo)."""
+    if not parsed.sessions:
+        return parsed
+    zone = ZoneInfo(parsed.timezone) if parsed.timezone != "UTC" else timezone.utc
+    first = min(s.start.astimezone(zone).date() for s in parsed.sessions)
+    delta = timedelta(days=(today - first).days)
+    for session in parsed.sessions:
+        session.start = (session.start.astimezone(zone) + delta).astimezone(zone)
+        session.end = (session.end.astimezone(zone) + delta).astimezone(zone)
+    return parsed
 
 
 def build_demo_store(

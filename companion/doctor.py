@@ -170,7 +170,7 @@ def _check_rows(name: str, tables: dict[str, Any], problems: list[str]) -> dict[
         loader = ROW_LOADERS.get(table)
         if loader is None:
             continue
-        bad = []
+        bad: list[tuple[str, Exception]] = []
         for doc_id, row in rows.items():
             try:
                 if not isinstance(row, dict):
@@ -179,10 +179,10 @@ def _check_rows(name: str, tables: dict[str, Any], problems: list[str]) -> dict[
             except Exception as error:  # noqa: BLE001 - any failure is what the app would hit
                 bad.append((doc_id, error))
         if bad:
-            doc_id, error = bad[0]
+            first_id, first_error = bad[0]
             more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
             problems.append(
-                f"{name}: {table} row {doc_id} does not load ({type(error).__name__}: {_one_line(error)}){more}"
+                f"{name}: {table} row {first_id} does not load ({type(first_error).__name__}: {_one_line(first_error)}){more}"
             )
     return counts
 

@@ -15,7 +15,7 @@ class CorruptFileError(StorageError):
     """A data file does not parse; it is kept aside, never overwritten."""
 
 
-class ImportError_(CompanionError):
+class SourceError(CompanionError):
     """A file or feed could not be imported; the message names the file and the place."""
 
 

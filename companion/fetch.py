@@ -1,6 +1,6 @@
 """Fetch a schedule from an http(s) or webcal URL, with hard limits and an offline copy.
 
-The rules (DESIGN section 5):
+The rules:
 
 * only ``http``, ``https`` and ``webcal``/``webcals`` (fetched as ``https``); redirects are
   followed here, one hop at a time, at most ``max_redirects``, and every hop must stay http(s);
@@ -18,7 +18,7 @@ The rules (DESIGN section 5):
 * the last good body for each URL is kept in ``cache_dir`` and returned, with a warning, when the
   network cannot be reached; it is written only after a full body arrived and passed the checks.
 
-Every failure is a :class:`~companion.errors.ImportError_` with one line naming the URL or host.
+Every failure is a :class:`~companion.errors.SourceError` with one line naming the URL or host.
 httpx is imported inside :func:`fetch_url`, so importing this module costs nothing.
 """
 
@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from companion.errors import ImportError_
+from companion.errors import SourceError
 from companion.storage import atomic_write_bytes
 from companion.text import clean
 
@@ -125,21 +125,21 @@ def normalise_url(url: str) -> str:
     text = url.strip()
     shown = shown_url(text) or "(empty)"
     if clean(text, single_line=True) != text or any(ch.isspace() for ch in text):
-        raise ImportError_(f"{shown} is not a valid URL (it contains spaces or control characters)")
+        raise SourceError(f"{shown} is not a valid URL (it contains spaces or control characters)")
     try:
         parts = urlsplit(text)
     except ValueError as error:
-        raise ImportError_(f"{shown} is not a valid URL ({clean(error, single_line=True)})") from None
+        raise SourceError(f"{shown} is not a valid URL ({clean(error, single_line=True)})") from None
     scheme = parts.scheme.lower()
     if scheme not in _SCHEMES:
-        raise ImportError_(f"{shown} is not an http, https or webcal URL")
+        raise SourceError(f"{shown} is not an http, https or webcal URL")
     try:
         host = parts.hostname
         parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError as error:
-        raise ImportError_(f"{shown} is not a valid URL ({clean(error, single_line=True)})") from None
+        raise SourceError(f"{shown} is not a valid URL ({clean(error, single_line=True)})") from None
     if not host:
-        raise ImportError_(f"{shown} has no host name")
+        raise SourceError(f"{shown} has no host name")
     return _SCHEMES[scheme] + text[len(parts.scheme):]
 
 
@@ -364,13 +364,13 @@ def _exchange(
         try:
             request = client.build_request("GET", current, headers=headers, timeout=timeout)
         except (httpx_module.InvalidURL, ValueError) as error:
-            raise ImportError_(f"{shown}: cannot fetch {shown_url(current)} ({_reason(error)})") from None
+            raise SourceError(f"{shown}: cannot fetch {shown_url(current)} ({_reason(error)})") from None
         try:
             response = client.send(request, stream=True)
         except httpx_module.InvalidURL as error:
             # httpx builds the next request of a redirect even with follow_redirects=False, and
             # a Location it cannot parse (javascript:alert(1)) raises here, not as an HTTPError.
-            raise ImportError_(
+            raise SourceError(
                 f"{shown}: the server sent a redirect that cannot be followed ({_reason(error)}); refused"
             ) from None
         try:
@@ -378,10 +378,10 @@ def _exchange(
             location = response.headers.get("location")
             if status in _REDIRECT_STATUSES and location:
                 if hops >= max_redirects:
-                    raise ImportError_(f"{shown}: too many redirects (more than {max_redirects})")
+                    raise SourceError(f"{shown}: too many redirects (more than {max_redirects})")
                 target = urljoin(str(response.url), location.strip())
                 if urlsplit(target).scheme.lower() not in ("http", "https"):
-                    raise ImportError_(
+                    raise SourceError(
                         f"{shown}: the server redirected to {shown_url(location)}, "
                         f"which is not an http(s) URL; refused"
                     )
@@ -398,15 +398,15 @@ def _exchange(
                 phrase = httpx_module.codes.get_reason_phrase(status) or clean(
                     response.reason_phrase, single_line=True
                 )[:80]
-                raise ImportError_(f"{shown}: HTTP {status} {phrase}".rstrip())
+                raise SourceError(f"{shown}: HTTP {status} {phrase}".rstrip())
             encoding = response.headers.get("content-encoding", "")
             try:
                 decoder = _BoundedDecoder(encoding, max_bytes)
             except _BadEncoding as error:
-                raise ImportError_(f"{shown}: {error}") from None
+                raise SourceError(f"{shown}: {error}") from None
             length = response.headers.get("content-length", "")
             if not decoder.coding and length.isdigit() and int(length) > max_bytes:
-                raise ImportError_(f"{shown}: larger than {_size(max_bytes)} ({_size(int(length))}); refused")
+                raise SourceError(f"{shown}: larger than {_size(max_bytes)} ({_size(int(length))}); refused")
             try:
                 wire = 0
                 for chunk in response.iter_raw(RAW_CHUNK):
@@ -421,13 +421,13 @@ def _exchange(
                 body = decoder.finish()
             except _TooLarge:
                 decoded = " once decoded" if decoder.coding else ""
-                raise ImportError_(f"{shown}: larger than {_size(max_bytes)}{decoded}; refused") from None
+                raise SourceError(f"{shown}: larger than {_size(max_bytes)}{decoded}; refused") from None
             except _BadEncoding as error:
-                raise ImportError_(f"{shown}: {error}") from None
+                raise SourceError(f"{shown}: {error}") from None
             except httpx_module.TimeoutException:
                 raise
             except httpx_module.HTTPError as error:
-                raise ImportError_(f"{shown}: the download was cut off ({_reason(error)})") from None
+                raise SourceError(f"{shown}: the download was cut off ({_reason(error)})") from None
             return _Answer(status, final, etag, last_modified, content_type, body)
         finally:
             response.close()
@@ -482,11 +482,11 @@ def _run_exchange(httpx_module: Any, url: str, headers: dict[str, str], *, deadl
         raise too_slow from None
     if isinstance(error, httpx_module.NetworkError):
         # Connect errors (refused, DNS, TLS) and resets before any answer; a cut in the body was
-        # already turned into an ImportError_ by _exchange.
+        # already turned into an SourceError by _exchange.
         reason = f"cannot reach {host}: {_reason(error)}"
         raise _Unreachable(reason, reason)
     if isinstance(error, httpx_module.HTTPError):
-        raise ImportError_(f"{shown}: {_reason(error)}") from None
+        raise SourceError(f"{shown}: {_reason(error)}") from None
     raise error
 
 
@@ -504,7 +504,7 @@ def fetch_url(
     max_bytes: int = 10 * 1024 * 1024,
     max_redirects: int = 5,
 ) -> FetchResult:
-    """Fetch a schedule; see the module docstring for the rules. Raises ImportError_ (one line).
+    """Fetch a schedule; see the module docstring for the rules. Raises SourceError (one line).
 
     ``etag``/``last_modified`` are the validators of the copy the caller already has; they are
     sent (a conditional GET) only when the cached body here is that same copy, so a 304 always
@@ -539,7 +539,7 @@ def fetch_url(
         )
     except _Unreachable as offline:
         if cached is None:
-            raise ImportError_(offline.message) from None
+            raise SourceError(offline.message) from None
         return FetchResult(
             payload=cached.payload,
             url=cached.url,
@@ -552,7 +552,7 @@ def fetch_url(
 
     if answer.status == 304:
         if cached is None or not conditional:
-            raise ImportError_(f"{shown}: HTTP 304 Not Modified, but there is no cached copy to use")
+            raise SourceError(f"{shown}: HTTP 304 Not Modified, but there is no cached copy to use")
         new_etag = answer.etag or cached.etag
         new_modified = answer.last_modified or cached.last_modified
         warning = cache.save(
@@ -571,12 +571,12 @@ def fetch_url(
 
     body = answer.body
     if looks_like_web_page(body) or (answer.content_type in _HTML_TYPES and not _looks_like_schedule(body)):
-        raise ImportError_(
+        raise SourceError(
             f"{shown}: the server sent a web page, not a schedule "
             f"(maybe a captive portal: log in to the network and try again)"
         )
     if not body.strip():
-        raise ImportError_(f"{shown}: the server sent an empty answer")
+        raise SourceError(f"{shown}: the server sent an empty answer")
     warning = cache.save(
         body, final_url=answer.url, etag=answer.etag, last_modified=answer.last_modified,
         digest=hashlib.sha256(body).hexdigest(),

@@ -1,4 +1,4 @@
-"""Follow-up rules (DESIGN section 7): what a note turns into, when it is due, and how it ends.
+"""Follow-up rules: what a note turns into, when it is due, and how it ends.
 
 The rules are data: :data:`RULES` is the whole table. A note's toggles (:class:`NoteActions`)
 create follow-ups; marking one done may unlock the next step (an agreed introduction is then

@@ -1,4 +1,20 @@
-"""Finding a person from a few typed letters: fuzzy on name, handle, affiliation and tags."""
+"""Finding a person from a few typed letters: fuzzy on name, handle, affiliation and tags.
+
+Every search for a person goes through this module. Its entry points:
+
+- :func:`rank`: the one ranking (positions and scores 0-100) over normalised names and other keys;
+- :func:`search_people`: people records matching a query, best first (the app's palette, names in
+  drafts and introductions);
+- ``Store.search_people``: the same ranking over the small search summaries kept beside the people
+  (:func:`people_summary`), reading only the people it returns; the CLI's fast path. A property test
+  (tests/test_fast_paths.py) holds it equal to :func:`search_people` over ``Store.people()``;
+- :func:`choose` and :func:`resolve_person`: the one person a query clearly means, or an error
+  naming the candidates;
+- :class:`PeopleIndex`: the People screen's filter as you type (every word contained).
+
+Deciding whether two records are the same person (for merging imports) is identity, not search:
+see companion.identity.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +29,17 @@ OTHER_CUTOFF = 80.0
 OTHER_WEIGHT = 0.9
 SURE_SCORE = 90.0
 SURE_GAP = 8.0
+
+
+SUMMARY_NAME_KEY, SUMMARY_OTHER_KEYS, SUMMARY_NAME, SUMMARY_AFFILIATION = range(4)
+"""The fields of a person's search summary (:func:`people_summary`), by position."""
+
+
+def people_summary(row: dict) -> list[str]:
+    """What the store keeps beside each person for searching: the keys compared (see
+    :func:`search_keys`), then the name and affiliation as shown (cleaned, one line)."""
+    shown = [clean(row.get(field) or "", single_line=True) for field in ("name", "affiliation")]
+    return [*search_keys(row), *shown]
 
 
 def search_keys(row: dict) -> list[str]:
@@ -70,8 +97,18 @@ def rank(
 def search_people(people: list[Person], query: str, limit: int = 8) -> list[tuple[Person, float]]:
     """People matching ``query``, best first, each with a score from 0 to 100."""
     keys = [search_keys(person.to_dict()) for person in people]
-    found = rank([k[0] for k in keys], [k[1] for k in keys], query, limit)
+    found = typed_first(rank([k[0] for k in keys], [k[1] for k in keys], query, limit),
+                        lambda index: people[index].name, query)
     return [(people[index], score) for index, score in found]
+
+
+def typed_first(found: list[tuple[int, float]], name_of: Callable[[int], str], query: str) -> list[tuple[int, float]]:
+    """``found`` (from :func:`rank`) with, among several exact matches (names the same but for
+    accents or case), the one written as typed first; ``name_of`` gives a position's name as shown."""
+    if sum(1 for _index, score in found if score == 100.0) <= 1:
+        return found
+    typed = {index for index, score in found if score == 100.0 and written_as_typed(name_of(index), query)}
+    return sorted(found, key=lambda item: (-item[1], item[0] not in typed))
 
 
 def resolve_person(people: list[Person], query: str) -> Person | None:

@@ -38,8 +38,6 @@ def _block_keys(normalised: str) -> set[str]:
 
 
 class SpeakerMatch(FrozenRecord):
-    FIELDS = ("person_ids", "how")
-
     def __init__(self, person_ids: tuple[int, ...] = (), how: str = "none") -> None:
         self.person_ids = person_ids
         self.how = how
@@ -56,24 +54,18 @@ class SpeakerMatch(FrozenRecord):
 
 
 class SpeakerMatcher:
-    """Matches speaker names against a people list; results are cached per name."""
+    """Matches speaker names against a people list; results are cached per name. Two ways of
+    finding candidates give the same answers (``few`` or indexed: a property test holds them equal)."""
 
-    def __init__(self, people: list[Person]) -> None:
-        self.people = people
-        self.by_id: dict[int, Person] = {person.id: person for person in people}
-        self._index([person.id for person in people], [normalise_name(person.name) for person in people])
-
-    @classmethod
-    def from_columns(cls, ids: list[int], keys: list[str], by_id: Any = None, *, few: bool = False) -> SpeakerMatcher:
-        """A matcher from people's ids and normalised names, without building Person objects
-        (``by_id``, people by id, is what the caller gives: empty by default). With ``few`` (a
-        lookup that asks about a handful of names) each name is looked for in the list instead of
-        the list being indexed first, which costs more per name and far less for a few."""
-        matcher = cls.__new__(cls)
-        matcher.people, matcher.by_id = [], by_id if by_id is not None else {}
-        matcher._index(ids, keys)
-        matcher._few = few
-        return matcher
+    def __init__(self, ids: list[int], keys: list[str], by_id: Any = None, *, few: bool = False) -> None:
+        """A matcher over people's ids and normalised names (no Person needs building; ``by_id``,
+        people by id, is what the caller gives for showing who matched: empty by default). With
+        ``few`` (a lookup that asks about a handful of names) each name is looked for in the list
+        instead of the list being indexed first, which costs more per name and far less for a few.
+        Built for the people on the list by ``Store.speaker_matcher``."""
+        self.by_id = by_id if by_id is not None else {}
+        self._index(ids, keys)
+        self._few = few
 
     def _index(self, ids: list[int], keys: list[str]) -> None:
         if "" in keys:
@@ -93,7 +85,8 @@ class SpeakerMatcher:
         with the newline around each name), in order."""
         if self._text is None:
             self._text = "\n" + "\n".join(self._keys) + "\n"
-        text, positions, newlines, counted = self._text, [], 0, 0
+        text, newlines, counted = self._text, 0, 0
+        positions: list[int] = []
         inside = 1 if needle.startswith("\n") else 0
         found = text.find(needle)
         while found != -1:

@@ -7,7 +7,6 @@ from typing import Any, ClassVar, Self
 
 PRIORITIES = ("must-meet", "hope-to-meet", "met")
 FOLLOWUP_STATUSES = ("open", "waiting", "done", "dropped")
-SESSION_STATUSES = ("scheduled", "changed", "cancelled")
 LINK_KINDS = ("website", "blog", "github", "mastodon", "bluesky", "twitter", "linkedin")
 CONNECTION_KINDS = ("school", "bootcamp", "background", "hobby", "place", "acquaintance")
 DAY_CUTOFF = timedelta(hours=5)
@@ -32,8 +31,10 @@ def _optional_date(text: str | None) -> date | None:
 
 
 class Record:
-    """A plain record: its fields, in order, are ``FIELDS``; records of a class are equal when
-    their fields are, and show as ``Name(field=value, ...)``, as dataclasses do.
+    """A plain record: its fields, in order, are its constructor's parameters (``FIELDS``, derived
+    when the class is made, so the two cannot drift); records of a class are equal when their
+    fields are, and show as ``Name(field=value, ...)``, as dataclasses do. The one record idiom of
+    the core: a class with ``__init__`` assigning each parameter to the attribute of its name.
 
     The model and the records on the way to a card are not dataclasses because ``@dataclass``
     writes and compiles their methods each time the program starts, about 0.7 ms a class, and
@@ -41,6 +42,18 @@ class Record:
 
     __slots__ = ()
     FIELDS: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        init = cls.__dict__.get("__init__")
+        if init is None:
+            return
+        code = init.__code__  # not inspect.signature: importing inspect costs a lookup milliseconds
+        derived = code.co_varnames[1 : code.co_argcount + code.co_kwonlyargcount]
+        declared = cls.__dict__.get("FIELDS")
+        if declared is not None and tuple(declared) != derived:
+            raise TypeError(f"{cls.__name__}.FIELDS {declared} differ from its constructor's parameters {derived}")
+        cls.FIELDS = derived
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
@@ -61,18 +74,24 @@ class Record:
 
 
 class FrozenRecord(Record):
-    """A record meant to stay as made (nothing enforces it), and so hashed by its fields."""
+    """A record that stays as made: a field, once set by the constructor, cannot be set again, so
+    it can be hashed by its fields (which must themselves be hashable: tuples, not lists)."""
 
     __slots__ = ()
 
-    def __hash__(self) -> int:
+    def __setattr__(self, name: str, value: Any) -> None:
+        if hasattr(self, name):
+            raise AttributeError(f"{type(self).__name__} is frozen: {name} cannot change")
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is frozen: {name} cannot be removed")
+
+    def __hash__(self) -> int:  # type: ignore[override]  # Record's is None: a frozen one may hash
         return hash(tuple(getattr(self, name) for name in self.FIELDS))
 
 
 class Conference(Record):
-    FIELDS = ("id", "name", "timezone", "first_day", "last_day", "source", "format", "fetched_at", "etag",
-              "last_modified", "options")
-
     def __init__(
         self,
         id: str,
@@ -133,17 +152,12 @@ class Conference(Record):
 
 
 class Speaker(Record):
-    FIELDS = ("name", "source_id")
-
     def __init__(self, name: str, source_id: str = "") -> None:
         self.name = name
         self.source_id = source_id
 
 
 class Session(Record):
-    FIELDS = ("id", "conference", "title", "start", "end", "room", "track", "type", "abstract", "url", "speakers",
-              "status", "day", "source_id")
-
     def __init__(
         self,
         id: str,
@@ -225,17 +239,12 @@ class Session(Record):
 class Connection(Record):
     """How we are connected: a shared school, bootcamp, background, hobby or place, or a mutual acquaintance."""
 
-    FIELDS = ("kind", "detail")
-
     def __init__(self, kind: str, detail: str) -> None:
         self.kind = kind
         self.detail = detail
 
 
 class Person(Record):
-    FIELDS = ("name", "id", "affiliation", "role", "email", "links", "tags", "priority", "connections", "notes",
-              "last_interaction")
-
     def __init__(
         self,
         name: str,
@@ -294,9 +303,8 @@ class Person(Record):
 
 
 class TalkingPoint(Record):
-    """What to say to one person: the five prompts of DESIGN section 6."""
+    """What to say to one person: the five prompts (coach.PROMPTS)."""
 
-    FIELDS = ("person_id", "work", "how", "question", "offer", "common", "updated", "coach")
     ANSWERS = ("work", "how", "question", "offer", "common")
 
     def __init__(
@@ -351,8 +359,6 @@ class TalkingPoint(Record):
 
 
 class Note(Record):
-    FIELDS = ("text", "created", "id", "person_ids", "session_id", "conference")
-
     def __init__(
         self,
         text: str,
@@ -391,9 +397,6 @@ class Note(Record):
 
 
 class FollowUp(Record):
-    FIELDS = ("kind", "title", "due", "person_id", "id", "note_id", "detail", "other", "status", "uid", "sequence",
-              "created", "updated")
-
     def __init__(
         self,
         kind: str,

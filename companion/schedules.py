@@ -12,8 +12,6 @@ from companion.models import Conference
 from companion.store import ScheduleChanges, Store
 from companion.text import normalise_name, slugify
 
-URL_SCHEMES = ("http://", "https://", "webcal://", "webcals://")
-
 
 def is_url(source: str) -> bool:
     return "://" in source
@@ -105,7 +103,7 @@ def _parse(
 def parse_file(
     source: str, *, tz: str | None = None, name: str | None = None, fmt: str | None = None, speakers: str | None = None
 ) -> ParsedSchedule:
-    """Read and parse a schedule file (not a URL), raising ImportError_ with one line if it is bad."""
+    """Read and parse a schedule file (not a URL), raising SourceError with one line if it is bad."""
     from companion.importers.sources import read_source
 
     return _parse(read_source(source), source, tz=tz, name=name, fmt=fmt, speakers=speakers)

@@ -1,9 +1,9 @@
 """Crash-safe TinyDB storage with cross-process locking, in immutable chunks under a small manifest.
 
-One :class:`DataFile` is one data file: a small JSON *manifest* (``user.json``) that names, for each
+One :class:`~companion.datafile.DataFile` is one data file: a small JSON *manifest* (``user.json``) that names, for each
 TinyDB table, the chunk files holding its rows (``user.d/notes.39.<token>.json``, 256 document ids
 each), with the next document id and, per chunk, the index keys its rows carry (the people a note
-is about, the days of the sessions in it). The rules (DESIGN section 3, applied per chunk):
+is about, the days of the sessions in it). The rules (applied per chunk; ARCHITECTURE.md, Storage, says the same in short):
 
 * chunk files are never changed once written: a save writes each changed chunk to a new file and
   fsyncs it and the folder, then writes the new manifest to a temp file, fsyncs it, ``os.replace``\\ s
@@ -13,7 +13,7 @@ is about, the days of the sessions in it). The rules (DESIGN section 3, applied 
   its version (inode, size, mtime, and a random token each save writes at the head) changes,
   keeping every chunk whose file name is unchanged; it reads only the chunks it needs (one
   person's notes, one day's sessions), so a lookup at 20,000 notes reads a few kilobytes;
-* every read-modify-write runs inside :meth:`DataFile.transaction`, which holds a file lock and
+* every read-modify-write runs inside :meth:`~companion.datafile.DataFile.transaction`, which holds a file lock and
   re-reads the manifest; document ids come from the manifest's next id, read inside the lock, so
   two processes never hand out the same id; the transaction is written once, at its end;
 * a manifest that does not parse is copied aside and never overwritten; the newest good backup is
@@ -30,20 +30,13 @@ import os
 from bisect import bisect_left
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from datetime import datetime, timezone
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 
 from companion.errors import CorruptFileError, StorageError
-
-if TYPE_CHECKING:
-    from tinydb.table import Table
-
-    from companion.tables import CompanionDB
 
 SCHEMA_VERSION = 2
 """The version of the layout this code writes (1: every row inline in one file; 2: manifest + chunks)."""
@@ -257,7 +250,7 @@ def file_version(path: Path) -> Version | None:
     return (status.st_ino, status.st_size, status.st_mtime_ns), match.group(1).decode() if match else ""
 
 
-def _chunk_of(doc_id: Any) -> int:
+def chunk_of(doc_id: Any) -> int:
     try:
         return int(doc_id) // CHUNK_ROWS
     except (TypeError, ValueError):
@@ -403,14 +396,14 @@ class ChunkedStorage:
                 state = TableState()
                 if isinstance(rows, dict):
                     for doc_id, row in rows.items():
-                        state.loaded.setdefault(_chunk_of(doc_id), {})[doc_id] = row
+                        state.loaded.setdefault(chunk_of(doc_id), {})[doc_id] = row
                     ids = [int(i) for i in rows if isinstance(i, str) and i.isdigit()]
                     state.next_id = max(ids, default=0) + 1
                 tables[name] = state
         self._tables, self._inline = tables, not document.chunked
         self._version = ((status.st_ino, status.st_size, status.st_mtime_ns), document.token)
 
-    def _chunk(self, name: str, state: TableState, n: int) -> dict[str, Any]:
+    def chunk(self, name: str, state: TableState, n: int) -> dict[str, Any]:
         rows = state.loaded.get(n)
         if rows is None:
             meta = state.meta.get(n)
@@ -454,7 +447,7 @@ class ChunkedStorage:
             if state.merged is None:
                 merged: dict[str, Any] = {}
                 for n in state.chunk_numbers():
-                    merged.update(self._chunk(name, state, n))
+                    merged.update(self.chunk(name, state, n))
                 state.merged = merged
             return state.merged
         return self._reading(read)
@@ -462,7 +455,7 @@ class ChunkedStorage:
     def row(self, name: str, doc_id: int) -> dict[str, Any] | None:
         def read(tables: dict[str, TableState]) -> dict[str, Any] | None:
             state = tables.get(name)
-            return None if state is None else self._chunk(name, state, _chunk_of(doc_id)).get(str(doc_id))
+            return None if state is None else self.chunk(name, state, chunk_of(doc_id)).get(str(doc_id))
         return self._reading(read)
 
     def summaries(self, name: str, fields: Iterable[int] | None = None) -> Columns:
@@ -492,7 +485,7 @@ class ChunkedStorage:
         """One row's summary fields (``None`` if there is no such row), reading only its chunk's."""
         def read(tables: dict[str, TableState]) -> list[str] | None:
             state = tables.get(name)
-            n = _chunk_of(doc_id)
+            n = chunk_of(doc_id)
             if state is None or n not in state.chunk_numbers():
                 return None
             sums = self._sums(name, state, n)
@@ -510,7 +503,7 @@ class ChunkedStorage:
             self._load_summaries(name, state)
             sums = state.sums.get(n)
         if sums is None:
-            ids, columns = _columns(self._chunk(name, state, n), self.summarisers[name])
+            ids, columns = _columns(self.chunk(name, state, n), self.summarisers[name])
             sums = state.sums[n] = (ids, list(columns))
         return sums
 
@@ -544,13 +537,13 @@ class ChunkedStorage:
             for n in state.chunk_numbers():
                 meta = state.meta.get(n)
                 if n in state.loaded or meta is None or "keys" not in meta:
-                    found.update(self._chunk(name, state, n))  # read already, or not indexed
+                    found.update(self.chunk(name, state, n))  # read already, or not indexed
                     continue
                 keys = state.keysets.get(n)
                 if keys is None:
                     keys = state.keysets[n] = _keyset(meta["keys"])
                 if keys is _UNUSABLE or not keys.isdisjoint(wanted):
-                    found.update(self._chunk(name, state, n))
+                    found.update(self.chunk(name, state, n))
             return found
         return self._reading(read)
 
@@ -566,7 +559,7 @@ class ChunkedStorage:
             for n in state.chunk_numbers():
                 meta = state.meta.get(n)
                 if n in state.loaded or meta is None or "keys" not in meta:
-                    found = {key for row in self._chunk(name, state, n).values() for key in indexer(row)}
+                    found = {key for row in self.chunk(name, state, n).values() for key in indexer(row)}
                     keys.update(k for k in found if isinstance(k, str) and k.startswith(prefix)) if prefix else keys.update(found)
                     continue
                 stored = meta["keys"]
@@ -579,7 +572,7 @@ class ChunkedStorage:
                     else:
                         keys.update(stored)
                 except TypeError:  # a damaged index: the rows themselves say
-                    found = {key for row in self._chunk(name, state, n).values() for key in indexer(row)}
+                    found = {key for row in self.chunk(name, state, n).values() for key in indexer(row)}
                     keys.update(k for k in found if isinstance(k, str) and k.startswith(prefix)) if prefix else keys.update(found)
             return keys
         return self._reading(read)
@@ -700,9 +693,9 @@ class ChunkedStorage:
                     continue
                 tables[name] = {"next_id": self._tables[name].next_id,
                                 "chunks": {str(n): entry for n, entry in sorted(meta.items())}}
-                summary = summaries[name][0] if name in summaries else self._tables[name].summary
-                if summary and meta:
-                    tables[name]["summary"] = summary
+                summary_file = summaries[name][0] if name in summaries else self._tables[name].summary
+                if summary_file and meta:
+                    tables[name]["summary"] = summary_file
             manifest = {"schema": SCHEMA_VERSION, "token": token, "layout": "chunks", "tables": tables}
             atomic_write_bytes(self.path, orjson.dumps(manifest), replaced_hook=lambda: committed.append(True))
         except BaseException:
@@ -747,7 +740,7 @@ class ChunkedStorage:
             if n not in new and str(n) in stored:
                 payload[str(n)] = stored[str(n)]  # unchanged: the stored text as it is
                 continue
-            ids, columns = new[n] if n in new else _columns(self._chunk(name, state, n), summarise)
+            ids, columns = new[n] if n in new else _columns(self.chunk(name, state, n), summarise)
             payload[str(n)] = {"ids": "\n".join(ids), "columns": ["\n".join(column) for column in columns]}
         stem = re.sub(r"[^A-Za-z0-9_-]", "_", name)[:40] or "_"
         path = self.folder / f"{stem}.0.{token}.sum.json"
@@ -777,7 +770,9 @@ class ChunkedStorage:
             state.meta = meta
             if name in summaries:
                 old, (state.summary, sums) = state.summary, summaries[name]
-                state.sums.update(sums)
+                for n, (ids, columns) in sums.items():
+                    stored: list[list[str] | str] = list(columns)  # a fresh chunk's columns are split already
+                    state.sums[n] = (ids, stored)
                 if old and old != state.summary:
                     replaced.append(old)
             if not meta:
@@ -805,7 +800,7 @@ class ChunkedStorage:
 
     # Chunks nobody needs any more (under the lock) ---------------------------------------------
 
-    def _backed_up(self) -> set[str] | None:
+    def backed_up(self) -> set[str] | None:
         """The files the backups name (None when a backup cannot be read: then nothing is removed)."""
         if self.backups_dir is None or not self.backups_dir.is_dir():
             return set()
@@ -834,7 +829,7 @@ class ChunkedStorage:
         leftovers = [name for name in candidates if name not in current]
         if not leftovers:
             return
-        backed_up = self._backed_up()
+        backed_up = self.backed_up()
         if backed_up is None:
             return
         for name in leftovers:
@@ -850,271 +845,3 @@ class ChunkedStorage:
 
 def _key_order(key: Any) -> tuple[str, str]:
     return (type(key).__name__, str(key))
-
-
-class DataFile:
-    """One crash-safe data file (manifest and chunks) with its lock, backups and corruption handling."""
-
-    def __init__(
-        self,
-        path: Path,
-        backups_dir: Path,
-        indexes: dict[str, Indexer] | None = None,
-        summaries: dict[str, Summariser] | None = None,
-    ) -> None:
-        self.path = path
-        self.backups_dir = backups_dir
-        self._lock: Any = None
-        self.storage = ChunkedStorage(str(path), indexes, summaries)
-        self.storage.backups_dir = backups_dir
-        self._db: CompanionDB | None = None
-        self._thread_lock = self.storage.thread_lock
-        self._depth = 0
-        self.recovery_message: str | None = None
-        """Set when the file did not parse on open and a backup was restored."""
-        self.backup_warning: str | None = None
-        """Set when the backup taken on open could not be written (the data itself is fine)."""
-
-    @property
-    def db(self) -> CompanionDB:
-        """The TinyDB database over this file (TinyDB is imported only by processes that write)."""
-        if self._db is None:
-            from companion.tables import CompanionDB
-
-            self._db = CompanionDB(self.storage)
-        return self._db
-
-    def table(self, name: str) -> Table:
-        return self.db.table(name)
-
-    def rows(self, name: str) -> dict[str, Any]:
-        """Every row of a table: doc id (text) -> row, read-only by convention."""
-        return self.storage.rows(name)
-
-    def row(self, name: str, doc_id: int) -> dict[str, Any] | None:
-        return self.storage.row(name, doc_id)
-
-    def rows_with(self, name: str, *keys: Any) -> dict[str, Any]:
-        """At least the rows whose index (see ``indexes``) has one of ``keys``; filter them again."""
-        return self.storage.rows_with(name, *keys)
-
-    def summaries(self, name: str, fields: Iterable[int] | None = None) -> Columns:
-        """(doc ids, one list per summary field, or per field in ``fields``) for every row of a
-        table with a summariser."""
-        return self.storage.summaries(name, fields)
-
-    def summary_of(self, name: str, doc_id: Any) -> list[str] | None:
-        """One row's summary fields, ``None`` if there is no such row."""
-        return self.storage.summary_of(name, doc_id)
-
-    def index_keys(self, name: str, prefix: str = "") -> set[Any]:
-        return self.storage.index_keys(name, prefix)
-
-    @property
-    def lock(self) -> Any:
-        """The cross-process lock (filelock is imported only by processes that write)."""
-        if self._lock is None:
-            from filelock import FileLock
-
-            self._lock = FileLock(str(self.path) + ".lock", timeout=LOCK_TIMEOUT_SECONDS)
-        return self._lock
-
-    @contextmanager
-    def _locked(self) -> Iterator[None]:
-        from filelock import Timeout
-
-        try:
-            self.lock.acquire()
-        except Timeout:
-            raise StorageError(
-                f"{self.path} is locked by another companion process (lock file {self.lock.lock_file})"
-            ) from None
-        except OSError as error:
-            raise StorageError(f"cannot lock {self.path}: {error.strerror or error}") from None
-        try:
-            yield
-        finally:
-            self.lock.release()
-
-    @contextmanager
-    def transaction(self) -> Iterator[CompanionDB]:
-        """Hold the lock, read the newest manifest, and write the changes once at the end."""
-        with self._thread_lock:
-            if self._depth:
-                self._depth += 1
-                try:
-                    yield self.db
-                finally:
-                    self._depth -= 1
-                return
-            with self._locked():
-                self.storage.begin()
-                self._depth = 1
-                try:
-                    yield self.db
-                except BaseException:
-                    self.storage.rollback()
-                    raise
-                else:
-                    self.storage.commit()
-                finally:
-                    self._depth = 0
-
-    def open(self, *, backup: bool, read_only: bool = False) -> None:
-        """Clean stray temp files and unused chunks, check the manifest parses (restoring a backup if
-        not), back it up.
-
-        ``read_only`` opens without the lock when the manifest parses: a reader never waits for a
-        writer (every save replaces the manifest whole and never changes a chunk), and the next
-        writer cleans up.
-        """
-        if read_only and not backup:
-            try:
-                self.storage.reload()
-                return
-            except CorruptFileError:
-                pass  # recovery needs the lock
-        with self._locked():
-            strays = [*self.path.parent.glob(f".{self.path.name}.*.tmp")]
-            if self.backups_dir.is_dir():
-                strays += self.backups_dir.glob(f".{self.path.stem}-*.json.*.tmp")
-            for stray in strays:
-                try:
-                    stray.unlink()
-                except OSError:
-                    pass
-            try:
-                self.storage.reload()
-            except CorruptFileError as error:
-                try:
-                    self._recover(error)
-                except OSError as failure:
-                    raise StorageError(
-                        f"{error}; restoring a backup failed ({failure.strerror or failure}); the file is left as it was"
-                    ) from None
-            if self.path.exists():
-                self.storage.remove_unused()  # chunks a save killed before its manifest was written
-            else:
-                self._keep_orphaned_folder()
-            if backup:
-                try:
-                    self._backup_locked(reason="open", only_if_changed=True)
-                except OSError as error:
-                    self.backup_warning = (
-                        f"could not back up {self.path.name} in {self.backups_dir}: {error.strerror or error}"
-                    )
-
-    def _keep_orphaned_folder(self) -> None:
-        """Row files without a manifest (it was moved away, say to repair it by hand): nothing says
-        what they are, so the folder is set aside whole, never cleaned, and the user is told."""
-        folder = chunk_folder(self.path)
-        try:
-            if not folder.is_dir() or not any(folder.iterdir()):
-                return
-            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-            aside = folder.with_name(f"{folder.name}.kept-{stamp}")
-            os.replace(folder, aside)
-        except OSError:
-            return
-        self.recovery_message = (
-            f"{self.path.name} is missing but {folder.name}/ held row files; they were kept in {aside.name}/ "
-            f"(put {self.path.name} back beside a copy of them named {folder.name}/ to use them again)"
-        )
-
-    def backup(self, reason: str) -> Path | None:
-        """Back up the file (a copy of the manifest, which keeps its chunks); raises StorageError if that fails."""
-        with self._locked():
-            try:
-                return self._backup_locked(reason=reason, only_if_changed=False)
-            except OSError as error:
-                raise StorageError(
-                    f"cannot write a backup of {self.path.name} in {self.backups_dir}: {error.strerror or error}"
-                ) from None
-
-    def backups(self) -> list[Path]:
-        """Backups of this file, newest first."""
-        if not self.backups_dir.is_dir():
-            return []
-        return sorted(self.backups_dir.glob(f"{self.path.stem}-*.json"), reverse=True)
-
-    def _backup_locked(self, *, reason: str, only_if_changed: bool) -> Path | None:
-        if not self.path.exists():
-            return None
-        payload = self.path.read_bytes()
-        existing = self.backups()
-        if only_if_changed and existing and existing[0].read_bytes() == payload:
-            return existing[0]
-        self.backups_dir.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-        target = self.backups_dir / f"{self.path.stem}-{stamp}-{reason}.json"
-        atomic_write_bytes(target, payload)
-        dropped = self.backups()[BACKUPS_KEPT:]
-        for old in dropped:
-            old.unlink(missing_ok=True)
-        if dropped:
-            self.storage.reload()  # under the lock: the manifest on disk says what is in use
-            self.storage.remove_unused()  # chunks only the dropped backups named
-        return target
-
-    def _corrupt_copy_name(self) -> Path:
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        kept = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
-        counter = 2
-        while kept.exists():
-            kept = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{counter}")
-            counter += 1
-        return kept
-
-    def _usable_backup(self, candidate: Path) -> bool:
-        try:
-            document = read_document(candidate.read_bytes(), candidate)
-        except (StorageError, OSError):
-            return False
-        folder = chunk_folder(self.path)
-        return all((folder / name).is_file() for name in document.chunk_files())
-
-    def _keep_unnamed_chunks(self, kept: Path, restoring: Path) -> Path | None:
-        """Move the row files neither the backup being restored nor another backup names (those of
-        the saves since the backup, which the damaged manifest may name) into a folder beside the
-        kept copy, where no clean-up removes them. Nothing is moved when a backup cannot be read."""
-        folder = chunk_folder(self.path)
-        backed_up = self.storage._backed_up()
-        if backed_up is None:
-            return None
-        try:
-            names = [entry.name for entry in os.scandir(folder)]
-        except OSError:
-            return None
-        named = read_document(restoring.read_bytes(), restoring).chunk_files() | backed_up
-        unnamed = [name for name in names if name not in named]
-        if not unnamed:
-            return None
-        aside = kept.with_name(kept.name + ".d")
-        aside.mkdir(exist_ok=True)
-        for name in unnamed:
-            os.replace(folder / name, aside / name)
-        fsync_folder(aside)
-        fsync_folder(folder)
-        return aside
-
-    def _recover(self, error: CorruptFileError) -> None:
-        for candidate in self.backups():
-            if not self._usable_backup(candidate):
-                continue
-            kept = self._corrupt_copy_name()
-            import shutil
-
-            shutil.copy2(self.path, kept)
-            aside = self._keep_unnamed_chunks(kept, candidate)
-            atomic_write_bytes(self.path, candidate.read_bytes())
-            self.storage.reload()
-            self.recovery_message = (
-                f"{self.path.name} did not parse; it was kept as {kept.name}"
-                + (f" (with the row files it may name, in {aside.name})" if aside else "")
-                + f" and the backup {candidate.name} was restored"
-            )
-            return
-        raise CorruptFileError(
-            f"{error}; it is left untouched and there is no good backup to restore "
-            f"(look in {self.backups_dir}, or move the file away to start afresh)"
-        )

@@ -1,18 +1,19 @@
 """The store: the one service that reads and writes companion's data.
 
-Two data files (DESIGN section 3): ``user.json`` holds what the user wrote and cannot get back
+Two data files (ARCHITECTURE.md, Storage): ``user.json`` holds what the user wrote and cannot get back
 (people, talking points, notes, follow-ups, stars); ``schedules.json`` holds imported
-schedules, which can always be imported again. Both are :class:`~companion.storage.DataFile`.
+schedules, which can always be imported again. Both are :class:`~companion.datafile.DataFile`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
 
 from companion.errors import CompanionError, NotFoundError
+from companion.lookup import people_summary
 from companion.matching import SpeakerMatcher, likely_names
 from companion.models import (
     DAY_CUTOFF,
@@ -26,7 +27,8 @@ from companion.models import (
     TalkingPoint,
 )
 from companion.paths import ensure_data_dir
-from companion.storage import DataFile
+from companion.datafile import DataFile
+from companion.storage import Indexer, Summariser
 from companion.text import normalise_name
 
 if TYPE_CHECKING:
@@ -35,8 +37,6 @@ if TYPE_CHECKING:
 
 class ScheduleChanges(Record):
     """What an import did to a conference's sessions."""
-
-    FIELDS = ("conference", "total", "added", "updated", "unchanged", "removed", "starred_moved", "starred_cancelled")
 
     def __init__(
         self,
@@ -62,8 +62,6 @@ class ScheduleChanges(Record):
 
 class PeopleChanges(Record):
     """What an import did to the people list."""
-
-    FIELDS = ("added", "merges")
 
     def __init__(self, added: list[Person] | None = None, merges: list[tuple[Person, str]] | None = None) -> None:
         self.added: list[Person] = [] if added is None else added
@@ -94,46 +92,63 @@ def _utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _person_keys(row: dict) -> list[int]:
+# Index keys: each kind of key is made by one builder below, which the indexers (writing) and the
+# queries (reading) both call. A person id is its own key (follow-ups, points, notes by person).
+
+SPEAKER_KEY_PREFIX = "n:"
+
+
+def hour_key(utc_text: str) -> str:
+    """The hour a session starts, from a UTC ISO text (``2026-12-03T09:30:00+00:00`` -> ``h:2026-12-03T09``)."""
+    return f"h:{utc_text[:13]}"
+
+
+def day_key(day: str) -> str:
+    """The conference day a source gives a session (ISO date)."""
+    return f"d:{day}"
+
+
+def speaker_key(normalised_name: str) -> str:
+    """A speaker, by normalised name."""
+    return SPEAKER_KEY_PREFIX + normalised_name
+
+
+def session_key(session_id: str) -> str:
+    """The session a note is about."""
+    return f"s:{session_id}"
+
+
+def _person_keys(row: dict[str, Any]) -> list[int]:
     return [row["person_id"]] if isinstance(row.get("person_id"), int) else []
 
 
-def _note_keys(row: dict) -> list[object]:
+def _note_keys(row: dict[str, Any]) -> list[object]:
     keys: list[object] = [i for i in row.get("person_ids", ()) if isinstance(i, int)]
     if row.get("session_id"):
-        keys.append(f"s:{row['session_id']}")
+        keys.append(session_key(row["session_id"]))
     return keys
 
 
-def _session_keys(row: dict) -> list[str]:
+def _session_keys(row: dict[str, Any]) -> list[str]:
     """A session is found by the hour it starts (UTC), the day its source gives, and its speakers."""
     start = row.get("start")
-    keys = [f"h:{start[:13]}"] if isinstance(start, str) else []
+    keys = [hour_key(start)] if isinstance(start, str) else []
     if row.get("day"):
-        keys.append(f"d:{row['day']}")
+        keys.append(day_key(row["day"]))
     for speaker in row.get("speakers", ()):
         if isinstance(speaker, dict) and isinstance(speaker.get("name"), str):
-            keys.append(f"n:{normalise_name(speaker['name'])}")
+            keys.append(speaker_key(normalise_name(speaker["name"])))
     return keys
 
 
-def _people_summary(row: dict) -> list[str]:
-    """What the search compares (see lookup.search_keys), then the name and affiliation as shown."""
-    from companion.lookup import search_keys
-    from companion.text import clean
-
-    shown = [clean(row.get(field) or "", single_line=True) for field in ("name", "affiliation")]
-    return [*search_keys(row), *shown]
-
-
-def _followup_summary(row: dict) -> list[str]:
+def _followup_summary(row: dict[str, Any]) -> list[str]:
     status, due = row.get("status"), row.get("due")
     return [status if isinstance(status, str) else "", due if isinstance(due, str) else ""]
 
 
-USER_INDEXES = {"notes": _note_keys, "followups": _person_keys, "points": _person_keys}
-USER_SUMMARIES = {"people": _people_summary, "followups": _followup_summary}
-SCHEDULE_INDEXES = {"sessions": _session_keys}
+USER_INDEXES: dict[str, Indexer] = {"notes": _note_keys, "followups": _person_keys, "points": _person_keys}
+USER_SUMMARIES: dict[str, Summariser] = {"people": people_summary, "followups": _followup_summary}
+SCHEDULE_INDEXES: dict[str, Indexer] = {"sessions": _session_keys}
 
 
 class Store:
@@ -193,7 +208,7 @@ class Store:
         end = datetime.combine(day + timedelta(days=1), time(), zone) + DAY_CUTOFF
         wanted = day.isoformat()
         # The hours from 05:00 to 05:00 are the day's (Session.conference_day) unless the source says otherwise.
-        return self._sessions_by_hours(conference.id, begin, end, extra_key=f"d:{wanted}", day=wanted)
+        return self._sessions_by_hours(conference.id, begin, end, extra_key=day_key(wanted), day=wanted)
 
     def sessions_after(self, session: Session) -> list[Session]:
         """The sessions of ``session``'s conference starting within the hour after it ends (reading
@@ -216,7 +231,7 @@ class Store:
     ) -> list[Session]:
         first = begin.astimezone(timezone.utc)
         last = end.astimezone(timezone.utc)
-        keys = {f"h:{(first + timedelta(hours=h)).isoformat()[:13]}"
+        keys = {hour_key((first + timedelta(hours=h)).isoformat())
                 for h in range(int((last - first).total_seconds() // 3600) + 2)}
         if extra_key:
             keys.add(extra_key)
@@ -336,42 +351,17 @@ class Store:
         return Person.from_dict(row, id=person_id)
 
     def add_people(self, people: Iterable[Person]) -> PeopleChanges:
-        """Add people, merging each into someone already on the list with the same email, the same
-        profile (LinkedIn, GitHub, Mastodon, Bluesky, Twitter; a website when a name word is shared
-        too) or the same normalised name. What is stored wins; empty fields are filled, tags, links
-        and connections are unioned. Two people with different LinkedIn or GitHub profiles are never
-        merged by name alone. A row that repeats one earlier in the same file merges into it."""
+        """Add people, merging each into someone already on the list who is the same person (the
+        rules are companion.identity's: same email, profile or name; what is stored wins)."""
         from tinydb.table import Document
+
+        from companion.identity import plan_people_merge
 
         changes = PeopleChanges()
         with self.user.transaction() as db:
             table = db.table("people")
-            index = _PeopleIndex()
-            for document in table.all():
-                index.add(Person.from_dict(document, id=document.doc_id))
-            new: list[Person] = []  # to add; until the insert below their ids are placeholders -1, -2, ...
-            changed: dict[int, Person] = {}
-            merges: list[tuple[int, str]] = []
-            for person in people:
-                match = index.find(person)
-                if match is None:
-                    person.id = -(len(new) + 1)
-                    new.append(person)
-                    index.add(person)
-                    continue
-                found_id, reason = match
-                current = index.people[found_id]
-                kept = _kept_fields(current, person)
-                merged = _merge_person(Person.from_dict(current.to_dict(), id=found_id), person)
-                if found_id < 0:
-                    new[-found_id - 1] = merged
-                    reason += " as a row earlier in this file"
-                else:
-                    changed[found_id] = merged
-                    if kept:
-                        reason += f"; kept your {', '.join(kept)}"
-                merges.append((found_id, reason))
-                index.add(merged)
+            plan = plan_people_merge((Person.from_dict(document, id=document.doc_id) for document in table.all()), people)
+            new, changed, merges = plan.new, plan.changed, plan.merges
             # One pass over the table for all the changes: TinyDB copies the whole table on every
             # insert or update, so one call per person would make a large import quadratic.
             if changed:
@@ -407,32 +397,27 @@ class Store:
         return self._search_people(query, limit, rows, last=True)
 
     def _search_people(self, query: str, limit: int, rows: int | None, last: bool = False) -> list[tuple[Person, float]]:
-        from companion.lookup import rank, written_as_typed
+        from companion.lookup import SUMMARY_AFFILIATION, SUMMARY_NAME, SUMMARY_OTHER_KEYS, rank, typed_first
 
         ids, names = self._people_names()
 
         def others() -> list[str]:
-            other_ids, values = self._people_names(field=1)
+            other_ids, values = self._people_names(field=SUMMARY_OTHER_KEYS)
             if other_ids != ids and not last:
                 raise _PeopleChanged
             return values if other_ids == ids else [""] * len(ids)
 
-        found = rank(names, others, query, limit)
-        if sum(1 for _index, score in found if score == 100.0) > 1:
-            # Names the same but for accents or case: the one written as typed comes first.
-            summaries = {index: self.user.summary_of("people", ids[index]) for index, score in found if score == 100.0}
+        def shown_name(index: int) -> str:
+            summary = self.user.summary_of("people", ids[index]) or []
+            return summary[SUMMARY_NAME] if len(summary) > SUMMARY_NAME else ""
 
-            def typed_first(item: tuple[int, float]) -> tuple[float, bool]:
-                summary = summaries.get(item[0]) or []
-                return -item[1], not written_as_typed(summary[2] if len(summary) > 2 else "", query)
-
-            found.sort(key=typed_first)
+        found = typed_first(rank(names, others, query, limit), shown_name, query)
         matches = []
         for position, (index, score) in enumerate(found):
             shown = None if rows is None or position < rows else self.user.summary_of("people", ids[index])
             try:
-                person = (self.person(int(ids[index])) if shown is None or len(shown) < 4
-                          else Person(name=shown[2], affiliation=shown[3], id=int(ids[index])))
+                person = (self.person(int(ids[index])) if shown is None or len(shown) <= SUMMARY_AFFILIATION
+                          else Person(name=shown[SUMMARY_NAME], affiliation=shown[SUMMARY_AFFILIATION], id=int(ids[index])))
             except NotFoundError:
                 if last:
                     continue  # removed since the search read the names
@@ -441,8 +426,8 @@ class Store:
         return matches
 
     def _people_names(self, field: int = 0) -> tuple[list[str], list[str]]:
-        """The people's ids and normalised names (or, ``field=1``, their other search keys: see
-        lookup.search_keys), from their search summaries."""
+        """The people's ids and normalised names (or another field of their search summaries:
+        see lookup.people_summary)."""
         ids, columns = self.user.summaries("people", (field,))
         return ids, columns[0] if columns else []
 
@@ -473,31 +458,28 @@ class Store:
     def speaking_sessions(self, person: Person) -> list[Session]:
         """The sessions where ``person`` speaks (as :meth:`sessions_for`), reading only the speaker
         names the schedule's index keeps and the chunks that hold theirs."""
-        speakers = [key[2:] for key in self.schedules.index_keys("sessions", "n:")]
+        speakers = [key[len(SPEAKER_KEY_PREFIX):] for key in self.schedules.index_keys("sessions", SPEAKER_KEY_PREFIX)]
         key = normalise_name(person.name)
         likely = likely_names(key, speakers, speakers)
         if not likely:
             return []
-        matcher = self.quick_matcher(few=True)  # a few speaker names: look each up
+        matcher = self.speaker_matcher(few=True)  # a few speaker names: look each up
         theirs = {name for name in likely if matcher.match(name).person_id == person.id}
         if not theirs:
             return []
-        rows = self.schedules.rows_with("sessions", *(f"n:{key}" for key in theirs)).values()
+        rows = self.schedules.rows_with("sessions", *(speaker_key(key) for key in theirs)).values()
         return [
             Session.from_dict(row) for row in rows
             if any(normalise_name(speaker["name"]) in theirs for speaker in row.get("speakers", ()))
         ]
 
-    def quick_matcher(self, *, few: bool = False) -> SpeakerMatcher:
-        """A speaker matcher built from the people's search summaries: no Person is built until a
+    def speaker_matcher(self, *, few: bool = False) -> SpeakerMatcher:
+        """The one way to a matcher from speaker names to the people on the list (see
+        companion.matching): built from the people's search summaries, so no Person is built until a
         speaker is found to be one (its ``by_id`` reads people as they are asked for); ``few`` for a
-        handful of names (see SpeakerMatcher.from_columns)."""
+        handful of names."""
         ids, names = self._people_names()
-        return SpeakerMatcher.from_columns(list(map(int, ids)), names, by_id=_PeopleById(self), few=few)
-
-    def speaker_matcher(self) -> SpeakerMatcher:
-        """A matcher from speaker names to the people on the list (see companion.matching)."""
-        return SpeakerMatcher(self.people())
+        return SpeakerMatcher(list(map(int, ids)), names, by_id=_PeopleById(self), few=few)
 
     def sessions_for(
         self, person: Person, sessions: list[Session] | None = None, matcher: SpeakerMatcher | None = None
@@ -547,7 +529,7 @@ class Store:
         with self.user.transaction() as db:
             table = db.table("points")
             for doc in table.all():
-                verdict = judged.get(doc.get("person_id"))
+                verdict = judged.get(int(doc.get("person_id", -1)))
                 if verdict is None:
                     continue
                 current = TalkingPoint.from_dict(doc)
@@ -624,7 +606,7 @@ class Store:
         if person_id is not None:
             rows = self.user.rows_with("notes", person_id)
         elif session_id is not None:
-            rows = self.user.rows_with("notes", f"s:{session_id}")
+            rows = self.user.rows_with("notes", session_key(session_id))
         else:
             rows = self.user.rows("notes")
         notes = [
@@ -687,7 +669,7 @@ class Store:
             if status == "done" and person is not None:
                 note_row = db.table("notes").get(doc_id=item.note_id)
                 if note_row is not None:
-                    note = Note.from_dict(note_row, id=item.note_id)  # type: ignore[arg-type]
+                    note = Note.from_dict(note_row, id=item.note_id)
                     step = next_step(item, person, note, now.astimezone().date(), now)
                     if step is not None and not table.search(where("uid") == step.uid):
                         step.id = table.insert(step.to_dict())
@@ -761,7 +743,7 @@ class _PeopleChanged(Exception):
 
 
 class _PeopleById:
-    """People by id, read from the store as they are asked for (see Store.quick_matcher)."""
+    """People by id, read from the store as they are asked for (see Store.speaker_matcher)."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -780,124 +762,3 @@ class _PeopleById:
         if person is None:
             raise KeyError(person_id)
         return person
-
-
-def _merge_person(current: Person, incoming: Person) -> Person:
-    """Fill the gaps in ``current`` from ``incoming``; what the user already has wins.
-
-    Empty text fields are filled, links are added for kinds ``current`` has none of, tags and
-    connections are unioned (tags ignoring case), and a missing last interaction is taken over.
-    Name and priority are never changed."""
-    for name in ("affiliation", "role", "email", "notes"):
-        if not getattr(current, name) and getattr(incoming, name):
-            setattr(current, name, getattr(incoming, name))
-    for kind, url in incoming.links.items():
-        if url:
-            current.links.setdefault(kind, url)
-    seen_tags = {tag.casefold() for tag in current.tags}
-    for tag in incoming.tags:
-        if tag.casefold() not in seen_tags:
-            current.tags.append(tag)
-            seen_tags.add(tag.casefold())
-    seen_connections = {(c.kind, c.detail.casefold()) for c in current.connections}
-    for connection in incoming.connections:
-        if (connection.kind, connection.detail.casefold()) not in seen_connections:
-            current.connections.append(connection)
-            seen_connections.add((connection.kind, connection.detail.casefold()))
-    if current.last_interaction is None:
-        current.last_interaction = incoming.last_interaction
-    return current
-
-
-IDENTITY_LINK_KINDS = ("linkedin", "github")
-"""Profiles stable enough that two different ones mean two different people, whatever their names."""
-
-
-def _kept_fields(current: Person, incoming: Person) -> list[str]:
-    """What ``incoming`` says differently from what is stored (and so is not taken over)."""
-    from companion.importers.people_csv import profile_key
-
-    kept = [
-        name for name in ("affiliation", "role", "email", "notes")
-        if getattr(current, name) and getattr(incoming, name)
-        and getattr(current, name).casefold() != getattr(incoming, name).casefold()
-    ]
-    kept += [
-        f"{kind} link" for kind, url in incoming.links.items()
-        if current.links.get(kind) and url and profile_key(kind, current.links[kind]) != profile_key(kind, url)
-    ]
-    if incoming.priority != current.priority and incoming.priority != "hope-to-meet":
-        kept.append("priority")  # "hope-to-meet" is also what a file without priorities gives everyone
-    return kept
-
-
-def _name_words(name: str) -> set[str]:
-    return {word for word in normalise_name(name).split() if len(word) > 1}
-
-
-class _PeopleIndex:
-    """The people on the list by email, profile, website and normalised name, for merging imports."""
-
-    def __init__(self) -> None:
-        from companion.importers.people_csv import UNIQUE_LINK_KINDS, profile_key
-
-        self._profile_key = profile_key
-        self._unique_kinds = UNIQUE_LINK_KINDS
-        self.people: dict[int, Person] = {}
-        self.by_email: dict[str, int] = {}
-        self.by_profile: dict[str, int] = {}
-        self.by_site: dict[str, int] = {}
-        self.by_name: dict[str, list[int]] = {}
-
-    def _keys(self, person: Person) -> list[tuple[str, str]]:
-        """(kind, key) for each link; a profile key without a path ("github.com") identifies nobody."""
-        keys = []
-        for kind, url in person.links.items():
-            key = self._profile_key(kind, url) if url else ""
-            if key and (kind not in self._unique_kinds or "/" in key):
-                keys.append((kind, key))
-        return keys
-
-    def add(self, person: Person) -> None:
-        self.people[person.id] = person
-        if person.email.strip():
-            self.by_email.setdefault(person.email.strip().casefold(), person.id)
-        for kind, key in self._keys(person):
-            (self.by_profile if kind in self._unique_kinds else self.by_site).setdefault(key, person.id)
-        ids = self.by_name.setdefault(normalise_name(person.name), [])
-        if person.id not in ids:
-            ids.append(person.id)
-
-    def _conflict(self, stored: Person, incoming: Person) -> bool:
-        for kind in IDENTITY_LINK_KINDS:
-            mine, theirs = stored.links.get(kind), incoming.links.get(kind)
-            if mine and theirs and self._profile_key(kind, mine) != self._profile_key(kind, theirs):
-                return True
-        return False
-
-    def find(self, person: Person) -> tuple[int, str] | None:
-        """The id of the stored person ``person`` is, and why; None for someone new."""
-        email = person.email.strip().casefold()
-        if email and email in self.by_email:
-            return self.by_email[email], f"same email {person.email.strip()}"
-        keys = self._keys(person)
-        for kind, key in keys:
-            if kind in self._unique_kinds and key in self.by_profile:
-                return self.by_profile[key], f"same {kind} profile {key}"
-        words = _name_words(person.name)
-        for kind, key in keys:
-            found = self.by_site.get(key) if kind not in self._unique_kinds else None
-            if found is not None and words & _name_words(self.people[found].name):
-                return found, f"same {kind} {key} and name"
-        candidates = [
-            found for found in self.by_name.get(normalise_name(person.name), [])
-            if not self._conflict(self.people[found], person)
-        ]
-        if not candidates:
-            return None
-        reason = "same name"
-        if person.name != self.people[candidates[0]].name:
-            reason += f" ({person.name!r} in the file)"
-        if len(candidates) > 1:
-            reason += f"; {len(candidates)} people have it, merged into the first"
-        return candidates[0], reason

@@ -9,7 +9,7 @@ from typing import Any
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
-from companion.storage import ChunkedStorage, _chunk_of
+from companion.storage import ChunkedStorage, chunk_of
 
 
 class _WriteView(MutableMapping):
@@ -21,8 +21,8 @@ class _WriteView(MutableMapping):
         self.state = storage.state_for_write(name)
 
     def _rows(self, doc_id: int) -> tuple[int, dict[str, Any]]:
-        n = _chunk_of(doc_id)
-        return n, self.storage._chunk(self.name, self.state, n)
+        n = chunk_of(doc_id)
+        return n, self.storage.chunk(self.name, self.state, n)
 
     def __getitem__(self, doc_id: int) -> dict[str, Any]:
         n, rows = self._rows(doc_id)
@@ -46,10 +46,10 @@ class _WriteView(MutableMapping):
 
     def __iter__(self) -> Iterator[int]:
         for n in self.state.chunk_numbers():
-            yield from [int(doc_id) for doc_id in self.storage._chunk(self.name, self.state, n)]
+            yield from [int(doc_id) for doc_id in self.storage.chunk(self.name, self.state, n)]
 
     def __len__(self) -> int:
-        return sum(len(self.storage._chunk(self.name, self.state, n)) for n in self.state.chunk_numbers())
+        return sum(len(self.storage.chunk(self.name, self.state, n)) for n in self.state.chunk_numbers())
 
     def clear(self) -> None:
         for n in self.state.chunk_numbers():
@@ -62,7 +62,7 @@ class ChunkedTable(Table):
     ids come from the manifest, and there is no query cache (other processes' writes would make it stale)."""
 
     default_query_cache_capacity = 0
-    _storage: ChunkedStorage
+    _storage: ChunkedStorage  # type: ignore[assignment]  # TinyDB says Storage; ours is this one
 
     def _read_table(self) -> dict[str, Any]:
         return self._storage.rows(self.name)
@@ -94,7 +94,7 @@ class ChunkedTable(Table):
 class CompanionDB(TinyDB):
     """TinyDB over an open :class:`~companion.storage.ChunkedStorage` (TinyDB would make its own)."""
 
-    table_class = ChunkedTable
+    table_class = ChunkedTable  # type: ignore[assignment]  # TinyDB's stubs say type[Table]
 
     def __init__(self, storage: ChunkedStorage) -> None:
         super().__init__(storage=lambda: storage)

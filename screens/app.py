@@ -12,15 +12,15 @@ from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import ModalScreen
-from textual.events import ScreenResume
 
-from companion.actions import speakers_on_list
+from companion.cards import speakers_on_list
 from companion.followups import NoteActions
 from companion.models import Conference, Note, Person, Session
 from companion.errors import CompanionError
 from companion.schedules import ImportOutcome
 from companion.store import ScheduleShrinkError, Store
 from companion.text import clean
+from screens.base import DataChanged
 from screens.commands import ConferenceCommands, PeopleCommands, SessionCommands
 from screens.followups import FollowUpsScreen
 from screens.modals import (
@@ -137,7 +137,7 @@ class CompanionApp(App[None]):
         self.chosen_conference_id = conference_id
         conference = self.conference
         self.sub_title = clean(conference.name if conference else "") + (" (demo)" if self.demo else "")
-        self.screen.post_message(ScreenResume())
+        self.data_changed()
 
     def on_mount(self) -> None:
         self._ended_checked_at = self.now()
@@ -149,6 +149,40 @@ class CompanionApp(App[None]):
         self.sub_title = clean(conference.name if conference else "no schedule imported") + (" (demo)" if self.demo else "")
         for warning in self.store.warnings:
             self.notify(warning, title="Data restored", severity="warning", markup=False, timeout=15)
+        self.call_after_refresh(self.close_stale_nudges)  # after the first screen is drawn
+        self.call_after_refresh(self.refresh_coach_verdicts)
+
+    def data_changed(self) -> None:
+        """Tell the screens on show that what they show has changed: each reloads (DataChanged)."""
+        for screen in self.screen_stack:
+            screen.post_message(DataChanged())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="housekeeping")
+    def close_stale_nudges(self) -> None:
+        """Close kindly the nudges that sat unanswered longer than their interval (the rule is
+        Store.close_stale_nudges), once when the app starts and when the day changes: the app's
+        clock, not a screen being shown, is what makes a nudge stale."""
+        try:
+            closed = self.store.close_stale_nudges(self.now().astimezone().date())
+        except CompanionError as error:
+            self.call_from_thread(self.read_failed, error)
+            return
+        if closed:
+            self.call_from_thread(self.nudges_closed, [item.title for item in closed])
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="coach-verdicts")
+    def refresh_coach_verdicts(self) -> None:
+        """Keep today's coach's verdict with talking points saved by an older coach, so that
+        ``companion who`` shows their cards without running the coach (Store.refresh_coach_verdicts)."""
+        try:
+            self.store.refresh_coach_verdicts()
+        except CompanionError as error:
+            self.call_from_thread(self.read_failed, error)
+
+    def nudges_closed(self, titles: list[str]) -> None:
+        for title in titles:
+            self.notify(f"Closed: {clean(title, single_line=True)} (no reply, and that is fine)", markup=False)
+        self.data_changed()
 
     def check_terminal(self) -> None:
         """Quit when the terminal is gone. A terminal closed under a program started by another
@@ -168,6 +202,8 @@ class CompanionApp(App[None]):
         now = self.now()
         since = self._ended_checked_at or now
         self._ended_checked_at = now
+        if now.astimezone().date() != since.astimezone().date():
+            self.close_stale_nudges()  # a new day: more nudges may have gone stale
         conference = self.conference
         if conference is None:
             return
@@ -217,11 +253,11 @@ class CompanionApp(App[None]):
         if request.new_names:
             lines.append("added to your people: " + ", ".join(request.new_names))
         self.notify(clean("\n".join(lines)), title="Note saved", markup=False)
-        self.screen.post_message(ScreenResume())
+        self.data_changed()
 
     def show_notes(self, title: str, notes: list[Note], reload: Callable[[], list[Note]]) -> None:
         self._notes_reload = reload
-        self.push_screen(NotesModal(title, notes), lambda _result: self.screen.post_message(ScreenResume()))
+        self.push_screen(NotesModal(title, notes), lambda _result: self.data_changed())
 
     @on(NotesModal.DeleteRequested)
     def delete_note(self, event: NotesModal.DeleteRequested) -> None:
@@ -277,17 +313,19 @@ class CompanionApp(App[None]):
             return
         if self.attempt(self.undo_stack.pop()):
             self.notify("Undone.", markup=False)
-        self.screen.post_message(ScreenResume())
+        self.data_changed()
 
     # Opening things from the palette ----------------------------------------------------------
 
     async def open_person(self, person_id: int) -> None:
         await self.switch_mode("people")
-        self.screen.select_person(person_id)  # type: ignore[attr-defined]
+        if isinstance(self.screen, PeopleScreen):
+            self.screen.select_person(person_id)
 
     async def open_session(self, session_id: str) -> None:
         await self.switch_mode("schedule")
-        await self.screen.select_session(session_id)  # type: ignore[attr-defined]
+        if isinstance(self.screen, ScheduleScreen):
+            await self.screen.select_session(session_id)
 
     # Import ------------------------------------------------------------------------------------
 
@@ -333,7 +371,7 @@ class CompanionApp(App[None]):
         self.notify(clean(message), title="Imported", markup=False, timeout=10)
         conference = self.conference
         self.sub_title = clean(conference.name if conference else "no schedule imported") + (" (demo)" if self.demo else "")
-        self.screen.post_message(ScreenResume())
+        self.data_changed()
 
     def action_toggle_help(self) -> None:
         from textual.widgets import HelpPanel  # imported when first asked for: it brings a Markdown parser

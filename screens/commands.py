@@ -8,6 +8,7 @@ from textual.command import Hit, Hits, Provider
 
 from companion.agenda import zone_of
 from companion.lookup import search_people
+from screens.base import host_of
 from screens.safe import highlighted, plain
 
 MOST_HITS = 12
@@ -17,16 +18,16 @@ class ConferenceCommands(Provider):
     """Switch between imported conferences."""
 
     async def search(self, query: str) -> Hits:
-        app = self.app
+        app = host_of(self.app)
         matcher = self.matcher(query)
-        for conference in app.store.conferences():  # type: ignore[attr-defined]
+        for conference in app.store.conferences():
             label = f"Conference: {conference.name}"
             score = matcher.match(label)
             if score > 0:
                 yield Hit(
                     score,
                     highlighted(matcher, label),
-                    partial(app.choose_conference, conference.id),  # type: ignore[attr-defined]
+                    partial(app.choose_conference, conference.id),
                     help=plain(f"{conference.first_day} to {conference.last_day}, {conference.timezone}"),
                 )
 
@@ -37,10 +38,10 @@ class PeopleCommands(Provider):
     async def search(self, query: str) -> Hits:
         if len(query.strip()) < 2:
             return
-        app = self.app
-        for person, score in search_people(app.store.people(), query, limit=MOST_HITS):  # type: ignore[attr-defined]
+        app = host_of(self.app)
+        for person, score in search_people(app.store.people(), query, limit=MOST_HITS):
             label = plain(f"Person: {person.name}" + (f" ({person.affiliation})" if person.affiliation else ""))
-            yield Hit(score / 100, label, partial(app.open_person, person.id), help=plain(person.notes or person.role))  # type: ignore[attr-defined]
+            yield Hit(score / 100, label, partial(app.open_person, person.id), help=plain(person.notes or person.role))
 
 
 class SessionCommands(Provider):
@@ -50,8 +51,8 @@ class SessionCommands(Provider):
     async def search(self, query: str) -> Hits:
         if len(query.strip()) < 2:
             return
-        app = self.app
-        conference = app.conference  # type: ignore[attr-defined]
+        app = host_of(self.app)
+        conference = app.conference
         if conference is None:
             return
         from rapidfuzz import fuzz, process
@@ -59,7 +60,7 @@ class SessionCommands(Provider):
         from companion.text import normalise_name
 
         zone = zone_of(conference)
-        sessions = app.store.sessions(conference.id)  # type: ignore[attr-defined]
+        sessions = app.store.sessions(conference.id)
         labels = [normalise_name(f"{s.title} {' '.join(sp.name for sp in s.speakers)} {s.room}") for s in sessions]
         words = normalise_name(query).split()
         # Below a person's name typed (0.98 and up): a speaker's name finds the person first.
@@ -72,6 +73,6 @@ class SessionCommands(Provider):
             yield Hit(
                 score,
                 plain(f"Session: {session.title}"),
-                partial(app.open_session, session.id),  # type: ignore[attr-defined]
+                partial(app.open_session, session.id),
                 help=plain(f"{session.start.astimezone(zone):%a %H:%M}, {session.room}"),
             )

@@ -9,12 +9,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from companion.cards import followup_draft
 from companion.errors import CompanionError
 from companion.models import FollowUp, Person
-from companion.text import clean
+from screens.base import CompanionScreen
 from screens.modals import DateModal
 from screens.rowlist import Column, RowList
 from screens.safe import cell, lines, markup, paragraph, plain
@@ -33,7 +33,7 @@ def bucket(item: FollowUp, today: date) -> str:
     return "today" if item.due == today else "upcoming"
 
 
-class FollowUpsScreen(Screen[None]):
+class FollowUpsScreen(CompanionScreen):
     CSS_PATH = "followups.tcss"
     AUTO_FOCUS = "#followups"
     BINDINGS = [
@@ -58,22 +58,24 @@ class FollowUpsScreen(Screen[None]):
                 yield Static(id="draft")
         yield Footer()
 
-    def on_screen_resume(self) -> None:
-        try:
-            self.load_followups()
-        except CompanionError as error:
-            self.app.read_failed(error)  # type: ignore[attr-defined]
+    async def reload(self) -> None:
+        self.show_followups(*await self.read_in_worker(self.read_followups))
+
+    def read_followups(self) -> tuple[dict[int, Person], list[tuple[str, FollowUp]]]:
+        """What the screen shows, read from the store (safe in a worker thread)."""
+        store = self.store
+        today = self.host.now().astimezone().date()
+        people = {p.id: p for p in store.people()}
+        items = sorted(((bucket(f, today), f) for f in store.followups(statuses=("open", "waiting"))),
+                       key=lambda pair: (WHEN_RANK[pair[0]], pair[1].due, pair[1].id))
+        return people, items
 
     def load_followups(self, keep: int | None = None) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
-        today = self.app.now().astimezone().date()  # type: ignore[attr-defined]
-        closed = store.close_stale_nudges(today)
-        for item in closed:
-            self.notify(f"Closed: {clean(item.title, single_line=True)} (no reply, and that is fine)", markup=False)
-        self.people = {p.id: p for p in store.people()}
-        open_items = store.followups(statuses=("open", "waiting"))
-        self.items = sorted(((bucket(f, today), f) for f in open_items),
-                            key=lambda pair: (WHEN_RANK[pair[0]], pair[1].due, pair[1].id))
+        """Read and show at once (after a change made on this screen)."""
+        self.show_followups(*self.read_followups(), keep=keep)
+
+    def show_followups(self, people: dict[int, Person], items: list[tuple[str, FollowUp]], keep: int | None = None) -> None:
+        self.people, self.items = people, items
         counts = {name: sum(1 for when, _ in self.items if when == name) for name in WHEN_RANK}
         self.query_one("#followup-counts", Static).update(markup(
             " [$error]$overdue overdue[/]  ·  [b]$today today[/b]  ·  $upcoming upcoming  ·  $waiting waiting",
@@ -94,26 +96,6 @@ class FollowUpsScreen(Screen[None]):
         cursor = self.query_one("#followups", RowList).cursor
         return self.items[cursor][1] if 0 <= cursor < len(self.items) else None
 
-    def current_draft(self, item: FollowUp):  # noqa: ANN201
-        from companion.drafts import draft_for
-
-        store = self.app.store  # type: ignore[attr-defined]
-        person = self.people.get(item.person_id)
-        point = store.talking_point(item.person_id) if person else None
-        try:
-            note = store.note(item.note_id) if item.note_id else None
-        except Exception:
-            note = None
-        other = None
-        if item.other:
-            from companion.lookup import resolve_person
-
-            try:
-                other = resolve_person(list(self.people.values()), item.other)
-            except Exception:
-                other = None
-        return draft_for(item, person, point, note, other_person=other)
-
     @on(RowList.Highlighted, "#followups")
     def show_draft(self) -> None:
         pane = self.query_one("#draft", Static)
@@ -121,11 +103,16 @@ class FollowUpsScreen(Screen[None]):
         if item is None:
             pane.update(plain("Nothing to follow up. A note with a thank-you, a promise or an introduction adds items here."))
             return
-        draft = self.current_draft(item)
         parts = [markup("[b]$title[/b]", title=item.title), markup("[dim]due $due · $status[/dim]",
                  due=f"{item.due:%A %d %B}", status=item.status)]
         if item.detail:
             parts.append(paragraph(item.detail))
+        try:
+            draft = followup_draft(self.store, item)
+        except CompanionError as error:
+            parts += [section_title("Draft"), paragraph(f"No draft: {error}")]
+            pane.update(lines(parts))
+            return
         parts += [section_title("Draft (c copies it)")]
         if draft.to:
             parts.append(markup("[b]To:[/b] $to", to=draft.to))
@@ -137,11 +124,11 @@ class FollowUpsScreen(Screen[None]):
         item = self.selected()
         if item is None:
             return
-        store = self.app.store  # type: ignore[attr-defined]
+        store = self.store
         previous = (item.status, item.due)
         cursor = self.query_one("#followups", RowList).cursor
         changed: list[FollowUp] = []
-        if not self.app.attempt(lambda: changed.extend(store.set_followup_status(item.id, status))):  # type: ignore[attr-defined]
+        if not self.host.attempt(lambda: changed.extend(store.set_followup_status(item.id, status))):
             return
         unlocked = changed[1:]
 
@@ -152,7 +139,7 @@ class FollowUpsScreen(Screen[None]):
 
         verb = {"done": "Done", "waiting": "Waiting for a reply", "dropped": "Dropped"}[status]
         message = f"{verb}: {item.title}" + "".join(f"; next: {step.title}" for step in unlocked)
-        self.app.remember_undo(undo, message)  # type: ignore[attr-defined]
+        self.host.remember_undo(undo, message)
         self.load_followups(keep=cursor)
 
     def action_snooze(self) -> None:
@@ -161,19 +148,23 @@ class FollowUpsScreen(Screen[None]):
             return
 
         def chosen(until: date | None) -> None:
-            store = self.app.store  # type: ignore[attr-defined]
-            if until is not None and self.app.attempt(lambda: store.snooze_followup(item.id, until)):  # type: ignore[attr-defined]
+            store = self.store
+            if until is not None and self.host.attempt(lambda: store.snooze_followup(item.id, until)):
                 self.load_followups(keep=self.query_one("#followups", RowList).cursor)
                 self.notify(f"Snoozed until {until:%A %d %B}", markup=False)
 
-        tomorrow = self.app.now().astimezone().date() + timedelta(days=1)  # type: ignore[attr-defined]
+        tomorrow = self.host.now().astimezone().date() + timedelta(days=1)
         self.app.push_screen(DateModal(f"Snooze '{item.title}' until", tomorrow), chosen)
 
     def action_copy_draft(self) -> None:
         item = self.selected()
         if item is None:
             return
-        draft = self.current_draft(item)
+        try:
+            draft = followup_draft(self.store, item)
+        except CompanionError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
         self.app.copy_to_clipboard(draft.text())
         self.notify("Draft copied to the clipboard.", markup=False)
 

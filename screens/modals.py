@@ -14,7 +14,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Select, Static, TextArea
 
-from companion.coach import PROMPTS, CoachRule, TalkChoice, first_rule, warm_up
+from companion.cards import TalkChoice
+from companion.coach import PROMPTS, CoachRule, first_rule, warm_up
 from companion.models import CONNECTION_KINDS, LINK_KINDS, PRIORITIES, Connection, Note, Person, Session, TalkingPoint
 from companion.text import clean
 from screens.rowlist import Column, RowList

@@ -7,18 +7,19 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input
 
-from companion.actions import CardContext, person_card
+from companion.cards import CardContext, person_card
 from companion.agenda import zone_of
-from companion.coach import readiness, talk_choices
+from companion.cards import talk_choices
+from companion.coach import readiness
 from companion.errors import CompanionError
 from companion.lookup import PeopleIndex
 from companion.matching import SpeakerMatcher
 from companion.models import PRIORITIES, Person, TalkingPoint
 from companion.text import clean
+from screens.base import CompanionScreen
 from screens.modals import NO_CONTROLS, ConfirmModal, PersonModal, TalkingPointModal
 from screens.rowlist import Column, RowList
 from screens.safe import cell
@@ -31,7 +32,7 @@ CARD_DELAY_SECONDS = 0.12
 PEOPLE_COLUMNS = [Column("Name"), Column("Affiliation", 22), Column("Priority", 12), Column("Points", 6)]
 
 
-class PeopleScreen(Screen[None]):
+class PeopleScreen(CompanionScreen):
     CSS_PATH = "people.tcss"
     AUTO_FOCUS = "#people"
     BINDINGS = [
@@ -50,7 +51,7 @@ class PeopleScreen(Screen[None]):
         self.index = PeopleIndex([])
         self.shown: list[Person] = []
         self.points: dict[int, TalkingPoint] = {}
-        self.context = CardContext([], SpeakerMatcher([]))
+        self.context = CardContext([], SpeakerMatcher([], []))
         self._card_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -66,21 +67,24 @@ class PeopleScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#people-filter", Input).display = False
 
-    def on_screen_resume(self) -> None:
-        try:
-            self.load_people()
-        except CompanionError as error:
-            self.app.read_failed(error)  # type: ignore[attr-defined]
+    async def reload(self) -> None:
+        self.show_people(*await self.read_in_worker(self.read_people))
 
     # Data ------------------------------------------------------------------------------------
 
-    def load_people(self, select_id: int | None = None) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
-        people = store.people()
-        self.index = PeopleIndex(people)
-        self.points = store.talking_points()
-        self.context = CardContext(store.sessions(), SpeakerMatcher(people))
+    def read_people(self) -> tuple[PeopleIndex, dict[int, TalkingPoint], CardContext]:
+        """What the screen shows, read from the store (safe in a worker thread)."""
+        store = self.store
+        return PeopleIndex(store.people()), store.talking_points(), CardContext(store.sessions(), store.speaker_matcher())
+
+    def show_people(self, index: PeopleIndex, points: dict[int, TalkingPoint], context: CardContext,
+                    select_id: int | None = None) -> None:
+        self.index, self.points, self.context = index, points, context
         self.apply_filter(select_id=select_id)
+
+    def load_people(self, select_id: int | None = None) -> None:
+        """Read and show at once (after a change made on this screen)."""
+        self.show_people(*self.read_people(), select_id=select_id)
 
     def apply_filter(self, select_id: int | None = None, *, card_later: bool = False) -> None:
         """Filter the list now; with ``card_later`` (typing) the card follows once typing pauses."""
@@ -123,9 +127,9 @@ class PeopleScreen(Screen[None]):
     @on(RowList.Highlighted, "#people")
     def show_card(self) -> None:
         person = self.selected_person()
-        store = self.app.store  # type: ignore[attr-defined]
-        card = person_card(store, person, now=self.app.now(), context=self.context) if person else None  # type: ignore[attr-defined]
-        self.query_one(PersonCardView).show_card(card, zone_of(self.app.conference))  # type: ignore[attr-defined]
+        store = self.store
+        card = person_card(store, person, now=self.host.now(), context=self.context) if person else None
+        self.query_one(PersonCardView).show_card(card, zone_of(self.host.conference))
 
     def note_subject(self) -> tuple[None, list[str]]:
         """A new note from here is about the selected person."""
@@ -136,8 +140,8 @@ class PeopleScreen(Screen[None]):
         person = self.selected_person()
         if person is None:
             return
-        store = self.app.store  # type: ignore[attr-defined]
-        self.app.show_notes(  # type: ignore[attr-defined]
+        store = self.store
+        self.host.show_notes(
             f"Notes about {person.name}", store.notes(person_id=person.id), lambda: store.notes(person_id=person.id)
         )
 
@@ -168,7 +172,7 @@ class PeopleScreen(Screen[None]):
         person = self.selected_person()
         if person is None:
             return
-        store = self.app.store  # type: ignore[attr-defined]
+        store = self.store
         point = store.talking_point(person.id) or TalkingPoint(person_id=person.id)
         conferences = {conference.id: conference for conference in store.conferences()}
         talks = talk_choices(store.speaking_sessions(person), conferences)
@@ -195,7 +199,7 @@ class PeopleScreen(Screen[None]):
             self.app.push_screen(PersonModal(person), self.person_saved)
 
     def person_saved(self, person: Person | None) -> None:
-        if person is not None and self.app.attempt(lambda: self.app.store.save_person(person)):  # type: ignore[attr-defined]
+        if person is not None and self.host.attempt(lambda: self.store.save_person(person)):
             self.load_people(select_id=person.id)
 
     def action_cycle_priority(self) -> None:
@@ -203,7 +207,7 @@ class PeopleScreen(Screen[None]):
         if person is None:
             return
         person.priority = PRIORITIES[(PRIORITIES.index(person.priority) + 1) % len(PRIORITIES)]
-        self.app.attempt(lambda: self.app.store.save_person(person))  # type: ignore[attr-defined]
+        self.host.attempt(lambda: self.store.save_person(person))
         self.load_people(select_id=person.id)
 
     def action_remove_person(self) -> None:
@@ -213,10 +217,10 @@ class PeopleScreen(Screen[None]):
 
         def answered(remove: bool | None) -> None:
             removed: list[tuple[Person, TalkingPoint | None]] = []
-            store = self.app.store  # type: ignore[attr-defined]
-            if remove and self.app.attempt(lambda: removed.append(store.remove_person(person.id))):  # type: ignore[attr-defined]
+            store = self.store
+            if remove and self.host.attempt(lambda: removed.append(store.remove_person(person.id))):
                 self.load_people()
-                self.app.remember_undo(  # type: ignore[attr-defined]
+                self.host.remember_undo(
                     lambda: store.restore_person(*removed[0]), f"Removed {clean(person.name, single_line=True)}"
                 )
 

@@ -9,17 +9,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Footer, Header, Input, Label, Static, Tab, Tabs
 
 from rich.text import Text
 
-from companion.actions import speakers_on_list
+from companion.cards import speakers_on_list
 from companion.agenda import SessionFilter, SessionIndex, conflicts, grid, zone_of
-from companion.errors import CompanionError
 from companion.matching import SpeakerMatcher
 from companion.models import Conference, Person, Session
 from companion.text import clean
+from screens.base import CompanionScreen
 from screens.modals import NO_CONTROLS
 from screens.rowlist import Column, RowList
 from screens.safe import cell, lines, markup, paragraph, plain
@@ -45,7 +44,7 @@ class DayTabs(Tabs):
         super()._highlight_active(animate=False)
 
 
-class ScheduleScreen(Screen[None]):
+class ScheduleScreen(CompanionScreen):
     CSS_PATH = "schedule.tcss"
     AUTO_FOCUS = "#sessions"
     BINDINGS = [
@@ -91,11 +90,8 @@ class ScheduleScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
 
-    async def on_screen_resume(self) -> None:
-        try:
-            await self.load_conference()
-        except CompanionError as error:
-            self.app.read_failed(error)  # type: ignore[attr-defined]
+    async def reload(self) -> None:
+        await self.load_conference()
 
     # Loading and drawing -------------------------------------------------------------------
 
@@ -109,9 +105,9 @@ class ScheduleScreen(Screen[None]):
             await self._load_conference()
 
     async def _load_conference(self) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
-        now: datetime = self.app.now()  # type: ignore[attr-defined]
-        conference = self.app.conference  # type: ignore[attr-defined]
+        store = self.store
+        now: datetime = self.host.now()
+        conference = self.host.conference
         if conference is None:
             self.conference = None
             self.index = SessionIndex([], timezone.utc)
@@ -119,11 +115,13 @@ class ScheduleScreen(Screen[None]):
             self.redraw()
             return
         changed_conference = self.conference is None or self.conference.id != conference.id
+
+        def read() -> tuple[SessionIndex, set[str], SpeakerMatcher]:  # store reads only: in a worker
+            return SessionIndex(store.sessions(conference.id), zone_of(conference)), store.starred_ids(), store.speaker_matcher()
+
+        self.index, self.starred, self.matcher = await self.read_in_worker(read)
         self.conference = conference
-        self.index = SessionIndex(store.sessions(conference.id), zone_of(conference))
-        self.starred = store.starred_ids()
         self.clashes = conflicts(self.index.sessions, self.starred)
-        self.matcher = store.speaker_matcher()
         if changed_conference or self.day not in self.index.days:
             self.day = self.index.day_of(now)
         await self.rebuild_tabs()
@@ -240,7 +238,7 @@ class ScheduleScreen(Screen[None]):
                                 when=f"{other.start.astimezone(zone):%H:%M} {other.room}"))
         if session.speakers:
             parts.append(section_title("Speakers"))
-            for found in speakers_on_list(session, self.matcher or SpeakerMatcher([])):
+            for found in speakers_on_list(session, self.matcher or SpeakerMatcher([], [])):
                 if found.person is not None:
                     parts.append(markup("$name  [$success]on your list[/]", name=found.name))
                 elif found.candidates:
@@ -248,7 +246,7 @@ class ScheduleScreen(Screen[None]):
                                         who=" or ".join(p.name for p in found.candidates)))
                 else:
                     parts.append(markup("$name  [dim](a: add to your people)[/dim]", name=found.name))
-        notes = self.app.store.notes(session_id=session.id)  # type: ignore[attr-defined]
+        notes = self.store.notes(session_id=session.id)
         if notes:
             parts.append(section_title("Your notes (o: edit)"))
             for note in notes[-3:]:
@@ -326,8 +324,8 @@ class ScheduleScreen(Screen[None]):
         session = self.selected_session()
         if session is None:
             return
-        store = self.app.store  # type: ignore[attr-defined]
-        self.app.show_notes(  # type: ignore[attr-defined]
+        store = self.store
+        self.host.show_notes(
             f"Notes on {session.title}", store.notes(session_id=session.id), lambda: store.notes(session_id=session.id)
         )
 
@@ -357,8 +355,8 @@ class ScheduleScreen(Screen[None]):
         if not new:
             self.notify("Every speaker of this session is on your list already (or may be: see the detail).", markup=False)
             return
-        store = self.app.store  # type: ignore[attr-defined]
-        if not self.app.attempt(lambda: store.add_people(  # type: ignore[attr-defined]
+        store = self.store
+        if not self.host.attempt(lambda: store.add_people(
             Person(name=name, notes=f"Speaks at: {session.title}", tags=[session.track] if session.track else [])
             for name in new
         )):
@@ -371,9 +369,9 @@ class ScheduleScreen(Screen[None]):
         session = self.selected_session()
         if session is None:
             return
-        store = self.app.store  # type: ignore[attr-defined]
+        store = self.store
         starred = session.id not in self.starred
-        if not self.app.attempt(lambda: store.set_star(session.id, starred)):  # type: ignore[attr-defined]
+        if not self.host.attempt(lambda: store.set_star(session.id, starred)):
             return
         self.starred = store.starred_ids()
         self.clashes = conflicts(self.index.sessions, self.starred)

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from companion.actions import speakers_on_list
+from companion.cards import speakers_on_list
 from companion.agenda import sessions_now_and_next, zone_of
-from companion.errors import CompanionError
+from screens.base import CompanionScreen
 from screens.safe import lines, markup, plain
 from screens.widgets import section_title, span
 
 
-class TodayScreen(Screen[None]):
+class TodayScreen(CompanionScreen):
     """The first screen at a conference: now, next, people to catch, follow-ups due."""
 
     CSS_PATH = "today.tcss"
@@ -28,16 +27,13 @@ class TodayScreen(Screen[None]):
             yield Static(id="due")
         yield Footer()
 
-    def on_screen_resume(self) -> None:
-        try:
-            self.refresh_today()
-        except CompanionError as error:
-            self.app.read_failed(error)  # type: ignore[attr-defined]
+    async def reload(self) -> None:
+        self.refresh_today()
 
     def refresh_today(self) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
-        now = self.app.now()  # type: ignore[attr-defined]
-        conference = self.app.conference  # type: ignore[attr-defined]
+        store = self.store
+        now = self.host.now()
+        conference = self.host.conference
         heading = self.query_one("#today-heading", Static)
         if conference is None:
             heading.update(plain("No schedule yet: press i to import one (a file or a URL), or run companion import schedule SRC"))
@@ -50,7 +46,7 @@ class TodayScreen(Screen[None]):
             heading.update(markup("[b]$name[/b]  [dim]$day ($zone)[/dim]", name=conference.name, day=day_text, zone=conference.timezone))
             sessions = store.sessions_around(conference, now, zone)
             starred = store.starred_ids()
-            matcher = store.quick_matcher()
+            matcher = store.speaker_matcher()
             live, upcoming = sessions_now_and_next(sessions, now)
 
             def describe(session) -> object:  # noqa: ANN001

@@ -6,7 +6,7 @@ from datetime import tzinfo
 
 from textual.widgets import Static
 
-from companion.actions import PersonCard
+from companion.cards import PersonCard
 from companion.coach import PROMPTS
 from companion.models import Session
 from screens.safe import lines, markup, paragraph, plain

@@ -3,28 +3,21 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
 from textual.widgets import DataTable, Static
 
-from companion.demo import build_demo_store
 from companion.models import Person
 from companion.store import Store
 from screens.app import CompanionApp
+from support import CONFERENCE_MORNING
 from screens.rowlist import RowList
 from screens.widgets import PersonCardView
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # Day one of the sample conference, 10:05 in Berlin: two talks by people on the list are on.
-NOW = datetime(2026, 12, 3, 10, 5, tzinfo=BERLIN)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return build_demo_store(tmp_path / "demo", today=date(2026, 12, 3), now=NOW)
+NOW = CONFERENCE_MORNING
 
 
 def make_app(store: Store) -> CompanionApp:
@@ -42,8 +35,8 @@ def row_texts(table: DataTable | RowList) -> list[str]:
     return [" | ".join(str(cell) for cell in table.get_row_at(index)) for index in range(table.row_count)]
 
 
-async def test_today_shows_now_next_people_to_catch_and_counts(store: Store) -> None:
-    app = make_app(store)
+async def test_today_shows_now_next_people_to_catch_and_counts(demo_store: Store) -> None:
+    app = make_app(demo_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         now_next = static_text(app, "#now-next")
@@ -57,12 +50,12 @@ async def test_today_shows_now_next_people_to_catch_and_counts(store: Store) -> 
         due = static_text(app, "#due")
         # The demo notes: a thank-you and a promise for Tomasz (written today, due in 1 and 2 days),
         # an intro ask (written two days ago, due today) and a nudge for Sofia (due in 5 days).
-        assert store.due_counts(NOW.date()) == {"overdue": 0, "today": 1, "upcoming": 3, "waiting": 0}
+        assert demo_store.due_counts(NOW.date()) == {"overdue": 0, "today": 1, "upcoming": 3, "waiting": 0}
         assert "0 overdue" in due and "1 due today" in due and "3 upcoming" in due
 
 
-async def test_schedule_shows_one_day_at_a_time_and_stars_with_s(store: Store) -> None:
-    app = make_app(store)
+async def test_schedule_shows_one_day_at_a_time_and_stars_with_s(demo_store: Store) -> None:
+    app = make_app(demo_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("2")
         await pilot.pause()
@@ -80,15 +73,15 @@ async def test_schedule_shows_one_day_at_a_time_and_stars_with_s(store: Store) -
         assert "Priya Raman" in detail and "on your list" in detail
         await pilot.press("s")
         await pilot.pause()
-        assert len(store.starred_ids()) == 1
+        assert len(demo_store.starred_ids()) == 1
         assert row_texts(table)[1].startswith("★")
         await pilot.press("s")
-        assert store.starred_ids() == set()
+        assert demo_store.starred_ids() == set()
         assert not row_texts(table)[1].startswith("★")
 
 
-async def test_schedule_marks_conflicts_between_starred_sessions(store: Store) -> None:
-    app = make_app(store)
+async def test_schedule_marks_conflicts_between_starred_sessions(demo_store: Store) -> None:
+    app = make_app(demo_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("2")
         await pilot.pause()
@@ -102,8 +95,8 @@ async def test_schedule_marks_conflicts_between_starred_sessions(store: Store) -
         assert "The State of Python Packaging in 2026" in static_text(app, "#session-detail")
 
 
-async def test_schedule_filter_by_words_room_and_track(store: Store) -> None:
-    app = make_app(store)
+async def test_schedule_filter_by_words_room_and_track(demo_store: Store) -> None:
+    app = make_app(demo_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("2", "slash")
         await pilot.press(*"packaging")
@@ -117,8 +110,8 @@ async def test_schedule_filter_by_words_room_and_track(store: Store) -> None:
         assert table.row_count == 8 and all("Room 101" in row for row in row_texts(table))
 
 
-async def test_schedule_grid_has_a_column_per_room(store: Store) -> None:
-    app = make_app(store)
+async def test_schedule_grid_has_a_column_per_room(demo_store: Store) -> None:
+    app = make_app(demo_store)
     async with app.run_test(size=(160, 40)) as pilot:
         await pilot.press("2", "g")
         await pilot.pause()
@@ -133,8 +126,8 @@ async def test_schedule_grid_has_a_column_per_room(store: Store) -> None:
         assert "The State of Python Packaging in 2026" in static_text(app, "#session-detail")
 
 
-async def test_people_lists_everyone_and_shows_the_card(store: Store) -> None:
-    app = make_app(store)
+async def test_people_lists_everyone_and_shows_the_card(demo_store: Store) -> None:
+    app = make_app(demo_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("3")
         table = app.screen.query_one("#people", RowList)
@@ -151,19 +144,19 @@ async def test_people_lists_everyone_and_shows_the_card(store: Store) -> None:
         assert "ready" in row_texts(table)[target]
 
 
-async def test_followups_screen_lists_open_items(store: Store) -> None:
-    app = make_app(store)
+async def test_followups_screen_lists_open_items(demo_store: Store) -> None:
+    app = make_app(demo_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("4")
         table = app.screen.query_one("#followups", RowList)
         rows = row_texts(table)
-        assert len(rows) == len(store.followups(statuses=("open", "waiting"))) == 4
+        assert len(rows) == len(demo_store.followups(statuses=("open", "waiting"))) == 4
         assert any("Thank Tomasz Wierzbicki" in row for row in rows)
         assert any("Ask Liam O'Brien whether they would like an introduction" in row for row in rows)
 
 
-async def test_quit_and_screen_keys(store: Store) -> None:
-    app = make_app(store)
+async def test_quit_and_screen_keys(demo_store: Store) -> None:
+    app = make_app(demo_store)
     async with app.run_test(size=(120, 40)) as pilot:
         for key, mode in (("2", "schedule"), ("3", "people"), ("4", "followups"), ("1", "today")):
             await pilot.press(key)

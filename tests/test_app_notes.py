@@ -7,7 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from textual.widgets import Checkbox, Input, Static, TextArea
+from textual.widgets import Input, Static, TextArea
 
 from companion.demo import build_demo_store
 from companion.store import Store

@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from textual.widgets import Input, Static, TextArea
 
-from companion.demo import build_demo_store
 from companion.models import TalkingPoint
 from companion.store import Store
 from screens.app import CompanionApp
+from support import CONFERENCE_MORNING
 from screens.modals import PersonModal, TalkingPointModal
 from screens.rowlist import RowList
 from screens.widgets import PersonCardView
 
-NOW = datetime(2026, 12, 3, 10, 5, tzinfo=ZoneInfo("Europe/Berlin"))
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return build_demo_store(tmp_path / "demo", today=date(2026, 12, 3), now=NOW)
+NOW = CONFERENCE_MORNING
 
 
 def names(rows: RowList) -> list[str]:
@@ -33,8 +26,8 @@ def card_text(app: CompanionApp) -> str:
     return str(app.screen.query_one(PersonCardView).visual)
 
 
-async def test_slash_filters_the_people_list_as_you_type(store: Store) -> None:
-    app = CompanionApp(store=store, clock=lambda: NOW)
+async def test_slash_filters_the_people_list_as_you_type(demo_store: Store) -> None:
+    app = CompanionApp(store=demo_store, clock=lambda: NOW)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("3", "slash", *"pack")
         await pilot.pause()
@@ -49,8 +42,8 @@ async def test_slash_filters_the_people_list_as_you_type(store: Store) -> None:
         assert rows.row_count == 16
 
 
-async def test_talking_points_modal_coaches_as_you_type_and_saves(store: Store) -> None:
-    app = CompanionApp(store=store, clock=lambda: NOW)
+async def test_talking_points_modal_coaches_as_you_type_and_saves(demo_store: Store) -> None:
+    app = CompanionApp(store=demo_store, clock=lambda: NOW)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("3")
         await pilot.pause()
@@ -72,13 +65,13 @@ async def test_talking_points_modal_coaches_as_you_type_and_saves(store: Store) 
         assert not flag.display and "strengthen" not in coach and "still to answer" in coach
         await pilot.press("ctrl+s")
         await pilot.pause()
-        point = store.talking_point(store.people()[0].id)
+        point = demo_store.talking_point(demo_store.people()[0].id)
         assert point is not None and point.question == "Which screen reader do you test with first?"
         assert "Which screen reader do you test with first?" in card_text(app)
 
 
-async def test_the_talking_point_form_lists_their_talks_and_ctrl_t_fills_the_work_answer(store: Store) -> None:
-    app = CompanionApp(store=store, clock=lambda: NOW)
+async def test_the_talking_point_form_lists_their_talks_and_ctrl_t_fills_the_work_answer(demo_store: Store) -> None:
+    app = CompanionApp(store=demo_store, clock=lambda: NOW)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("3", "slash", *"priya", "enter")
         await pilot.pause()
@@ -100,12 +93,12 @@ async def test_the_talking_point_form_lists_their_talks_and_ctrl_t_fills_the_wor
         assert not form.query_one("#flag-work", Static).display  # a titled talk is specific work
         await pilot.press("ctrl+s")
         await pilot.pause()
-        point = store.talking_point(next(p.id for p in store.people() if p.name == "Priya Raman"))
+        point = demo_store.talking_point(next(p.id for p in demo_store.people() if p.name == "Priya Raman"))
         assert point is not None and "Tracing Async Python" in point.work
 
 
-async def test_a_quoted_title_with_a_trigger_phrase_is_not_flagged_while_typing(store: Store) -> None:
-    app = CompanionApp(store=store, clock=lambda: NOW)
+async def test_a_quoted_title_with_a_trigger_phrase_is_not_flagged_while_typing(demo_store: Store) -> None:
+    app = CompanionApp(store=demo_store, clock=lambda: NOW)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("3", "t")
         await pilot.pause()
@@ -119,8 +112,8 @@ async def test_a_quoted_title_with_a_trigger_phrase_is_not_flagged_while_typing(
         assert "Say what changed for you" in str(form.query_one("#flag-how", Static).visual)
 
 
-async def test_add_edit_priority_and_remove_a_person(store: Store) -> None:
-    app = CompanionApp(store=store, clock=lambda: NOW)
+async def test_add_edit_priority_and_remove_a_person(demo_store: Store) -> None:
+    app = CompanionApp(store=demo_store, clock=lambda: NOW)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("3", "a")
         await pilot.pause()
@@ -134,7 +127,7 @@ async def test_add_edit_priority_and_remove_a_person(store: Store) -> None:
         await pilot.press(*"school: Uni Heidelberg")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        added = next(p for p in store.people() if p.name == "Zed Newcomer")
+        added = next(p for p in demo_store.people() if p.name == "Zed Newcomer")
         assert added.affiliation == "Hallway Track Inc" and added.links == {"github": "zed"}
         assert [(c.kind, c.detail) for c in added.connections] == [("school", "Uni Heidelberg")]
         await pilot.pause(0.3)
@@ -142,29 +135,29 @@ async def test_add_edit_priority_and_remove_a_person(store: Store) -> None:
         rows = app.screen.query_one("#people", RowList)
         assert names(rows)[rows.cursor] == "Zed Newcomer"
         await pilot.press("p")
-        assert store.person(added.id).priority == "met"
+        assert demo_store.person(added.id).priority == "met"
         await pilot.press("e")
         await pilot.pause()
         app.screen.query_one("#role", Input).value = "Maintainer"
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert store.person(added.id).role == "Maintainer"
-        store.save_talking_point(TalkingPoint(added.id, work="Your hallway track talk"))
+        assert demo_store.person(added.id).role == "Maintainer"
+        demo_store.save_talking_point(TalkingPoint(added.id, work="Your hallway track talk"))
         await pilot.press("delete")
         await pilot.pause()
         await pilot.press("y")
         await pilot.pause()
-        assert all(p.name != "Zed Newcomer" for p in store.people())
-        assert store.talking_point(added.id) is None
+        assert all(p.name != "Zed Newcomer" for p in demo_store.people())
+        assert demo_store.talking_point(added.id) is None
         await pilot.press("ctrl+z")  # the removal is undone: the same person, number and talking point
         await pilot.pause()
-        assert store.person(added.id).name == "Zed Newcomer"
-        assert store.talking_point(added.id).work == "Your hallway track talk"
+        assert demo_store.person(added.id).name == "Zed Newcomer"
+        assert demo_store.talking_point(added.id).work == "Your hallway track talk"
         assert "Zed Newcomer" in names(app.screen.query_one("#people", RowList))
 
 
-async def test_palette_finds_a_person_and_opens_the_card(store: Store) -> None:
-    app = CompanionApp(store=store, clock=lambda: NOW)
+async def test_palette_finds_a_person_and_opens_the_card(demo_store: Store) -> None:
+    app = CompanionApp(store=demo_store, clock=lambda: NOW)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("ctrl+p")
         await pilot.pause()
@@ -176,8 +169,8 @@ async def test_palette_finds_a_person_and_opens_the_card(store: Store) -> None:
         assert "Isabel Moreau" in card_text(app)
 
 
-async def test_palette_finds_a_session_and_shows_it(store: Store) -> None:
-    app = CompanionApp(store=store, clock=lambda: NOW)
+async def test_palette_finds_a_session_and_shows_it(demo_store: Store) -> None:
+    app = CompanionApp(store=demo_store, clock=lambda: NOW)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("ctrl+p")
         await pilot.pause()
@@ -190,8 +183,8 @@ async def test_palette_finds_a_session_and_shows_it(store: Store) -> None:
 
 
 @pytest.mark.parametrize("typed", ["tracing", "async tracing", "TRACING ASYNC", "tracng async"])
-async def test_palette_finds_a_session_by_words_in_any_case_or_with_a_typo(store: Store, typed: str) -> None:
-    app = CompanionApp(store=store, clock=lambda: NOW)
+async def test_palette_finds_a_session_by_words_in_any_case_or_with_a_typo(demo_store: Store, typed: str) -> None:
+    app = CompanionApp(store=demo_store, clock=lambda: NOW)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("ctrl+p")
         await pilot.pause()
@@ -203,8 +196,8 @@ async def test_palette_finds_a_session_by_words_in_any_case_or_with_a_typo(store
         assert "Tracing Async Python" in str(app.screen.query_one("#session-detail", Static).visual)
 
 
-async def test_a_speaker_not_on_the_list_is_added_with_a(store: Store) -> None:
-    app = CompanionApp(store=store, clock=lambda: NOW)
+async def test_a_speaker_not_on_the_list_is_added_with_a(demo_store: Store) -> None:
+    app = CompanionApp(store=demo_store, clock=lambda: NOW)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("2")
         await pilot.pause()
@@ -212,11 +205,11 @@ async def test_a_speaker_not_on_the_list_is_added_with_a(store: Store) -> None:
         assert "a: add to your people" in str(app.screen.query_one("#session-detail", Static).visual)
         await pilot.press("a")
         await pilot.pause()
-        assert any(p.name == "Ingrid Halvorsen" for p in store.people())
+        assert any(p.name == "Ingrid Halvorsen" for p in demo_store.people())
         assert "on your list" in str(app.screen.query_one("#session-detail", Static).visual)
 
 
-async def test_palette_switches_to_another_conference(store: Store, tmp_path: Path) -> None:
+async def test_palette_switches_to_another_conference(demo_store: Store, tmp_path: Path) -> None:
     other = tmp_path / "other.ics"
     other.write_bytes(
         b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nX-WR-CALNAME:Winter [b]Camp[/b]\r\nX-WR-TIMEZONE:Europe/Oslo\r\n"
@@ -225,8 +218,8 @@ async def test_palette_switches_to_another_conference(store: Store, tmp_path: Pa
     )
     from companion.schedules import import_schedule
 
-    import_schedule(store, str(other))
-    app = CompanionApp(store=store, clock=lambda: NOW)
+    import_schedule(demo_store, str(other))
+    app = CompanionApp(store=demo_store, clock=lambda: NOW)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("ctrl+p")
         await pilot.pause()

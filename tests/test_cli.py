@@ -1,4 +1,4 @@
-"""The command line end to end (DESIGN section 4): what a user types and what they see."""
+"""The command line end to end: what a user types and what they see."""
 
 from __future__ import annotations
 
@@ -9,10 +9,8 @@ import shutil
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -20,41 +18,21 @@ import pytest
 from companion.cli import main
 from companion.followups import NoteActions
 from companion.store import Store
+from support import BERLIN, CONTROL_CHARS, REPO, SAMPLE_DIR, CliResult, assert_one_line_error
 
-REPO = Path(__file__).resolve().parent.parent
-SAMPLE_DIR = REPO / "sample_schedules"
 CONFERENCE = SAMPLE_DIR / "conference.ics"
 PEOPLE = SAMPLE_DIR / "people.csv"
-BERLIN = ZoneInfo("Europe/Berlin")
-CONTROL_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    def json(self):  # noqa: ANN201
-        assert self.code == 0, self.err
-        return json.loads(self.out)
+Result = CliResult
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> Result:
+    """As the ``cli`` fixture, for the tests here that also read capsys themselves."""
     capsys.readouterr()
     code = main([str(a) for a in argv])
     captured = capsys.readouterr()
     return Result(code, captured.out, captured.err)
-
-
-def assert_one_line_error(result: Result) -> str:
-    assert result.code == 1, (result.out, result.err)
-    lines = result.err.strip("\n").splitlines()
-    assert len(lines) == 1, result.err
-    assert lines[0].startswith("companion: error:"), result.err
-    assert "Traceback" not in result.err + result.out
-    assert result.out == ""
-    return lines[0]
 
 
 def sample_events() -> list[icalendar.Event]:
@@ -106,7 +84,7 @@ def test_reimporting_the_same_file_changes_nothing_and_keeps_stars(
     assert "Imported 48 sessions" in result.out
     assert not re.search(r"\b[1-9]\d* (new|changed|gone)\b", result.out), result.out
     counts = re.search(r"(\d+) new, (\d+) changed, (\d+) unchanged, (\d+) gone", result.out)
-    assert counts is None or counts.groups() == ("0", "0", "48", "0")
+    assert counts is not None and counts.groups() == ("0", "0", "48", "0"), result.out
     assert "moved" not in result.out and "cancelled" not in result.out
 
     after = run(capsys, "sessions", "--json").json()
@@ -317,7 +295,7 @@ def test_who_json_keys(capsys: pytest.CaptureFixture[str], loaded: None) -> None
 
 def test_the_card_names_the_break_after_each_upcoming_talk(capsys: pytest.CaptureFixture[str], loaded: None,
                                                            isolated_data_dir: Path) -> None:
-    from companion.actions import CardContext, person_card
+    from companion.cards import CardContext, person_card
 
     store = Store(isolated_data_dir, read_only=True)
     priya = store.search_people("Priya Raman", 1)[0][0]

@@ -1,4 +1,4 @@
-"""Crash safety and concurrent writers (DESIGN section 3), with real processes.
+"""Crash safety and concurrent writers (ARCHITECTURE.md, Storage), with real processes.
 
 Children are forked (multiprocessing "fork" context) so they start in milliseconds with companion
 already imported; each one opens its own Store, as a second companion process would.

@@ -1,4 +1,4 @@
-"""Message drafts (DESIGN section 7): one per follow-up kind, filled from the talking point, short and
+"""Message drafts: one per follow-up kind, filled from the talking point, short and
 specific, never a referral or job ask, and never a control character."""
 
 from __future__ import annotations

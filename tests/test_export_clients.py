@@ -1,4 +1,4 @@
-"""The calendar export read by real clients (DESIGN section 8), not only by the library that wrote it.
+"""The calendar export read by real clients, not only by the library that wrote it.
 
 icalendar and vobject parse every file; khal reads the vdir; todoman lists the tasks; a Radicale
 CalDAV server accepts each item (201, then 204 for the same UID with a higher SEQUENCE); ical.js
@@ -27,7 +27,7 @@ import vobject
 from xml.etree import ElementTree
 
 from companion.cli import main
-from companion.exporters.ics import _local_zone, todo_uid, vdir_name
+from companion.exporters.ics import local_zone, todo_uid, vdir_name
 from companion.followups import NoteActions
 from companion.models import FollowUp, Person
 from companion.store import Store
@@ -348,7 +348,7 @@ def test_icaljs_parses_every_file(store: Store, tmp_path: Path, icaljs: Path) ->
         assert event["sequence"] == item.sequence
         assert event["status"] == ("CANCELLED" if item.status == "done" else "CONFIRMED")
         assert event["alarms"] == ([] if item.status == "done" else ["-PT15M"])
-        nine = datetime.combine(item.due, time(9), tzinfo=_local_zone()).astimezone(timezone.utc)
+        nine = datetime.combine(item.due, time(9), tzinfo=local_zone()).astimezone(timezone.utc)
         assert event["start"] == nine.strftime("%Y-%m-%dT%H:%M:%S.000Z")  # 09:00 where it was exported
     for task in single["todos"]:
         item = next(i for u, i in items.items() if todo_uid(u) == task["uid"])

@@ -1,4 +1,4 @@
-"""Follow-up reminders as iCalendar that real calendar software reads (DESIGN section 8)."""
+"""Follow-up reminders as iCalendar that real calendar software reads."""
 
 from __future__ import annotations
 
@@ -138,7 +138,7 @@ def test_todo_uid_keeps_the_domain() -> None:
 
 
 def test_alarm_triggers_are_relative(store_with_followups: Store, tmp_path: Path) -> None:
-    """ical.js rejects a whole file whose absolute trigger lacks VALUE=DATE-TIME (DESIGN section 8)."""
+    """ical.js rejects a whole file whose absolute trigger lacks VALUE=DATE-TIME."""
     export(store_with_followups, tmp_path / "f.ics", todo=True)
     raw = (tmp_path / "f.ics").read_bytes().decode()
     triggers = [line for line in raw.split("\r\n") if line.startswith("TRIGGER")]

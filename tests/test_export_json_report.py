@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
 
-from companion.cli import main
 from companion.exporters.json_export import FORMAT, SECTIONS, VERSION
 from companion.exporters.report import build_report, md, md_block
 from companion.followups import NoteActions
 from companion.models import Conference, FollowUp, Note, Person, Session, TalkingPoint
 from companion.store import Store
+from support import CliResult, assert_one_line_error
 
 REPO = Path(__file__).resolve().parent.parent
 CONFERENCE = REPO / "sample_schedules" / "conference.ics"
@@ -28,32 +28,10 @@ EVIL = "*bold* [x](javascript:alert(1)) <img src=x onerror=alert(1)> `code` _em_
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: object) -> Result:
-    capsys.readouterr()
-    code = main([str(a) for a in argv])
-    captured = capsys.readouterr()
-    return Result(code, captured.out, captured.err)
-
-
-def assert_one_line_error(result: Result) -> str:
-    assert result.code == 1, (result.out, result.err)
-    lines = result.err.strip("\n").splitlines()
-    assert len(lines) == 1 and lines[0].startswith("companion: error:"), result.err
-    assert "Traceback" not in result.err and result.out == ""
-    return lines[0]
-
-
 @pytest.fixture
-def store(capsys: pytest.CaptureFixture[str], isolated_data_dir: Path) -> Store:
+def store(cli: Callable[..., CliResult], isolated_data_dir: Path) -> Store:
     """The sample schedule, four people (one with a hostile name), stars, a talking point, notes and follow-ups."""
-    assert run(capsys, "import", "schedule", CONFERENCE).code == 0
+    assert cli("import", "schedule", CONFERENCE).code == 0
     store = Store(isolated_data_dir)
     store.add_people([
         Person(name="Ada Lovelace", affiliation="Analytical Engines", role="Speaker", email="ada@example.org"),
@@ -80,9 +58,9 @@ def store(capsys: pytest.CaptureFixture[str], isolated_data_dir: Path) -> Store:
 # --- export json -------------------------------------------------------------------------------
 
 
-def test_export_json_has_everything_with_a_header(capsys: pytest.CaptureFixture[str], store: Store, tmp_path: Path) -> None:
+def test_export_json_has_everything_with_a_header(cli: Callable[..., CliResult], store: Store, tmp_path: Path) -> None:
     target = tmp_path / "companion.json"
-    result = run(capsys, "export", "json", target)
+    result = cli("export", "json", target)
     assert result.code == 0, result.err
     assert "notes: 4" in result.out and str(target) in result.out
     data = json.loads(target.read_bytes())  # valid JSON
@@ -117,10 +95,10 @@ def test_export_json_has_everything_with_a_header(capsys: pytest.CaptureFixture[
 
 
 def test_export_json_strips_control_characters_and_keeps_newlines(
-    capsys: pytest.CaptureFixture[str], store: Store, tmp_path: Path
+    cli: Callable[..., CliResult], store: Store, tmp_path: Path
 ) -> None:
     target = tmp_path / "e.json"
-    assert run(capsys, "export", "json", target).code == 0
+    assert cli("export", "json", target).code == 0
     raw = target.read_bytes().decode("utf-8")
     data = json.loads(raw)
     assert not CONTROL.search(raw) and not any(CONTROL.search(p["name"]) for p in data["people"])
@@ -128,28 +106,28 @@ def test_export_json_strips_control_characters_and_keeps_newlines(
     assert any("\n# not a heading" in n["text"] for n in data["notes"])
 
 
-def test_export_json_is_written_atomically(capsys: pytest.CaptureFixture[str], store: Store, tmp_path: Path) -> None:
+def test_export_json_is_written_atomically(cli: Callable[..., CliResult], store: Store, tmp_path: Path) -> None:
     target = tmp_path / "e.json"
     target.write_text("old")
-    assert run(capsys, "export", "json", target).code == 0
+    assert cli("export", "json", target).code == 0
     assert json.loads(target.read_text())["format"] == FORMAT
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "e.json"]  # no temporary file left behind
 
 
 @pytest.mark.parametrize("command", [("export", "json"), ("export", "ics"), ("export", "agenda"), ("report", "--out")])
 def test_an_unwritable_target_is_one_error_line(
-    capsys: pytest.CaptureFixture[str], store: Store, tmp_path: Path, command: tuple[str, str]
+    cli: Callable[..., CliResult], store: Store, tmp_path: Path, command: tuple[str, str]
 ) -> None:
     for target in (tmp_path / "missing" / "folder" / "out.file", tmp_path):  # no such folder; a folder
-        line = assert_one_line_error(run(capsys, *command, target))
+        line = assert_one_line_error(cli(*command, target))
         assert "cannot write" in line and str(target) in line
     assert not (tmp_path / "missing").exists()
 
 
-def test_export_ics_vdir_that_is_a_file_is_one_error_line(capsys: pytest.CaptureFixture[str], store: Store, tmp_path: Path) -> None:
+def test_export_ics_vdir_that_is_a_file_is_one_error_line(cli: Callable[..., CliResult], store: Store, tmp_path: Path) -> None:
     blocker = tmp_path / "vdir"
     blocker.write_text("x")
-    line = assert_one_line_error(run(capsys, "export", "ics", tmp_path / "f.ics", "--todo", "--vdir", blocker))
+    line = assert_one_line_error(cli("export", "ics", tmp_path / "f.ics", "--todo", "--vdir", blocker))
     assert str(blocker) in line and not (tmp_path / "f.ics").exists()
 
 
@@ -225,15 +203,15 @@ def test_md_escapes_the_special_characters() -> None:
     assert md_block("one\n- two\n3. three\n\n+ four") == "one  \n  \\- two  \n  3\\. three  \n  \\+ four"
 
 
-def test_report_command_writes_the_file_or_prints(capsys: pytest.CaptureFixture[str], store: Store, tmp_path: Path) -> None:
+def test_report_command_writes_the_file_or_prints(cli: Callable[..., CliResult], store: Store, tmp_path: Path) -> None:
     target = tmp_path / "report.md"
-    result = run(capsys, "report", CONFERENCE_ID, "--out", target)
+    result = cli("report", CONFERENCE_ID, "--out", target)
     assert result.code == 0, result.err
     assert str(target) in result.out and "notes: 3" in result.out
     written = target.read_text()
     assert written.startswith("# Conference report: Northwind Open Source Summit 2026")
-    printed = run(capsys, "report")
+    printed = cli("report")
     assert printed.code == 0 and "## What is pending" in printed.out and "Before the summit" in printed.out
     assert not CONTROL.search(printed.out)
-    line = assert_one_line_error(run(capsys, "report", "no-such-conference"))
+    line = assert_one_line_error(cli("report", "no-such-conference"))
     assert "no-such-conference" in line

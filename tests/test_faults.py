@@ -1,4 +1,4 @@
-"""Nothing lost under faults (DESIGN section 3), each fault staged in a real child process.
+"""Nothing lost under faults (ARCHITECTURE.md, Storage), each fault staged in a real child process.
 
 - the disk fills up mid-write: ``RLIMIT_FSIZE`` in the child (SIGXFSZ ignored, so a write past the
   limit fails with EFBIG, as a full disk fails with ENOSPC);

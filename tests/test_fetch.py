@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from companion.errors import ImportError_
+from companion.errors import SourceError
 from companion.fetch import FetchResult, fetch_url, normalise_url
 
 ICS = (
@@ -173,9 +173,9 @@ def closed_port() -> int:
 
 
 def expect_error(call: Callable[[], FetchResult], *, within: float, mentions: str = "127.0.0.1") -> str:
-    """The ImportError_ ``call`` raises: one line, naming the URL or host, within ``within`` s."""
+    """The SourceError ``call`` raises: one line, naming the URL or host, within ``within`` s."""
     started = time.monotonic()
-    with pytest.raises(ImportError_) as caught:
+    with pytest.raises(SourceError) as caught:
         call()
     elapsed = time.monotonic() - started
     message = str(caught.value)
@@ -245,7 +245,7 @@ def test_webcal_urls_are_fetched_over_https(serve, tmp_path: Path) -> None:
 )
 def test_only_http_https_and_webcal(url: str, tmp_path: Path) -> None:
     started = time.monotonic()
-    with pytest.raises(ImportError_) as caught:
+    with pytest.raises(SourceError) as caught:
         fetch_url(url, cache_dir=tmp_path)
     message = str(caught.value)
     assert time.monotonic() - started < 1
@@ -428,7 +428,7 @@ def test_a_web_page_is_not_a_schedule(serve, tmp_path: Path, content_type: str, 
 
 
 def test_a_calendar_served_as_text_html_is_accepted(serve, tmp_path: Path) -> None:
-    # Misconfigured servers do this; the content decides (DESIGN: sniff content, not labels).
+    # Misconfigured servers do this; the content decides (sniff the content, not the labels).
     server = serve(lambda s, conn, r: respond(conn, "200 OK", ICS, {"Content-Type": "text/html"}))
     assert fetch_url(server.url(), cache_dir=tmp_path).payload == ICS
 

@@ -1,4 +1,4 @@
-"""The follow-up rules as a table (DESIGN section 7), with a fixed clock: due dates, the two steps of a
+"""The follow-up rules as a table, with a fixed clock: due dates, the two steps of a
 double opt-in introduction, the nudge interval, and the one kind nudge that then lets go."""
 
 from __future__ import annotations

@@ -10,15 +10,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from companion.errors import ImportError_
+from companion.errors import SourceError
 from companion.importers.ical import MAX_OCCURRENCES_PER_RULE
-from companion.importers.sources import (
-    html_to_text,
-    load_schedule,
-    parse_schedule,
-    resolve_zone,
-    sniff_schedule_format,
-)
+from companion.importers.helpers import html_to_text, resolve_zone
+from companion.importers.sources import load_schedule, parse_schedule, sniff_schedule_format
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -133,7 +128,7 @@ def test_the_format_is_sniffed_from_the_content(payload: bytes, fmt: str) -> Non
     ids=["csv", "html", "other-json", "schedule-without-conference", "empty", "empty-list"],
 )
 def test_unknown_content_is_one_line_naming_the_file(payload: bytes) -> None:
-    with pytest.raises(ImportError_, match="mystery.dat") as caught:
+    with pytest.raises(SourceError, match="mystery.dat") as caught:
         parse_schedule(payload, "mystery.dat")
     assert "\n" not in str(caught.value)
 
@@ -150,7 +145,7 @@ def test_format_overrides_sniffing() -> None:
     # More than 64 KB of comment hides <conference> from the sniffer; --format frab still reads it.
     hidden = frab('<day date="2026-07-01"><room name="A">' + frab_event("1", "Late", start="09:00") + "</room></day>",
                   prolog="<!--" + "x" * 70000 + "-->\n")
-    with pytest.raises(ImportError_, match="hidden.xml"):
+    with pytest.raises(SourceError, match="hidden.xml"):
         parse_schedule(hidden, "hidden.xml")
     parsed = parse_schedule(hidden, "hidden.xml", fmt="frab", tz="Europe/Berlin")
     assert parsed.format == "frab" and [s.title for s in parsed.sessions] == ["Late"]
@@ -159,24 +154,24 @@ def test_format_overrides_sniffing() -> None:
 
 
 def test_a_forced_format_that_does_not_fit_is_an_import_error() -> None:
-    with pytest.raises(ImportError_, match="frab.xml"):
+    with pytest.raises(SourceError, match="frab.xml"):
         parse_schedule(FRAB_SAMPLE, "frab.xml", fmt="ical")
-    with pytest.raises(ImportError_, match="cal.ics"):
+    with pytest.raises(SourceError, match="cal.ics"):
         parse_schedule(ICS_SAMPLE, "cal.ics", fmt="schedule-json")
-    with pytest.raises(ImportError_, match="cal.ics"):
+    with pytest.raises(SourceError, match="cal.ics"):
         parse_schedule(ICS_SAMPLE, "cal.ics", fmt="frab")
-    with pytest.raises(ImportError_, match="sched.json"):
+    with pytest.raises(SourceError, match="sched.json"):
         parse_schedule(JSON_SAMPLE, "sched.json", fmt="sessionize")
 
 
 def test_an_unknown_format_name_is_an_import_error() -> None:
-    with pytest.raises(ImportError_, match="excel"):
+    with pytest.raises(SourceError, match="excel"):
         parse_schedule(ICS_SAMPLE, "cal.ics", fmt="excel")
 
 
 def test_an_unknown_tz_is_an_import_error_for_every_format() -> None:
     for payload in (ICS_SAMPLE, FRAB_SAMPLE, JSON_SAMPLE, GRIDSMART_SAMPLE):
-        with pytest.raises(ImportError_, match="Mars/Olympus"):
+        with pytest.raises(SourceError, match="Mars/Olympus"):
             parse_schedule(payload, "f", tz="Mars/Olympus")
 
 
@@ -526,12 +521,12 @@ def test_sessionize_speakers_file_names_the_speakers(tmp_path: Path) -> None:
     loaded = load_schedule(str(schedule_file), tz="UTC", speakers=str(speakers_file))
     assert len(by_title(loaded, "All view talk").speakers) == 3
     speakers_file.write_bytes(b"{not json")
-    with pytest.raises(ImportError_, match="speakers.json"):
+    with pytest.raises(SourceError, match="speakers.json"):
         load_schedule(str(schedule_file), tz="UTC", speakers=str(speakers_file))
 
 
 def test_a_sessionize_speakers_list_alone_is_an_import_error() -> None:
-    with pytest.raises(ImportError_, match="speakers.json"):
+    with pytest.raises(SourceError, match="speakers.json"):
         parse_schedule(SPEAKERS_VIEW_SAMPLE, "speakers.json")
 
 
@@ -615,7 +610,7 @@ def test_hostile_text_in_xml_and_json_is_cleaned() -> None:
                + frab_event("1", "Evil\u202e talk\u009b2J", start="10:00") + "</room></day>")
     session = parse_schedule(xml, "e.xml", tz="UTC").sessions[0]
     assert (session.title, session.room) == ("Evil talk", "A")
-    with pytest.raises(ImportError_, match="esc.xml"):
+    with pytest.raises(SourceError, match="esc.xml"):
         parse_schedule(xml.replace("\u009b".encode(), b"&#x1b;"), "esc.xml", tz="UTC")
     payload = json.dumps([{"groupName": "All", "sessions": [
         sessionize_session("1", "\x1b]0;pwned\x07Evil\x1b[31m talk", "2026-07-01T10:00:00", "2026-07-01T11:00:00",
@@ -643,7 +638,7 @@ EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
 
 @pytest.mark.parametrize("payload", [BILLION_LAUGHS, EXTERNAL_ENTITY], ids=["billion-laughs", "external-entity"])
 def test_xml_entities_are_refused(payload: bytes) -> None:
-    with pytest.raises(ImportError_, match=r"^evil\.xml: refused: ") as caught:
+    with pytest.raises(SourceError, match=r"^evil\.xml: refused: ") as caught:
         parse_schedule(payload, "evil.xml")
     assert "\n" not in str(caught.value)
 
@@ -659,14 +654,14 @@ def test_xml_entities_are_refused(payload: bytes) -> None:
     ],
 )
 def test_malformed_xml_and_json_are_one_line_naming_the_file(payload: bytes, name: str) -> None:
-    with pytest.raises(ImportError_, match=name.replace(".", r"\.")) as caught:
+    with pytest.raises(SourceError, match=name.replace(".", r"\.")) as caught:
         parse_schedule(payload, name)
     assert "\n" not in str(caught.value)
 
 
 def test_malformed_files_forced_by_format_are_import_errors() -> None:
     for fmt in ("frab", "schedule-json", "sessionize", "ical"):
-        with pytest.raises(ImportError_, match="junk.bin"):
+        with pytest.raises(SourceError, match="junk.bin"):
             parse_schedule(b"\x00\x01 definitely not a schedule", "junk.bin", fmt=fmt)
 
 
@@ -723,7 +718,7 @@ def test_frab_event_that_moves_keeps_its_id_so_the_move_is_seen() -> None:
 
 
 def test_plain_text_abstracts_lose_the_files_indentation_but_keep_paragraphs() -> None:
-    from companion.importers.sources import html_to_text
+    from companion.importers.helpers import html_to_text
 
     text = "First paragraph.\n\n                    Second paragraph,\n                    same paragraph."
     assert html_to_text(text) == "First paragraph.\n\nSecond paragraph,\nsame paragraph."

@@ -1,5 +1,5 @@
-"""Hostile files (DESIGN sections 5 and 10): every importer either parses what it is given or says
-why in one line (companion.errors.ImportError_), never another exception, never a hang, never a
+"""Hostile files: every importer either parses what it is given or says
+why in one line (companion.errors.SourceError), never another exception, never a hang, never a
 partial import, never a control character in what it hands on.
 
 Property-based with hypothesis: random bytes, and random mutations of small valid samples (byte
@@ -30,7 +30,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from companion.cli import main as cli_main
-from companion.errors import ImportError_
+from companion.errors import SourceError
 from companion.importers import MAX_FILE_BYTES, ParsedPeople, ParsedSchedule
 from companion.importers.sources import parse_people, parse_schedule
 
@@ -147,18 +147,20 @@ FORMAT_OF = {"sessionize-grid": "sessionize"}
 
 @contextlib.contextmanager
 def watchdog(seconds: float = HANG_SECONDS) -> Iterator[None]:
-    """Turn a parse that never returns into a failure (SIGALRM, in the main thread only)."""
+    """Turn a parse that never returns into a failure (SIGPROF, in the main thread only). The time
+    is this process's CPU time, not the wall clock: a hang spins and is caught all the same, and a
+    machine busy with other work does not make a sound parse look like one."""
 
     def expired(signum: int, frame: object) -> None:
-        raise TimeoutError(f"no answer after {seconds} s: a hang")
+        raise TimeoutError(f"no answer after {seconds} s of CPU: a hang")
 
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = signal.signal(signal.SIGPROF, expired)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
 
 
 def parse(kind: str, payload: bytes, *, sniff: bool = False) -> ParsedSchedule | ParsedPeople:
@@ -210,7 +212,7 @@ def check(kind: str, payload: bytes, *, sniff: bool = False) -> str:
     try:
         with watchdog():
             parsed = parse(kind, payload, sniff=sniff)
-    except ImportError_ as error:
+    except SourceError as error:
         message = str(error)
         assert message.strip(), "an empty error message"
         assert "\n" not in message and "\r" not in message, f"more than one line: {message!r}"
@@ -375,26 +377,24 @@ WRONG_TYPES = {
 }
 
 
-def _parses_or_refuses(kind: str, payload: bytes) -> None:
-    try:
-        parse(kind, payload, sniff=True)
-    except ImportError_:
-        pass
+def _refused_in_one_line(kind: str, payload: bytes) -> None:
+    """Refused, with one clean line naming the problem (check() holds the line to that)."""
+    assert check(kind, payload, sniff=True) == "refused"
 
 
 @pytest.mark.parametrize("case", sorted(c for c in WRONG_TYPES if c.startswith("sessionize")))
 def test_sessionize_fields_of_the_wrong_type_are_one_error_line(case: str) -> None:
     kind, document = WRONG_TYPES[case]
-    _parses_or_refuses(kind, json.dumps(document).encode())
+    _refused_in_one_line(kind, json.dumps(document).encode())
 
 
 def test_schedule_json_persons_not_a_list_is_one_error_line() -> None:
     kind, document = WRONG_TYPES["schedule.json: persons"]
-    _parses_or_refuses(kind, json.dumps(document).encode())
+    _refused_in_one_line(kind, json.dumps(document).encode())
 
 
 def test_frab_xml_with_an_unknown_encoding_is_one_error_line() -> None:
-    _parses_or_refuses("frab", b'<?xml version="1.0" encoding="UT-8"?>\n<schedule><conference><title>C</title></conference></schedule>')
+    _refused_in_one_line("frab", b'<?xml version="1.0" encoding="UT-8"?>\n<schedule><conference><title>C</title></conference></schedule>')
 
 
 def test_the_command_line_prints_one_line_for_them(tmp_path: Path) -> None:
@@ -538,10 +538,10 @@ def test_xml_bombs_are_refused_quickly_in_one_line(bomb: str, tmp_path: Path) ->
         "parameter entity": lambda: parameter_entity(secret),
     }[bomb]()
     for fmt in (None, "frab"):  # sniffed, and straight to the XML parser
-        started = time.monotonic()
-        with pytest.raises(ImportError_) as raised, watchdog(5):
+        started = time.process_time()
+        with pytest.raises(SourceError) as raised, watchdog(5):
             parse_schedule(payload, "bomb.xml", fmt=fmt)
-        assert time.monotonic() - started < 2
+        assert time.process_time() - started < 2
         message = str(raised.value)
         assert "\n" not in message and "TOP-SECRET" not in message, message
         if fmt == "frab":
@@ -580,16 +580,16 @@ def test_a_file_over_the_size_cap_is_refused_in_one_line(what: str, head: bytes,
 
 def test_a_csv_with_a_10_mb_cell_is_handled_or_refused_within_seconds(tmp_path: Path) -> None:
     payload = b"name,notes\r\nAda,\"" + b"x" * (10 * 1024 * 1024) + b"\"\r\nGrace,short\r\n"
-    started = time.monotonic()
+    started = time.process_time()
     outcome = check("csv", payload)
-    assert time.monotonic() - started < 5, outcome
+    assert time.process_time() - started < 5, outcome
 
 
 def test_200k_csv_rows_are_handled_or_refused_within_seconds(tmp_path: Path) -> None:
     payload = ("name,email,tags\r\n" + "".join(f"P{i},p{i}@example.org,a;b\r\n" for i in range(200_000))).encode()
-    started = time.monotonic()
+    started = time.process_time()
     outcome = check("csv", payload)
-    assert time.monotonic() - started < 15, outcome
+    assert time.process_time() - started < 15, outcome
 
 
 @pytest.mark.parametrize("kind,payload", [
@@ -601,9 +601,9 @@ def test_200k_csv_rows_are_handled_or_refused_within_seconds(tmp_path: Path) -> 
     ("vcard", b"BEGIN:VCARD\r\nFN:" + b"z" * (2 * 1024 * 1024) + b"\r\nEND:VCARD\r\n"),
 ], ids=["deep-json", "deep-xml", "deep-ical", "long-ical-line", "long-vcard-line"])
 def test_deep_or_long_inputs_are_handled_or_refused_within_seconds(kind: str, payload: bytes) -> None:
-    started = time.monotonic()
+    started = time.process_time()
     check(kind, payload)
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
 
 
 # --- real edge-case calendars ---------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Hostile text (DESIGN section 10): markup, terminal escapes, C1 controls and bidi overrides in
+"""Hostile text: markup, terminal escapes, C1 controls and bidi overrides in
 names, titles, abstracts, notes and talking points are shown literally everywhere, fire no action,
 crash nothing, and never reach the terminal, nor the files companion writes.
 
@@ -510,7 +510,7 @@ def test_exports_carry_no_control_characters(hostile_store: Store, tmp_path: Pat
 
 
 def test_companion_writes_no_csv() -> None:
-    """DESIGN section 10 asks CSV exports to guard cells starting with = + - @. Companion writes no CSV
+    """CSV exports must guard cells starting with = + - @. Companion writes no CSV
     today; this fails the day one appears, as a reminder to guard it and test it here."""
     writers = []
     for path in [*(ROOT / "companion").rglob("*.py"), *(ROOT / "screens").rglob("*.py")]:

@@ -1,4 +1,4 @@
-"""The core and the quick CLI path never load the UI (DESIGN section 1)."""
+"""The core and the quick CLI path never load the UI (ARCHITECTURE.md, Layers)."""
 
 from __future__ import annotations
 
@@ -39,3 +39,16 @@ def test_who_command_runs_without_loading_the_ui(tmp_path) -> None:
         f"main(['--data-dir', {str(tmp_path)!r}, 'who', 'priya'])\n"
     )
     assert loaded_ui_modules(code) == []
+
+
+def test_no_module_imports_another_modules_private_names() -> None:
+    import ast
+
+    root = Path(__file__).resolve().parent.parent
+    borrowed = []
+    for path in sorted([*root.glob("companion/**/*.py"), *root.glob("screens/*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(("companion", "screens")):
+                borrowed += [f"{path.relative_to(root)}: {node.module}.{alias.name}" for alias in node.names
+                             if alias.name.startswith("_") and not alias.name.startswith("__")]
+    assert borrowed == []

@@ -1,4 +1,4 @@
-"""Importers on the sample conference, on small hand-written files, and on real broken files (DESIGN section 5)."""
+"""Importers on the sample conference, on small hand-written files, and on real broken files."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from companion.errors import ImportError_
+from companion.errors import SourceError
 from companion.importers.ical import parse_ical
 from companion.importers.people_csv import parse_people_csv
 
@@ -121,7 +121,7 @@ def test_floating_times_with_tz_use_that_zone_without_a_warning() -> None:
 
 
 def test_an_unknown_tz_is_an_import_error_naming_it() -> None:
-    with pytest.raises(ImportError_, match="Mars/Olympus"):
+    with pytest.raises(SourceError, match="Mars/Olympus"):
         parse_ical(calendar(FLOATING), "floating.ics", tz="Mars/Olympus")
 
 
@@ -252,12 +252,12 @@ def test_events_without_uid_get_stable_distinct_ids() -> None:
     ids=["mid-event", "after-event"],
 )
 def test_a_truncated_file_is_an_import_error_naming_the_file(payload: bytes) -> None:
-    with pytest.raises(ImportError_, match="truncated-download.ics"):
+    with pytest.raises(SourceError, match="truncated-download.ics"):
         parse_ical(payload, "truncated-download.ics")
 
 
 def test_a_file_that_is_not_a_calendar_is_an_import_error() -> None:
-    with pytest.raises(ImportError_, match="notes.txt"):
+    with pytest.raises(SourceError, match="notes.txt"):
         parse_ical(b"name,affiliation\nPriya,Fernwood\n", "notes.txt")
 
 
@@ -350,7 +350,7 @@ def edge_files() -> list:
 def test_real_edge_files_parse_or_raise_import_error(path: Path) -> None:
     try:
         parsed = parse_ical(path.read_bytes(), str(path))
-    except ImportError_ as error:
+    except SourceError as error:
         message = str(error)
         assert path.name in message  # names the file
         assert "\n" not in message
@@ -407,7 +407,7 @@ def test_priority_spellings() -> None:
 
 
 def test_a_bad_priority_is_an_import_error_naming_the_line() -> None:
-    with pytest.raises(ImportError_) as caught:
+    with pytest.raises(SourceError) as caught:
         parse_people_csv(b"name,priority\nAda,must-meet\nBob,urgent\n", "prio.csv")
     message = str(caught.value)
     assert "prio.csv" in message and "line 3" in message and "urgent" in message
@@ -421,7 +421,7 @@ def test_rows_without_a_name_are_skipped_and_reported() -> None:
 
 
 def test_no_name_column_is_an_import_error_on_line_1() -> None:
-    with pytest.raises(ImportError_) as caught:
+    with pytest.raises(SourceError) as caught:
         parse_people_csv(b"company,email\nAcme,a@example.org\n", "noname.csv")
     assert "noname.csv" in str(caught.value) and "line 1" in str(caught.value)
 
@@ -431,7 +431,7 @@ def test_no_name_column_is_an_import_error_on_line_1() -> None:
     [(b"", "empty"), (b"name\n", "no people"), (b"name\n,\n", "no people"), (b"\xff\xfename\n", "UTF-8")],
 )
 def test_files_with_nobody_in_them_are_import_errors(payload: bytes, fragment: str) -> None:
-    with pytest.raises(ImportError_, match=fragment):
+    with pytest.raises(SourceError, match=fragment):
         parse_people_csv(payload, "nobody.csv")
 
 

@@ -74,3 +74,33 @@ def test_replace_refuses_a_field_the_record_does_not_have() -> None:
 def test_frozen_records_hash_by_value() -> None:
     assert len({SpeakerMatch((1,), "exact"), SpeakerMatch((1,), "exact"), SpeakerMatch((2,), "exact")}) == 2
     assert hash(Flag("r", "work", "why", "better")) == hash(Flag("r", "work", "why", "better"))
+
+
+def test_a_record_s_fields_are_its_constructor_s_parameters() -> None:
+    from companion.models import Record
+
+    class Pair(Record):
+        def __init__(self, left: int, right: int = 0) -> None:
+            self.left, self.right = left, right
+
+    assert Pair.FIELDS == ("left", "right")
+    assert Pair(1).replace(right=2) == Pair(1, 2)
+    with pytest.raises(TypeError, match="differ"):
+        class Drifted(Record):  # noqa: F841 - made to fail
+            FIELDS = ("left",)
+
+            def __init__(self, left: int, right: int) -> None:
+                self.left, self.right = left, right
+
+
+def test_a_frozen_record_cannot_change_so_its_hash_holds() -> None:
+    from companion.agenda import SessionFilter
+    from companion.matching import SpeakerMatch
+
+    match = SpeakerMatch((1, 2), "fuzzy")
+    before = hash(match)
+    with pytest.raises(AttributeError, match="frozen"):
+        match.person_ids = (3,)
+    with pytest.raises(AttributeError, match="frozen"):
+        del SessionFilter(("a",)).words
+    assert hash(match) == before and {match: 1}[SpeakerMatch((1, 2), "fuzzy")] == 1

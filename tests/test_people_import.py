@@ -1,4 +1,4 @@
-"""Importing people (DESIGN sections 4 and 5): CSV with a header, vCard 3/4, LinkedIn's
+"""Importing people: CSV with a header, vCard 3/4, LinkedIn's
 Connections.csv, format sniffing, merging on re-import, and one-line errors."""
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from companion.cli import main
-from companion.errors import ImportError_
+from companion.errors import SourceError
 from companion.importers.linkedin import parse_linkedin
-from companion.importers.people_csv import connected_date, link_kind, parse_people_csv, profile_key
+from companion.importers.people_csv import connected_date, parse_people_csv
+from companion.links import link_kind, profile_key
 from companion.importers.sources import parse_people, sniff_people_format
 from companion.importers.vcard import parse_vcard
 from companion.models import Connection, Person
@@ -149,7 +150,7 @@ def test_ragged_rows_are_read_and_extra_cells_reported() -> None:
 
 def test_a_quote_never_closed_is_an_error_naming_its_line_not_rows_lost(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     payload = b'name,email,notes\nAnn,ann@x.org,"Met at PyCon\nBob,bob@x.org,ok\nCid,cid@x.org,fine\n'
-    with pytest.raises(ImportError_, match=r"open\.csv: line 2: a quoted cell is never closed"):
+    with pytest.raises(SourceError, match=r"open\.csv: line 2: a quoted cell is never closed"):
         parse_people_csv(payload, "open.csv")
     source = tmp_path / "open.csv"
     source.write_bytes(payload)
@@ -158,7 +159,7 @@ def test_a_quote_never_closed_is_an_error_naming_its_line_not_rows_lost(tmp_path
     assert Store(tmp_path / "data").people() == []
     # The same after a row the csv module reads leniently (a quote that is not the whole cell).
     quirky = b'name,affiliation\n"Ada" Lovelace,Engines\nBob,"Unclosed\nCarol,X\nDan,Y\n'
-    with pytest.raises(ImportError_, match=r"line 3: a quoted cell is never closed"):
+    with pytest.raises(SourceError, match=r"line 3: a quoted cell is never closed"):
         parse_people_csv(quirky, "quirky.csv")
     # A quoted cell over several lines, closed, is one cell; an escaped quote inside is a quote.
     escaped = parse_people_csv(b'name,notes\nAnn,"She said ""hi""\nat PyCon"\n', "esc.csv")
@@ -267,7 +268,7 @@ def test_a_broken_card_is_skipped_and_reported_the_rest_imported() -> None:
 
 
 def test_a_file_of_broken_cards_is_an_error_naming_the_file_and_line() -> None:
-    with pytest.raises(ImportError_) as caught:
+    with pytest.raises(SourceError) as caught:
         parse_vcard(b"BEGIN:VCARD\nVERSION:3.0\nFN;TYPE=\"open:Ada\nEND:VCARD\n", "broken.vcf")
     message = str(caught.value)
     assert message.startswith("broken.vcf: line 3: cannot read the card")
@@ -275,7 +276,7 @@ def test_a_file_of_broken_cards_is_an_error_naming_the_file_and_line() -> None:
 
 
 def test_text_that_is_not_a_vcard_is_an_error() -> None:
-    with pytest.raises(ImportError_, match=r"notes\.txt: line 2: not a vCard"):
+    with pytest.raises(SourceError, match=r"notes\.txt: line 2: not a vCard"):
         parse_vcard(b"\nhello\n", "notes.txt")
 
 
@@ -309,7 +310,7 @@ def test_older_linkedin_export_without_url_column_or_preamble() -> None:
 
 
 def test_linkedin_format_on_a_file_without_its_header() -> None:
-    with pytest.raises(ImportError_, match=r"people\.csv: no 'First Name,Last Name,\.\.\.' header"):
+    with pytest.raises(SourceError, match=r"people\.csv: no 'First Name,Last Name,\.\.\.' header"):
         parse_people(b"name\nAda\n", "people.csv", fmt="linkedin")
 
 

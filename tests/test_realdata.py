@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from companion.errors import ImportError_
+from companion.errors import SourceError
 from companion.importers import ParsedSchedule
 from companion.importers.sources import load_schedule, parse_schedule
 
@@ -230,7 +230,7 @@ def test_sessionize_without_tz_warns() -> None:
 
 @needs_schedules
 def test_sessionize_speakers_file_alone_is_refused_with_one_line() -> None:
-    with pytest.raises(ImportError_, match=SPEAKERS) as caught:
+    with pytest.raises(SourceError, match=SPEAKERS) as caught:
         load_schedule(str(SCHEDULES / SPEAKERS))
     assert "\n" not in str(caught.value)
 
@@ -257,7 +257,7 @@ def edge_files() -> list:
 def test_edge_calendars_import_or_fail_with_one_line(path: Path) -> None:
     try:
         parsed = parse_schedule(path.read_bytes(), str(path))
-    except ImportError_ as error:
+    except SourceError as error:
         message = str(error)
         assert path.name in message
         assert "\n" not in message

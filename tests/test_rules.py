@@ -26,7 +26,7 @@ SPECIFIC = TalkingPoint(
 )
 
 def test_the_break_after_a_talk_is_one_starting_as_it_ends() -> None:
-    from companion.actions import break_after
+    from companion.cards import break_after
     from companion.models import Session
 
     start = datetime(2026, 12, 3, 9, 0, tzinfo=timezone.utc)

@@ -1,4 +1,4 @@
-"""Follow-up reminders as iCalendar that real calendars accept (DESIGN section 8).
+"""Follow-up reminders as iCalendar that real calendars accept.
 
 One VEVENT per follow-up (every calendar shows events; Google and Outlook ignore VTODO), at
 09:00 local time on the due day, with one relative DISPLAY alarm. With ``todo`` a VTODO per
@@ -30,10 +30,9 @@ PRODID = "-//companion//conference companion//EN"
 REMINDER_AT = time(9, 0)
 REMINDER_LENGTH = timedelta(minutes=15)
 ALARM_BEFORE = timedelta(minutes=15)
-EXPORTED_STATUSES = ("open", "waiting", "done", "dropped")
 
 
-def _local_zone() -> tzinfo:
+def local_zone() -> tzinfo:
     """The computer's time zone with its rules (not today's fixed offset), so 09:00 stays 09:00 across DST."""
     from zoneinfo import ZoneInfo
 
@@ -144,7 +143,7 @@ def followups_calendar(
     now: datetime | None = None,
 ) -> bytes:
     """A calendar of the follow-ups: their VEVENTs (unless ``events`` is false), then with ``todo`` their VTODOs."""
-    zone = zone or _local_zone()
+    zone = zone or local_zone()
     now = now or datetime.now(timezone.utc)
     items = list(items)
     calendar = _calendar("companion follow-ups")
@@ -174,7 +173,7 @@ def export_followups(
 ) -> int:
     """Write the reminders to ``path`` and, with ``vdir``, one ``<uid>.ics`` per item into that folder
     (with ``todo`` each VTODO in a file of its own too). Returns how many follow-ups were written."""
-    zone = zone or _local_zone()
+    zone = zone or local_zone()
     now = now or datetime.now(timezone.utc)
     if vdir is not None:  # before the file, so a bad folder leaves nothing half done
         if vdir.exists() and not vdir.is_dir():

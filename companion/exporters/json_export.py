@@ -34,7 +34,7 @@ The document is an object with these keys, in this order:
     waiting, done, dropped), ``uid`` (the calendar UID), ``sequence``, ``created``, ``updated``.
 
 Times are UTC ISO-8601 strings. Every string is stripped of control characters and escape
-sequences (DESIGN section 10; tab and newline are kept), so the file is safe to ``cat``.
+sequences (tab and newline are kept), so the file is safe to ``cat``.
 The file is written atomically: it is the old version or the new one, whole.
 """
 

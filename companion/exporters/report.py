@@ -11,7 +11,7 @@ Without a conference the report covers everything. With one, it covers the notes
 its sessions, plus notes about no session written during its days (in its time zone), and the
 follow-ups those notes created; "met" people are always listed.
 
-Every piece of stored text is untrusted (DESIGN section 10): control characters are stripped
+Every piece of stored text is untrusted: control characters are stripped
 and the Markdown-special characters are backslash-escaped, so a name like
 ``*bold* [x](javascript:alert(1))`` shows as written and cannot become a link, an image, HTML,
 a heading or emphasis.
@@ -71,9 +71,9 @@ def _zone(conference: Conference | None) -> tzinfo:
             return ZoneInfo(conference.timezone)
         except Exception:
             pass
-    from companion.exporters.ics import _local_zone
+    from companion.exporters.ics import local_zone
 
-    return _local_zone()
+    return local_zone()
 
 
 def notes_in_scope(notes: Iterable[Note], conference: Conference | None, sessions: dict[str, Session], zone: tzinfo) -> list[Note]:

@@ -19,9 +19,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from companion.errors import ImportError_
+from companion.errors import SourceError
 from companion.importers import ParsedSchedule
-from companion.importers.sources import (
+from companion.importers.helpers import (
     FLOATING_WARNING,
     clean_line,
     composite_id,
@@ -75,7 +75,7 @@ class FrabClock:
     def __init__(self, *, tz: str | None, file_zone_name: str, warnings: list[str]) -> None:
         forced = resolve_zone(tz) if tz else None
         if tz and forced is None:
-            raise ImportError_(f"--tz {tz}: not a known time zone (use an IANA name such as Europe/Berlin)")
+            raise SourceError(f"--tz {tz}: not a known time zone (use an IANA name such as Europe/Berlin)")
         file_zone = resolve_zone(file_zone_name) if file_zone_name else None
         if file_zone_name and file_zone is None:
             warnings.append(f"time zone {clean_line(file_zone_name)!r} in the file is not known")
@@ -268,17 +268,17 @@ def parse_xml(payload: bytes, source: str) -> Any:
     try:
         return fromstring(payload, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except defusedxml.EntitiesForbidden as error:
-        raise ImportError_(
+        raise SourceError(
             f"{source}: refused: the XML declares an entity ({clean_line(error.name)}); "
             "entity expansion is off"
         ) from None
     except defusedxml.ExternalReferenceForbidden:
-        raise ImportError_(f"{source}: refused: the XML refers to an external resource") from None
+        raise SourceError(f"{source}: refused: the XML refers to an external resource") from None
     except defusedxml.DefusedXmlException as error:
-        raise ImportError_(f"{source}: refused: {clean_line(error)}") from None
+        raise SourceError(f"{source}: refused: {clean_line(error)}") from None
     except ParseError as error:
         line, column = getattr(error, "position", (0, 0))
-        raise ImportError_(f"{source}: not well-formed XML (line {line}, column {column + 1})") from None
+        raise SourceError(f"{source}: not well-formed XML (line {line}, column {column + 1})") from None
 
 
 def _local(tag: object) -> str:
@@ -291,10 +291,10 @@ def parse_frab_xml(payload: bytes, source: str, *, tz: str | None = None, name: 
         for element in root.iter():
             element.tag = _local(element.tag)
     if root.tag != "schedule":
-        raise ImportError_(f"{source}: not a frab/Pentabarf schedule (the root element is <{_local(root.tag)}>)")
+        raise SourceError(f"{source}: not a frab/Pentabarf schedule (the root element is <{_local(root.tag)}>)")
     conference = root.find("conference")
     if conference is None:
-        raise ImportError_(f"{source}: not a frab/Pentabarf schedule (no <conference>)")
+        raise SourceError(f"{source}: not a frab/Pentabarf schedule (no <conference>)")
 
     def conference_text(tag: str) -> str:
         return clean_line(conference.findtext(tag) or "")

@@ -1,4 +1,4 @@
-"""iCalendar schedules: files and feeds, leniently, with the traps of DESIGN section 5 handled.
+"""iCalendar schedules: files and feeds, leniently, with the traps of real files and of icalendar handled.
 
 Time zones: a TZID with or without its VTIMEZONE (IANA, Windows and Outlook names), X-WR-TIMEZONE,
 UTC, and floating times (``tz`` when given, else the file's zone, else UTC with a warning).
@@ -17,9 +17,9 @@ from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from companion.errors import ImportError_
+from companion.errors import SourceError
 from companion.importers import ParsedSchedule
-from companion.importers.sources import (
+from companion.importers.helpers import (
     FLOATING_WARNING,
     clean_line,
     clean_text,
@@ -73,9 +73,9 @@ def _decode(payload: bytes, source: str) -> tuple[str, list[str]]:
             warnings.append(f"{damaged} byte sequence(s) that are not UTF-8 were replaced")
     text = text.lstrip("\ufeff")
     if not _contains(text, "BEGIN:VCALENDAR"):
-        raise ImportError_(f"{source}: not an iCalendar file (no BEGIN:VCALENDAR)")
+        raise SourceError(f"{source}: not an iCalendar file (no BEGIN:VCALENDAR)")
     if not _contains(text, "END:VCALENDAR"):
-        raise ImportError_(f"{source}: the calendar is cut short (no END:VCALENDAR); was the download interrupted?")
+        raise SourceError(f"{source}: the calendar is cut short (no END:VCALENDAR); was the download interrupted?")
     return text, warnings
 
 
@@ -144,9 +144,9 @@ def _calendars(text: str, source: str, warnings: list[str]) -> list[Any]:
                 calendars = parse(_VTIMEZONE_BLOCK.sub("", repaired))
                 warnings.append("the time zone definitions did not parse and were ignored")
             except Exception as error:
-                raise ImportError_(f"{source}: does not parse as iCalendar: {clean_line(error)}") from None
+                raise SourceError(f"{source}: does not parse as iCalendar: {clean_line(error)}") from None
     if not calendars:
-        raise ImportError_(f"{source}: no VCALENDAR found")
+        raise SourceError(f"{source}: no VCALENDAR found")
     return calendars
 
 
@@ -154,7 +154,7 @@ def parse_ical(payload: bytes, source: str, *, tz: str | None = None, name: str 
     text, warnings = _decode(payload, source)
     forced = resolve_zone(tz) if tz else None
     if tz and forced is None:
-        raise ImportError_(f"--tz {tz}: not a known time zone (use an IANA name such as Europe/Berlin)")
+        raise SourceError(f"--tz {tz}: not a known time zone (use an IANA name such as Europe/Berlin)")
     calendars = _calendars(_without_unused_event_lines(text), source, warnings)
     events = [event for calendar in calendars for event in calendar.walk("VEVENT")]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from companion.errors import ImportError_
+from companion.errors import SourceError
 from companion.importers import ParsedPeople
 from companion.importers.people_csv import decode_people_text, people_from_table
 
@@ -39,11 +39,11 @@ def is_linkedin_export(text: str) -> bool:
 def parse_linkedin(payload: bytes, source: str) -> ParsedPeople:
     text = decode_people_text(payload, source)
     lines = text.split("\n")
-    for index, line in enumerate(lines[:HEADER_SEARCH_LINES]):
+    for index, line in enumerate(lines[:HEADER_SEARCH_LINES]):  # noqa: B007 - index is read after the loop
         if _is_header(line):
             break
     else:
-        raise ImportError_(
+        raise SourceError(
             f"{source}: no 'First Name,Last Name,...' header in the first {HEADER_SEARCH_LINES} lines "
             "(is this LinkedIn's Connections.csv?)"
         )

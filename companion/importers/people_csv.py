@@ -1,8 +1,7 @@
 """People from a CSV file with a header; the column names are matched flexibly.
 
-Also what every people importer shares: decoding the bytes, the priority spellings, and the
-links: which kind a profile URL is (by its host) and the key two spellings of one profile share
-(:func:`profile_key`, which the store merges on).
+Also what every people importer shares: decoding the bytes, the priority spellings, the tags and
+connections (links are in companion.links).
 """
 
 from __future__ import annotations
@@ -10,10 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-from urllib.parse import unquote
 
-from companion.errors import ImportError_
+from companion.errors import SourceError
 from companion.importers import ParsedPeople
+from companion.links import add_link, link_kind
 from companion.models import CONNECTION_KINDS, LINK_KINDS, PRIORITIES, Connection, Person
 from companion.text import clean
 
@@ -54,9 +53,6 @@ COLUMN_ALIASES: dict[str, str] = {
     "connectedon": "connected", "connectiondate": "connected", "dateconnected": "connected",
     "connectedsince": "connected",
 }
-UNIQUE_LINK_KINDS = ("linkedin", "github", "mastodon", "bluesky", "twitter")
-"""Profiles that belong to one person: the same one means the same person. A website can be a company's."""
-
 PRIORITY_ALIASES = {
     "must": "must-meet", "high": "must-meet", "top": "must-meet",
     "hope": "hope-to-meet", "normal": "hope-to-meet", "medium": "hope-to-meet", "low": "hope-to-meet",
@@ -71,17 +67,17 @@ PRIORITY_ALIASES = {
 def decode_people_text(payload: bytes, source: str) -> str:
     """The file as text: UTF-8 with or without a BOM, else one line naming the place it fails."""
     if payload.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ImportError_(f"{source}: UTF-16 text; save it as UTF-8 and import it again")
+        raise SourceError(f"{source}: UTF-16 text; save it as UTF-8 and import it again")
     try:
         text = payload.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = payload.count(b"\n", 0, error.start) + 1
-        raise ImportError_(f"{source}: line {line}: not UTF-8 text (byte {error.start}); save it as UTF-8") from None
+        raise SourceError(f"{source}: line {line}: not UTF-8 text (byte {error.start}); save it as UTF-8") from None
     if not text.strip():
-        raise ImportError_(f"{source}: the file is empty")
+        raise SourceError(f"{source}: the file is empty")
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        raise ImportError_(f"{source}: line {line}: a NUL byte; this is not a text file")
+        raise SourceError(f"{source}: line {line}: a NUL byte; this is not a text file")
     return text
 
 
@@ -110,7 +106,7 @@ def parse_priority(value: str, where: str) -> str:
         return key
     if key in PRIORITY_ALIASES:
         return PRIORITY_ALIASES[key]
-    raise ImportError_(f"{where}: priority {value!r} is not one of {', '.join(PRIORITIES)}")
+    raise SourceError(f"{where}: priority {value!r} is not one of {', '.join(PRIORITIES)}")
 
 
 
@@ -161,91 +157,6 @@ def parse_connections(value: str, kind: str | None = None) -> list[Connection]:
     return connections
 
 
-# --- links ----------------------------------------------------------------------------------------
-
-_BLOG_HOSTS = ("medium.com", "substack.com", "dev.to", "hashnode.dev", "wordpress.com", "blogspot.com", "ghost.io")
-
-
-def _host_and_path(url: str) -> tuple[str, str]:
-    text = url.strip()
-    if "://" in text:
-        text = text.split("://", 1)[1]
-    text = text.split("#", 1)[0].split("?", 1)[0]
-    host, _, path = text.partition("/")
-    host = host.rsplit("@", 1)[-1].split(":", 1)[0].casefold()  # no user info, no port
-    for prefix in ("www.", "mobile.", "m."):
-        if host.startswith(prefix) and host.count(".") > 1:
-            host = host[len(prefix):]
-            break
-    return host, "/" + unquote(path).strip("/") if path.strip("/") else ""
-
-
-def link_kind(url: str) -> str:
-    """Which kind of link a URL is, by its host: github, linkedin, twitter, bluesky, mastodon, blog or website."""
-    host, path = _host_and_path(url)
-    if host == "github.com":
-        return "github"
-    if host == "linkedin.com" or host.endswith(".linkedin.com"):
-        return "linkedin"
-    if host in ("twitter.com", "x.com"):
-        return "twitter"
-    if host == "bsky.app" or host.endswith(".bsky.social"):
-        return "bluesky"
-    if any(host == blog or host.endswith("." + blog) for blog in _BLOG_HOSTS) or host.startswith("blog."):
-        return "blog"
-    if path.startswith("/@") and "/" not in path[2:]:
-        return "mastodon"  # https://hachyderm.io/@name
-    if path.startswith("/blog"):
-        return "blog"
-    return "website"
-
-
-def looks_like_url(value: str) -> bool:
-    text = value.strip().lower()
-    return text.startswith(("http://", "https://", "www.")) or bool(re.match(r"^[a-z0-9-]+(\.[a-z0-9-]+)+/", text))
-
-
-def profile_key(kind: str, value: str) -> str:
-    """What two spellings of one profile have in common: no scheme, ``www.``, trailing slash,
-    query or case; handles (``@ada``, ``@ada@hachyderm.io``, ``ada.bsky.social``) as the profile URL."""
-    text = " ".join(value.split())
-    if not text:
-        return ""
-    lower = text.casefold()
-    if "://" not in lower and "/" not in lower:
-        handle = lower.lstrip("@")
-        if kind == "mastodon" and "@" in handle:
-            user, _, host = handle.partition("@")
-            return f"{host}/@{user}"
-        if kind == "github" and "." not in handle:
-            return f"github.com/{handle}"
-        if kind == "twitter" and "." not in handle:
-            return f"x.com/{handle}"
-        if kind == "bluesky":
-            return f"bsky.app/profile/{handle}"
-        if kind == "linkedin" and "." not in handle:
-            return f"linkedin.com/in/{handle}"
-    elif "://" not in lower and kind == "linkedin" and lower.startswith(("in/", "pub/")):
-        return f"linkedin.com/{lower.rstrip('/')}"
-    host, path = _host_and_path(lower)
-    if host.endswith(".linkedin.com"):
-        host = "linkedin.com"  # de.linkedin.com, uk.linkedin.com
-    elif host == "twitter.com":
-        host = "x.com"
-    return host + path
-
-
-def add_link(links: dict[str, str], kind: str, value: str) -> None:
-    """Keep the first link of each kind; a second website goes to the blog slot if that is free."""
-    if not value:
-        return
-    if kind not in LINK_KINDS:
-        kind = "website"
-    if kind in links and kind == "website" and "blog" not in links:
-        kind = "blog"
-    links.setdefault(kind, value)
-
-
 # --- the CSV --------------------------------------------------------------------------------------
 
 
@@ -270,11 +181,11 @@ def people_from_table(
                 header, header_line = row, reader.line_num + offset
                 break
         if header is None:
-            raise ImportError_(f"{source}: the file is empty")
+            raise SourceError(f"{source}: the file is empty")
         columns = [COLUMN_ALIASES.get(_column_key(clean(cell))) for cell in header]
         if "name" not in columns and not ("first" in columns or "last" in columns):
             shown = ", ".join(repr(clean(cell.strip(), single_line=True)[:40]) for cell in header[:6] if cell.strip())
-            raise ImportError_(
+            raise SourceError(
                 f"{source}: line {header_line}: no name column (expected 'name', 'full name', or 'first name' "
                 f"and 'last name'; found {shown or 'nothing'})"
             )
@@ -297,17 +208,17 @@ def people_from_table(
                 continue
             people.append(person)
     except csv.Error as error:
-        raise ImportError_(f"{source}: line {reader.line_num + offset}: {error}") from None
+        raise SourceError(f"{source}: line {reader.line_num + offset}: {error}") from None
     if any("\n" in cell or "\r" in cell for cell in last_row):
         # The last row spans lines: fine if a quoted cell holds line breaks, wrong if a quote was
         # never closed and the csv module read the rest of the file into it.
         record = "".join(io.StringIO(text, newline="").readlines()[last_start - 1:])
         unclosed = _unclosed_quote(record, reader.dialect.delimiter)
         if unclosed is not None:
-            raise ImportError_(f"{source}: line {last_start + unclosed + offset}: a quoted cell is never closed, "
+            raise SourceError(f"{source}: line {last_start + unclosed + offset}: a quoted cell is never closed, "
                                f"so every line after it would be read into it (add the closing \")")
     if not people:
-        raise ImportError_(f"{source}: no people found (no row after the header on line {header_line} has a name)")
+        raise SourceError(f"{source}: no people found (no row after the header on line {header_line} has a name)")
     return ParsedPeople(people=people, format=fmt, skipped=skipped)
 
 

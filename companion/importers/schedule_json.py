@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from companion.errors import ImportError_
+from companion.errors import SourceError
 from companion.importers import ParsedSchedule
 from companion.importers.frab_xml import FrabClock, FrabEvent, build_session, rollover_time, text_of
-from companion.importers.sources import clean_line, default_name, load_json, make_ids_unique
+from companion.importers.helpers import clean_line, default_name, load_json, make_ids_unique
 from companion.models import Session
 
 
@@ -25,7 +25,7 @@ def schedule_from_json(data: Any, source: str, *, tz: str | None = None, name: s
     schedule = data.get("schedule") if isinstance(data, dict) else None
     conference = schedule.get("conference") if isinstance(schedule, dict) else None
     if not isinstance(conference, dict):
-        raise ImportError_(f"{source}: not a schedule.json file (no schedule.conference)")
+        raise SourceError(f"{source}: not a schedule.json file (no schedule.conference)")
 
     warnings: list[str] = []
     clock = FrabClock(tz=tz, file_zone_name=text_of(conference.get("time_zone_name")), warnings=warnings)

@@ -15,9 +15,9 @@ from datetime import date, datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from companion.errors import ImportError_
+from companion.errors import SourceError
 from companion.importers import ParsedSchedule
-from companion.importers.sources import (
+from companion.importers.helpers import (
     FLOATING_WARNING,
     clean_line,
     composite_id,
@@ -113,17 +113,17 @@ def sessionize_from_json(
 ) -> ParsedSchedule:
     view = _view(data)
     if view is None:
-        raise ImportError_(f"{source}: not a Sessionize schedule (expected the All, Sessions or GridSmart view)")
+        raise SourceError(f"{source}: not a Sessionize schedule (expected the All, Sessions or GridSmart view)")
     if view == "speakers":
-        raise ImportError_(
+        raise SourceError(
             f"{source}: a Sessionize speakers list has no session times; import the schedule "
             "(All, Sessions or GridSmart view) and give this file as its speakers file"
         )
     forced = resolve_zone(tz) if tz else None
     if tz and forced is None:
-        raise ImportError_(f"--tz {tz}: not a known time zone (use an IANA name such as Europe/Berlin)")
+        raise SourceError(f"--tz {tz}: not a known time zone (use an IANA name such as Europe/Berlin)")
     if speakers is not None and _view(speakers) not in ("speakers", "all", "empty"):
-        raise ImportError_(f"{speakers_source}: not a Sessionize speakers list (the Speakers view)")
+        raise SourceError(f"{speakers_source}: not a Sessionize speakers list (the Speakers view)")
 
     directory = _Directory()
     rooms: dict[str, str] = {}

@@ -12,15 +12,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from companion.errors import ImportError_
+from companion.errors import SourceError
 from companion.importers import ParsedPeople
-from companion.importers.people_csv import (
-    add_link,
-    decode_people_text,
-    link_kind,
-    looks_like_url,
-    split_tags,
-)
+from companion.importers.people_csv import decode_people_text, split_tags
+from companion.links import add_link, link_kind, looks_like_url
 from companion.models import LINK_KINDS, Person
 from companion.text import clean
 
@@ -242,7 +237,7 @@ def parse_vcard(payload: bytes, source: str) -> ParsedPeople:
     cards, problems, stray = _split_cards(text)
     if not cards and not problems:
         where = f"line {stray}: " if stray else ""
-        raise ImportError_(f"{source}: {where}not a vCard file (no BEGIN:VCARD)")
+        raise SourceError(f"{source}: {where}not a vCard file (no BEGIN:VCARD)")
     people: list[Person] = []
     skipped = list(problems)
     for card in cards:
@@ -261,8 +256,8 @@ def parse_vcard(payload: bytes, source: str) -> ParsedPeople:
         people.append(person)
     if not people:
         if skipped:
-            raise ImportError_(f"{source}: {skipped[0]}")
-        raise ImportError_(f"{source}: no people found")
+            raise SourceError(f"{source}: {skipped[0]}")
+        raise SourceError(f"{source}: no people found")
     if stray is not None:
         skipped.append(f"line {stray}: text outside a card ignored")
     skipped.sort(key=lambda line: int(line.split(":", 1)[0].removeprefix("line ")))

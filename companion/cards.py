@@ -1,26 +1,26 @@
-"""What the CLI and the app both do: import into the store, build a person's card, plan the day."""
+"""What the CLI and the app both show, built once here from the store: a person's card (who they
+are, where they will be, notes, follow-ups), the speakers of a session who are on the list, and a
+follow-up's message draft."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
+from companion.errors import NotFoundError
 from companion.matching import SpeakerMatcher
-from companion.models import FollowUp, Note, Person, Record, Session, TalkingPoint
+from companion.models import Conference, FollowUp, FrozenRecord, Note, Person, Record, Session, TalkingPoint
 
 if TYPE_CHECKING:
-    from companion.importers import ParsedSchedule
+    from companion.drafts import Draft
     from companion.store import Store
 
 
 class Appearance(Record):
     """Where a person will be: a session they speak at, and the moment to catch them after (the
     break that follows it, when the schedule has one)."""
-
-    FIELDS = ("session", "catch_at", "upcoming", "catch_break")
 
     def __init__(self, session: Session, catch_at: datetime, upcoming: bool, catch_break: Session | None = None) -> None:
         self.session = session
@@ -30,8 +30,6 @@ class Appearance(Record):
 
 
 class PersonCard(Record):
-    FIELDS = ("person", "point", "flags", "missing", "appearances", "notes", "followups", "other_matches")
-
     def __init__(
         self,
         person: Person,
@@ -93,8 +91,6 @@ class CardContext(Record):
     """What every card needs and is costly to build: the sessions and the speaker matcher.
     Built once per screen load (or command) and reused for each card shown."""
 
-    FIELDS = ("sessions", "matcher")
-
     def __init__(self, sessions: list[Session], matcher: SpeakerMatcher) -> None:
         self.sessions = sessions
         self.matcher = matcher
@@ -137,8 +133,6 @@ def person_card(
 class SpeakerOnList(Record):
     """A speaker of a session and who on the people list they are: one person, several, or nobody."""
 
-    FIELDS = ("name", "person", "candidates")
-
     def __init__(self, name: str, person: Person | None, candidates: list[Person]) -> None:
         self.name = name
         self.person = person
@@ -158,14 +152,64 @@ def speakers_on_list(session: Session, matcher: SpeakerMatcher, *, fuzzy: bool =
     return found
 
 
-def shift_to_today(parsed: ParsedSchedule, today: date) -> ParsedSchedule:
-    """Move a schedule by whole days so that its first day is ``today`` (used by the demo)."""
-    if not parsed.sessions:
-        return parsed
-    zone = ZoneInfo(parsed.timezone) if parsed.timezone != "UTC" else timezone.utc
-    first = min(s.start.astimezone(zone).date() for s in parsed.sessions)
-    delta = timedelta(days=(today - first).days)
-    for session in parsed.sessions:
-        session.start = (session.start.astimezone(zone) + delta).astimezone(zone)
-        session.end = (session.end.astimezone(zone) + delta).astimezone(zone)
-    return parsed
+def followup_draft(store: Store, item: FollowUp) -> Draft:
+    """The message draft for a follow-up, from what the store holds: its person (none when removed
+    from the list), their talking point, the note it came from, and for an introduction the other
+    person when the name clearly means one person on the list (else the name as typed). Raises
+    CompanionError when no draft can be written (an unknown kind)."""
+    from companion.drafts import draft_for
+    from companion.lookup import resolve_person
+
+    try:
+        person: Person | None = store.person(item.person_id)
+    except NotFoundError:
+        person = None
+    point = store.talking_point(item.person_id) if person else None
+    try:
+        note = store.note(item.note_id) if item.note_id else None
+    except NotFoundError:
+        note = None  # the note was removed since
+    other = None
+    if item.other:
+        try:
+            other = resolve_person(store.people(), item.other)
+        except NotFoundError:
+            other = None  # several people match the name: write to the name as typed
+    return draft_for(item, person, point, note, other)
+
+
+# --- their talks, offered as the work a talking point is about ------------------------------------
+
+
+class TalkChoice(FrozenRecord):
+    """One of their talks, offered in the talking-point form as the answer to "which part of
+    their work helped you"."""
+
+    FIELDS = ("title", "conference", "day", "answer")
+
+    def __init__(self, title: str, conference: str, day: str, answer: str) -> None:
+        self.title = title
+        self.conference = conference
+        self.day = day
+        """The conference day, as "Tue 3 Dec"."""
+        self.answer = answer
+        """The work answer it fills in: 'Your talk "TITLE" at CONFERENCE'."""
+
+
+def talk_choices(sessions: list[Session], conferences: dict[str, Conference]) -> list[TalkChoice]:
+    """Their talks at imported conferences (Session records, by start), as work answers to pick."""
+    from companion.agenda import zone_of
+    from companion.text import clean
+
+    choices = []
+    for session in sorted(sessions, key=lambda s: s.start):
+        conference = conferences.get(session.conference)
+        title = " ".join(clean(session.title, single_line=True).split())
+        if not title:
+            continue
+        name = " ".join(clean(conference.name if conference else session.conference, single_line=True).split())
+        day = session.conference_day(zone_of(conference))
+        label = f"{day:%a} {day.day} {day:%b}"
+        short = title if len(title) <= 120 else title[:119].rstrip() + "…"
+        choices.append(TalkChoice(short, name, label, f'Your talk "{short}" at {name}' if name else f'Your talk "{short}"'))
+    return choices

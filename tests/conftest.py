@@ -41,3 +41,14 @@ def demo_store(tmp_path: Path):  # noqa: ANN201 - a Store (imported lazily, as t
     from companion.demo import build_demo_store
 
     return build_demo_store(tmp_path / "demo", today=date(2026, 12, 3), now=CONFERENCE_MORNING)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print what tests recorded for the reader (the coach's precision and recall on its corpus),
+    also when they ran in other processes (pytest-xdist passes recorded properties back)."""
+    for outcome in ("passed", "failed"):
+        for report in terminalreporter.stats.get(outcome, []):
+            for name, value in getattr(report, "user_properties", []):
+                if name == "coach_table" and getattr(report, "when", "call") == "call":
+                    terminalreporter.write_sep("-", "the coach on its labelled corpus")
+                    terminalreporter.write_line(str(value))

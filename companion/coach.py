@@ -1,4 +1,4 @@
-"""The talking-point coach (DESIGN section 6): a table of rules, each a check of what an answer
+"""The talking-point coach (ARCHITECTURE.md, "The coach"): a table of rules, each a check of what an answer
 means (companion.meaning), the answers it reads, a reason and what to write instead.
 
 A flag is a problem found in an answer; a missing answer is listed apart, because an
@@ -112,7 +112,7 @@ RULES: tuple[CoachRule, ...] = (
         "We switched our CI to lockfiles and the flaky builds stopped.",
     ),
 )
-"""The coach's table (DESIGN section 6). An answer gets at most one flag: the first rule here that
+"""The coach's table. An answer gets at most one flag: the first rule here that
 fires on it. Unanswered questions are not flags: ``review`` lists them as missing."""
 
 

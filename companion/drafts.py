@@ -1,4 +1,4 @@
-"""Message drafts for follow-ups (DESIGN section 7): short, specific, and never a referral ask.
+"""Message drafts for follow-ups (ARCHITECTURE.md, "Where to add things"): short, specific, and never a referral ask.
 
 Each follow-up kind has a template (:data:`TEMPLATES`): a subject and paragraphs of sentences with
 ``{slots}`` filled from the person's talking point, the follow-up and the names. A sentence whose

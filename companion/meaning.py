@@ -1,4 +1,4 @@
-"""What a talking-point answer says, read from its words: the coach's reading (DESIGN section 6).
+"""What a talking-point answer says, read from its words: the coach's reading (ARCHITECTURE.md, "The coach").
 
 The coach does not look for fixed phrases. It reads an answer as a few plain facts, each found
 from the shape of the sentence and from classes of words, not from examples:

@@ -1,4 +1,4 @@
-"""The talking-point coach (DESIGN section 6): it reads what an answer means, not phrases.
+"""The talking-point coach (ARCHITECTURE.md, "The coach"): it reads what an answer means, not phrases.
 
 The labelled corpus (``coach_corpus.jsonl``, one answer a line: its field, its text and the rule it
 should trip, or null for a strong answer) was written by people who did not see the coach's code,

@@ -1,5 +1,5 @@
 """The rules a user relies on without seeing them: the coach, follow-up planning, person lookup,
-and the text cleaning every untrusted string goes through (DESIGN sections 6, 7, 10)."""
+and the text cleaning every untrusted string goes through (README: the coach, follow-ups; ARCHITECTURE.md)."""
 
 from __future__ import annotations
 

@@ -211,5 +211,6 @@ def talk_choices(sessions: list[Session], conferences: dict[str, Conference]) ->
         day = session.conference_day(zone_of(conference))
         label = f"{day:%a} {day.day} {day:%b}"
         short = title if len(title) <= 120 else title[:119].rstrip() + "…"
+        short = short.replace('"', "'").replace("\u201c", "'").replace("\u201d", "'")  # one pair of quotes around the title
         choices.append(TalkChoice(short, name, label, f'Your talk "{short}" at {name}' if name else f'Your talk "{short}"'))
     return choices

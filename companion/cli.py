@@ -359,7 +359,7 @@ def card_json(card) -> dict[str, Any]:  # noqa: ANN001
 
 
 def print_card(card, zone) -> None:  # noqa: ANN001
-    from companion.coach import PROMPTS
+    from companion.coach import PROMPTS, SHORT_NAMES
     from companion.text import clean
 
     p = card.person
@@ -388,9 +388,9 @@ def print_card(card, zone) -> None:  # noqa: ANN001
     else:
         say("Talking points: none yet (companion point NAME --work .. --how .. --question ..)")
     for flag in card.flags:
-        say(f"  coach, {PROMPTS[flag['field']][0].rstrip('?').lower()} [{flag['rule']}]: {flag['reason']}")
+        say(f"  coach on {SHORT_NAMES[flag['field']]} [{flag['rule']}]: {flag['reason']}")
     if card.point and card.missing:
-        say("  still to answer: " + ", ".join(card.missing))
+        say("  still to answer: " + ", ".join(SHORT_NAMES.get(name, name) for name in card.missing))
     say("")
     if card.appearances:
         say("Where they will be")
@@ -440,7 +440,7 @@ def cmd_who(args: argparse.Namespace) -> int:
 
 
 def cmd_point(args: argparse.Namespace) -> int:
-    from companion.coach import PROMPTS, review
+    from companion.coach import PROMPTS, SHORT_NAMES, review
     from companion.models import TalkingPoint
     from companion.text import clean
 
@@ -466,11 +466,11 @@ def cmd_point(args: argparse.Namespace) -> int:
         answer = getattr(point, key)
         say(f"  {prompt:<38} {clean(answer, single_line=True) if answer else '(e.g. ' + example + ')'}")
     for flag in flags:
-        say(f"  coach, {PROMPTS[flag.field][0].rstrip('?').lower()} [{flag.rule}]: {flag.reason} Instead, e.g.: {flag.better}")
+        say(f"  coach on {SHORT_NAMES[flag.field]} [{flag.rule}]: {flag.reason} For example: {flag.better}")
+    if not flags:
+        say("  coach: specific and ready" if "work" not in missing and "question" not in missing else "  coach: nothing weak so far")
     if missing:
-        say("  still to answer: " + ", ".join(missing))
-    elif not flags:
-        say("  coach: specific and ready")
+        say("  still to answer: " + ", ".join(SHORT_NAMES[name] for name in missing))
     return 0
 
 

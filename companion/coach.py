@@ -14,10 +14,14 @@ from typing import Any
 from companion import meaning
 from companion.models import FrozenRecord, TalkingPoint
 
+SHORT_NAMES = {"work": "the work", "how": "how it helped", "question": "the question", "offer": "the offer",
+               "common": "common ground"}
+"""How the form and the card name each answer in a sentence ("strengthen the work and how it helped")."""
+
 PROMPTS: dict[str, tuple[str, str]] = {
     "work": (
         "Which part of their work helped you?",
-        "Their blog post on pinning dependencies with lockfiles",
+        "Your blog post on pinning dependencies with lockfiles",
     ),
     "how": (
         "How did it help?",
@@ -73,32 +77,32 @@ RULES: tuple[CoachRule, ...] = (
     # The asks first: an answer that asks for a job is flagged for that, whatever else it does.
     CoachRule(
         "referral-ask", _ANY, meaning.asks_for_a_job,
-        "Asking a stranger for a job, an interview or a referral makes you a taker; build the relationship first.",
-        "How did your team decide to drop the take-home test? (If you mention you are looking, they may offer.)",
+        "Asking a stranger for a job, an interview or a referral makes you a taker: ask about their work and let them offer.",
+        "How did your team decide to drop the take-home test?",
     ),
     CoachRule(
         "mentor-ask", _ANY, meaning.asks_for_mentoring,
-        "Asking a stranger to mentor or guide you rarely works: mentors pick people whose work they know.",
-        "Why did you pick property-based tests for the parser? (Then tell them later what you did with it.)",
+        "Mentors pick people whose work they know, so asking a stranger rarely works: ask about one decision they made.",
+        "Why did you pick property-based tests for the parser?",
     ),
     CoachRule(
         "go-between", _ANY, meaning.asks_for_an_introduction,
-        "Talking to someone to reach someone else uses them: talk to them about their own work.",
-        "What was your part in the 3.0 migration? (An introduction may come later, from them.)",
+        "Talking to someone to reach someone else uses them: ask about their own part of the work.",
+        "What was your part in the 3.0 migration?",
     ),
     CoachRule(
         "no-agenda", _ANY, meaning.asks_for_a_meeting,
-        "A chat with no agenda asks them to do the work: bring the one thing you want to talk about.",
+        "A chat with no agenda asks them to do the work: name the one thing you want to ask.",
         "Could I ask how you decided what goes into the standard library?",
     ),
     CoachRule(
         "answered-in-public", ("question",), meaning.answered_in_public,
         "Their bio, their public work or a search already answers this: ask a follow-up to what they wrote.",
-        "In your post you split the pool by tenant; would that still work with 500 tenants?",
+        "In your post you split the pool by tenant; would that hold at 500 tenants?",
     ),
     CoachRule(
         "broad-question", ("question",), meaning.broad_question,
-        "Too big or not about their work for a hallway minute: ask about one piece of it or a decision they made.",
+        "Too big for a hallway minute, or not about their work: ask about one piece of it or a decision they made.",
         "Why did you choose transaction pooling over session pooling for pgbouncer?",
     ),
     CoachRule(
@@ -109,7 +113,7 @@ RULES: tuple[CoachRule, ...] = (
     CoachRule(
         "no-effect", ("how",), _not(meaning.states_an_effect),
         "Say what changed for you or what you did because of it, not how good it was.",
-        "We switched our CI to lockfiles and the flaky builds stopped.",
+        "Our team adopted the release checklist and hotfixes halved.",
     ),
 )
 """The coach's table. An answer gets at most one flag: the first rule here that
@@ -155,8 +159,10 @@ def remember(point: TalkingPoint) -> TalkingPoint:
 
 def _answers(point: TalkingPoint) -> dict[str, str]:
     """The answers as the coach reads them: runs of spaces and line breaks as one space (the app's
-    form shows them so, and "pick your  brain" is still the same ask)."""
-    return {name: " ".join(getattr(point, name).split()) for name in PROMPTS}
+    form shows them so, and "pick your  brain" is still the same ask); an answer with no letter or
+    digit ("?", an emoji) is no answer."""
+    answers = {name: " ".join(getattr(point, name).split()) for name in PROMPTS}
+    return {name: text if any(char.isalnum() for char in text) else "" for name, text in answers.items()}
 
 
 def _flags(answers: dict[str, str]) -> list[Flag]:
@@ -177,6 +183,8 @@ def first_rule(field_name: str, text: str) -> CoachRule | None:
     :data:`READ_AT_MOST` characters are read: an answer is a sentence or two, and a pasted page
     must not slow the form down (reading costs about 16 microseconds a word)."""
     text = " ".join(text[:READ_AT_MOST].split())
+    if not any(char.isalnum() for char in text):
+        return None  # "?", an emoji: nothing to read (and listed as missing by review)
     return next((rule for rule in RULES if rule.fires(field_name, text)), None)
 
 
@@ -199,10 +207,11 @@ def _remembered(stored: Any, answers: dict[str, str]) -> list[Flag] | None:
         return None
 
 
-COACH_VERSION = 2
+COACH_VERSION = 3
 """Part of every kept verdict's key: raise it whenever the checks (here or in companion.meaning)
 change, so verdicts kept under the old ones are read again. The rules' ids, fields, reasons and
-examples are in the key already. 1: phrase patterns; 2: the checks of companion.meaning."""
+examples are in the key already. 1: phrase patterns; 2: the checks of companion.meaning; 3: the checks after review (scare quotes,
+talk as a noun, technical jobs, passive and negated effects)."""
 _RULES_KEY: list[int] = []
 
 

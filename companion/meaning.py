@@ -58,7 +58,7 @@ _TITLE = _lazy(
 TITLE_MARK = " ztitle "
 """What a quoted title becomes in the text the rules read: one word that no rule knows."""
 
-_WORD = _lazy(r"[a-z0-9][a-z0-9'’]*(?:[-_./+#@][a-z0-9]+)*[a-z0-9+#]?|[a-z]", re.IGNORECASE)
+_WORD = _lazy(r"[^\W_][\w'’]*(?:[-./+#@][^\W_]+)*[+#]?")
 _SENTENCE_OR_CLAUSE = _lazy(r"[.!?;:]+(?:\s|$)|,\s+(?:and|but|so|then|which|because)\b|\s+(?:and|but|so)\s+(?=(?:i|we|it|they|our|my|the|this|that|now)\b)|\s+-+\s+|\s*\(|\)\s*", re.IGNORECASE)
 
 
@@ -67,15 +67,36 @@ def straighten(text: str) -> str:
     return " ".join(text.translate(_QUOTES).split())
 
 
+_NAMING_WORDS = re.compile(r"(?:called|titled|named|entitled)\W*$", re.IGNORECASE)
+
+
+def _is_title(match: re.Match[str]) -> bool:
+    """Whether quoted words are a title rather than scare quotes ("refer" me, my "mentor"): a title
+    starts with a capital or a digit, or stands next to a kind of work ("your post 'why cron
+    fails'", "the 'how we hire' talk") or a word that names it ("called", "titled")."""
+    inner = match.group(0)[1:-1].strip()
+    if not inner:
+        return False
+    if inner[0].isupper() or inner[0].isdigit():
+        return True
+    before = match.string[max(0, match.start() - 40):match.start()]
+    after = match.string[match.end():match.end() + 30]
+    before_words = words(before)[-3:]
+    after_words = words(after)[:2]
+    return (any(word in KINDS_OF_PIECE or word in BODIES_OF_WORK for word in before_words + after_words)
+            or bool(_NAMING_WORDS.search(before.rstrip())))
+
+
 def titles(text: str) -> list[str]:
     """The quoted titles in ``text`` (after :func:`straighten`)."""
-    return [match.group(0)[1:-1] for match in _TITLE.finditer(text)]
+    return [match.group(0)[1:-1] for match in _TITLE.finditer(text) if _is_title(match)]
 
 
 def without_titles(text: str) -> str:
     """``text`` with each quoted title replaced by :data:`TITLE_MARK`, so words in a title are never
-    read as the writer's own (a post called "Can I pick your brain?" is not an ask)."""
-    return _TITLE.sub(TITLE_MARK, text)
+    read as the writer's own (a post called "Can I pick your brain?" is not an ask). Scare quotes
+    are dropped and their words read as the writer's ("could you "refer" me")."""
+    return " ".join(_TITLE.sub(lambda match: TITLE_MARK if _is_title(match) else " " + match.group(0)[1:-1] + " ", text).split())
 
 
 _ELONGATED = _lazy(r"([a-z])\1{2,}")
@@ -106,7 +127,7 @@ def _zipf_table() -> dict[str, float]:
     import importlib.util
     import os
 
-    import msgpack  # type: ignore[import-not-found]  # installed with wordfreq, untyped
+    import msgpack  # installed with wordfreq (untyped: see pyproject.toml)
 
     spec = importlib.util.find_spec("wordfreq")
     if spec is None or not spec.submodule_search_locations:
@@ -202,7 +223,7 @@ classic legendary iconic famous popular underrated overrated essential invaluabl
 relevant timely fresh deep profound smart clever genius masterful polished professional educational educative
 enlightening illuminating motivating motivational encouraging empowering refreshing approachable digestible
 usefull helpfull intresting interessting amazin awsome grat gr8 lifesaver life-saver gem goldmine gold treasure
-must-read must-watch masterpiece masterclass tour de force game changer gamechanger
+must-read must-watch masterpiece masterclass gamechanger game-changer
 so very really super extremely incredibly truly highly hugely immensely tremendously massively deeply
 absolutely totally completely utterly quite pretty rather fairly kinda sorta bit lot lots much many
 """.split())
@@ -254,15 +275,9 @@ basically totally completely all both since never no longer to not n't managed s
 ended up got able gonna wanna honestly personally first
 """.split())
 
-_CHANGE = _lazy(
-    r"\b(?:now|no longer|anymore|any more|instead|since then|ever since|for the first time|from then on|"
-    r"these days we|these days i|stopped|started|switched|moved|migrated|replaced|dropped|halved|doubled|"
-    r"tripled|went (?:from|down|up)|fell|rose|shrank|cut|reduced|increased|decreased|saved|avoided|"
-    r"fixed|caught|shipped|adopted|rolled out|because of (?:it|this|that|you|your)|thanks to (?:it|this|that|you|your)|"
-    r"after (?:reading|watching|seeing|hearing|following|trying)|following (?:it|your|the))\b"
-)
 _QUANTITY = _lazy(
-    r"\b\d+(?:[.,]\d+)?\s*(?:%|x\b|×|percent|ms|s\b|sec|secs|seconds?|min|mins|minutes?|h\b|hrs?|hours?|"
+    r"\b(?:saved|saves|cost|took|takes|cut|shaved|spared) (?:me|us|the team|our team|them)? ?(?:a|an|one|two|three|several|hours|days|weeks) ?"
+    r"(?:hours?|days?|weeks?|weekend|afternoon|evening|sprint|months?|morning)\b|\b\d+(?:[.,]\d+)?\s*(?:%|x\b|×|percent|ms|s\b|sec|secs|seconds?|min|mins|minutes?|h\b|hrs?|hours?|"
     r"days?|weeks?|months?|years?|k\b|kb|mb|gb|tb|\$|usd|eur|dollars?|euros?|pounds?|points?|lines?|"
     r"people|users|engineers|members|tickets|bugs|pages|services|steps|times?)"
     r"|[$€£]\s*\d|\b(?:half|twice|double|triple|a third|a quarter|a fifth|a tenth|\d+x)\b"
@@ -413,7 +428,9 @@ def picks_out_a_piece(text: str) -> bool:
     if head is not None and head not in kinds:
         kinds.append(head)  # "your zines", "your devlogs": what follows "your" is the kind of work
     kind_words = {tokens[i] for i in kinds}
-    singular = any(tokens[i] in KINDS_OF_PIECE and tokens[i] not in BODIES_OF_WORK for i in kinds)
+    singular = any(tokens[i] in KINDS_OF_PIECE and tokens[i] not in BODIES_OF_WORK for i in kinds) or (
+        head is not None and tokens[head] not in BODIES_OF_WORK and tokens[head] not in PLATFORMS
+        and not tokens[head].endswith("s") and _content(tokens[head]))  # "your comparison of Raft and Paxos"
     describing = [word for i, word in enumerate(tokens) if i not in kinds and word not in _FEELING_VERBS
                   and word not in _GENERIC_MODIFIERS and word not in kind_words]
     names = [name for name in _capitalised_names(span) if name.lower() not in kind_words]
@@ -453,7 +470,7 @@ def _topic_after_kind(tokens: list[str], kinds: list[int]) -> list[str]:
     """The words after a topic word ("on", "about", "where"...) that follows the kind of work."""
     start = max(kinds)
     for i in range(min(kinds), len(tokens)):
-        if tokens[i] in ("on", "about", "regarding", "re", "covering", "into", "where", "explaining", "comparing",
+        if tokens[i] in ("on", "about", "regarding", "re", "covering", "into", "of", "to", "where", "explaining", "comparing",
                          "showing", "describing", "introducing", "called", "titled", "named", "when", "which", "how", "why"):
             start = i
             break
@@ -524,7 +541,7 @@ reorganise reorganised reorganize reorganized restructure restructured replace r
 """.split())
 _COMPARATIVE = _lazy(r"\b(?:\w+er|less|fewer|more \w+|no longer \w+|quieter|calmer|shorter|faster|smaller|cheaper|"
                           r"simpler|safer|easier|lighter|cleaner|clearer|better|worse)\b")
-_PARTICLES = frozenset("up out off down over away back in on around through along".split())
+_PARTICLES = frozenset("up out off down away back".split())
 _SKIP_IN_PHRASE = frozenset("""
 the a an our my your their his her its all every each some most both this that these those whole entire
 own new old same other more less few several many much so very really quite pretty just even also only
@@ -587,6 +604,11 @@ def _verb_effect(tokens: list[str], index: int, subject: list[str], depth: int =
         following = [w for w in tokens[k:k + 8] if w not in ("to", "on", "in", "for", "across", "at", "into", "with")]
         return verb not in _FEELING_VERBS and rest[0] != "me" and _concrete_phrase(_phrase(following, 0))
     obj = _phrase(tokens, j)
+    if verb in _CAUSATIVES and depth < 2 and rest[:1] and rest[0] in ("my", "our", "the", "your"):
+        # "convinced my team to write ADRs": what the object was got to do.
+        for k in range(j + 1, min(j + 5, len(tokens) - 1)):
+            if tokens[k] == "to" and _could_be_verb(tokens[k + 1]):
+                return _verb_effect(tokens, k + 1, [], depth + 1)
     if _concrete_phrase(obj):
         return verb not in _FEELING_VERBS or verb in _CHANGE_VERBS
     if verb in _CHANGE_VERBS and _concrete_phrase(subject):
@@ -610,22 +632,41 @@ def _could_be_verb(word: str) -> bool:
                 or word in GENERIC_WORDS or (word.endswith(("er", "est")) and word not in _CHANGE_VERBS))
 
 
+_COPULAS = frozenset("is are was were be been 's 're got became become gets get feels felt seems seemed".split())
+_NEGATIONS = frozenset("never not n't didn't don't doesn't haven't hasn't won't wouldn't couldn't can't no".split())
+
+
+def _participle(word: str) -> bool:
+    return word in _IRREGULAR_PAST or (len(word) > 4 and word.endswith(("ed", "en"))) or word in _CHANGE_VERBS
+
+
 def _clause_effect(tokens: list[str]) -> bool:
     """One clause: each verb that follows a subject (or starts the clause, as in "switched our CI
     to ..."), read with its object (see :func:`_verb_effect`)."""
     for index, word in enumerate(tokens):
+        if word in _COPULAS:
+            subject = _subject_words(tokens, index)
+            if subject and _concrete_phrase(subject) and _COMPARATIVE.search(" ".join(tokens[index + 1:index + 4])):
+                return True  # "onboarding got a week shorter", "on-call is much calmer"
+            continue
+        if index and tokens[index - 1] in _NEGATIONS or index > 1 and tokens[index - 2] in _NEGATIONS:
+            continue  # "we never shipped it"
+        if word in ("have", "has") and index + 1 < len(tokens) and tokens[index + 1] in _SKIP_IN_PHRASE:
+            if _subject_words(tokens, index) is not None and _concrete_phrase(_phrase(tokens, index + 1)):
+                return True  # "we have an accessibility checklist in every PR"
+            continue
         if word in _PRONOUNS or word in _AUXILIARIES or word in FUNCTION_WORDS and word not in ("did", "made", "got", "let"):
             continue
         if word in EVALUATIVE or word in GENERIC_WORDS or word in ABSTRACT or word.endswith("ly"):
             continue
+        if index and tokens[index - 1] in ("was", "were", "is", "are", "been", "got", "be") and _participle(word) \
+                and word not in _FEELING_VERBS and any(_concrete(t) and t not in KINDS_OF_PIECE and t not in BODIES_OF_WORK
+                                                  for t in tokens[max(0, index - 7):index - 1]):
+            return True  # passive: "my thesis chapter on sampling was rewritten", "the docs were reorganised"
         subject = _subject_words(tokens, index)
         at_start = index == 0 or all(t in _AUXILIARIES or t.endswith("ly") or t in ("and", "then", "so", "also")
                                      for t in tokens[:index])
         if subject is None and not (at_start and _verb_like(word)):
-            continue
-        if word in ("is", "are", "was", "were", "be", "been", "'s", "got", "became", "become", "gets", "get", "feels", "felt"):
-            if subject and _concrete_phrase(subject) and _COMPARATIVE.search(" ".join(tokens[index + 1:index + 4])):
-                return True  # "onboarding got a week shorter", "on-call is much calmer"
             continue
         if _verb_effect(tokens, index, subject or []):
             return True
@@ -636,8 +677,8 @@ def _subject_words(tokens: list[str], index: int) -> list[str] | None:
     """The subject before ``index`` ("we", "our team", "the bundle", "new hires"), skipping auxiliaries
     and adverbs; ``None`` when the words before are not a subject."""
     j = index - 1
-    while j >= 0 and (tokens[j] in _AUXILIARIES or tokens[j].endswith("ly")) and tokens[j] not in _SUBJECTS \
-            and tokens[j] != "to":
+    while j >= 0 and (tokens[j] in _AUXILIARIES or tokens[j].endswith("ly") or tokens[j] in _COPULAS) \
+            and tokens[j] not in _SUBJECTS and tokens[j] != "to":
         j -= 1
     if j < 0:
         return None
@@ -704,6 +745,9 @@ _JOB = (r"(?:jobs?|roles?|positions?|openings?|vacanc(?:y|ies)|internships?|appr
 _ASKS_JOB = _lazy(
     # Asked to act for the writer: refer, recommend, vouch, hire, interview, take on...
     rf"\b(?:keep|kept|keeping) (?:me|us) in mind\b|\b(?:anything|something|a (?:role|spot|position|seat|place)) (?:\w+ )?(?:opens?|opening|comes?|coming|frees?) up\b"
+    rf"|\b(?:any|open|available|free|vacant) (?:\w+ )?(?:jobs?|roles?|positions?|openings?|vacanc(?:y|ies)|internships?|placements?|spots?|seats?|headcount)\b"
+    rf"|\b(?:jobs?|roles?|positions?|openings?|internships?|spots?|seats?) (?:open|available|going|free)\b"
+    rf"|\bchance of (?:a |an |any )?(?:\w+ )?(?:internship|job|role|position|placement|interview|opening)\b"
     rf"|\btak(?:e|ing) (?:me|us) on as (?:a |an )?(?:\w+ )?(?:intern|junior|apprentice|hire|employee|contractor|student|\w+er)\b"
     rf"|\b(?:refer\w*|recommend\w*|mention\w*|vouch\w* for|endors\w*|hir(?:e|ing)|employ\w*|recruit\w*|interview\w*|sponsor\w*|consider\w*|tak(?:e|ing) on|onboard\w*|bring\w* on|fast[- ]track\w*) (?:me|us|myself)\b"
     rf"(?! (?:a |an |some |the |to )?(?:books?|tools?|resources?|courses?|papers?|posts?|reading|blogs?|talks?|to (?:your|the) (?:docs|book)))"
@@ -712,7 +756,7 @@ _ASKS_JOB = _lazy(
     rf"|\b{_JOB} (?:for (?:me|us|someone like me)|i could|i can|i might|i'd)\b"
     rf"|\b(?:space|room|budget|headcount|a spot|a place) for (?:a |an |another |one more )?(?:\w+ ){{0,3}}(?:dev|devs|developer|engineer|designer|writer|analyst|scientist|researcher|intern|junior|hire|person|\w+er)\b(?=.*\b(?:you|your|ur)\b)"
     rf"|\b(?:i'?m|am|i am|currently|been) (?:\w+ )?(?:looking|searching|hunting) for (?:a |an |my )?(?:new |next |first )?(?:opportunit(?:y|ies)|{_JOB})"
-    rf"|\b(?:any|open|available|free|new|a|an|the) (?:\w+ ){{0,3}}{_JOB} (?:at|in|on|with|for|opens?|opening|comes? up|coming up|available|open)\b(?=.*\b(?:you|your|ur|me|my|i|i'd|we)\b)"
+    rf"|\b(?:any|open|available|free|new|a|an|the) (?:\w+ ){{0,3}}{_JOB} (?:at|in|on|with|for|opens?|opening|comes? up|coming up|available|open)\b(?=.*\b(?:me|my|i|i'd|someone like me|open|opening|opens|available|vacant|hiring|apply|applied|considered)\b)"
     rf"|\b(?:is|are)(?: [\w-]+){{0,3}}?(?: still| currently| by any chance)? (?:taking on|hiring|bringing on|looking for|staffing up|recruiting) (?:a |an |more |some |any )?(?:\w+ ){{0,2}}(?:engineers?|developers?|devs?|designers?|programmers?|writers?|analysts?|scientists?|researchers?|interns?|juniors?|contractors?|freelancers?|people|folks|hires?)\b"
     rf"|\b(?:are|is|r) (?:you guys|y'all|you|u|your \w+|the team|they|anyone|anybody|\w+) (?:still |currently |ever |by any chance )?(?:hiring|recruiting|taking (?:on )?(?:interns|juniors|people|applications|students))\b"
     rf"|\b(?:are|is|r) (?:you guys|y'all|you|u|your \w+|the team|they|\w+) (?:still |currently |by any chance )?looking for (?:a |an |more |new |junior |senior |extra )?(?:\w+ )?(?:engineers?|devs?|developers?|designers?|people|folks|someone|interns?|juniors?|hires?|writers?|analysts?|scientists?|researchers?|pms?|managers?|students?|help|\w+ers)\b"
@@ -741,7 +785,8 @@ _MEETING_THING = _lazy(
     r"\bpick (?:your|their|his|her|ur) brains?\b"
     r"|\b(?:a|an|some|the|for|over|quick|short|brief|virtual|video|phone|zoom|long|proper|casual|informal) (?:\w+ )?(?:coffees?|teas?|beers?|drinks?|lunch|dinner|breakfast|bite|meal|call|zoom|chat|catch[- ]?up|meeting|meet[- ]?up|conversation|sync|1:1|one[- ]on[- ]one|hangout|walk|video call|video chat)\b"
     r"|\b(?:coffee|lunch|dinner|drinks?|beers?) (?:sometime|some time|together|and (?:chat|talk))\b|\bon (?:a |an )?(?:zoom|call|teams|meet|facetime|skype)\b"
-    r"|\b(?:\d+|a few|few|some|fifteen|twenty|thirty|ten|five|half an?|an?) (?:minutes?|mins?|hours?|hour) (?:of your time|to (?:talk|chat|meet|call|connect)|with you|for a)?"
+    r"|\b(?:\d+|a few|few|some|fifteen|twenty|thirty|ten|five|half an?|an?) (?:minutes?|mins?|hours?|hour) (?:of your time|to (?:talk|chat|meet|call|connect)|with you|for a (?:call|chat|coffee))"
+    r"|\b(?:spare|have|give me|find|carve out|grab|get|book) (?:\d+|a few|fifteen|twenty|thirty|ten|five|half an?|an?) (?:minutes?|mins?|hours?|hour)\b"
     r"|\b(?:some|a bit of|an hour of|a slice of|any) (?:of )?(?:your )?time\b|\byour calendar\b|\bget to know (?:you|each other)\b|\bin your calendar\b"
     r"|\b(?:book|schedule|set up|arrange|find|block|put) (?:a |some )?(?:time|slot|call|meeting|chat|zoom)\b"
     r"|\b(?:we|us|i|you|u|let'?s|lets)\b(?: \w+){0,4} (?:chat|talk|meet|meet up|catch up|hang out|connect|sync|speak|get together|swap notes|talk over|chat over|call)\b(?! (?:to|with) (?:my|our|the|them|him|her)\b)"
@@ -761,13 +806,23 @@ def _ask_text(text: str) -> str:
 
 
 def _sentences_of(text: str) -> list[str]:
-    return [part for part in re.split(r"(?<=[.!?;])\s+|\s+-+\s+|\s*\n\s*", text) if part.strip()] or [text]
+    """Sentences, at most 30 (the last holds the rest): a run of "? ? ?" is not a thousand asks."""
+    parts = [part for part in re.split(r"(?<=[.!?;])\s+|\s+-+\s+|\s*\n\s*", text) if part.strip()] or [text]
+    return parts if len(parts) <= 30 else parts[:29] + [" ".join(parts[29:])]
+
+
+def _without_compounds(sentence: str) -> str:
+    """``sentence`` without hyphenated compounds ("coffee-and-code", "call-for-papers"): their words
+    are a name, not a meeting asked for."""
+    return " ".join(word for word in sentence.split() if "-" not in word.strip("-"))
 
 
 def asks_for_a_job(text: str) -> bool:
     """A job, an internship, an interview, a referral, a CV passed on, a word with the hiring
-    manager, "any roles open on your side?" (not: a talk about hiring, a question on how they hire)."""
+    manager, "any roles open on your side?" (not: a talk about hiring, a question on how they hire,
+    cron jobs, the roles in an access-control model)."""
     for sentence in _sentences_of(_ask_text(text)):
+        sentence = _NOT_EMPLOYMENT.sub(" ", sentence)
         if _asks_job_here(sentence) and _REQUEST.search(sentence) and not _about_their_practice(sentence):
             return True
     return _cue_asks(text, "job")
@@ -780,14 +835,15 @@ def asks_for_a_meeting(text: str) -> bool:
     if re.search(r"\bpick (?:your|their|his|her|ur) brains?\b", lowered):
         return True
     for sentence in _sentences_of(lowered):
-        sentence = re.sub(r"\b[\w']+(?:-[\w']+)+\b", " ", _DECISION_CALL.sub(" ", sentence))
+        sentence = _without_compounds(_DECISION_CALL.sub(" ", sentence))
         meeting = _MEETING_THING.search(sentence)
         if not meeting or not _REQUEST.search(sentence) or _about_their_practice(sentence):
             continue
         if re.match(r"[- ]?(?:shop|house|break|post|talk|paper|study|article|thread|episode|analysis|pattern|problem|mechanism|logic|lag|job)",
                     sentence[meeting.end():].lstrip(" ") if sentence[meeting.end():meeting.end() + 1] == "-" else sentence[meeting.end():]):
             continue  # "the coffee-shop case study", "the replica catch-up post": a topic, not a meeting
-        if anchored_in_their_work(sentence) and not re.search(r"\b(?:we|us|i|me|let'?s|lets)\b", sentence[:meeting.end()]):
+        if anchored_in_their_work(sentence) and not re.search(r"\b(?:we|us|i|me|let'?s|lets)\b", sentence[:meeting.end()]) \
+                and re.match(r"\W*(?:in|for|at|on|about|from|when|why|how|what|which|did|do|does|would you still)\b", sentence):
             continue
         if re.fullmatch(r".*\b(?:the|your|ur|this|that|a|my|his|her|their) (?:\w+ )?(?:talk|chat|call|meeting|conversation)", meeting.group(0)) \
                 and re.search(r"\b(?:your|ur|the|this|that|his|her|their) (?:\w+ )?(?:talk|chat|meeting|conversation)\b", meeting.group(0)):
@@ -869,7 +925,7 @@ def _about_their_practice(part: str) -> bool:
                           r"(?:(?:how|why|what|when|which|where)(?: [\w'-]+)? (?:do|did|does|is|are|was|were|have|has|would|will|should)"
                           r"|(?:what|who|which \w+) (?:made|led|pushed|convinced|got|drove|prompted)"
                           r"|(?:did|do|does|have|has|would|will) (?=you|your|ur|they|the team|u))"
-                          r"\b.*\b(?:you|your|ur|they|the team|u)\b", part)
+                          r"\b.*\b(?:you|your|ur|they|their|them|the team|u)\b", part)
                 and not re.search(r"\b(?:for|to) (?:me|us)\b|\b(?:me|my) (?:cv|resume|application|name)\b|\b(?:could|can|would) (?:i|you)\b"
                                   r"|\b(?:i|we) (?:could|can|might)\b|\bme\b", part))
 
@@ -897,17 +953,21 @@ _EMPLOYMENT = _lazy(
     r"contractors?|freelancers?|hires?|people|folks|help)\b"
     r"|\b(?:land|get|score) (?:a |an )?(?:\w+ )?(?:role|job|position|offer|interview)\b"
 )
-_NOT_EMPLOYMENT = _lazy(r"\b(?:cron|batch|ci|build|nightly|background|scheduled|spark|etl|queue|worker|print|k8s|"
+_NOT_EMPLOYMENT = _lazy(r"\b(?:short|long|small|big|large|heavy|cron|batch|ci|build|nightly|background|scheduled|spark|etl|queue|worker|print|k8s|"
                              r"kubernetes|slurm|airflow|deploy|deployment|test|tests|data|github|gitlab|spam) jobs?\b|\bjobs? (?:queue|scheduler|"
                              r"runner|table|chapter|step|timeout|failures?|retries|system)\b|\bhiring (?:loop|process|pipeline|"
-                             r"rubric|managers?|bar|practices?|guide|post|talk)\b|\bapply (?:it|this|that|the|your) \w+ to\b")
+                             r"rubric|managers?|bar|practices?|guide|post|talk)\b|\bapply (?:it|this|that|the|your) \w+ to\b"
+                             r"|\b(?:jobs?|roles?|positions?) (?:in|of) (?:your|the|our|a) (?:\w+ )?(?:pipeline|paper|scheduler|cluster|queue|"
+                             r"rbac|iam|model|schema|system|post|graph|tree|array|list|dag|workflow|diagram|game|table|policy|policies)\b"
+                             r"|\b(?:rbac|iam|access|user|admin|database|db) roles?\b")
 _MEETING_WORDS = frozenset("""
 coffee coffees tea matcha lunch dinner breakfast brunch drink drinks beer beers meal call zoom chat chats
 meeting hangout catch-up afternoon evening half-hour 1:1 one-on-one facetime skype
 """.split())
 _MEETING_LEADS = frozenset("grab get have buy take for over a an quick short some on book schedule set find carve "
                            "virtual video phone long proper casual informal brief is's".split())
-_MEETING_VERBS = _lazy(r"\b(?:chat|talk|meet|meet up|catch up|hang out|link up|get together|grab|sync|connect|"
+_MEETING_VERBS = _lazy(r"(?<!\bthe )(?<!\byour )(?<!\ba )(?<!\bthis )(?<!\bthat )(?<!\bhis )(?<!\bher )(?<!\btheir )(?<!\bour )(?<!\bmy )(?<!\bgive )(?<!\bgave )"
+                       r"\b(?:chat|talk|meet|meet up|catch up|hang out|link up|get together|grab|sync|connect|"
                             r"riff|nerd out|jam|shoot the breeze|swap notes|run (?:a bunch of |some )?(?:stuff|things|ideas) by you|"
                             r"bounce (?:some )?ideas|pick your brain|get to know you|carve out)\b")
 _DECISION_CALL = _lazy(r"\b(?:make|made|making|makes|tough|judgement|judgment|the right|the wrong|a good|a bad|design|"
@@ -947,7 +1007,7 @@ def _cue_asks(text: str, kind: str) -> bool:
                     and not _offer_to_others(sentence):
                 return True
         elif kind == "meeting":
-            cleared = re.sub(r"\b[\w']+(?:-[\w']+)+\b", " ", _DECISION_CALL.sub(" ", sentence))  # "coffee-and-code"
+            cleared = _without_compounds(_DECISION_CALL.sub(" ", sentence))
             bits = words(cleared)
             meeting_word = any(token in _MEETING_WORDS and i and bits[i - 1] in _MEETING_LEADS
                                and not (i + 1 < len(bits) and _content(bits[i + 1]) and bits[i + 1] not in _MEETING_WORDS
@@ -1029,7 +1089,8 @@ _BROAD = _lazy(
     r"|\bin (?:your|ur) (?:honest )?(?:opinion|view)\W*$|\bis (?:\w+ ){1,3}compatible with\b"
     r"|\bwalk (?:me|us) through how (?:\w+ ){1,4}works?\b|\bis (?:[\w-]+ ){1,3}going to (?:take over|win|replace|die|last|matter|be)\b"
     r"|\bhow should (?:[\w-]+ ){1,2}(?:think about|approach|handle|deal with)\b|\bwhere do (?:you|u) (?:land|stand|fall) on\b"
-    r"|\bis (?:[\w-]+ ){1,3}(?:still )?worth (?:learning|it|using|the hype)\b|\b(?:your|ur) (?:take|thoughts|opinion|view)\W*$"
+    r"|\bis (?:[\w-]+ ){1,3}(?:still )?worth (?:learning|it|using|the hype)\b|\bis (?:[\w-]+ ){1,3}(?:overkill|necessary|needed|a good idea|the way to go|a fad)\W*$"
+    r"|\bshould (?:i|we|one|beginners) (?:learn|use|pick|study|choose|start with) \S+ or \S+|\b(?:your|ur) (?:take|thoughts|opinion|view)\W*$"
 )
 _ANCHOR = _lazy(
     r"\b(?:in|from|on|for|about|of|with|behind|after) (?:your|ur|the|that|this) (?:\w+[- ]){0,4}?(?:post|article|talk|paper|book|chapter|keynote|video|episode|thread|pr|issue|release|library|tool|case study|study|write-?up|writeup|guide|tutorial|notebook|benchmark|survey|slides|deck|demo|project|repo|rfc|pep|proposal|spec|design|redesign|migration|rewrite|port|experiment|analysis|dataset|template|checklist|course|workshop|series|newsletter|podcast|answer|comment|test|model|method|approach|heuristic|program(?:me)?|rule|setup|config|framework|plugin|crate|package|api|schema|launch|incident|postmortem|report|paper|work on)\b"
@@ -1050,7 +1111,9 @@ def _question_words(text: str) -> list[str]:
 @lru_cache(maxsize=1)
 def _piece_anchor() -> re.Pattern[str]:
     kinds = "|".join(sorted((re.escape(kind) for kind in KINDS_OF_PIECE), key=len, reverse=True))
-    return re.compile(rf"\b(?:your|ur|that|this)(?: [\w-]+){{0,3}}? (?:{kinds})s?\b")
+    return re.compile(rf"\b(?:your|ur|that|this)(?: [\w-]+){{0,3}}? (?:{kinds})s?\b"
+                      r"|\bthe(?: [\w-]+){0,3}? (?:talk|post|blog post|article|paper|keynote|book|chapter|video|episode|thread|"
+                      r"workshop|tutorial|slides|deck|demo|case study|write-?up|essay|newsletter|podcast episode|pr|rfc)\b")
 
 
 def anchored_in_their_work(text: str) -> bool:

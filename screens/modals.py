@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Select, Static, TextArea
 
 from companion.cards import TalkChoice
-from companion.coach import PROMPTS, CoachRule, first_rule, warm_up
+from companion.coach import PROMPTS, SHORT_NAMES, CoachRule, first_rule, warm_up
 from companion.models import CONNECTION_KINDS, LINK_KINDS, PRIORITIES, Connection, Note, Person, Session, TalkingPoint
 from companion.text import clean
 from screens.rowlist import Column, RowList
@@ -155,6 +155,11 @@ class ConfirmModal(ModalScreen[bool]):
         self.dismiss(answer)
 
 
+def _and(names: list[str]) -> str:
+    """"a", "a and b", "a, b and c"."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 class TalkingPointModal(ModalScreen[TalkingPoint | None]):
     """The five questions of a talking point, each with an example, and the coach reading along:
     a weak answer is flagged under it, with why and what to write instead. When the person speaks
@@ -245,29 +250,29 @@ class TalkingPointModal(ModalScreen[TalkingPoint | None]):
     def show_coach(self) -> None:
         point = self.current()
         weak, missing = [], []
-        for key, (prompt, _example) in PROMPTS.items():
+        for key in PROMPTS:
             text = getattr(point, key)
             rule = self.verdict(key, text) if text else None
             if rule is not None:
-                weak.append(prompt.rstrip("?").lower())
+                weak.append(SHORT_NAMES[key])
             if self._shown.get(key, self) != rule:
                 self._shown[key] = rule
                 flag = self.query_one(f"#flag-{key}", Static)
                 flag.set_class(rule is not None, "-shown")
                 if rule is not None:
-                    flag.update(markup("[$warning]coach:[/] $reason\n[dim]Instead, e.g.:[/dim] $better",
+                    flag.update(markup("[$warning]coach:[/] $reason\n[dim]For example:[/dim] $better",
                                        reason=rule.reason, better=rule.better))
-            if not text:
-                missing.append(prompt.rstrip("?").lower())
+            if not any(char.isalnum() for char in text):
+                missing.append(SHORT_NAMES[key])
         parts = []
         if weak:
-            parts.append(markup("[$warning]coach: strengthen $answers[/]", answers="; ".join(weak)))
+            parts.append(markup("[$warning]coach: strengthen $answers[/]", answers=_and(weak)))
+        elif SHORT_NAMES["work"] not in missing and SHORT_NAMES["question"] not in missing:
+            parts.append(markup("[$success]coach: specific and ready[/]"))  # as the people list's mark says
+        else:
+            parts.append(markup("[$success]coach: nothing weak so far[/]"))
         if missing:
             parts.append(markup("[dim]still to answer: $missing[/dim]", missing=", ".join(missing)))
-        if not weak and not missing:
-            parts.append(markup("[$success]coach: specific and ready[/]"))
-        elif not weak:
-            parts.append(markup("[$success]coach: nothing weak so far[/]"))
         summary = (tuple(weak), tuple(missing))
         if self._shown.get("summary") != summary:
             self._shown["summary"] = summary

@@ -7,7 +7,7 @@ from datetime import tzinfo
 from textual.widgets import Static
 
 from companion.cards import PersonCard
-from companion.coach import PROMPTS
+from companion.coach import PROMPTS, SHORT_NAMES
 from companion.models import Session
 from screens.safe import lines, markup, paragraph, plain
 
@@ -56,8 +56,8 @@ class PersonCardView(Static):
                     parts.append(markup("[dim]$prompt[/dim]", prompt=prompt))
                     parts.append(paragraph("  " + answer))
             for flag in card.flags:
-                parts.append(markup("[$warning]coach, $answer:[/] $reason", reason=flag["reason"],
-                                    answer=PROMPTS[flag["field"]][0].rstrip("?").lower()))
+                parts.append(markup("[$warning]coach on $answer:[/] $reason", reason=flag["reason"],
+                                    answer=SHORT_NAMES[flag["field"]]))
             if card.missing:
                 parts.append(markup("[dim]still to answer: $missing[/dim]", missing=", ".join(card.missing)))
         if card.appearances:

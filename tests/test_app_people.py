@@ -56,8 +56,8 @@ async def test_talking_points_modal_coaches_as_you_type_and_saves(demo_store: St
         await pilot.pause()
         flag = app.screen.query_one("#flag-work", Static)
         assert flag.display and "Say which piece of their work" in str(flag.visual)  # under the answer it is about
-        assert "Instead, e.g.:" in str(flag.visual)
-        assert "strengthen which part of their work" in str(app.screen.query_one("#coach", Static).visual)
+        assert "For example:" in str(flag.visual)
+        assert "strengthen the work" in str(app.screen.query_one("#coach", Static).visual)
         app.screen.query_one("#answer-work", Input).value = "Her talk on screen readers in web apps"
         app.screen.query_one("#answer-question", Input).value = "Which screen reader do you test with first?"
         await pilot.pause()

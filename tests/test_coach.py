@@ -147,6 +147,15 @@ def test_each_rule_fires_on_its_typical_answer_and_says_why_and_what_instead(rul
     ("question", "Any advice for someone starting out?", "answered-in-public"),
     ("question", "Thoughts on AI?", "broad-question"),
     ("question", "Can you explain Kubernetes to me?", "broad-question"),
+    ("question", "Is Kubernetes overkill?", "broad-question"),
+    ("question", "Any chance of an internship next summer?", "referral-ask"),
+    ("question", "Want to grab a bite after the keynote?", "no-agenda"),
+    ("how", "We never shipped it", "no-effect"),
+    # Scare quotes are the writer's words, not a title.
+    ("question", 'Could you "refer" me to your team?', "referral-ask"),
+    ("question", 'Would you be my "mentor"?', "mentor-ask"),
+    ("question", 'Thoughts on "the future of the web"?', "broad-question"),
+    ("work", 'I loved your "work"', "vague-work"),
 ])
 def test_weak_answers_in_other_words(field: str, text: str, rule_id: str) -> None:
     rule = first_rule(field, text)
@@ -184,10 +193,43 @@ def test_weak_answers_in_other_words(field: str, text: str, rule_id: str) -> Non
     ("offer", "Our notes on the migration, as a case study for your docs"),
     ("common", "We both mentor at PyLadies"),
     ("common", "You introduced structured logging at your company; we did the same last year"),
+    # Found in review: nouns that are not asks, pieces named by "of"/"to", effects in other shapes.
+    ("question", "Would you give the talk again?"),
+    ("offer", "We could host the talk at our meetup"),
+    ("question", "What would you cut from the talk if you had ten minutes?"),
+    ("question", "Would the cron jobs at your company survive a DST change?"),
+    ("question", "Would the roles in your RBAC post map onto Kubernetes namespaces?"),
+    ("question", "In your mentoring-programme post, why did mentees pick their mentors rather than the other way round?"),
+    ("work", "your comparison of Raft and Paxos"),
+    ("work", "your introduction to Rust lifetimes"),
+    ("how", "on-call is much calmer"),
+    ("how", "It saved me a weekend of debugging the OOM killer"),
+    ("how", "Convinced my team to write ADRs"),
+    ("how", "Our docs were reorganised into tutorials, how-tos and reference"),
+    ("how", "It's the reason we have an accessibility checklist in every PR"),
+    ("how", "We shipped the game on Steam"),
 ])
 def test_strong_answers_are_left_alone(field: str, text: str) -> None:
     rule = first_rule(field, text)
     assert rule is None, (text, rule.id if rule else None)
+
+
+def test_an_answer_without_a_letter_or_digit_is_missing_not_weak() -> None:
+    for text in ("?", "'", "\U0001f642", "\u200b"):
+        assert review(point_with("question", text)) == ([], list(PROMPTS))
+
+
+def test_their_talk_with_quotes_in_its_title_fills_a_specific_work_answer() -> None:
+    from datetime import datetime, timezone
+
+    from companion.cards import talk_choices
+    from companion.models import Session
+
+    start = datetime(2026, 12, 3, 9, tzinfo=timezone.utc)
+    talk = Session("s1", "c", 'The "Can you refer me?" problem', start, start)
+    (choice,) = talk_choices([talk], {})
+    assert "Can you refer me?" in choice.answer
+    assert first_rule("work", choice.answer) is None  # one title, not an ask
 
 
 def test_a_specific_honest_point_gets_no_flags_and_nothing_missing() -> None:

@@ -357,17 +357,26 @@ march april may june july august september october november december internet we
 """.split())
 
 
+_LINK_MARK = _lazy(r"https?://|www\.|\b[\w-]+\.(?:com|org|io|dev|net|ai|app|co|me|blog)\b|#\d|@\w|\bv\d", re.IGNORECASE)
+"""A URL, a domain, an issue number, a handle or a version: each picks out one thing."""
+
+
+def _code_like(text: str) -> bool:
+    """A name from code: lowerCamelCase, snake_case, dotted.names, calls() (not GitHub or YouTube)."""
+    return any(re.search(r"^[a-z]+[A-Z]|_|\w\.\w|\(\)", token) and token.lower() not in PLATFORMS for token in text.split())
+
+
 def identifies(original: str, topic_words: list[str]) -> bool:
     """Whether ``original`` (with ``topic_words``, its words that describe the work) picks out one
     piece: a quoted title, a URL, a number (year, version, episode), an identifier, a name, or a
     narrow topic."""
     if TITLE_MARK.strip() in topic_words or titles(original):
         return True
-    if re.search(r"https?://|www\.|\b[\w-]+\.(?:com|org|io|dev|net|ai|app|co|me|blog)\b|#\d|@\w", original):
+    if _LINK_MARK.search(original):
         return True
     if _NUMBER.search(original):
         return True
-    if any(re.search(r"^[a-z]+[A-Z]|_|\w\.\w|\(\)", token) and token.lower() not in PLATFORMS for token in original.split()):
+    if _code_like(original):
         return True  # camelCase, snake_case, dotted.names, calls()
     if _capitalised_names(original):
         return True
@@ -411,7 +420,7 @@ def picks_out_a_piece(text: str) -> bool:
     if titles(original):
         return True
     span = " ".join(_describing_span(without_titles(original)))
-    if re.search(r"https?://|www\.|\b[\w-]+\.(?:com|org|io|dev|net|ai|app|co|me|blog)\b|#\d|@\w|\bv\d", span, re.IGNORECASE):
+    if _LINK_MARK.search(span):
         return True
     span = _AUTHORSHIP.sub(" ", span)
     tokens = words(span)
@@ -419,7 +428,7 @@ def picks_out_a_piece(text: str) -> bool:
         return False
     if re.search(r"\d", re.sub(r"\b\d+\s*(?:years?|months?|weeks?|days?)\b", "", span)):
         return True  # a year, a version, an episode or part number
-    if any(re.search(r"^[a-z]+[A-Z]|_|\w\.\w|\(\)", token) and token.lower() not in PLATFORMS for token in span.split()):
+    if _code_like(span):
         return True  # camelCase, snake_case, dotted.names, calls()
     kinds = [i for i, word in enumerate(tokens) if (word in KINDS_OF_PIECE or word in BODIES_OF_WORK
                                                    or (word.endswith("s") and word[:-1] in KINDS_OF_PIECE))
@@ -739,6 +748,8 @@ is asked for (a job, an introduction...) is read from the words around it, with 
 one who would get it."""
 
 _ME = r"(?:me|us|myself|my|mine|i|i'm|i'd|i've|we|our)"
+_INTRO_AS_PART = r"(?:round|section|video|course|slides?|talk|session|chapter|music|paragraph|part|email template)"
+"""An intro that is part of something ("the intro round"), not an introduction to a person."""
 _JOB = (r"(?:jobs?|roles?|positions?|openings?|vacanc(?:y|ies)|internships?|apprenticeships?|placements?|gigs?|"
         r"contracts?|contractor spots?|residenc(?:y|ies)|fellowships?|headcount|reqs?|spots?|seats?|phd (?:spots?|positions?)|"
         r"postdocs?|work|employment|interviews?|offers?)")
@@ -781,6 +792,8 @@ def _asks_job_here(sentence: str) -> bool:
     return True
 
 
+_PICK_BRAIN = _lazy(r"\bpick (?:your|their|his|her|ur) brains?\b")
+"""The chat without an agenda that the advice names: flagged whatever follows it."""
 _MEETING_THING = _lazy(
     r"\bpick (?:your|their|his|her|ur) brains?\b"
     r"|\b(?:a|an|some|the|for|over|quick|short|brief|virtual|video|phone|zoom|long|proper|casual|informal) (?:\w+ )?(?:coffees?|teas?|beers?|drinks?|lunch|dinner|breakfast|bite|meal|call|zoom|chat|catch[- ]?up|meeting|meet[- ]?up|conversation|sync|1:1|one[- ]on[- ]one|hangout|walk|video call|video chat)\b"
@@ -832,7 +845,7 @@ def asks_for_a_meeting(text: str) -> bool:
     """A chat, a call, a coffee, time in their calendar, with no agenda: nothing particular to
     discuss (a meeting to go over one named thing is not flagged, but "pick your brain" always is)."""
     lowered = _ask_text(text)
-    if re.search(r"\bpick (?:your|their|his|her|ur) brains?\b", lowered):
+    if _PICK_BRAIN.search(lowered):
         return True
     for sentence in _sentences_of(lowered):
         sentence = _without_compounds(_DECISION_CALL.sub(" ", sentence))
@@ -893,7 +906,7 @@ _PEOPLE = (r"(?:boss|manager|ceo|cto|cfo|coo|vp|founders?|co-?founders?|director
            r"contacts?|network|her|him|them|whoever)")
 _ASKS_INTRO = _lazy(
     rf"\b(?:introduc\w*|intro|connect\w*|link\w*|hook\w*|set\w*) (?:me|us)(?: up)? (?:to|with)\b|\b(?:introduc\w*|connect\w*) (?:me|us)\b"
-    rf"|\b(?:an|a|some|the) (?:warm |quick |short |personal )?(?:intro|introduction|connection)s?\b(?! (?:round|section|video|course|slides?|talk|session|chapter|music|paragraph|part|email template)\b)(?! (?:to|of|on|about) (?:the |a |an )?(?:topic|book|paper|talk|course|subject|field|theory|\w+ing\b|[a-z]+ (?:programming|language|theory|design)))"
+    rf"|\b(?:an|a|some|the) (?:warm |quick |short |personal )?(?:intro|introduction|connection)s?\b(?! {_INTRO_AS_PART}\b)(?! (?:to|of|on|about) (?:the |a |an )?(?:topic|book|paper|talk|course|subject|field|theory|\w+ing\b|[a-z]+ (?:programming|language|theory|design)))"
     rf"|\bput (?:me|us) in (?:touch|contact)\b|\b(?:get|getting) (?:me|us) (?:in front of|in touch|in contact|a meeting|an intro|introduced|connected)"
     rf"|\b(?:be|get|being|getting) (?:introduced|connected|put in touch|linked up) (?:to|with)\b"
     rf"|\b(?:pass|forward|give|send|share|hand) (?:my|our) (?:name|email|details|contact|number|info|card)\w* (?:on |along |over )?to\b"
@@ -1024,7 +1037,7 @@ def _cue_asks(text: str, kind: str) -> bool:
                     and not _about_their_practice(sentence):
                 return True
         elif kind == "intro":
-            if _THIRD_PARTY.search(sentence) and not re.search(r"\bintro (?:round|section|video|course|slide|talk|session|chapter|music|paragraph)", sentence) and _ACCESS.search(sentence) and _SELF.search(sentence) \
+            if _THIRD_PARTY.search(sentence) and not re.search(rf"\bintro {_INTRO_AS_PART}", sentence) and _ACCESS.search(sentence) and _SELF.search(sentence) \
                     and not _about_their_practice(sentence):
                 return True
         del tokens

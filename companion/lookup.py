@@ -23,7 +23,7 @@ from operator import itemgetter
 
 from companion.errors import NotFoundError
 from companion.models import Person
-from companion.text import clean, normalise_name
+from companion.text import clean, cut, normalise_name
 
 NAME_CUTOFF = 60.0
 OTHER_CUTOFF = 80.0
@@ -35,17 +35,12 @@ SURE_GAP = 8.0
 SUMMARY_NAME_KEY, SUMMARY_OTHER_KEYS, SUMMARY_NAME, SUMMARY_AFFILIATION, SUMMARY_ROLE_KEY = range(5)
 """The fields of a person's search summary (:func:`people_summary`), by position."""
 
-SHOWN_CHARACTERS = 300
-"""A name or affiliation is kept for showing (in the summaries, in a list) cut to this many characters:
-a field can be megabytes long (a pasted file), and no list or card line shows more than this."""
-
-
 def people_summary(row: dict) -> list[str]:
     """What the store keeps beside each person for searching and listing: the keys compared (see
-    :func:`search_keys`), the name and affiliation as shown (cleaned, one line, cut to
-    :data:`SHOWN_CHARACTERS`), and the normalised role (the People screen's filter reads it)."""
-    shown = [clean((row.get(field) or "")[:SHOWN_CHARACTERS * 4], single_line=True)[:SHOWN_CHARACTERS]
-             for field in ("name", "affiliation")]
+    :func:`search_keys`), the name and affiliation as shown (cleaned, one line, cut as a line shows
+    them: ``text.cut``), and the normalised role (the People screen's filter reads it)."""
+    values = [row.get(field) or "" for field in ("name", "affiliation")]
+    shown = [clean(cut(value) if isinstance(value, str) else value, single_line=True) for value in values]
     role = row.get("role")
     return [*search_keys(row), *shown, normalise_name(role if isinstance(role, str) else "")]
 

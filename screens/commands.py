@@ -57,11 +57,11 @@ class SessionCommands(Provider):
             return
         from rapidfuzz import fuzz, process
 
-        from companion.text import normalise_name
+        from companion.text import cut, normalise_name
 
         zone = zone_of(conference)
         sessions = app.store.sessions(conference.id)
-        labels = [normalise_name(f"{s.title} {' '.join(sp.name for sp in s.speakers)} {s.room}") for s in sessions]
+        labels = [normalise_name(f"{cut(s.title)} {' '.join(sp.name for sp in s.speakers)} {s.room}") for s in sessions]
         words = normalise_name(query).split()
         # Below a person's name typed (0.98 and up): a speaker's name finds the person first.
         found = [(0.9, index) for index, label in enumerate(labels) if all(word in label for word in words)]

@@ -192,6 +192,7 @@ async def look(pilot, app, where: str, *, literal: bool = True, click: bool = Tr
         assert app.is_running, f"{where}: clicking the text at {x},{y} stopped the app"
 
 
+@pytest.mark.slow
 async def test_every_screen_shows_hostile_text_literally_and_fires_nothing(hostile_store: Store, tmp_path: Path) -> None:
     from screens.app import CompanionApp
     from screens.modals import ConfirmModal, DateModal, EditNoteModal, NoteModal, NotesModal, PersonModal, TalkingPointModal

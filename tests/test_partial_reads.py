@@ -77,6 +77,18 @@ def test_the_store_search_over_summaries_ranks_as_the_search_over_people(tmp_pat
     assert [(p.id, s) for p, s in store.search_people(query, 6)] == [(p.id, s) for p, s in search_people(people, query, 6)]
 
 
+@pytest.mark.parametrize("query", ["", "priya", "smith", "alvarez", "org 3", "grace hoper", "anne", "zzz", "python"])
+def test_the_people_list_from_summaries_lists_and_filters_as_the_people_records_do(tmp_path: Path, query: str) -> None:
+    from companion.lookup import PeopleIndex
+
+    store, _, _ = conference_store(tmp_path, count=10)
+    people = store.people()
+    listed = Store(tmp_path, read_only=True).people_list()
+    assert listed.ids == [p.id for p in people]  # the same order: by normalised name
+    assert [listed.ids[i] for i in listed.index.filter(query)] == [
+        people[i].id for i in PeopleIndex.of_people(people).filter(query)]
+
+
 def test_a_person_edited_is_found_by_the_new_name_and_not_the_old(tmp_path: Path) -> None:
     store, _, _ = conference_store(tmp_path, count=10)
     writer = Store(tmp_path)

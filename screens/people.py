@@ -27,6 +27,8 @@ READINESS_STYLE = {"ready": "green", "weak": "yellow", "draft": "cyan", "none": 
 PRIORITY_STYLE = {"must-meet": "bold", "hope-to-meet": "", "met": "dim"}
 CARD_DELAY_SECONDS = 0.12
 """While the filter is typed, the card of the first match waits for a pause in typing."""
+ROWS_KEPT = 2000
+"""At most this many built rows are kept between filters (scrolling through 200,000 would keep them all)."""
 PEOPLE_COLUMNS = [Column("Name"), Column("Affiliation", 22), Column("Priority", 12), Column("Points", 6)]
 
 
@@ -50,6 +52,8 @@ class PeopleScreen(CompanionScreen):
         """Everyone, as listed (from the store's summaries: no person is read to list them)."""
         self.shown: list[int] = []
         """Positions in ``listed`` of the people the filter lets through, in order."""
+        self._rows: dict[int, tuple[Text, ...]] = {}
+        """Rows built since the people were last read, by person id (typing a filter reuses them)."""
         self._card_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -78,6 +82,7 @@ class PeopleScreen(CompanionScreen):
 
     def show_people(self, listed: PeopleList, select_id: int | None = None) -> None:
         self.listed = listed
+        self._rows = {}
         self.apply_filter(select_id=select_id)
 
     def load_people(self, select_id: int | None = None) -> None:
@@ -116,6 +121,14 @@ class PeopleScreen(CompanionScreen):
         """Row ``index`` of the list as shown: the name and affiliation from the summaries; the
         priority and readiness from the person and their talking point, read as the row is drawn."""
         person_id = self.listed.ids[self.shown[index]]
+        built = self._rows.get(person_id)
+        if built is None:
+            if len(self._rows) > ROWS_KEPT:
+                self._rows.clear()
+            built = self._rows[person_id] = self._person_row(person_id)
+        return built
+
+    def _person_row(self, person_id: int) -> tuple[Text, ...]:
         store = self.store
         # Gone when removed by another process since the list was read: an empty row until reloaded.
         name, affiliation, priority = store.person_as_listed(person_id) or ("", "", "")

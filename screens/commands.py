@@ -7,7 +7,6 @@ from functools import partial
 from textual.command import Hit, Hits, Provider
 
 from companion.agenda import zone_of
-from companion.lookup import search_people
 from screens.base import host_of
 from screens.safe import highlighted, plain
 
@@ -39,7 +38,9 @@ class PeopleCommands(Provider):
         if len(query.strip()) < 2:
             return
         app = host_of(self.app)
-        for person, score in search_people(app.store.people(), query, limit=MOST_HITS):
+        # The store's search over the people's summaries (the same ranking as lookup.search_people
+        # over every record: tests/test_fast_paths.py), reading only the people it returns.
+        for person, score in app.store.search_people(query, limit=MOST_HITS):
             label = plain(f"Person: {person.name}" + (f" ({person.affiliation})" if person.affiliation else ""))
             yield Hit(score / 100, label, partial(app.open_person, person.id), help=plain(person.notes or person.role))
 

@@ -170,8 +170,16 @@ class Store:
 
     def data_stamp(self) -> tuple[Stamp | None, Stamp | None]:
         """What changes whenever a data file is saved, by this process or another: a stat of each
-        (inode, size, modification time), no read. The app compares it once a second."""
+        (inode, size, modification time), no read."""
         return file_stamp(self.user.path), file_stamp(self.schedules.path)
+
+    def changed_elsewhere(self, seen: tuple[Stamp | None, Stamp | None]) -> tuple[tuple[Stamp | None, Stamp | None], bool]:
+        """The data files' stamp now, and whether something other than this store's own saves
+        changed them since ``seen`` (another process: the command line, a second app). Two stats;
+        the app asks once a second and reloads its screens when the answer is yes."""
+        now = self.data_stamp()
+        files = (self.user, self.schedules)
+        return now, not all(data_file.only_own_saves(old, new) for data_file, old, new in zip(files, seen, now))
 
     # Conferences and sessions -------------------------------------------------------------
 

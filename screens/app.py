@@ -53,6 +53,8 @@ def describe_outcome(outcome: ImportOutcome) -> str:
 
 
 ENDED_CHECK_SECONDS = 30
+DATA_CHECK_SECONDS = 1.0
+"""How often the app looks whether the data files changed outside it (two stats)."""
 TERMINAL_CHECK_SECONDS = 2
 
 
@@ -120,6 +122,8 @@ class CompanionApp(App[None]):
         self._ended_checked_at: datetime | None = None
         self._terminal: int | None = None
         self._notes_reload: Callable[[], list[Note]] = lambda: []
+        self._data_stamp = store.data_stamp()
+        """The data files' stamp when the screens last reloaded (see check_data_files)."""
 
     def now(self) -> datetime:
         return self.clock()
@@ -142,6 +146,8 @@ class CompanionApp(App[None]):
     def on_mount(self) -> None:
         self._ended_checked_at = self.now()
         self.set_interval(ENDED_CHECK_SECONDS, self.check_ended_sessions)
+        self._data_stamp = self.store.data_stamp()
+        self.set_interval(DATA_CHECK_SECONDS, self.check_data_files)
         self._terminal = _controlling_terminal() if self.is_headless is False else None
         if self._terminal is not None:
             self.set_interval(TERMINAL_CHECK_SECONDS, self.check_terminal)
@@ -154,8 +160,22 @@ class CompanionApp(App[None]):
 
     def data_changed(self) -> None:
         """Tell the screens on show that what they show has changed: each reloads (DataChanged)."""
+        self._data_stamp = self.store.data_stamp()  # what the screens are about to read
         for screen in self.screen_stack:
             screen.post_message(DataChanged())
+
+    def check_data_files(self) -> None:
+        """Reload the screens when the data files changed outside the app (an import or a note from
+        the command line, another companion), run once a second: two stats, no read. The app's own
+        saves are told apart (Store.changed_elsewhere) and reload nothing more."""
+        try:
+            stamp, elsewhere = self.store.changed_elsewhere(self._data_stamp)
+        except OSError:
+            return  # the folder is unreadable for a moment: look again at the next tick
+        if elsewhere:
+            self.data_changed()
+        else:
+            self._data_stamp = stamp
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="housekeeping")
     def close_stale_nudges(self) -> None:

@@ -264,3 +264,16 @@ def test_the_data_stamp_changes_with_an_outside_save_and_not_with_a_read(tmp_pat
     assert store.data_stamp() == stamp
     Store(tmp_path / "data").save_person(Person(name="Ada Lovelace"))
     assert store.data_stamp() != stamp
+
+
+def test_the_store_tells_its_own_saves_from_another_process(tmp_path: Path) -> None:
+    store = Store(tmp_path / "data")
+    seen = store.data_stamp()
+    store.save_person(Person(name="Ada Lovelace"))
+    store.set_star("some-session", True)
+    seen, elsewhere = store.changed_elsewhere(seen)
+    assert not elsewhere  # the app's own saves: its screens reloaded already
+    Store(tmp_path / "data").save_person(Person(name="Grace Hopper"))
+    store.save_person(Person(name="Alan Turing"))  # an own save after theirs does not hide theirs
+    _, elsewhere = store.changed_elsewhere(seen)
+    assert elsewhere

@@ -169,9 +169,10 @@ class DataFile:
         for _step in range(OWN_SAVES_KEPT + 1):
             if seen == now:
                 return True
-            if seen not in self.own_saves:
+            after = self.own_saves.get(seen, self)  # one lookup: a worker's save may drop old entries meanwhile
+            if after is self:
                 return False
-            seen = self.own_saves[seen]
+            seen = after  # type: ignore[assignment]
         return False
 
     def open(self, *, backup: bool, read_only: bool = False) -> None:

@@ -277,3 +277,22 @@ def test_the_store_tells_its_own_saves_from_another_process(tmp_path: Path) -> N
     store.save_person(Person(name="Alan Turing"))  # an own save after theirs does not hide theirs
     _, elsewhere = store.changed_elsewhere(seen)
     assert elsewhere
+
+
+async def test_editing_a_person_removed_meanwhile_keeps_the_form_and_can_add_them_again(demo_store: Store) -> None:
+    app = CompanionApp(store=demo_store, clock=lambda: NOW)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.press("3", "e")
+        await pilot.pause()
+        amara = next(p for p in demo_store.people() if p.name == "Amara Nwosu")
+        Store(demo_store.data_dir).remove_person(amara.id)  # the command line, or another app
+        app.screen.query_one("#role", Input).value = "Staff engineer"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, PersonModal)  # what was typed is still there
+        assert app.screen.query_one("#role", Input).value == "Staff engineer"
+        assert any("removed elsewhere" in str(n.message) for n in app._notifications)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        again = [p for p in Store(demo_store.data_dir).people() if p.name == "Amara Nwosu"]
+        assert [p.role for p in again] == ["Staff engineer"]

@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from filelock import FileLock
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Checkbox, Input, Static, TextArea
 
 from companion.cli import main
 from companion.models import Person, TalkingPoint
@@ -176,17 +176,28 @@ async def test_a_note_whose_save_times_out_stays_in_its_form_and_saves_once_the_
         await pilot.press("1", "n")
         await pilot.pause()
         await pilot.press(*"Ask Kenji about his TUI tests")
+        app.screen.query_one("#note-people", Input).value = "Kenji"
+        app.screen.query_one("#note-promises", Input).value = "our snapshot harness"
+        await pilot.click("#note-thank")
         with held:
             await pilot.press("ctrl+s")
             await pilot.pause()
-        assert isinstance(app.screen, NoteModal)  # still open, with the words typed
+        assert isinstance(app.screen, NoteModal)  # still open, with everything typed
         assert app.screen.query_one("#note-text", TextArea).text == "Ask Kenji about his TUI tests"
+        assert app.screen.query_one("#note-people", Input).value == "Kenji"
+        assert app.screen.query_one("#note-promises", Input).value == "our snapshot harness"
+        assert app.screen.query_one("#note-thank", Checkbox).value
+        assert not app.screen.query_one("#note-waiting", Checkbox).value
         assert "locked" in str(app.screen.query_one("#note-error", Static).visual)
         assert len(demo_store.notes()) == before
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert not isinstance(app.screen, NoteModal)
-        assert demo_store.notes()[-1].text == "Ask Kenji about his TUI tests"
+        note = max(demo_store.notes(), key=lambda n: n.id)
+        assert note.text == "Ask Kenji about his TUI tests"
+        kenji = next(p for p in demo_store.people() if p.name == "Kenji Watanabe")
+        assert note.person_ids == [kenji.id]
+        assert sorted(f.kind for f in demo_store.followups() if f.note_id == note.id) == ["promise", "thank"]
 
 
 async def test_a_note_about_a_session_removed_by_a_reimport_is_saved_without_it(demo_store: Store) -> None:
@@ -203,7 +214,7 @@ async def test_a_note_about_a_session_removed_by_a_reimport_is_saved_without_it(
         other.save_schedule(conference, [s for s in other.sessions(conference.id) if s.id != gone.id])
         await pilot.press("ctrl+s")
         await pilot.pause()
-        note = demo_store.notes()[-1]
+        note = max(demo_store.notes(), key=lambda n: n.id)
         assert note.text == "Lockfile talk: try uv export" and note.session_id == ""
         assert any("without the session" in str(n.message) for n in app._notifications)
 

@@ -447,11 +447,9 @@ def cmd_point(args: argparse.Namespace) -> int:
     store = open_store(args)
     person = find_person(store, args.person)
     point = store.talking_point(person.id) or TalkingPoint(person_id=person.id)
-    given = {key: getattr(args, key) for key in PROMPTS if getattr(args, key) is not None}
-    for key, value in given.items():
-        setattr(point, key, clean(value).strip())
-    if given:
-        store.save_talking_point(point)
+    given = {key: clean(getattr(args, key)).strip() for key in PROMPTS if getattr(args, key) is not None}
+    if given:  # only the answers given change, merged inside the lock with the point as stored then
+        point, _both = store.edit_talking_point(point, point.replace(**given))
     flags, missing = review(point)
     if args.json:
         emit_json({

@@ -19,9 +19,11 @@ from companion.storage import (
     ChunkedStorage,
     Columns,
     Indexer,
+    Stamp,
     Summariser,
     atomic_write_bytes,
     chunk_folder,
+    file_stamp,
     fsync_folder,
     read_document,
 )
@@ -30,6 +32,10 @@ if TYPE_CHECKING:
     from tinydb.table import Table
 
     from companion.tables import CompanionDB
+
+
+OWN_SAVES_KEPT = 32
+"""How many of this process's saves a data file remembers (see DataFile.own_saves)."""
 
 
 class DataFile:
@@ -54,6 +60,9 @@ class DataFile:
         """Set when the file did not parse on open and a backup was restored."""
         self.backup_warning: str | None = None
         """Set when the backup taken on open could not be written (the data itself is fine)."""
+        self.own_saves: dict[Stamp | None, Stamp | None] = {}
+        """This process's recent saves: the file's stamp just before each (taken inside the lock)
+        -> its stamp just after, so that a watcher can tell its own saves from another process's."""
 
     @property
     def db(self) -> CompanionDB:
@@ -128,6 +137,7 @@ class DataFile:
                     self._depth -= 1
                 return
             with self._locked():
+                before = self._stamp()
                 self.storage.begin()
                 self._depth = 1
                 try:
@@ -137,8 +147,33 @@ class DataFile:
                     raise
                 else:
                     self.storage.commit()
+                    self._saved(before, self._stamp())
                 finally:
                     self._depth = 0
+
+    def _stamp(self) -> Stamp | None:
+        try:
+            return file_stamp(self.path)
+        except OSError:
+            return None
+
+    def _saved(self, before: Stamp | None, after: Stamp | None) -> None:
+        if before == after or after is None:
+            return  # nothing written (or it cannot be seen: a watcher then reloads, which is safe)
+        self.own_saves[before] = after
+        if len(self.own_saves) > OWN_SAVES_KEPT:
+            del self.own_saves[next(iter(self.own_saves))]
+
+    def only_own_saves(self, seen: Stamp | None, now: Stamp | None) -> bool:
+        """Whether the file went from stamp ``seen`` to ``now`` by this process's saves alone."""
+        for _step in range(OWN_SAVES_KEPT + 1):
+            if seen == now:
+                return True
+            after = self.own_saves.get(seen, self)  # one lookup: a worker's save may drop old entries meanwhile
+            if after is self:
+                return False
+            seen = after  # type: ignore[assignment]
+        return False
 
     def open(self, *, backup: bool, read_only: bool = False) -> None:
         """Clean stray temp files and unused chunks, check the manifest parses (restoring a backup if

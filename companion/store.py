@@ -18,6 +18,7 @@ from companion.matching import SpeakerMatcher, likely_names
 from companion.models import (
     DAY_CUTOFF,
     FOLLOWUP_STATUSES,
+    PRIORITIES,
     Conference,
     FollowUp,
     Note,
@@ -28,7 +29,7 @@ from companion.models import (
 )
 from companion.paths import ensure_data_dir
 from companion.datafile import DataFile
-from companion.storage import Indexer, Summariser
+from companion.storage import Indexer, Stamp, Summariser, file_stamp
 from companion.text import normalise_name
 
 if TYPE_CHECKING:
@@ -166,6 +167,19 @@ class Store:
             for message in (data_file.recovery_message, data_file.backup_warning):
                 if message:
                     self.warnings.append(message)
+
+    def data_stamp(self) -> tuple[Stamp | None, Stamp | None]:
+        """What changes whenever a data file is saved, by this process or another: a stat of each
+        (inode, size, modification time), no read."""
+        return file_stamp(self.user.path), file_stamp(self.schedules.path)
+
+    def changed_elsewhere(self, seen: tuple[Stamp | None, Stamp | None]) -> tuple[tuple[Stamp | None, Stamp | None], bool]:
+        """The data files' stamp now, and whether something other than this store's own saves
+        changed them since ``seen`` (another process: the command line, a second app). Two stats;
+        the app asks once a second and reloads its screens when the answer is yes."""
+        now = self.data_stamp()
+        files = (self.user, self.schedules)
+        return now, not all(data_file.only_own_saves(old, new) for data_file, old, new in zip(files, seen, now))
 
     # Conferences and sessions -------------------------------------------------------------
 
@@ -375,7 +389,11 @@ class Store:
         changes.merges = [(final[found_id], reason) for found_id, reason in merges]
         return changes
 
-    def save_person(self, person: Person) -> Person:
+    def save_person(self, person: Person, *, base: Person | None = None) -> Person:
+        """Add a person (id 0), or save one. With ``base``, the person as read before the edit, only
+        the fields the edit changed are written (:meth:`edit_person`); without it, the whole record."""
+        if base is not None and person.id:
+            return self.edit_person(base, person)[0]
         with self.user.transaction() as db:
             table = db.table("people")
             if person.id:
@@ -383,6 +401,38 @@ class Store:
             else:
                 person.id = table.insert(person.to_dict())
         return person
+
+    def edit_person(self, base: Person, edited: Person) -> tuple[Person, list[str]]:
+        """Save the fields ``edited`` changed from ``base`` (the person as a screen or command read
+        them), merged inside the lock with the person as stored now: tags, links or a last
+        interaction added meanwhile elsewhere stay (companion.merge). Returns the person as saved
+        and the fields both sides changed differently (both kept, or the edit's choice)."""
+        from companion.merge import PERSON_RULES, merge_rows
+
+        with self.user.transaction() as db:
+            current = self._edited_row("people", edited.id, edited.name)
+            merged = merge_rows(base.to_dict(), edited.to_dict(), current, PERSON_RULES)
+            changed = {name: value for name, value in merged.row.items() if current.get(name) != value}
+            if changed:
+                db.table("people").update(changed, doc_ids=[edited.id])
+        return Person.from_dict(merged.row, id=edited.id), merged.conflicts
+
+    def set_priority(self, person_id: int, priority: str) -> Person:
+        """Change one person's priority: one field of one row, read and written inside the lock."""
+        if priority not in PRIORITIES:
+            raise CompanionError(f"unknown priority {priority!r} (one of {', '.join(PRIORITIES)})")
+        with self.user.transaction() as db:
+            person = self.person(person_id)
+            if person.priority != priority:
+                person.priority = priority
+                db.table("people").update({"priority": priority}, doc_ids=[person_id])
+        return person
+
+    def _edited_row(self, table: str, doc_id: int, what: str) -> dict[str, Any]:
+        row = self.user.row(table, doc_id)
+        if row is None:
+            raise NotFoundError(f"{what} was removed elsewhere meanwhile; nothing was saved")
+        return dict(row)
 
     def search_people(self, query: str, limit: int = 8, *, rows: int | None = None) -> list[tuple[Person, float]]:
         """People matching ``query`` (fuzzy on name, handle, affiliation, tags), best first, with a
@@ -502,7 +552,11 @@ class Store:
         rows = self.user.rows("points").values()
         return {row["person_id"]: TalkingPoint.from_dict(row) for row in rows}
 
-    def save_talking_point(self, point: TalkingPoint) -> TalkingPoint:
+    def save_talking_point(self, point: TalkingPoint, *, base: TalkingPoint | None = None) -> TalkingPoint:
+        """Save a person's talking point. With ``base``, the point as read before the edit, only the
+        answers the edit changed are written (:meth:`edit_talking_point`); without it, the whole point."""
+        if base is not None:
+            return self.edit_talking_point(base, point)[0]
         from companion.coach import remember
 
         point.updated = _utcnow()
@@ -513,6 +567,28 @@ class Store:
             table.remove(doc_ids=self._point_ids(point.person_id))
             table.insert(point.to_dict())
         return point
+
+    def edit_talking_point(self, base: TalkingPoint, edited: TalkingPoint) -> tuple[TalkingPoint, list[str]]:
+        """Save the answers ``edited`` changed from ``base`` (the point as the form or command read
+        it; an empty point when there was none), merged inside the lock with the point as stored
+        now: an answer given meanwhile elsewhere stays, and an answer changed on both sides keeps
+        both texts (companion.merge). Returns the point as saved and the answers changed on both sides."""
+        from companion.coach import remember
+        from companion.merge import POINT_RULES, merge_rows
+
+        remember(edited)  # the coach is the slow part: judged outside the lock, again only if merged
+        with self.user.transaction() as db:
+            self.person(edited.person_id)
+            current = self.talking_point(edited.person_id) or TalkingPoint(person_id=edited.person_id)
+            merged = merge_rows(base.to_dict(), edited.to_dict(), current.to_dict(), POINT_RULES)
+            point = TalkingPoint.from_dict({**merged.row, "coach": edited.coach})
+            if any(getattr(point, key) != getattr(edited, key) for key in TalkingPoint.ANSWERS):
+                remember(point)
+            point.updated = _utcnow()
+            table = db.table("points")
+            table.remove(doc_ids=self._point_ids(point.person_id))
+            table.insert(point.to_dict())
+        return point, merged.conflicts
 
     def refresh_coach_verdicts(self) -> int:
         """Keep today's coach's verdict with every talking point whose kept verdict is out of date
@@ -550,16 +626,25 @@ class Store:
         actions: NoteActions | None = None,
         now: datetime | None = None,
     ) -> tuple[Note, list[FollowUp]]:
-        """Save a note and the follow-ups it asks for, in one durable write."""
+        """Save a note and the follow-ups it asks for, in one durable write.
+
+        The words are never refused for what they are about: a session gone from the schedule (a
+        re-import removed it) or a person removed from the list since the note was begun is left
+        out, and the note saved without it; compare the note's ``session_id`` and ``person_ids``
+        with what was asked to tell the user."""
         now = now or _utcnow()
         from companion.followups import NoteActions, plan_followups
 
         actions = actions or NoteActions()
         conference = ""
         if session_id:
-            conference = self.session(session_id).conference
+            try:
+                conference = self.session(session_id).conference
+            except NotFoundError:
+                session_id = ""
         with self.user.transaction() as db:
-            people = [self.person(person_id) for person_id in person_ids]
+            people = [person for person in map(self._person_or_none, person_ids) if person is not None]
+            person_ids = [person.id for person in people]
             note = Note(text=text, created=now, person_ids=person_ids, session_id=session_id, conference=conference)
             note.id = db.table("notes").insert(note.to_dict())
             history = [item for person_id in person_ids for item in self.followups(person_id=person_id)
@@ -580,9 +665,15 @@ class Store:
             raise NotFoundError(f"no note with id {note_id}")
         return Note.from_dict(row, id=note_id)
 
-    def update_note(self, note_id: int, text: str) -> Note:
+    def update_note(self, note_id: int, text: str, *, base: str | None = None) -> Note:
+        """Change a note's text. With ``base``, the text as read before the edit: when the note was
+        changed elsewhere meanwhile, both texts are kept (companion.merge)."""
+        from companion.merge import NOTE_RULES, merge_rows
+
         with self.user.transaction() as db:
             note = self.note(note_id)
+            if base is not None:
+                text = merge_rows({"text": base}, {"text": text}, {"text": note.text}, NOTE_RULES).row["text"]
             note.text = text
             db.table("notes").update({"text": text}, doc_ids=[note_id])
         return note

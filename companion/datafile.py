@@ -140,6 +140,18 @@ class DataFile:
                 finally:
                     self._depth = 0
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Every read inside sees one version of the file, the newest when it starts, also when
+        another process saves meanwhile (a read then may raise ``storage.SnapshotMoved``: start
+        again). No lock is taken, so a writer never waits for it; nothing may be written inside."""
+        with self._thread_lock:
+            self.storage.pin()
+            try:
+                yield
+            finally:
+                self.storage.unpin()
+
     def open(self, *, backup: bool, read_only: bool = False) -> None:
         """Clean stray temp files and unused chunks, check the manifest parses (restoring a backup if
         not), back it up.

@@ -660,6 +660,10 @@ class ChunkedStorage:
         self._in_transaction = False
         self._dirty = False
 
+    def has_changes(self) -> bool:
+        """Whether the transaction under way will write when it commits."""
+        return self._dirty and not self._broken and self._tables is not None
+
     def change_failed(self) -> None:
         """A change raised halfway (TinyDB writes nothing then): the transaction will save nothing."""
         self._broken = True

@@ -179,7 +179,7 @@ def cmd_import_schedule(args: argparse.Namespace) -> int:
     if parsed is not None and not parsed.sessions:
         skipped = "; ".join(f"{count} skipped: {reason}" for reason, count in sorted(parsed.skipped.items()))
         raise CompanionError(f"{args.source}: no sessions found{' (' + skipped + ')' if skipped else ''}; nothing imported")
-    store = open_store(args, backup=True)
+    store = open_store(args)  # the import backs schedules.json up itself, before it changes it
     outcome = _with_shrink_confirmation(
         lambda force: import_schedule(store, args.source, **options, force=force, parsed=parsed), args.force
     )

@@ -453,6 +453,10 @@ class ChunkedStorage:
                     return read(self._state())
                 except _Stale as stale:
                     if self._pinned:
+                        if file_version(self.path) == self._version:  # not replaced: the chunk is missing
+                            raise CorruptFileError(
+                                f"{stale.args[0]} is missing: {self.path.name} names it (companion doctor says more)"
+                            ) from None
                         raise SnapshotMoved(str(stale.args[0]) if stale.args else "") from None
                     self._version = None  # another process saved since the manifest was read: read it again
                     missing = stale.args[0] if stale.args else None

@@ -285,3 +285,16 @@ def test_export_json_is_one_version_of_the_data_while_an_import_runs(
     else:
         assert conference["name"] == "Summit two"
         assert all(title.startswith("Two ") for title in titles), "new conference, old sessions"
+
+
+def test_export_json_with_a_row_file_missing_says_so_in_one_line(
+    cli: Callable[..., CliResult], data_dir: Path, tmp_path: Path
+) -> None:
+    from companion import storage
+
+    named = storage.read_document((data_dir / "user.json").read_bytes(), data_dir / "user.json").chunk_files()
+    notes = data_dir / "user.d" / next(name for name in named if name.startswith("notes."))
+    notes.unlink()
+    line = assert_one_line_error(cli("export", "json", tmp_path / "export.json"))
+    assert "is missing" in line and notes.name in line
+    assert not (tmp_path / "export.json").exists()

@@ -146,10 +146,10 @@ def test_a_killed_export_leaves_no_temporary_file_after_the_next(
     assert target.read_text() == "the previous export"  # the old file is whole
     assert no_temporaries(out), "the kill came before the temporary file was written"
 
-    assert cli("export", "json", target).code == 0
+    assert cli("report", "--out", out / "report.md").code == 0  # the next export into that folder
     assert no_temporaries(out) == []
-    assert json.loads(target.read_bytes())["format"] == "companion-export"
-    assert sorted(p.name for p in out.iterdir()) == ["export.json"]
+    assert target.read_text() == "the previous export"
+    assert sorted(p.name for p in out.iterdir()) == ["export.json", "report.md"]
 
 
 # --- standard output and special files ----------------------------------------------------------

@@ -10,7 +10,7 @@
   it (refused at once when none does, instead of waiting); a character device such as a terminal is
   written to; a folder, a socket or a disk is refused.
 * A temporary file carries the writer's process id in its name. A writer that was killed leaves it
-  behind; the next export to the same place removes those of processes that are gone.
+  behind; the next export into the same folder removes those of processes that are gone.
 """
 
 from __future__ import annotations
@@ -125,29 +125,34 @@ def _write_through(path: Path, status: os.stat_result, payload: bytes) -> None:
         os.close(descriptor)
 
 
-_TEMP = re.compile(r"\." + re.escape(TEMP_MARK) + r"([0-9]+)-[0-9a-f]+\.tmp$")
+_TEMP = re.compile(r"\..+\." + re.escape(TEMP_MARK) + r"([0-9]+)-[0-9a-f]+\.tmp")
+_SWEPT: set[str] = set()
+"""Folders whose abandoned temporary files this process has removed (once each: a vdir gets many files)."""
 
 
 def _temp_prefix(target: Path) -> str:
     return f".{target.name}.{TEMP_MARK}"
 
 
-def _remove_abandoned(target: Path) -> None:
-    """Remove the temporary files of writers to ``target`` that are no longer running (killed)."""
-    prefix = _temp_prefix(target)
+def _remove_abandoned(folder: Path) -> None:
+    """Remove the temporary files that exports killed before they finished left in ``folder``
+    (named by the process id of a writer no longer running)."""
+    if str(folder) in _SWEPT:
+        return
+    _SWEPT.add(str(folder))
     try:
-        names = [entry.name for entry in os.scandir(target.parent) if entry.name.startswith(prefix)]
+        names = [entry.name for entry in os.scandir(folder) if entry.name.endswith(".tmp")]
     except OSError:
         return
     for name in names:
-        match = _TEMP.search(name[len(target.name) + 1:])
+        match = _TEMP.fullmatch(name)
         if match is None:
             continue
         pid = int(match.group(1))
-        if pid != os.getpid() and _alive(pid):
-            continue  # another export to the same file, still writing
+        if pid == os.getpid() or _alive(pid):
+            continue  # an export still writing (this process's own are removed where they are made)
         try:
-            os.unlink(target.parent / name)
+            os.unlink(folder / name)
         except OSError:
             pass
 
@@ -164,7 +169,7 @@ def _alive(pid: int) -> bool:
 
 def _replace(target: Path, payload: bytes, mode: int | None) -> None:
     """Write ``target`` (links already resolved) whole: a temporary file beside it, then a rename."""
-    _remove_abandoned(target)
+    _remove_abandoned(target.parent)
     temp = target.with_name(f"{_temp_prefix(target)}{os.getpid()}-{os.urandom(4).hex()}.tmp")
     descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:

@@ -7,7 +7,7 @@ schedules, which can always be imported again. Both are :class:`~companion.dataf
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
@@ -152,6 +152,70 @@ USER_SUMMARIES: dict[str, Summariser] = {"people": people_summary, "followups": 
 SCHEDULE_INDEXES: dict[str, Indexer] = {"sessions": _session_keys}
 
 
+def _merge_schedule(
+    conference: Conference,
+    sessions: list[Session],
+    starred: set[str],
+    conference_rows: Sequence[dict[str, Any]],
+    session_rows: Sequence[dict[str, Any]],
+) -> tuple[ScheduleChanges, list[Session]]:
+    """What an import of ``sessions`` does to the stored rows of its conference: the changes to
+    report, and the sessions to store in time order (so that a day's sessions share a few chunks,
+    see companion.storage), or none when that is what is stored already (the fetch time aside)."""
+    changes = ScheduleChanges(conference=conference, total=len(sessions))
+    before = {row["id"]: Session.from_dict(row) for row in session_rows}
+    incoming = {session.id for session in sessions}
+    merged: list[Session] = []
+    for session in sessions:
+        old = before.get(session.id)
+        if old is None:
+            changes.added.append(session)
+            merged.append(session)
+            continue
+        moved = old.start != session.start or old.end != session.end or old.room != session.room
+        status = session.status
+        if moved and status != "cancelled":
+            status = "changed"
+        elif old.status == "changed" and status == "scheduled":
+            status = "changed"  # still moved relative to when it was first seen
+        if status != session.status:
+            session = session.replace(status=status)
+        merged.append(session)
+        if old.to_dict() == session.to_dict():
+            changes.unchanged += 1
+            continue
+        changes.updated += 1
+        if session.id in starred and moved:
+            changes.starred_moved.append((old, session))
+        if session.id in starred and session.status == "cancelled" and old.status != "cancelled":
+            changes.starred_cancelled.append(session)
+    for session_id, old in before.items():
+        if session_id in incoming:
+            continue
+        if session_id in starred:
+            cancelled = old.replace(status="cancelled")
+            if old.status != "cancelled":  # kept from an earlier import: already reported
+                changes.removed += 1
+                changes.starred_cancelled.append(cancelled)
+            merged.append(cancelled)
+        else:
+            changes.removed += 1
+    kept = sorted(merged, key=lambda s: (s.start, s.room, s.title))
+
+    def without_fetch_time(row: dict[str, Any]) -> dict[str, Any]:
+        return {key: value for key, value in row.items() if key != "fetched_at"}
+
+    if (
+        len(conference_rows) == 1
+        and without_fetch_time(dict(conference_rows[0])) == without_fetch_time(conference.to_dict())
+        and len(session_rows) == len(kept)
+        and {row["id"]: dict(row) for row in session_rows} == {session.id: session.to_dict() for session in kept}
+    ):
+        changes.conference = Conference.from_dict(dict(conference_rows[0]))
+        return changes, []
+    return changes, kept
+
+
 class Store:
     """Everything companion keeps, behind one object built once and handed to the CLI or the app."""
 
@@ -273,60 +337,36 @@ class Store:
 
         Sessions whose time or room changed are marked ``changed``; starred sessions that
         disappeared are kept as ``cancelled`` so the user sees it. An import that yields far
-        fewer sessions than are stored is refused unless ``allow_shrink``.
+        fewer sessions than are stored is refused unless ``allow_shrink``. An import that would
+        store what is stored already (the fetch time aside) writes nothing, not even a backup.
         """
         if not sessions:
             raise CompanionError(f"{conference.source or conference.name}: no sessions found; the stored schedule is kept")
         starred = self.starred_ids()
-        changes = ScheduleChanges(conference=conference, total=len(sessions))
-        rows = self.schedules.rows("sessions").values()
-        stored = sum(1 for row in rows if row["conference"] == conference.id and row.get("status") != "cancelled")
+        rows = [row for row in self.schedules.rows("sessions").values() if row["conference"] == conference.id]
+        stored = sum(1 for row in rows if row.get("status") != "cancelled")
         if not allow_shrink and stored and len(sessions) < stored * SHRINK_LIMIT:
             raise ScheduleShrinkError(
                 f"{conference.source or conference.name}: {len(sessions)} sessions now against {stored} stored; "
                 f"the stored schedule is kept (replace it anyway with --force)"
             )
+        conference_rows = [row for row in self.schedules.rows("conferences").values() if row.get("id") == conference.id]
+        changes, kept = _merge_schedule(conference, sessions, starred, conference_rows, rows)
+        if not kept:
+            return changes  # the same as stored: nothing to write
         self.schedules.backup("import")
         with self.schedules.transaction() as db:
             conferences = db.table("conferences")
+            table = db.table("sessions")
+            changes, kept = _merge_schedule(
+                conference, sessions, starred, conferences.search(where("id") == conference.id),
+                table.search(where("conference") == conference.id),
+            )
+            if not kept:
+                return changes  # another process stored the same meanwhile
             conferences.remove(where("id") == conference.id)
             conferences.insert(conference.to_dict())
-            table = db.table("sessions")
-            before = {row["id"]: Session.from_dict(row) for row in table.search(where("conference") == conference.id)}
-            incoming = {session.id for session in sessions}
-            for session in sessions:
-                old = before.get(session.id)
-                if old is None:
-                    changes.added.append(session)
-                    continue
-                moved = old.start != session.start or old.end != session.end or old.room != session.room
-                if moved and session.status != "cancelled":
-                    session.status = "changed"
-                elif old.status == "changed" and session.status == "scheduled":
-                    session.status = "changed"  # still moved relative to when it was first seen
-                if old.to_dict() == session.to_dict():
-                    changes.unchanged += 1
-                    continue
-                changes.updated += 1
-                if session.id in starred and moved:
-                    changes.starred_moved.append((old, session))
-                if session.id in starred and session.status == "cancelled" and old.status != "cancelled":
-                    changes.starred_cancelled.append(session)
-            kept_cancelled: list[Session] = []
-            for session_id, old in before.items():
-                if session_id in incoming:
-                    continue
-                if session_id in starred:
-                    if old.status != "cancelled":  # kept from an earlier import: already reported
-                        changes.removed += 1
-                        changes.starred_cancelled.append(old)
-                    old.status = "cancelled"
-                    kept_cancelled.append(old)
-                else:
-                    changes.removed += 1
             table.remove(where("conference") == conference.id)
-            # In time order, so that a day's sessions share a few chunks (see companion.storage).
-            kept = sorted([*sessions, *kept_cancelled], key=lambda s: (s.start, s.room, s.title))
             table.insert_multiple(session.to_dict() for session in kept)
         return changes
 

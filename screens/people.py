@@ -54,6 +54,8 @@ class PeopleScreen(CompanionScreen):
         """Positions in ``listed`` of the people the filter lets through, in order."""
         self._rows: dict[int, tuple[Text, ...]] = {}
         """Rows built since the people were last read, by person id (typing a filter reuses them)."""
+        self._unreadable: set[str] = set()
+        """What could not be read since the people were last read (said once, not once a row)."""
         self._card_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -83,6 +85,7 @@ class PeopleScreen(CompanionScreen):
     def show_people(self, listed: PeopleList, select_id: int | None = None) -> None:
         self.listed = listed
         self._rows = {}
+        self._unreadable = set()
         self.apply_filter(select_id=select_id)
 
     def load_people(self, select_id: int | None = None) -> None:
@@ -130,15 +133,26 @@ class PeopleScreen(CompanionScreen):
 
     def _person_row(self, person_id: int) -> tuple[Text, ...]:
         store = self.store
-        # Gone when removed by another process since the list was read: an empty row until reloaded.
-        name, affiliation, priority = store.person_as_listed(person_id) or ("", "", "")
-        ready = readiness(store.talking_point(person_id))
+        try:
+            # Gone when removed by another process since the list was read: an empty row until reloaded.
+            name, affiliation, priority = store.person_as_listed(person_id) or ("", "", "")
+            ready = readiness(store.talking_point(person_id))
+        except CompanionError as error:  # a damaged row file: this row says so, the others are drawn
+            self._read_failed(error)
+            return (cell("(could not be read)", "dim"), cell(""), cell(""), cell(""))
         return (
             cell(name, PRIORITY_STYLE.get(priority, "")),
             cell(affiliation),
             cell(priority),
             cell(ready, READINESS_STYLE[ready]),
         )
+
+    def _read_failed(self, error: CompanionError) -> None:
+        """Say once (until the people are read again) that something could not be read."""
+        message = str(error)
+        if message not in self._unreadable:
+            self._unreadable.add(message)
+            self.host.read_failed(error)
 
     def selected_person(self) -> Person | None:
         cursor = self.query_one("#people", RowList).cursor
@@ -147,6 +161,9 @@ class PeopleScreen(CompanionScreen):
         try:
             return self.store.person(self.listed.ids[self.shown[cursor]])
         except NotFoundError:
+            return None
+        except CompanionError as error:  # a damaged row file
+            self._read_failed(error)
             return None
 
     def select_person(self, person_id: int) -> None:
@@ -163,7 +180,11 @@ class PeopleScreen(CompanionScreen):
         store = self.store
         # No card context: the card reads the sessions this person speaks at through the store's
         # speaker index (as `who` does) instead of a matcher over everyone built for the screen.
-        card = person_card(store, person, now=self.host.now()) if person else None
+        try:
+            card = person_card(store, person, now=self.host.now()) if person else None
+        except CompanionError as error:  # a damaged row file (their notes, say): no card, the list goes on
+            self._read_failed(error)
+            card = None
         self.query_one(PersonCardView).show_card(card, zone_of(self.host.conference))
 
     def note_subject(self) -> tuple[None, list[str]]:

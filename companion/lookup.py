@@ -172,6 +172,11 @@ class PeopleIndex:
         return len(self._names)
 
     @property
+    def ready(self) -> bool:
+        """Whether the texts are read (else the first filter reads them)."""
+        return not callable(self._texts)
+
+    @property
     def texts(self) -> list[str]:
         if callable(self._texts):
             self._texts = self._texts()

@@ -56,6 +56,8 @@ class PeopleScreen(CompanionScreen):
         """Rows built since the people were last read, by person id (typing a filter reuses them)."""
         self._unreadable: set[str] = set()
         """What could not be read since the people were last read (said once, not once a row)."""
+        self._warming: PeopleIndex | None = None
+        """The filter whose texts a worker reads (one at a time for a list)."""
         self._card_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -73,6 +75,16 @@ class PeopleScreen(CompanionScreen):
 
     async def reload(self) -> None:
         self.show_people(*await self.read_in_worker(self.read_people))
+        # The filter's texts (every person's keys) are read once the list is drawn, in a thread,
+        # rather than at the first keystroke: a few hundred milliseconds at 200,000 people. Should
+        # the read fail, the first keystroke tries again and says why.
+        self.call_after_refresh(self._read_filter_texts)
+
+    def _read_filter_texts(self) -> None:
+        index = self.listed.index
+        if not index.ready and index is not self._warming:
+            self._warming = index
+            self.run_worker(lambda: index.texts, thread=True, group="people-filter", exit_on_error=False)
 
     # Data ------------------------------------------------------------------------------------
 
@@ -94,7 +106,11 @@ class PeopleScreen(CompanionScreen):
 
     def apply_filter(self, select_id: int | None = None, *, card_later: bool = False) -> None:
         """Filter the list now; with ``card_later`` (typing) the card follows once typing pauses."""
-        self.shown = self.listed.index.filter(self.query_one("#people-filter", Input).value)
+        try:
+            self.shown = self.listed.index.filter(self.query_one("#people-filter", Input).value)
+        except CompanionError as error:  # the filter's texts could not be read (a damaged file)
+            self._read_failed(error)
+            self.shown = []
         rows = self.query_one("#people", RowList)
         rows.set_rows(len(self.shown), self.person_row)
         if select_id is not None:

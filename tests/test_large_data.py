@@ -207,3 +207,26 @@ async def test_a_huge_title_is_cut_in_the_schedule_and_still_found(tmp_path: Pat
         await pilot.press("enter", "down", "up")
         await pilot.pause()
         assert app.is_running
+
+
+async def test_the_follow_ups_screen_reads_only_the_people_it_lists(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ids = many_people(Store(tmp_path))
+    store = Store(tmp_path)
+    store.add_note("Promised the slides", [ids[7]], now=datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc))
+    from companion.models import FollowUp
+
+    with store.user.transaction() as db:
+        db.table("followups").insert(FollowUp(kind="thank", title="Thank Person 0007", due=date(2026, 12, 2),
+                                              person_id=ids[7], uid="t7@companion").to_dict())
+    counting = Counting(monkeypatch)
+    app = CompanionApp(store=Store(tmp_path), clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        counting.start()
+        await pilot.press("4")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        rows = app.screen.query_one("#followups", RowList)
+        assert rows.row_count == 1 and any("Person 0007" in cell.plain for cell in rows.row(0))
+    assert counting.built < 20, counting.built

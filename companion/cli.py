@@ -99,12 +99,20 @@ def fmt_span(start: datetime, end: datetime, zone) -> str:  # noqa: ANN001
 # --- commands ----------------------------------------------------------------------------------
 
 
+def app_status(app) -> int:  # noqa: ANN001 - a CompanionApp (Textual is imported only with it)
+    """The exit status the app ended with: 0 only for a clean quit, never after a crash (Textual
+    prints the traceback and sets a non-zero return code)."""
+    code = app.return_code
+    return 0 if code is None or code == 0 else int(code) if isinstance(code, int) else 1
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     store = open_store(args, backup=True)
     from screens.app import CompanionApp
 
-    CompanionApp(store=store).run()
-    return 0
+    app = CompanionApp(store=store)
+    app.run()
+    return app_status(app)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -118,10 +126,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         store = build_demo_store(workdir)
         from screens.app import CompanionApp
 
-        CompanionApp(store=store, demo=True).run()
+        app = CompanionApp(store=store, demo=True)
+        app.run()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    return 0
+    return app_status(app)
 
 
 def _with_shrink_confirmation(run: Callable[[bool], Any], force: bool) -> Any:
@@ -216,6 +225,13 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 def cmd_conferences(args: argparse.Namespace) -> int:
     from companion.text import clean
 
+    if getattr(args, "conference_action", None) == "remove":
+        store = open_store(args)
+        conference = store.conference(args.id)
+        removed = store.remove_conference(conference.id)
+        say(f"Removed {clean(conference.name, single_line=True)!r} (id {conference.id}) and its "
+            f"{removed} session{'' if removed == 1 else 's'}; your stars and notes are kept")
+        return 0
     store = open_store(args, read_only=True)
     conferences = store.conferences()
     current = store.current_conference()
@@ -773,6 +789,9 @@ COMMANDS: tuple[Command, ...] = (
     )),
     Command("conferences", "list imported conferences (* the current one)", cmd_conferences, (
         Arg("--json", action="store_true"),
+    ), sub_title="action", sub_dest="conference_action", subcommands=(
+        Command("remove", "remove an imported conference and its sessions (stars and notes stay)",
+                args=(Arg("id", metavar="ID", help="a conference id (see 'companion conferences')"),)),
     )),
     Command("sessions", "list sessions", cmd_sessions, (
         Arg("--day", help="only this day (YYYY-MM-DD, in the conference's zone)"),

@@ -27,6 +27,7 @@ from companion.models import (
     TalkingPoint,
 )
 from companion.paths import ensure_data_dir
+from companion.session_times import stored_times_in_range
 from companion.datafile import DataFile
 from companion.storage import Indexer, Summariser
 from companion.text import normalise_name
@@ -96,6 +97,12 @@ def _utcnow() -> datetime:
 # queries (reading) both call. A person id is its own key (follow-ups, points, notes by person).
 
 SPEAKER_KEY_PREFIX = "n:"
+
+
+def _times_in_range(row: dict[str, Any]) -> bool:
+    """A stored session whose times every reader can handle; one stored by an older version in
+    year 1 or 9999 is left out of every read (companion.session_times)."""
+    return stored_times_in_range(row.get("start"), row.get("end"))
 
 
 def hour_key(utc_text: str) -> str:
@@ -196,7 +203,8 @@ class Store:
     def sessions(self, conference_id: str | None = None) -> list[Session]:
         rows = self.schedules.rows("sessions").values()
         sessions = [
-            Session.from_dict(row) for row in rows if conference_id is None or row["conference"] == conference_id
+            Session.from_dict(row) for row in rows
+            if (conference_id is None or row["conference"] == conference_id) and _times_in_range(row)
         ]
         sessions.sort(key=lambda s: (s.start, s.room, s.title))
         return sessions
@@ -242,13 +250,14 @@ class Store:
             Session.from_dict(row) for row in rows
             if row["conference"] == conference_id
             and ((day and row.get("day") == day) or (not (day and row.get("day")) and low <= row["start"] < high))
+            and _times_in_range(row)
         ]
         sessions.sort(key=lambda s: (s.start, s.room, s.title))
         return sessions
 
     def session(self, session_id: str) -> Session:
         for row in self.schedules.rows("sessions").values():
-            if row["id"] == session_id:
+            if row["id"] == session_id and _times_in_range(row):
                 return Session.from_dict(row)
         raise NotFoundError(f"no session with id {session_id!r}")
 
@@ -471,6 +480,7 @@ class Store:
         return [
             Session.from_dict(row) for row in rows
             if any(normalise_name(speaker["name"]) in theirs for speaker in row.get("speakers", ()))
+            and _times_in_range(row)
         ]
 
     def speaker_matcher(self, *, few: bool = False) -> SpeakerMatcher:

@@ -28,6 +28,7 @@ from companion.importers import (
     ParsedSchedule,
 )
 from companion.importers.helpers import clean_line, load_json, resolve_zone, strip_bom
+from companion.session_times import OUT_OF_RANGE, vet_session_times
 
 # --- reading --------------------------------------------------------------------------------------
 
@@ -148,6 +149,11 @@ def parse_schedule(
             f"{source}: not a valid {label} file ({type(error).__name__}: {clean_line(str(error))[:120]})"
         ) from None
     parsed.warnings[:0] = warnings
+    # The one rule on session times, whatever the format (companion.session_times).
+    parsed.sessions, refused, notes = vet_session_times(parsed.sessions)
+    if refused:
+        parsed.skipped[OUT_OF_RANGE] += refused
+    parsed.warnings.extend(notes)
     return parsed
 
 

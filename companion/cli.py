@@ -994,9 +994,40 @@ def quick_args(words: Sequence[str]) -> SimpleNamespace | None:
     return SimpleNamespace(**found)
 
 
+def _not_utf8(words: Sequence[str]) -> str | None:
+    """An error line for the first argument holding bytes that are not UTF-8 (Python hands them
+    over as lone surrogates), else None."""
+    for position, word in enumerate(words, 1):
+        try:
+            word.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = word.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            from companion.text import echo
+
+            return (f"argument {position} is not valid UTF-8: '{echo(shown)}' "
+                    "(rename the file, or pass the text in UTF-8)")
+    return None
+
+
+def _echo_limited(message: str, words: Sequence[str]) -> str:
+    """``message`` with every long argument it repeats cut to companion.text.ECHO_LIMIT characters."""
+    from companion.text import ECHO_LIMIT, clean, echo
+
+    for word in sorted({w for w in words if len(w) > ECHO_LIMIT}, key=len, reverse=True):
+        for form in {word, repr(word)[1:-1], clean(word, single_line=True)}:
+            if len(form) > ECHO_LIMIT and form in message:
+                message = message.replace(form, echo(form))
+    return message
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     global _quick_exit
-    words = hoist_data_dir(sys.argv[1:] if argv is None else argv)
+    given = sys.argv[1:] if argv is None else list(argv)
+    problem = _not_utf8(given)
+    if problem is not None:
+        print(f"companion: error: {problem}", file=sys.stderr)
+        return 1
+    words = hoist_data_dir(given)
     try:
         args: SimpleNamespace | argparse.Namespace | None = quick_args(words)
         if args is None:
@@ -1009,7 +1040,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CompanionError as error:
         from companion.text import clean
 
-        print(f"companion: error: {clean(str(error), single_line=True)}", file=sys.stderr)  # names, paths: untrusted
+        message = _echo_limited(clean(str(error), single_line=True), words)  # names, paths: untrusted
+        print(f"companion: error: {message}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("companion: interrupted", file=sys.stderr)

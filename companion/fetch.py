@@ -140,7 +140,20 @@ def normalise_url(url: str) -> str:
         raise SourceError(f"{shown} is not a valid URL ({clean(error, single_line=True)})") from None
     if not host:
         raise SourceError(f"{shown} has no host name")
+    if not _valid_host(host):
+        raise SourceError(f"{shown} is not a valid URL (its host name is not valid)")
     return _SCHEMES[scheme] + text[len(parts.scheme):]
+
+
+def _valid_host(host: str) -> bool:
+    """A host name the resolver accepts: labels of 1 to 63 characters, 253 in all (or an address)."""
+    if host.startswith("[") or ":" in host:
+        return True  # an IPv6 literal; httpx judges it
+    try:
+        encoded = host.encode("idna")
+    except UnicodeError:
+        return False
+    return len(encoded) <= 253 and all(0 < len(label) <= 63 for label in encoded.rstrip(b".").split(b"."))
 
 
 def _host(url: str) -> str:
@@ -487,6 +500,8 @@ def _run_exchange(httpx_module: Any, url: str, headers: dict[str, str], *, deadl
         raise _Unreachable(reason, reason)
     if isinstance(error, httpx_module.HTTPError):
         raise SourceError(f"{shown}: {_reason(error)}") from None
+    if isinstance(error, UnicodeError):  # a host name the resolver cannot encode (in a redirect)
+        raise SourceError(f"{shown}: cannot fetch it: {_reason(error)}") from None
     raise error
 
 

@@ -30,7 +30,7 @@ from companion.paths import ensure_data_dir
 from companion.session_times import stored_times_in_range
 from companion.datafile import DataFile
 from companion.storage import Indexer, Summariser
-from companion.text import normalise_name
+from companion.text import has_visible, normalise_name
 
 if TYPE_CHECKING:
     from companion.followups import NoteActions
@@ -97,6 +97,13 @@ def _utcnow() -> datetime:
 # queries (reading) both call. A person id is its own key (follow-ups, points, notes by person).
 
 SPEAKER_KEY_PREFIX = "n:"
+
+
+def _named(person: Person) -> Person:
+    """``person``, refused when their name shows nothing (only spaces, zero-width or format characters)."""
+    if not has_visible(person.name):
+        raise CompanionError(f"a person needs a name that shows (got {person.name!r:.40}); nothing saved")
+    return person
 
 
 def _times_in_range(row: dict[str, Any]) -> bool:
@@ -367,6 +374,7 @@ class Store:
         from companion.identity import plan_people_merge
 
         changes = PeopleChanges()
+        people = [_named(person) for person in people]
         with self.user.transaction() as db:
             table = db.table("people")
             plan = plan_people_merge((Person.from_dict(document, id=document.doc_id) for document in table.all()), people)
@@ -385,6 +393,7 @@ class Store:
         return changes
 
     def save_person(self, person: Person) -> Person:
+        _named(person)
         with self.user.transaction() as db:
             table = db.table("people")
             if person.id:

@@ -52,6 +52,8 @@ READ_TIMEOUT_CEILING = 10.0
 WATCHDOG_GRACE = 0.3
 """How long past the deadline the watchdog waits for the exchange to report its own timeout."""
 RAW_CHUNK = 16 * 1024
+CANCEL_POLL_SECONDS = 0.1
+"""How often a waiting fetch looks whether it was cancelled."""
 
 _SCHEMES = {"http": "http", "https": "https", "webcal": "https", "webcals": "https"}
 _REDIRECT_STATUSES = {301, 302, 303, 307, 308}
@@ -448,7 +450,7 @@ def _exchange(
 
 def _run_exchange(httpx_module: Any, url: str, headers: dict[str, str], *, deadline: float,
                   connect_timeout: float, total_timeout: float, max_bytes: int,
-                  max_redirects: int) -> _Answer:
+                  max_redirects: int, cancelled: threading.Event | None = None) -> _Answer:
     """Run :func:`_exchange` in a daemon thread and give up on it at the deadline."""
     shown, host = shown_url(url), _host(url)
     too_slow = _Unreachable(
@@ -478,7 +480,13 @@ def _run_exchange(httpx_module: Any, url: str, headers: dict[str, str], *, deadl
     finished = False
     try:
         worker.start()
-        finished = done.wait(max(0.0, deadline - time.monotonic()) + WATCHDOG_GRACE)
+        while True:
+            left = deadline - time.monotonic() + WATCHDOG_GRACE
+            finished = done.wait(max(0.0, min(left, CANCEL_POLL_SECONDS)))
+            if finished or left <= 0:
+                break
+            if cancelled is not None and cancelled.is_set():
+                raise SourceError(f"{shown}: the import was cancelled")
     finally:
         # Closing the pool closes the sockets, so a worker stuck in a read ends soon after; one
         # stuck in a DNS lookup is a daemon thread and holds nothing but its own socket.
@@ -518,6 +526,7 @@ def fetch_url(
     total_timeout: float = 30.0,
     max_bytes: int = 10 * 1024 * 1024,
     max_redirects: int = 5,
+    cancelled: threading.Event | None = None,
 ) -> FetchResult:
     """Fetch a schedule; see the module docstring for the rules. Raises SourceError (one line).
 
@@ -550,7 +559,7 @@ def fetch_url(
     try:
         answer = _run_exchange(
             httpx, target, headers, deadline=deadline, connect_timeout=connect_timeout,
-            total_timeout=total_timeout, max_bytes=max_bytes, max_redirects=max_redirects,
+            total_timeout=total_timeout, max_bytes=max_bytes, max_redirects=max_redirects, cancelled=cancelled,
         )
     except _Unreachable as offline:
         if cached is None:

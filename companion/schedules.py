@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -43,11 +44,12 @@ def import_schedule(
     force: bool = False,
     conference: Conference | None = None,
     parsed: ParsedSchedule | None = None,
+    cancelled: threading.Event | None = None,
 ) -> ImportOutcome:
     """Fetch or read ``source``, parse it, and merge it into the store by stable session id.
 
     ``parsed`` is a file already parsed by :func:`parse_file` (so a bad file fails before the
-    data folder is touched).
+    data folder is touched). Setting ``cancelled`` ends a fetch or a read that is waiting.
     """
     key = normalise_source(source)
     previous = conference or next((c for c in store.conferences() if c.source == key), None)
@@ -72,6 +74,7 @@ def import_schedule(
             cache_dir=store.data_dir / "cache",
             etag=previous.etag if previous else "",
             last_modified=previous.last_modified if previous else "",
+            cancelled=cancelled,
         )
         if result.warning:
             warnings.append(result.warning)
@@ -80,7 +83,7 @@ def import_schedule(
         parsed = _parse(result.payload, source, tz=tz, name=name, fmt=fmt, speakers=speakers)
         etag, last_modified = result.etag, result.last_modified
     else:
-        parsed = parse_file(source, tz=tz, name=name, fmt=fmt, speakers=speakers)
+        parsed = parse_file(source, tz=tz, name=name, fmt=fmt, speakers=speakers, cancelled=cancelled)
     warnings.extend(parsed.warnings)
     options = {key_: value for key_, value in (("tz", tz), ("name", name), ("format", fmt), ("speakers", speakers)) if value}
     changes = save_parsed_schedule(
@@ -101,12 +104,13 @@ def _parse(
 
 
 def parse_file(
-    source: str, *, tz: str | None = None, name: str | None = None, fmt: str | None = None, speakers: str | None = None
+    source: str, *, tz: str | None = None, name: str | None = None, fmt: str | None = None, speakers: str | None = None,
+    cancelled: threading.Event | None = None,
 ) -> ParsedSchedule:
     """Read and parse a schedule file (not a URL), raising SourceError with one line if it is bad."""
     from companion.importers.sources import read_source
 
-    return _parse(read_source(source), source, tz=tz, name=name, fmt=fmt, speakers=speakers)
+    return _parse(read_source(source, cancelled=cancelled), source, tz=tz, name=name, fmt=fmt, speakers=speakers)
 
 
 def refresh_conference(store: Store, conference: Conference, *, force: bool = False) -> ImportOutcome:

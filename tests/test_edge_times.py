@@ -224,3 +224,25 @@ def test_an_app_that_crashes_does_not_exit_with_status_0(
     monkeypatch.setattr(screens.today.TodayScreen, "reload", broken)
     assert cli.main([]) == 1
     assert "a bug in a screen" in capsys.readouterr().err
+
+
+async def test_a_conference_can_be_removed_from_the_palette_after_a_yes(demo_store) -> None:  # noqa: ANN001
+    from screens.app import CompanionApp
+    from support import CONFERENCE_MORNING
+
+    [conference] = demo_store.conferences()
+    app = CompanionApp(store=demo_store, clock=lambda: CONFERENCE_MORNING)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for answer in ("escape", "y"):
+            await pilot.press("ctrl+p")
+            await pilot.press(*"remove conference")
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await pilot.pause(0.2)
+            await pilot.press(answer)
+            await pilot.pause(0.2)
+            if answer == "escape":
+                assert [c.id for c in demo_store.conferences()] == [conference.id]  # no: nothing removed
+        assert demo_store.conferences() == []
+        assert demo_store.sessions() == []
+        assert app.is_running

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from companion.errors import SourceError
 from companion.importers import ParsedSchedule
 from companion.models import Conference
 from companion.store import ScheduleChanges, Store
@@ -16,6 +17,55 @@ from companion.text import normalise_name, slugify
 
 def is_url(source: str) -> bool:
     return "://" in source
+
+
+KEYRING_SERVICE = "companion"
+"""Where a schedule URL's user name and password are kept in the system keyring, keyed by the URL."""
+
+
+def _without_credentials(source: str) -> tuple[str, tuple[str, str] | None]:
+    """A URL without the ``user:password@`` it carries (never stored or shown), and that pair."""
+    if not is_url(source):
+        return source, None
+    from companion.fetch import split_credentials
+
+    return split_credentials(source.strip())
+
+
+def _keyring():  # noqa: ANN202 - the keyring module, or None when it is not installed
+    import importlib
+
+    try:
+        return importlib.import_module("keyring")  # optional: installed with the system's keyring
+    except ImportError:
+        return None
+
+
+def keep_credentials(url: str, credentials: tuple[str, str]) -> bool:
+    """Keep a URL's user name and password in the system keyring; False when there is none."""
+    keyring = _keyring()
+    if keyring is None:
+        return False
+    try:
+        keyring.set_password(KEYRING_SERVICE, url, f"{credentials[0]}:{credentials[1]}")
+    except Exception:  # noqa: BLE001 - no backend, a locked keyring, a refused D-Bus call
+        return False
+    return True
+
+
+def kept_credentials(url: str) -> tuple[str, str] | None:
+    """The user name and password kept for ``url``, or None."""
+    keyring = _keyring()
+    if keyring is None:
+        return None
+    try:
+        secret = keyring.get_password(KEYRING_SERVICE, url)
+    except Exception:  # noqa: BLE001
+        return None
+    if not secret:
+        return None
+    user, _, password = str(secret).partition(":")
+    return user, password
 
 
 @dataclass
@@ -51,6 +101,7 @@ def import_schedule(
     ``parsed`` is a file already parsed by :func:`parse_file` (so a bad file fails before the
     data folder is touched). Setting ``cancelled`` ends a fetch or a read that is waiting.
     """
+    source, credentials = _without_credentials(source)
     key = normalise_source(source)
     previous = conference or next((c for c in store.conferences() if c.source == key), None)
     if previous is not None:
@@ -69,13 +120,27 @@ def import_schedule(
     elif is_url(source):
         from companion.fetch import fetch_url
 
+        auth = credentials
+        if auth is None and previous is not None and previous.options.get("auth"):
+            auth = kept_credentials(key)
+            if auth is None:
+                from companion.fetch import shown_url
+
+                raise SourceError(
+                    f"{shown_url(key)}: it needs the user name and password it was imported with, which were not "
+                    "kept (no system keyring); import it again with them in the URL (https://USER:PASSWORD@host/...)"
+                )
         result = fetch_url(
             source,
             cache_dir=store.data_dir / "cache",
             etag=previous.etag if previous else "",
             last_modified=previous.last_modified if previous else "",
             cancelled=cancelled,
+            auth=auth,
         )
+        if credentials is not None and not keep_credentials(key, credentials):
+            warnings.append("the user name and password in the URL were used but not kept (no system keyring); "
+                            "give them in the URL again to refresh it")
         if result.warning:
             warnings.append(result.warning)
         if result.not_modified and previous is not None:
@@ -86,6 +151,8 @@ def import_schedule(
         parsed = parse_file(source, tz=tz, name=name, fmt=fmt, speakers=speakers, cancelled=cancelled)
     warnings.extend(parsed.warnings)
     options = {key_: value for key_, value in (("tz", tz), ("name", name), ("format", fmt), ("speakers", speakers)) if value}
+    if credentials is not None or (previous is not None and previous.options.get("auth")):
+        options["auth"] = "basic"  # the secret itself is in the keyring, or asked for again
     changes = save_parsed_schedule(
         store, parsed, key, etag=etag, last_modified=last_modified, options=options, force=force, existing=previous
     )

@@ -335,7 +335,9 @@ class CompanionApp(App[None]):
 
     def start_import(self, request: ImportRequest | None, force: bool = False) -> None:
         if request is not None:
-            self.notify(f"Importing {clean(request.source, single_line=True)}...", markup=False, timeout=3)
+            from companion.fetch import shown_url  # the URL without a password it may carry
+
+            self.notify(f"Importing {shown_url(request.source)}... (ctrl+p: cancel the import)", markup=False, timeout=3)
             self.run_import(request, force)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="import")

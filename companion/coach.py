@@ -207,7 +207,7 @@ def _remembered(stored: Any, answers: dict[str, str]) -> list[Flag] | None:
         return None
 
 
-COACH_VERSION = 3
+COACH_VERSION = 4
 """Part of every kept verdict's key: raise it whenever the checks (here or in companion.meaning)
 change, so verdicts kept under the old ones are read again. The rules' ids, fields, reasons and
 examples are in the key already. 1: phrase patterns; 2: the checks of companion.meaning; 3: the checks after review (scare quotes,

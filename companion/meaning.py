@@ -153,7 +153,16 @@ def zipf(word: str) -> float:
         return table[word]
     if word.endswith("'s") and word[:-2] in table:
         return table[word[:-2]]
+    for british, american in _SPELLINGS:  # "optimisation", "colour": as common as their American spelling
+        if british in word:
+            variant = word.replace(british, american)
+            if variant in table:
+                return table[variant]
     return 0.0
+
+
+_SPELLINGS = (("isation", "ization"), ("ise", "ize"), ("ising", "izing"), ("ised", "ized"), ("our", "or"),
+              ("yse", "yze"), ("tre", "ter"), ("ogue", "og"), ("ence", "ense"), ("lled", "led"), ("lling", "ling"))
 
 
 # --- classes of words ---------------------------------------------------------------------------
@@ -242,6 +251,7 @@ read reads watch watched watches listen listened listens see saw seen hear heard
 remember remembered keep kept return returned revisit revisited reread rewatch rewatched quote quoted
 cite cited mention mentioned send sent recommend recommended devour devoured need needed want wanted wish
 wished hope hoped expect expected miss missed owe owed carry carried stick stuck click clicked resonated
+agree agreed agrees disagree disagreed argue argued bet reckon reckoned suppose supposed admit admitted
 become became becomes remain remained remains stay stayed stays be is am are was were been being
 """.split())
 # Verbs that are an effect only with a specific object: "I learned how to shard" but not "I learned a lot".
@@ -433,6 +443,8 @@ def picks_out_a_piece(text: str) -> bool:
     kinds = [i for i, word in enumerate(tokens) if (word in KINDS_OF_PIECE or word in BODIES_OF_WORK
                                                    or (word.endswith("s") and word[:-1] in KINDS_OF_PIECE))
              and not (i and tokens[i - 1] in ("you", "u", "i", "we", "they"))]  # "the things you post": a verb
+    kinds = [i for i in kinds if not any(0 < j - i <= 2 and all(_content(t) and t not in _TOPIC_LEADS for t in tokens[i + 1:j])
+                                         for j in kinds)]  # "game design talks": "game" describes the talks
     head = _head_after_possessive(tokens)
     if head is not None and head not in kinds:
         kinds.append(head)  # "your zines", "your devlogs": what follows "your" is the kind of work
@@ -672,6 +684,10 @@ def _clause_effect(tokens: list[str]) -> bool:
                 and word not in _FEELING_VERBS and any(_concrete(t) and t not in KINDS_OF_PIECE and t not in BODIES_OF_WORK
                                                   for t in tokens[max(0, index - 7):index - 1]):
             return True  # passive: "my thesis chapter on sampling was rewritten", "the docs were reorganised"
+        if index == 1 and tokens[0] in ("was", "were", "got", "is", "became") and _participle(word) and word not in _FEELING_VERBS \
+                and (word in _CHANGE_VERBS or {"our", "my", "we", "us"} & set(tokens[index + 1:index + 9])) \
+                and _concrete_phrase(_phrase([t for t in tokens[index + 1:index + 9] if t not in ("as", "by", "for", "to", "in", "on", "at", "across", "into")], 0)):
+            return True  # the work as the subject left unsaid: "was adopted as required reading for all new hires"
         subject = _subject_words(tokens, index)
         at_start = index == 0 or all(t in _AUXILIARIES or t.endswith("ly") or t in ("and", "then", "so", "also")
                                      for t in tokens[:index])
@@ -739,7 +755,8 @@ _REQUEST = _lazy(
     r"|\b(?:possible|feasible|chance|possibility|opportunity|willing|open to|comfortable|consider|mind|keen|up for|game for)\b"
     r"|\b(?:love|appreciate|welcome|grateful|thankful|glad|happy|happily|honou?red|delighted|thrilled|great|nice|cool|ideal|amazing|incredible|wonderful)\b(?: (?:to|if|for)\b)?"
     r"|\b(?:'d|would|should) like\b|\blike to\b|\bwould (?:be|mean)\b|\bmean (?:a lot|the world|so much)\b|\bjump at\b"
-    r"|\b(?:want|wish|hope|hoping|need|wondering|wonder|looking for|seeking|asking|ask)\b|\blet me know\b|\blet'?s\b|\blets\b"
+    r"|\b(?:want|wish|hope|hoping|need|wondering|wonder|looking for|seeking|searching for|in search of|asking|ask|kindly)\b|\blet me know\b"
+    r"|\b(?:ping|call|text|dm|message|email) me\b|\bhit me up\b|\bdrop me a (?:line|note)\b|\bgive me a (?:shout|call|ping)\b|\b(?:anytime|any time)\b|\blet'?s\b|\blets\b"
     r"|\b(?:maybe|perhaps|please|pls|plz)\b|\bif (?:you|u|there)\b|\bkeep me in mind\b|\bhow about\b|\bwhat about\b|\bwhy don'?t we\b"
     r"|\bin (?:exchange|return)\b|\b(?:sometime|some time|at some point|whenever|one day|someday|one of these days)\b"
 )
@@ -767,7 +784,7 @@ _ASKS_JOB = _lazy(
     rf"|\b{_JOB} (?:for (?:me|us|someone like me)|i could|i can|i might|i'd)\b"
     rf"|\b(?:space|room|budget|headcount|a spot|a place) for (?:a |an |another |one more )?(?:\w+ ){{0,3}}(?:dev|devs|developer|engineer|designer|writer|analyst|scientist|researcher|intern|junior|hire|person|\w+er)\b(?=.*\b(?:you|your|ur)\b)"
     rf"|\b(?:i'?m|am|i am|currently|been) (?:\w+ )?(?:looking|searching|hunting) for (?:a |an |my )?(?:new |next |first )?(?:opportunit(?:y|ies)|{_JOB})"
-    rf"|\b(?:any|open|available|free|new|a|an|the) (?:\w+ ){{0,3}}{_JOB} (?:at|in|on|with|for|opens?|opening|comes? up|coming up|available|open)\b(?=.*\b(?:me|my|i|i'd|someone like me|open|opening|opens|available|vacant|hiring|apply|applied|considered)\b)"
+    rf"|\b(?:any|open|available|free|new|a|an|the) (?:\w+ ){{0,3}}{_JOB} (?:at|in|on|with|for|opens?|opening|comes? up|coming up|available|open)\b(?=.*\b(?:me|my|i|i'd|someone like me|open|opening|opens|available|vacant|hiring|apply|applied|considered|your|there's)\b)"
     rf"|\b(?:is|are)(?: [\w-]+){{0,3}}?(?: still| currently| by any chance)? (?:taking on|hiring|bringing on|looking for|staffing up|recruiting) (?:a |an |more |some |any )?(?:\w+ ){{0,2}}(?:engineers?|developers?|devs?|designers?|programmers?|writers?|analysts?|scientists?|researchers?|interns?|juniors?|contractors?|freelancers?|people|folks|hires?)\b"
     rf"|\b(?:are|is|r) (?:you guys|y'all|you|u|your \w+|the team|they|anyone|anybody|\w+) (?:still |currently |ever |by any chance )?(?:hiring|recruiting|taking (?:on )?(?:interns|juniors|people|applications|students))\b"
     rf"|\b(?:are|is|r) (?:you guys|y'all|you|u|your \w+|the team|they|\w+) (?:still |currently |by any chance )?looking for (?:a |an |more |new |junior |senior |extra )?(?:\w+ )?(?:engineers?|devs?|developers?|designers?|people|folks|someone|interns?|juniors?|hires?|writers?|analysts?|scientists?|researchers?|pms?|managers?|students?|help|\w+ers)\b"
@@ -778,6 +795,8 @@ _ASKS_JOB = _lazy(
     rf"|\bfoot in the door\b|\bjob[- ]?(?:hunt|search|seek)\w*|\b(?:i'?m|am|i am|currently) (?:job hunting|looking for (?:a |my )?(?:new |next |first )?{_JOB}|on the (?:job )?market|between jobs|unemployed|out of work|open to (?:work|offers|opportunities|new roles))"
     rf"|\b(?:get|getting|land|landing|find|finding|secure|securing|score|scoring)(?: me| myself)? (?:a|an|my|some) (?:first |new |next |junior |paid )?(?:{_JOB})\b(?=.*\b(?:you|your|ur|through|via)\b)"
     rf"|\b(?:get|getting|land|score)\w* (?:me|myself) (?:a |an )?(?:\w+ )?(?:{_JOB})|\bapply\w* (?:via|through|with) (?:you|u)\b|\bthrough (?:you|u)\b"
+    rf"|\b(?:get|getting|be|being|got)(?: \w+)? referred\b|\breferred (?:to|at|into|for) (?:your|ur|a|an|the) (?:\w+ )?(?:company|team|org|lab|group|role|job|position|opening)"
+    rf"|\b(?:is|are) (?:your|ur) (?:\w+ )?(?:team|company|org|lab|group|startup|department|studio) (?:still |currently )?(?:growing|expanding|adding (?:people|headcount)|scaling up)\b"
     rf"|\b(?:a|an|the|your|internal|any|get a|for a) referral\b(?![- ](?:traffic|links?|programs?|programmes?|codes?|sources?|data|rates?|fees?|bonus\w*|partners?|flows?|rules?|channels?))"
 )
 _THROUGH_YOU_JOB = _lazy(r"\bthrough (?:you|u)\b")
@@ -796,31 +815,45 @@ _PICK_BRAIN = _lazy(r"\bpick (?:your|their|his|her|ur) brains?\b")
 """The chat without an agenda that the advice names: flagged whatever follows it."""
 _MEETING_THING = _lazy(
     r"\bpick (?:your|their|his|her|ur) brains?\b"
-    r"|\b(?:a|an|some|the|for|over|quick|short|brief|virtual|video|phone|zoom|long|proper|casual|informal) (?:\w+ )?(?:coffees?|teas?|beers?|drinks?|lunch|dinner|breakfast|bite|meal|call|zoom|chat|catch[- ]?up|meeting|meet[- ]?up|conversation|sync|1:1|one[- ]on[- ]one|hangout|walk|video call|video chat)\b"
+    r"|\b(?:a|an|some|the|for|over|quick|short|brief|virtual|video|phone|zoom|long|proper|casual|informal) (?:(?!(?:your|ur|their|his|her|our|my) )\w+ )?(?:coffees?|teas?|beers?|drinks?|lunch|dinner|breakfast|bite|meal|call|zoom|chat|catch[- ]?up|meeting|meet[- ]?up|conversation|sync|1:1|one[- ]on[- ]one|hangout|walk|video call|video chat)\b"
     r"|\b(?:coffee|lunch|dinner|drinks?|beers?) (?:sometime|some time|together|and (?:chat|talk))\b|\bon (?:a |an )?(?:zoom|call|teams|meet|facetime|skype)\b"
     r"|\b(?:\d+|a few|few|some|fifteen|twenty|thirty|ten|five|half an?|an?) (?:minutes?|mins?|hours?|hour) (?:of your time|to (?:talk|chat|meet|call|connect)|with you|for a (?:call|chat|coffee))"
     r"|\b(?:spare|have|give me|find|carve out|grab|get|book) (?:\d+|a few|fifteen|twenty|thirty|ten|five|half an?|an?) (?:minutes?|mins?|hours?|hour)\b"
     r"|\b(?:some|a bit of|an hour of|a slice of|any) (?:of )?(?:your )?time\b|\byour calendar\b|\bget to know (?:you|each other)\b|\bin your calendar\b"
     r"|\b(?:book|schedule|set up|arrange|find|block|put) (?:a |some )?(?:time|slot|call|meeting|chat|zoom)\b"
-    r"|\b(?:we|us|i|you|u|let'?s|lets)\b(?: \w+){0,4} (?:chat|talk|meet|meet up|catch up|hang out|connect|sync|speak|get together|swap notes|talk over|chat over|call)\b(?! (?:to|with) (?:my|our|the|them|him|her)\b)"
+    r"|\b(?:we|us|i|you|u|let'?s|lets)\b(?: \w+){0,4} (?:chat|talk|meet|meet up|catch up|hang out|connect|sync|speak|get together|swap notes|talk over|chat over|call)\b"
+    r"(?! (?:to|with) (?:my|our|the|them|him|her)\b)(?! (?:your|the|our|my|this|that|it|these|those|its)\b(?! (?:\w+ )?(?:team|folks|people|group|crew)\b))"
 )
 _VAGUE_AGENDA = _lazy(
-    r"\b(?:just|only|simply) (?:to )?(?:talk|chat|catch up|connect|hang out|say hi|get to know)|\bno (?:particular|specific|real|set|fixed) (?:topic|agenda|reason|plan)"
+    r"\b(?:just|only|simply) (?:to )?(?:talk|chat|catch up|connect|hang out|say hi|get to know)|\bno (?:particular|specific|real|set|fixed) (?:topic|agenda|reason|plan)|\bno agenda\b|\bwithout (?:an? |any )?(?:agenda|topic)|\bno topic\b"
+    r"|\bany (?:day|week|time|evening|morning|afternoon)\b(?= (?:that |which )?(?:suits|works|fits|you like|you want|is good))"
     r"|\b(?:anything|everything|whatever|stuff|things|all sorts|life|random|tons of questions|lots of questions|a few questions|some questions|some things|questions)\b"
     r"|\bpick (?:your|their|his|her|ur) brains?\b|\bmore\b(?= (?:with you|on a call|sometime|later))|\bwhatever comes up\b"
-    r"|\b(?:sometime|some time|at some point|one day|whenever|someday|one of these days|some day|in the future)\b"
+    r"|\b(?:sometime|some time|at some point|one day|whenever|someday|one of these days|some day|in the future|anytime|any time)\b"
 )
 _AGENDA = _lazy(r"\b(?:about|on|regarding|re|over|to discuss|discuss|to go over|go over|to ask (?:you )?(?:about|how|why|whether)|so (?:that )?i can ask|"
-                     r"to show you|to hear (?:how|why|about)|to walk through|to compare|to review)\b (?P<topic>.+)")
+                     r"to show you|to hear (?:how|why|about)|to walk through|to compare|to review)\b"
+                     r"(?! (?:a |an |the )?(?:zoom|call|teams|meet|facetime|skype|video|phone|slack|discord|signal|whatsapp)\b) (?P<topic>.+)")
+"""What a meeting is about: the topic after "about", "to discuss"... ("on Zoom" is where, not what)."""
+
+
+_TEXTING = {"u": "you", "ur": "your", "ya": "you", "yr": "your", "theres": "there's", "im": "i'm", "ive": "i've",
+            "wanna": "want to", "gonna": "going to", "cuz": "because", "coz": "because", "ppl": "people", "abt": "about",
+            "pls": "please", "plz": "please", "w/": "with", "dont": "don't", "cant": "can't", "wont": "won't",
+            "whats": "what's", "wat": "what", "wot": "what", "hows": "how's", "wheres": "where's", "youre": "you're", "id like": "i'd like"}
+"""Texting spellings read as the words they stand for ("do u know if theres an opening in ur lab")."""
+_TEXTING_WORD = _lazy(r"(?<![\w'])(?:" + "|".join(sorted((re.escape(key) for key in _TEXTING), key=len, reverse=True))
+                      + r")(?![\w'])")
 
 
 def _ask_text(text: str) -> str:
-    return without_titles(straighten(text)).lower()
+    lowered = without_titles(straighten(text)).lower()
+    return _TEXTING_WORD.sub(lambda found: _TEXTING[found.group(0)], lowered)
 
 
 def _sentences_of(text: str) -> list[str]:
     """Sentences, at most 30 (the last holds the rest): a run of "? ? ?" is not a thousand asks."""
-    parts = [part for part in re.split(r"(?<=[.!?;])\s+|\s+-+\s+|\s*\n\s*", text) if part.strip()] or [text]
+    parts = [part for part in re.split(r"(?<=[.!?;])\s+|\s+-+\s+|\s*[\u2013\u2014]\s*|\s*\n\s*", text) if part.strip()] or [text]
     return parts if len(parts) <= 30 else parts[:29] + [" ".join(parts[29:])]
 
 
@@ -886,6 +919,8 @@ _ASKS_MENTOR = _lazy(
     r"|\b(?:ping|message|email|dm|bug|text|ask) (?:you|u) (?:\w+ )?(?:with questions|whenever|every time|each time|when i|if i|from time to time|as i|questions (?:whenever|every|each|as|when))"
     r"|\bsend (?:you|u) (?:my )?questions (?:every|whenever|when|each|as)|\b(?:keep|continue) (?:guiding|mentoring|coaching|advising|helping) (?:me|us)"
     r"|\b(?:guide|steer|shape|direct) (?:my|our) (?:career|path|growth|development|journey|phd|thesis|studies)"
+    r"|\b(?:looking|searching|hunting|hoping|seeking) for (?:a |an )?(?:\w+ )?(?:mentor|coach|advisor|adviser|sponsor|guide)\b"
+    r"|\bin (?:return|exchange) for (?:some |your |a bit of |regular |occasional |a little )?(?:mentor\w*|coaching|guidance|career advice)"
 )
 
 
@@ -895,7 +930,8 @@ def asks_for_mentoring(text: str) -> bool:
     for sentence in _sentences_of(_ask_text(text)):
         found = _ASKS_MENTOR.search(sentence)
         if found and _REQUEST.search(sentence) and not _about_their_practice(sentence) and (
-                re.search(r"\b(?:me|my|us|our|i)\b|mentee|one of them", found.group(0)) or not _offer_to_others(sentence)):
+                re.search(r"\b(?:me|my|us|our|i)\b", found.group(0))
+                or (_SELF.search(sentence) if re.search(r"mentee|one of them", found.group(0)) else not _offer_to_others(sentence))):
             return True
     return _cue_asks(text, "mentor")
 
@@ -906,7 +942,7 @@ _PEOPLE = (r"(?:boss|manager|ceo|cto|cfo|coo|vp|founders?|co-?founders?|director
            r"contacts?|network|her|him|them|whoever)")
 _ASKS_INTRO = _lazy(
     rf"\b(?:introduc\w*|intro|connect\w*|link\w*|hook\w*|set\w*) (?:me|us)(?: up)? (?:to|with)\b|\b(?:introduc\w*|connect\w*) (?:me|us)\b"
-    rf"|\b(?:an|a|some|the) (?:warm |quick |short |personal )?(?:intro|introduction|connection)s?\b(?! {_INTRO_AS_PART}\b)(?! (?:to|of|on|about) (?:the |a |an )?(?:topic|book|paper|talk|course|subject|field|theory|\w+ing\b|[a-z]+ (?:programming|language|theory|design)))"
+    rf"|\b(?:an|a|some|the) (?:warm |quick |short |personal )?(?:intro|introduction|connection)s?\b(?! {_INTRO_AS_PART}\b)(?! (?:to|of|on|about) (?:the |a |an )?(?:topic|book|paper|talk|course|subject|field|theory|\w+ing\b|[a-z]+ (?:programming|language|theory|design)\b(?! (?:team|lead|folks|people|group|manager|director|head|org))))"
     rf"|\bput (?:me|us) in (?:touch|contact)\b|\b(?:get|getting) (?:me|us) (?:in front of|in touch|in contact|a meeting|an intro|introduced|connected)"
     rf"|\b(?:be|get|being|getting) (?:introduced|connected|put in touch|linked up) (?:to|with)\b"
     rf"|\b(?:pass|forward|give|send|share|hand) (?:my|our) (?:name|email|details|contact|number|info|card)\w* (?:on |along |over )?to\b"
@@ -940,12 +976,13 @@ def _about_their_practice(part: str) -> bool:
                           r"|(?:did|do|does|have|has|would|will) (?=you|your|ur|they|the team|u))"
                           r"\b.*\b(?:you|your|ur|they|their|them|the team|u)\b", part)
                 and not re.search(r"\b(?:for|to) (?:me|us)\b|\b(?:me|my) (?:cv|resume|application|name)\b|\b(?:could|can|would) (?:i|you)\b"
+                                  r"|\bdo (?:you|u) (?:happen to )?know (?:if|whether|of|anyone|anybody|someone|somebody)\b|\b(?:is|are) there\b|\bthere's\b"
                                   r"|\b(?:i|we) (?:could|can|might)\b|\bme\b", part))
 
 
 def _offer_to_others(part: str) -> bool:
     """An offer to mentor or teach others ("I could mentor newcomers in your Discord")."""
-    return bool(re.search(r"\b(?:i|we) (?:could|can|would|will|'d|'ll|am happy to|'m happy to|offer to)\s+(?:\w+ )?(?:mentor|coach|teach|guide|help)\s+(?!me\b|us\b)", part))
+    return bool(re.search(r"\b(?:i|we) (?:could|can|would|will|'d|'ll|am happy to|'m happy to|offer to)\s+(?:\w+ )?(?:mentor|coach|teach|guide|help)\s+(?!me\b|us\b|you\b|u\b|with\b|out\b|your\b)", part))
 
 
 # What an ask is about, read from classes of words in a sentence that asks for something (see
@@ -969,10 +1006,12 @@ _EMPLOYMENT = _lazy(
 _NOT_EMPLOYMENT = _lazy(r"\b(?:short|long|small|big|large|heavy|cron|batch|ci|build|nightly|background|scheduled|spark|etl|queue|worker|print|k8s|"
                              r"kubernetes|slurm|airflow|deploy|deployment|test|tests|data|github|gitlab|spam) jobs?\b|\bjobs? (?:queue|scheduler|"
                              r"runner|table|chapter|step|timeout|failures?|retries|system)\b|\bhiring (?:loop|process|pipeline|"
-                             r"rubric|managers?|bar|practices?|guide|post|talk)\b|\bapply (?:it|this|that|the|your) \w+ to\b"
+                             r"rubric|bar|practices?|guide|post|talk)\b|\bapply (?:it|this|that|the|your) \w+ to\b"
                              r"|\b(?:jobs?|roles?|positions?) (?:in|of) (?:your|the|our|a) (?:\w+ )?(?:pipeline|paper|scheduler|cluster|queue|"
                              r"rbac|iam|model|schema|system|post|graph|tree|array|list|dag|workflow|diagram|game|table|policy|policies)\b"
-                             r"|\b(?:rbac|iam|access|user|admin|database|db) roles?\b")
+                             r"|\b(?:rbac|iam|access|user|admin|database|db) roles?\b"
+                             r"|\b(?:i|we)(?:'m|'re| am| are)? (?:also |now )?(?:run|do|lead|manage|handle|own|ran|led|managed|help with|in charge of) (?:\w+ )?(?:hiring|recruiting|interviews?|interviewing)\b"
+                             r"|\b(?:we're|we are|our (?:\w+ )?(?:team|company|lab|group|startup) (?:is|are)) (?:also |currently |actively )?(?:hiring|recruiting)\b")
 _MEETING_WORDS = frozenset("""
 coffee coffees tea matcha lunch dinner breakfast brunch drink drinks beer beers meal call zoom chat chats
 meeting hangout catch-up afternoon evening half-hour 1:1 one-on-one facetime skype
@@ -982,7 +1021,8 @@ _MEETING_LEADS = frozenset("grab get have buy take for over a an quick short som
 _MEETING_VERBS = _lazy(r"(?<!\bthe )(?<!\byour )(?<!\ba )(?<!\bthis )(?<!\bthat )(?<!\bhis )(?<!\bher )(?<!\btheir )(?<!\bour )(?<!\bmy )(?<!\bgive )(?<!\bgave )"
                        r"\b(?:chat|talk|meet|meet up|catch up|hang out|link up|get together|grab|sync|connect|"
                             r"riff|nerd out|jam|shoot the breeze|swap notes|run (?:a bunch of |some )?(?:stuff|things|ideas) by you|"
-                            r"bounce (?:some )?ideas|pick your brain|get to know you|carve out)\b")
+                            r"bounce (?:some )?ideas|pick your brain|get to know you|carve out)\b"
+                       r"(?! (?:your|the|our|my|this|that|it|these|those|its)\b(?! (?:\w+ )?(?:team|folks|people|group|crew)\b))")
 _DECISION_CALL = _lazy(r"\b(?:make|made|making|makes|tough|judgement|judgment|the right|the wrong|a good|a bad|design|"
                             r"that|this|your|close|hard|deadline|readability) call\b|\bcall (?:for|to) (?:papers|proposals|action)\b"
                             r"|\b(?:conference|team|weekly|standup|incident|sales|on-?call|review|planning|bridge) (?:call|meeting)s?\b")
@@ -1057,7 +1097,7 @@ def _no_agenda(sentence: str) -> bool:
 
 _PUBLIC = _lazy(
     r"\bhow (?:did|do|have|has) (?:you|u) (?:first )?(?:get|got|break|broke|end(?:ed)? up|come|came|start|started|begin|began|find (?:your way|yourself)|transition|switch|move|make it)\b(?: \w+){0,2} ?(?:started|into|in\b|out|to be|to become|where|your career|coding|programming|tech|the field|this field|working|as an?)"
-    r"|\bwhat (?:was|is|'s|were) (?:your|ur) (?:path|journey|story|background|career|route|trajectory|first job|education|degree|origin|role|job|title|day job|position|company|stack|setup)\b"
+    r"|\bwhat(?: was| is|'s| were) (?:your|ur) (?:path|journey|story|background|career|route|trajectory|first job|education|degree|origin|role|job|title|day job|position|company|stack|setup)\b"
     r"|\bwhere (?:did|do|have) (?:you|u) (?:study|studied|work|worked|do your|did your|go to|grow up|come from|learn|learned|get your|live|start|begin|train)"
     r"|\b(?:which|what) (?:company|companies|team|lab|university|school|org|organi[sz]ation) (?:are|do|did|were|have) (?:you|u)\b|\bwho do (?:you|u) work for\b"
     r"|\bwhat do (?:you|u) do(?: for (?:a living|work)| at \w+| there| now| these days| exactly| day to day)?\W*$|\bwhat does (?:your|ur) (?:company|team|startup|lab|group|org|job) do\b"
@@ -1078,8 +1118,9 @@ _PUBLIC = _lazy(
     r"|\b(?:which|what) (?:\w+ )?(?:courses?|books?|resources|tutorials|podcasts?|newsletters?|blogs?) (?:are|is|would be) (?:good|best|worth|great)\b"
     r"|\b(?:what|which) (?:podcasts?|newsletters?|blogs?|books?|people|accounts?) (?:or \w+ )?do (?:you|u) (?:read|follow|listen|recommend|watch)\b"
     r"|\b(?:what|why) (?:made you|did you|led you to) (?:start|found|join|leave|quit|choose|pick|go into|get into|become) (?:your own |a |an |this |the )?(?:company|startup|business|career|job|field|industry|role|profession|\w+ing)\b"
-    r"|\bwhat(?:'s| is| are) (?:your|ur) favou?rite\b|\bwhat(?:'s| is) in (?:your|ur) (?:\w+ )?(?:toolkit|toolbox|stack|setup|bag|kit|dotfiles)\b|\bday[- ]to[- ]day\b|\bdaily (?:work|job|life|basis|routine)\b"
+    r"|\bwhat(?:'s| is| are) (?:your|ur) (?:favou?rite|go-to|preferred|usual|daily driver)\b|\bwhat(?:'s| is| was| will) (?:your|ur) (?:\w+ )?(?:talk|session|keynote|workshop|book|podcast|newsletter|company|startup|project|team|lab|channel) (?:be )?(?:about|on)\W*(?:(?:tomorrow|today|tonight|later|this \w+|next \w+|at \w+)\W*)?$|\bwhat(?:'s| is) in (?:your|ur) (?:\w+ )?(?:toolkit|toolbox|stack|setup|bag|kit|dotfiles)\b|\bday[- ]to[- ]day\b|\bdaily (?:work|job|life|basis|routine)\b"
     r"|\b(?:your|ur) (?:main |current |own )?(?:research )?(?:area|field|focus|specialty|speciality|specialism|expertise|interests?|niche|stack)\W*$"
+    r"|\bwhat(?:'s| is| are) the (?:\w+ )?(?:stack|setup|tooling|toolchain|tools) (?:you|u) (?:use|work with|run)\b|\bwhat (?:made|got|led|drew|brought|pulled) (?:you|u) (?:to )?(?:get |go |come )?into\b"
     r"|\b(?:which|what) (?:\w+ )?(?:meetups?|conferences?|events?|projects?|companies|languages?|tools?|teams?|communities|open source projects?|editors?|frameworks?) (?:do|did|have|are) (?:you|u) (?:organi[sz]e|run|work (?:on|at|for|with)|maintain|use|speak at|attend|contribute to|involved in|part of|lead|teach|like|prefer)\b"
 )
 _BROAD = _lazy(
@@ -1087,7 +1128,7 @@ _BROAD = _lazy(
     r"|\bthoughts on\b|\b(?:your|ur) (?:thoughts|opinion|take|views?) (?:are |is )?(?:on|about)\b|\bhow do (?:you|u) feel about\b|\bdo (?:you|u) (?:think|believe|reckon) (?!(?:the|your|this|that) (?:\w+ )?(?:approach|fix|rule|test|change|method|trick|design|model|benchmark|heuristic|result|patch|pattern)\b)"
     r"|\bwhere (?:is|are|do (?:you|u) see|will) .*\b(?:going|heading|headed|be in|in \d+ years|in (?:five|ten|the next) \w+)|\bthe future (?:of|for)\b|\bwhat(?:'s| is) next for (?:the )?(?:industry|field|web|ai|tech|us|\w+ing)\b"
     r"|\bin the (?:next|coming) (?:\d+|few|five|ten|couple of) (?:years|decades|months)\b|\bwill (?:\w+ ){0,3}(?:replace|kill|die|take over|be dead|survive|win|disappear|matter|last)\b"
-    r"|\bis (?:\w+ ){0,3}(?:dead|dying|the future|overrated|hype|worth it|here to stay|a fad|a bubble)\b"
+    r"|\b(?:is|are) (?:\w+ ){0,3}(?:dead|dying|the future|overrated|overhyped|underrated|overblown|oversold|hype|hyped|worth it|here to stay|a fad|a bubble|a scam|a silver bullet|a mistake|the answer)\b"
     r"|\bwhat makes (?:a |an |good |great )?\w+(?: \w+)? (?:good|great|successful|bad|work|tick|last|different|special)\b|\bwhat is (?:a )?(?:good|great|bad|real) \w+\W*$"
     r"|\bhow (?:do|can|should|would|does) (?:you|u|one|we|i|companies|teams|people|organi[sz]ations|orgs|startups|a (?:team|company|startup)) (?:\w+ )?(?:build|create|make|run|grow|become|get|be|design|write|foster|scale|lead|hire|keep|stay) (?:a |an |the )?(?:good|great|better|successful|healthy|strong|secure|more \w+|happy|thriving|effective|inclusive|productive|sustainable|winning)\b"
     r"|\bhow (?:do|can|could|should) (?:i|we) (?:get|become|be) (?:better|good|great|a better|an expert)\b|\bget better at\b|\bimprove (?:at|in) \w+\W*$|\bbecome a better\b|\bbe a better\b|\bmaster \w+\W*$"
@@ -1100,6 +1141,8 @@ _BROAD = _lazy(
     r"|\bin general\W*$|\bgenerally speaking\b|\bin a nutshell\b|\bmeaning of\b|\b(?:best|right|correct|proper) (?:way|approach|practices?) (?:to|for|of) \w+(?: \w+)?\W*$"
     r"|^\W*what (?:is|are) (?:a |an |the )?\w+(?: \w+)?\W*$|^\W*(?:is|are|should) (?:\w+ ){1,3}(?:better|worse|faster) than\b"
     r"|\bin (?:your|ur) (?:honest )?(?:opinion|view)\W*$|\bis (?:\w+ ){1,3}compatible with\b"
+    r"|\bhow (?:should|will|would|could|might|must|does|do|is|are) (?:[\w-]+ ){1,3}(?:change|evolve|adapt|respond|cope|be reformed)\b(?= (?:because|with|in|to|given|after|now|as|for|when)\b|\W*$)"
+    r"|\bhow (?:do|can|could|should|would|will) (?:we|one|people|society|the industry|the field|anyone|humanity|the world) (?:ever |actually |finally )?(?:fix|solve|tackle|address|end|stop|save|improve|change|reform|beat)\b"
     r"|\bwalk (?:me|us) through how (?:\w+ ){1,4}works?\b|\bis (?:[\w-]+ ){1,3}going to (?:take over|win|replace|die|last|matter|be)\b"
     r"|\bhow should (?:[\w-]+ ){1,2}(?:think about|approach|handle|deal with)\b|\bwhere do (?:you|u) (?:land|stand|fall) on\b"
     r"|\bis (?:[\w-]+ ){1,3}(?:still )?worth (?:learning|it|using|the hype)\b|\bis (?:[\w-]+ ){1,3}(?:overkill|necessary|needed|a good idea|the way to go|a fad)\W*$"
@@ -1159,7 +1202,8 @@ def answered_in_public(text: str) -> bool:
             return False  # "how did you get started with property-based testing in CI?"
     if public and re.search(r"younger|typical|average|day in the life|favou?rite|toolkit|toolbox|day[- ]to[- ]day|everyday|"
                             r"(?:made you|led you to|did you) (?:start|found|join|leave|quit|choose|pick|go into|get into|become)|"
-                            r"phd|thesis|dissertation|first (?:job|gig|role)|background", public.group(0)):
+                            r"phd|thesis|dissertation|first (?:job|gig|role)|background|"
+                            r"(?:about|on)\W*(?:(?:tomorrow|today|tonight|later|this \w+|next \w+|at \w+)\W*)?$", public.group(0)):
         return True  # about them as a person, whatever else it names
     return bool(public) and not anchored_in_their_work(text)
 

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 BENCHMARK = BENCHMARKS / "run.py"
 
@@ -27,6 +29,7 @@ EVERY_FIGURE = [
 ]
 
 
+@pytest.mark.slow
 def test_benchmark_smoke_run_prints_every_figure(tmp_path: Path) -> None:
     written = [BENCHMARKS / "results.json", BENCHMARKS / "RESULTS.md"]
     before = {path: path.read_bytes() if path.exists() else None for path in written}

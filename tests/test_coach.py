@@ -156,6 +156,19 @@ def test_each_rule_fires_on_its_typical_answer_and_says_why_and_what_instead(rul
     ("question", 'Would you be my "mentor"?', "mentor-ask"),
     ("question", 'Thoughts on "the future of the web"?', "broad-question"),
     ("work", 'I loved your "work"', "vague-work"),
+    # Texting spellings, asks added after a specific answer, asks in the words of an offer.
+    ("question", "do u know if theres a junior opening on ur team", "referral-ask"),
+    ("question", "is your team growing? asking for myself", "referral-ask"),
+    ("work", "Your Rust compiler talk at RustConf 2024 \u2014 also, could you introduce me to your CTO?", "go-between"),
+    ("offer", "In exchange for regular career coaching, I can proofread your newsletter", "mentor-ask"),
+    ("common", "both into climbing. call me for a catch up anytime", "no-agenda"),
+    ("offer", "happy to hop on a video call any week that suits you, no agenda", "no-agenda"),
+    ("question", "How should journalism change because of AI?", "broad-question"),
+    ("question", "How do we fix open source funding?", "broad-question"),
+    ("question", "Is blockchain overhyped?", "broad-question"),
+    ("question", "What's your go-to terminal emulator?", "answered-in-public"),
+    ("question", "What is your talk about tomorrow?", "answered-in-public"),
+    ("work", "your web performance talks over the years", "vague-work"),
 ])
 def test_weak_answers_in_other_words(field: str, text: str, rule_id: str) -> None:
     rule = first_rule(field, text)
@@ -208,6 +221,12 @@ def test_weak_answers_in_other_words(field: str, text: str, rule_id: str) -> Non
     ("how", "Our docs were reorganised into tutorials, how-tos and reference"),
     ("how", "It's the reason we have an accessibility checklist in every PR"),
     ("how", "We shipped the game on Steam"),
+    # A verb of meeting with a thing as its object; the work as the unsaid subject; the writer as the hirer.
+    ("offer", "I can connect your fuzzing harness to our nightly CI and send you the crash reports"),
+    ("how", "was adopted as the onboarding exercise for every new hire on our team"),
+    ("offer", "I run hiring at a 50-person startup and could share our interview rubric for your chapter"),
+    ("question", "In your mentoring programme, why match mentees across teams rather than within them?"),
+    ("offer", "Happy to introduce you to the PyLadies Nairobi organisers if you want speakers for your meetup"),
 ])
 def test_strong_answers_are_left_alone(field: str, text: str) -> None:
     rule = first_rule(field, text)

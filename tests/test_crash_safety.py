@@ -62,6 +62,7 @@ def _read_to_eof(fd: int) -> bytes:
     return b"".join(chunks)
 
 
+@pytest.mark.slow
 def test_acknowledged_notes_survive_sigkill_at_random_moments(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     Store(data_dir).add_note("before any crash", [])
@@ -144,6 +145,7 @@ def _concurrent_writer(data_dir: str, me: int, person_id: int, start, done) -> N
 WRITER_NAMES = ("alpha", "beta")
 
 
+@pytest.mark.slow
 def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     store = Store(data_dir)

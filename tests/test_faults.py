@@ -329,6 +329,7 @@ WRITER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 async def test_the_app_and_three_command_line_writers_lose_no_note(tmp_path: Path) -> None:
     from textual.worker import WorkerState
 

@@ -585,6 +585,7 @@ def test_a_csv_with_a_10_mb_cell_is_handled_or_refused_within_seconds(tmp_path: 
     assert time.process_time() - started < 5, outcome
 
 
+@pytest.mark.slow
 def test_200k_csv_rows_are_handled_or_refused_within_seconds(tmp_path: Path) -> None:
     payload = ("name,email,tags\r\n" + "".join(f"P{i},p{i}@example.org,a;b\r\n" for i in range(200_000))).encode()
     started = time.process_time()

@@ -59,10 +59,15 @@ def say(text: str = "") -> None:
 
 
 def parse_day(text: str) -> date:
+    from companion.session_times import EARLIEST, LATEST
+
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise UsageError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+    if not EARLIEST.date() <= day < LATEST.date():
+        raise UsageError(f"{text}: a date from {EARLIEST.year} to {LATEST.year - 1}, please")
+    return day
 
 
 def _number(text: str) -> int | None:
@@ -1009,21 +1014,12 @@ def _not_utf8(words: Sequence[str]) -> str | None:
     return None
 
 
-def _echo_limited(message: str, words: Sequence[str]) -> str:
-    """``message`` with every long argument it repeats cut to companion.text.ECHO_LIMIT characters."""
-    from companion.text import ECHO_LIMIT, clean, echo
-
-    for word in sorted({w for w in words if len(w) > ECHO_LIMIT}, key=len, reverse=True):
-        for form in {word, repr(word)[1:-1], clean(word, single_line=True)}:
-            if len(form) > ECHO_LIMIT and form in message:
-                message = message.replace(form, echo(form))
-    return message
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     global _quick_exit
     given = sys.argv[1:] if argv is None else list(argv)
     problem = _not_utf8(given)
+    if problem is None and _not_utf8([os.environ.get("COMPANION_DATA_DIR", "")]):
+        problem = "$COMPANION_DATA_DIR is not valid UTF-8 (name the data folder in UTF-8)"
     if problem is not None:
         print(f"companion: error: {problem}", file=sys.stderr)
         return 1
@@ -1040,7 +1036,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CompanionError as error:
         from companion.text import clean
 
-        message = _echo_limited(clean(str(error), single_line=True), words)  # names, paths: untrusted
+        from companion.text import limit_echoes
+
+        message = limit_echoes(clean(str(error), single_line=True), words)  # names, paths: untrusted
         print(f"companion: error: {message}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

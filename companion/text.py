@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 # ESC-introduced sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), DCS/SOS/PM/APC
@@ -92,3 +93,14 @@ def echo(text: object, limit: int = ECHO_LIMIT) -> str:
     """The user's input, cleaned to one line and cut to ``limit`` characters, for an error message."""
     value = clean(text, single_line=True)
     return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def limit_echoes(message: str, inputs: Iterable[str]) -> str:
+    """``message`` with every long piece of the user's ``inputs`` (strings) it repeats, as typed,
+    quoted or cleaned, cut to ECHO_LIMIT characters."""
+    words = {word for word in inputs if len(word) > ECHO_LIMIT}
+    for word in sorted(words, key=len, reverse=True):
+        for form in {word, repr(word)[1:-1], clean(word, single_line=True)}:
+            if len(form) > ECHO_LIMIT and form in message:
+                message = message.replace(form, echo(form))
+    return message

@@ -364,7 +364,10 @@ class CompanionApp(App[None]):
         except CompanionError as error:
             if cancelled.is_set() and not self.is_running:
                 return  # the app quit: nobody to tell
-            self.call_from_thread(self.notify, clean(error, single_line=True), title="Import failed",
+            from companion.text import limit_echoes
+
+            self.call_from_thread(self.notify, limit_echoes(clean(error, single_line=True), [request.source]),
+                                  title="Import failed",
                                   severity="error", markup=False, timeout=12)
             return
         self.call_from_thread(self.import_done, message)

@@ -246,3 +246,13 @@ async def test_a_conference_can_be_removed_from_the_palette_after_a_yes(demo_sto
         assert demo_store.conferences() == []
         assert demo_store.sessions() == []
         assert app.is_running
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_a_day_at_the_edge_of_the_calendar_is_one_line(day: str, tmp_path: Path,
+                                                      cli: Callable[..., CliResult]) -> None:
+    assert cli("import", "schedule", _write(tmp_path, "ical")).code == 0
+    line = assert_one_line_error(cli("sessions", "--day", day))
+    assert day in line
+    line = assert_one_line_error(cli("followups", "snooze", "1", "--until", day))
+    assert day in line

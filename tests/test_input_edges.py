@@ -99,3 +99,26 @@ def test_an_error_never_echoes_more_than_200_characters_of_input(argv: tuple[str
     Store(resolve_data_dir(None)).add_people([Person("Ada Lovelace")])
     line = assert_one_line_error(cli(*argv))
     assert "Q" * 201 not in line, line[:400]
+
+
+def test_a_data_folder_named_in_bytes_that_are_not_utf8_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, cli: Callable[..., CliResult]
+) -> None:
+    monkeypatch.setenv("COMPANION_DATA_DIR", "/tmp/" + AS_ARGV)
+    line = assert_one_line_error(cli("people"))
+    assert "COMPANION_DATA_DIR" in line and "UTF-8" in line
+
+
+async def test_the_app_never_echoes_more_than_200_characters_of_a_source(isolated_data_dir: Path) -> None:
+    from companion.store import Store
+    from screens.app import CompanionApp
+    from screens.modals import ImportRequest
+
+    app = CompanionApp(store=Store(isolated_data_dir))
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        app.run_import(ImportRequest(kind="schedule", source="/nowhere/" + HUGE + ".ics"), False)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        shown = " ".join(str(notification.message) for notification in app._notifications)
+        assert "cannot read" in shown, shown[:300]
+        assert "Q" * 201 not in shown

@@ -38,8 +38,9 @@ def moment_in_range(moment: datetime | None) -> bool:
     if moment is None or moment.tzinfo is None:
         return False
     try:
-        return EARLIEST <= moment < LATEST
-    except (OverflowError, ValueError):  # a tzinfo whose offset cannot be applied at this date
+        # In UTC first: comparing datetimes of two zones costs several offset look-ups.
+        return EARLIEST <= moment.astimezone(timezone.utc) < LATEST
+    except (OverflowError, ValueError):  # moved into UTC it leaves the calendar, or a broken tzinfo
         return False
 
 
@@ -66,13 +67,16 @@ def after(start: datetime, length: timedelta) -> datetime | None:
 def in_gap(moment: datetime) -> bool:
     """True when ``moment``'s wall time does not exist in its zone (the clocks jumped over it)."""
     zone = moment.tzinfo
-    if zone is None:
+    if zone is None or zone is timezone.utc:
         return False
     try:
+        if moment.utcoffset() == moment.replace(fold=1 - moment.fold).utcoffset():
+            return False  # one offset whichever side of a change: no gap (the common case, fast)
         again = moment.astimezone(timezone.utc).astimezone(zone)
     except (OverflowError, ValueError):
         return False
-    return again.replace(tzinfo=None, fold=0) != moment.replace(tzinfo=None, fold=0)
+    return (again.hour, again.minute, again.second, again.day, again.month, again.year) != (
+        moment.hour, moment.minute, moment.second, moment.day, moment.month, moment.year)
 
 
 def _normal(moment: datetime) -> datetime:

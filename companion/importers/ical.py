@@ -212,7 +212,8 @@ def parse_ical(payload: bytes, source: str, *, tz: str | None = None, name: str 
 
     calendar_name = name or _calendar_name(calendars) or default_name(source)
     return ParsedSchedule(
-        name=calendar_name, timezone=zone_name, format="ical", sessions=sessions, skipped=skipped, warnings=warnings
+        name=calendar_name, timezone=zone_name, format="ical", sessions=sessions, skipped=skipped, warnings=warnings,
+        times_checked=True,
     )
 
 

@@ -226,10 +226,12 @@ def parse_schedule(
         ) from None
     parsed.warnings[:0] = warnings
     # The one rule on session times, whatever the format (companion.session_times).
-    parsed.sessions, refused, notes = vet_session_times(parsed.sessions)
-    if refused:
-        parsed.skipped[OUT_OF_RANGE] += refused
-    parsed.warnings.extend(notes)
+    if not parsed.times_checked:
+        parsed.sessions, refused, notes = vet_session_times(parsed.sessions)
+        if refused:
+            parsed.skipped[OUT_OF_RANGE] += refused
+        parsed.warnings.extend(notes)
+        parsed.times_checked = True
     return parsed
 
 

@@ -193,7 +193,7 @@ def cmd_import_schedule(args: argparse.Namespace) -> int:
     if parsed is not None and not parsed.sessions:
         skipped = "; ".join(f"{count} skipped: {reason}" for reason, count in sorted(parsed.skipped.items()))
         raise CompanionError(f"{args.source}: no sessions found{' (' + skipped + ')' if skipped else ''}; nothing imported")
-    store = open_store(args, backup=True)
+    store = open_store(args)  # the import backs schedules.json up itself, before it changes it
     outcome = _with_shrink_confirmation(
         lambda force: import_schedule(store, args.source, **options, force=force, parsed=parsed), args.force
     )
@@ -468,11 +468,9 @@ def cmd_point(args: argparse.Namespace) -> int:
     store = open_store(args)
     person = find_person(store, args.person)
     point = store.talking_point(person.id) or TalkingPoint(person_id=person.id)
-    given = {key: getattr(args, key) for key in PROMPTS if getattr(args, key) is not None}
-    for key, value in given.items():
-        setattr(point, key, clean(value).strip())
-    if given:
-        store.save_talking_point(point)
+    given = {key: clean(getattr(args, key)).strip() for key in PROMPTS if getattr(args, key) is not None}
+    if given:  # only the answers given change, merged inside the lock with the point as stored then
+        point, _both = store.edit_talking_point(point, point.replace(**given))
     flags, missing = review(point)
     if args.json:
         emit_json({
@@ -634,72 +632,84 @@ def _cannot_write(target: object, error: OSError) -> CompanionError:
     return CompanionError(f"{where}: cannot write: {error.strerror or error}")
 
 
+def _tell(text: str, *, beside_output: bool) -> None:
+    """Say what an export did: on stderr when the export itself went to standard output."""
+    print(text, file=sys.stderr if beside_output else sys.stdout)
+
+
 def cmd_export_ics(args: argparse.Namespace) -> int:
     from companion.exporters.ics import export_followups
+    from companion.exporters.output import check_target, goes_to_stdout
 
+    data_dir = resolve_data_dir(args.data_dir)
+    check_target(args.file, data_dir)
+    if args.vdir:
+        check_target(args.vdir, data_dir)
     store = open_store(args, read_only=True)
     items = store.followups()
     people = {p.id: p for p in store.people()}
+    to_stdout = goes_to_stdout(args.file)
     try:
         count = export_followups(
-            Path(args.file), items, people, vdir=Path(args.vdir) if args.vdir else None, todo=args.todo
+            args.file, items, people, vdir=Path(args.vdir) if args.vdir else None, todo=args.todo,
+            data_dir=store.data_dir,
         )
     except OSError as error:
         raise _cannot_write(args.file, error) from None
     open_count = sum(1 for f in items if f.status in ("open", "waiting"))
     kinds = "events and tasks" if args.todo else "events"
-    say(f"Wrote {count} follow-ups ({open_count} open) as {kinds} to {args.file}"
-        + (f" and one file each into {args.vdir}" if args.vdir else ""))
+    _tell(f"Wrote {count} follow-ups ({open_count} open) as {kinds} to {args.file}"
+          + (f" and one file each into {args.vdir}" if args.vdir else ""), beside_output=to_stdout)
     return 0
 
 
 def cmd_export_agenda(args: argparse.Namespace) -> int:
     from companion.exporters.ics import agenda_calendar
-    from companion.storage import atomic_write_bytes
+    from companion.exporters.output import check_target, goes_to_stdout, write_output
 
+    check_target(args.file, resolve_data_dir(args.data_dir))
     store = open_store(args, read_only=True)
     conference = store.conference(args.conference) if args.conference else store.current_conference()
     if conference is None:
         raise CompanionError("no schedule imported yet: companion import schedule SRC")
     starred = store.starred_ids()
     sessions = [s for s in store.sessions(conference.id) if s.id in starred]
-    try:
-        atomic_write_bytes(Path(args.file), agenda_calendar(sessions, conference))
-    except OSError as error:
-        raise _cannot_write(args.file, error) from None
-    say(f"Wrote {len(sessions)} starred sessions of {conference.id} to {args.file}")
+    to_stdout = goes_to_stdout(args.file)
+    write_output(args.file, agenda_calendar(sessions, conference), data_dir=store.data_dir)
+    _tell(f"Wrote {len(sessions)} starred sessions of {conference.id} to {args.file}", beside_output=to_stdout)
     return 0
 
 
 def cmd_export_json(args: argparse.Namespace) -> int:
     from companion.exporters.json_export import export_json
+    from companion.exporters.output import check_target, goes_to_stdout
 
+    check_target(args.file, resolve_data_dir(args.data_dir))
     store = open_store(args, read_only=True)
-    try:
-        counts = export_json(Path(args.file), store)
-    except OSError as error:
-        raise _cannot_write(args.file, error) from None
+    to_stdout = goes_to_stdout(args.file)
+    counts = export_json(args.file, store)
     summary = ", ".join(f"{section.replace('_', ' ')}: {count}" for section, count in counts.items())
-    say(f"Wrote everything to {args.file} ({summary})")
+    _tell(f"Wrote everything to {args.file} ({summary})", beside_output=to_stdout)
     return 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from companion.exporters.output import check_target, goes_to_stdout
     from companion.exporters.report import build_report, write_report
 
+    if args.out:
+        check_target(args.out, resolve_data_dir(args.data_dir))
     store = open_store(args, read_only=True)
     conference = store.conference(args.conference) if args.conference else None
     report = build_report(store, conference)
     if not args.out:
         say(report.text.rstrip("\n"))
         return 0
-    try:
-        write_report(Path(args.out), report)
-    except OSError as error:
-        raise _cannot_write(args.out, error) from None
+    to_stdout = goes_to_stdout(args.out)
+    write_report(args.out, report, data_dir=store.data_dir)
     overdue = f", {report.overdue} overdue" if report.overdue else ""
-    say(f"Wrote the report to {args.out} (people met: {report.people}, notes: {report.notes}, "
-        f"pending follow-ups: {report.pending}{overdue})")
+    _tell(f"Wrote the report to {args.out} (people met: {report.people}, notes: {report.notes}, "
+          f"pending follow-ups: {report.pending}{overdue})", beside_output=to_stdout)
     return 0
 
 

@@ -6,6 +6,7 @@ processes that write."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -19,9 +20,11 @@ from companion.storage import (
     ChunkedStorage,
     Columns,
     Indexer,
+    Stamp,
     Summariser,
     atomic_write_bytes,
     chunk_folder,
+    file_stamp,
     fsync_folder,
     read_document,
 )
@@ -30,6 +33,28 @@ if TYPE_CHECKING:
     from tinydb.table import Table
 
     from companion.tables import CompanionDB
+
+_BACKUP = re.compile(r"n([0-9]+)-([0-9]{8})-[A-Za-z0-9_-]*\.json")
+"""A backup's name after ``<stem>-``: its counter, the day it was taken (local), why it was taken.
+Names from before the counter (``20261206T101500123456Z-open.json``, by the UTC clock) sort first."""
+
+
+def backup_order(stem: str, path: Path) -> tuple[int, int, str]:
+    """Where a backup stands among those of its file, oldest first: by its counter, never by a clock."""
+    rest = path.name[len(stem) + 1:]
+    match = _BACKUP.fullmatch(rest)
+    return (1, int(match.group(1)), "") if match else (0, 0, rest)
+
+
+def backup_day(stem: str, path: Path) -> str:
+    """The day (``YYYYMMDD``) a backup was taken, as its name says."""
+    rest = path.name[len(stem) + 1:]
+    match = _BACKUP.fullmatch(rest)
+    return match.group(2) if match else rest[:8]
+
+
+OWN_SAVES_KEPT = 32
+"""How many of this process's saves a data file remembers (see DataFile.own_saves)."""
 
 
 class DataFile:
@@ -54,6 +79,11 @@ class DataFile:
         """Set when the file did not parse on open and a backup was restored."""
         self.backup_warning: str | None = None
         """Set when the backup taken on open could not be written (the data itself is fine)."""
+        self.own_saves: dict[Stamp | None, Stamp | None] = {}
+        """This process's recent saves: the file's stamp just before each (taken inside the lock)
+        -> its stamp just after, so that a watcher can tell its own saves from another process's."""
+        self._backed_up_on: str | None = None
+        """The day this process last made sure a backup of the day was taken before a change."""
 
     @property
     def db(self) -> CompanionDB:
@@ -128,6 +158,7 @@ class DataFile:
                     self._depth -= 1
                 return
             with self._locked():
+                before = self._stamp()
                 self.storage.begin()
                 self._depth = 1
                 try:
@@ -136,9 +167,48 @@ class DataFile:
                     self.storage.rollback()
                     raise
                 else:
+                    if self.storage.has_changes():
+                        self._backup_before_the_days_first_change()
                     self.storage.commit()
+                    self._saved(before, self._stamp())
                 finally:
                     self._depth = 0
+
+    def _stamp(self) -> Stamp | None:
+        try:
+            return file_stamp(self.path)
+        except OSError:
+            return None
+
+    def _saved(self, before: Stamp | None, after: Stamp | None) -> None:
+        if before == after or after is None:
+            return  # nothing written (or it cannot be seen: a watcher then reloads, which is safe)
+        self.own_saves[before] = after
+        if len(self.own_saves) > OWN_SAVES_KEPT:
+            del self.own_saves[next(iter(self.own_saves))]
+
+    def only_own_saves(self, seen: Stamp | None, now: Stamp | None) -> bool:
+        """Whether the file went from stamp ``seen`` to ``now`` by this process's saves alone."""
+        for _step in range(OWN_SAVES_KEPT + 1):
+            if seen == now:
+                return True
+            after = self.own_saves.get(seen, self)  # one lookup: a worker's save may drop old entries meanwhile
+            if after is self:
+                return False
+            seen = after  # type: ignore[assignment]
+        return False
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Every read inside sees one version of the file, the newest when it starts, also when
+        another process saves meanwhile (a read then may raise ``storage.SnapshotMoved``: start
+        again). No lock is taken, so a writer never waits for it; nothing may be written inside."""
+        with self._thread_lock:
+            self.storage.pin()
+            try:
+                yield
+            finally:
+                self.storage.unpin()
 
     def open(self, *, backup: bool, read_only: bool = False) -> None:
         """Clean stray temp files and unused chunks, check the manifest parses (restoring a backup if
@@ -201,23 +271,43 @@ class DataFile:
             f"(put {self.path.name} back beside a copy of them named {folder.name}/ to use them again)"
         )
 
+    def _backup_before_the_days_first_change(self) -> None:
+        """Inside a transaction about to write: back the file up if no backup was taken today (by
+        any process; a command-line user gets one a day as the app's user does). A backup that
+        cannot be written does not stop the change; ``backup_warning`` says so."""
+        today = datetime.now().strftime("%Y%m%d")
+        if self._backed_up_on == today:
+            return
+        self._backed_up_on = today
+        newest = self.backups()[:1]
+        if not self.path.exists() or (newest and backup_day(self.path.stem, newest[0]) == today):
+            return
+        try:
+            self._backup_locked(reason="day", only_if_changed=True, reload=False)
+        except OSError as error:
+            self.backup_warning = f"could not back up {self.path.name} in {self.backups_dir}: {error.strerror or error}"
+
     def backup(self, reason: str) -> Path | None:
-        """Back up the file (a copy of the manifest, which keeps its chunks); raises StorageError if that fails."""
+        """Back up the file (a copy of the manifest, which keeps its chunks) unless the newest
+        backup holds it already; raises StorageError if that fails."""
         with self._locked():
             try:
-                return self._backup_locked(reason=reason, only_if_changed=False)
+                return self._backup_locked(reason=reason, only_if_changed=True)
             except OSError as error:
                 raise StorageError(
                     f"cannot write a backup of {self.path.name} in {self.backups_dir}: {error.strerror or error}"
                 ) from None
 
     def backups(self) -> list[Path]:
-        """Backups of this file, newest first."""
+        """Backups of this file, newest first (by their counter: a clock set back changes nothing)."""
         if not self.backups_dir.is_dir():
             return []
-        return sorted(self.backups_dir.glob(f"{self.path.stem}-*.json"), reverse=True)
+        stem = self.path.stem
+        return sorted(self.backups_dir.glob(f"{stem}-*.json"), key=lambda path: backup_order(stem, path), reverse=True)
 
-    def _backup_locked(self, *, reason: str, only_if_changed: bool) -> Path | None:
+    def _backup_locked(self, *, reason: str, only_if_changed: bool, reload: bool = True) -> Path | None:
+        """Copy the manifest to ``<stem>-n<counter>-<day>-<reason>.json`` and drop the oldest beyond
+        BACKUPS_KEPT. ``reload`` is False inside a transaction (the manifest read is the newest)."""
         if not self.path.exists():
             return None
         payload = self.path.read_bytes()
@@ -225,14 +315,20 @@ class DataFile:
         if only_if_changed and existing and existing[0].read_bytes() == payload:
             return existing[0]
         self.backups_dir.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-        target = self.backups_dir / f"{self.path.stem}-{stamp}-{reason}.json"
+        stem = self.path.stem
+        counter = max((backup_order(stem, path)[1] for path in existing), default=0) + 1
+        day = datetime.now().strftime("%Y%m%d")
+        target = self.backups_dir / f"{stem}-n{counter:08d}-{day}-{reason}.json"
+        while target.exists():
+            counter += 1
+            target = self.backups_dir / f"{stem}-n{counter:08d}-{day}-{reason}.json"
         atomic_write_bytes(target, payload)
         dropped = self.backups()[BACKUPS_KEPT:]
         for old in dropped:
             old.unlink(missing_ok=True)
         if dropped:
-            self.storage.reload()  # under the lock: the manifest on disk says what is in use
+            if reload:
+                self.storage.reload()  # under the lock: the manifest on disk says what is in use
             self.storage.remove_unused()  # chunks only the dropped backups named
         return target
 

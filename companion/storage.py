@@ -302,6 +302,11 @@ def _keyset(keys: list[Any]) -> set[Any]:
         return _UNUSABLE
 
 
+class SnapshotMoved(Exception):
+    """A chunk of the version pinned by :meth:`ChunkedStorage.pin` is gone (a writer replaced the
+    file and removed it since): whoever pinned it reads everything again."""
+
+
 class _Stale(Exception):
     """A chunk named by the manifest this process read is gone: a writer has replaced it since
     (or, when it stays gone after the manifest is read again, it is missing)."""
@@ -352,6 +357,8 @@ class ChunkedStorage:
         self._summary_cache: tuple[str, dict[str, Any]] | None = None
         self.thread_lock = threading.RLock()
         """Held by a transaction and by every read: one thread at a time sees the tables."""
+        self._pinned = 0
+        """While above zero, reads keep to the version of the file read when it was pinned."""
 
     # Reading -------------------------------------------------------------------------------
 
@@ -359,10 +366,23 @@ class ChunkedStorage:
         return self._state()
 
     def _state(self) -> dict[str, TableState]:
-        if self._tables is None or (not self._in_transaction and file_version(self.path) != self._version):
+        if self._tables is None or (
+            not self._in_transaction and not self._pinned and file_version(self.path) != self._version
+        ):
             self.reload()
         assert self._tables is not None
         return self._tables
+
+    def pin(self) -> None:
+        """Keep every read to the newest version now on disk until :meth:`unpin`: several reads
+        then give one consistent picture (a read that finds a chunk of it gone raises SnapshotMoved)."""
+        with self.thread_lock:
+            self._state()
+            self._pinned += 1
+
+    def unpin(self) -> None:
+        with self.thread_lock:
+            self._pinned -= 1
 
     def reload(self) -> None:
         """Read the manifest from disk (an absent file is empty), keeping chunks read before that it still names."""
@@ -432,6 +452,12 @@ class ChunkedStorage:
                 try:
                     return read(self._state())
                 except _Stale as stale:
+                    if self._pinned:
+                        if file_version(self.path) == self._version:  # not replaced: the chunk is missing
+                            raise CorruptFileError(
+                                f"{stale.args[0]} is missing: {self.path.name} names it (companion doctor says more)"
+                            ) from None
+                        raise SnapshotMoved(str(stale.args[0]) if stale.args else "") from None
                     self._version = None  # another process saved since the manifest was read: read it again
                     missing = stale.args[0] if stale.args else None
         if missing is not None and file_version(self.path) is not None:
@@ -637,6 +663,10 @@ class ChunkedStorage:
             raise
         self._in_transaction = False
         self._dirty = False
+
+    def has_changes(self) -> bool:
+        """Whether the transaction under way will write when it commits."""
+        return self._dirty and not self._broken and self._tables is not None
 
     def change_failed(self) -> None:
         """A change raised halfway (TinyDB writes nothing then): the transaction will save nothing."""

@@ -7,7 +7,7 @@ schedules, which can always be imported again. Both are :class:`~companion.dataf
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
@@ -18,6 +18,7 @@ from companion.matching import SpeakerMatcher, likely_names
 from companion.models import (
     DAY_CUTOFF,
     FOLLOWUP_STATUSES,
+    PRIORITIES,
     Conference,
     FollowUp,
     Note,
@@ -29,7 +30,7 @@ from companion.models import (
 from companion.paths import ensure_data_dir
 from companion.session_times import stored_times_in_range
 from companion.datafile import DataFile
-from companion.storage import Indexer, Summariser
+from companion.storage import Indexer, Stamp, Summariser, file_stamp
 from companion.text import has_visible, normalise_name
 
 if TYPE_CHECKING:
@@ -165,6 +166,70 @@ USER_SUMMARIES: dict[str, Summariser] = {"people": people_summary, "followups": 
 SCHEDULE_INDEXES: dict[str, Indexer] = {"sessions": _session_keys}
 
 
+def _merge_schedule(
+    conference: Conference,
+    sessions: list[Session],
+    starred: set[str],
+    conference_rows: Sequence[dict[str, Any]],
+    session_rows: Sequence[dict[str, Any]],
+) -> tuple[ScheduleChanges, list[Session]]:
+    """What an import of ``sessions`` does to the stored rows of its conference: the changes to
+    report, and the sessions to store in time order (so that a day's sessions share a few chunks,
+    see companion.storage), or none when that is what is stored already (the fetch time aside)."""
+    changes = ScheduleChanges(conference=conference, total=len(sessions))
+    before = {row["id"]: Session.from_dict(row) for row in session_rows}
+    incoming = {session.id for session in sessions}
+    merged: list[Session] = []
+    for session in sessions:
+        old = before.get(session.id)
+        if old is None:
+            changes.added.append(session)
+            merged.append(session)
+            continue
+        moved = old.start != session.start or old.end != session.end or old.room != session.room
+        status = session.status
+        if moved and status != "cancelled":
+            status = "changed"
+        elif old.status == "changed" and status == "scheduled":
+            status = "changed"  # still moved relative to when it was first seen
+        if status != session.status:
+            session = session.replace(status=status)
+        merged.append(session)
+        if old.to_dict() == session.to_dict():
+            changes.unchanged += 1
+            continue
+        changes.updated += 1
+        if session.id in starred and moved:
+            changes.starred_moved.append((old, session))
+        if session.id in starred and session.status == "cancelled" and old.status != "cancelled":
+            changes.starred_cancelled.append(session)
+    for session_id, old in before.items():
+        if session_id in incoming:
+            continue
+        if session_id in starred:
+            cancelled = old.replace(status="cancelled")
+            if old.status != "cancelled":  # kept from an earlier import: already reported
+                changes.removed += 1
+                changes.starred_cancelled.append(cancelled)
+            merged.append(cancelled)
+        else:
+            changes.removed += 1
+    kept = sorted(merged, key=lambda s: (s.start, s.room, s.title))
+
+    def without_fetch_time(row: dict[str, Any]) -> dict[str, Any]:
+        return {key: value for key, value in row.items() if key != "fetched_at"}
+
+    if (
+        len(conference_rows) == 1
+        and without_fetch_time(dict(conference_rows[0])) == without_fetch_time(conference.to_dict())
+        and len(session_rows) == len(kept)
+        and {row["id"]: dict(row) for row in session_rows} == {session.id: session.to_dict() for session in kept}
+    ):
+        changes.conference = Conference.from_dict(dict(conference_rows[0]))
+        return changes, []
+    return changes, kept
+
+
 class Store:
     """Everything companion keeps, behind one object built once and handed to the CLI or the app."""
 
@@ -180,6 +245,19 @@ class Store:
             for message in (data_file.recovery_message, data_file.backup_warning):
                 if message:
                     self.warnings.append(message)
+
+    def data_stamp(self) -> tuple[Stamp | None, Stamp | None]:
+        """What changes whenever a data file is saved, by this process or another: a stat of each
+        (inode, size, modification time), no read."""
+        return file_stamp(self.user.path), file_stamp(self.schedules.path)
+
+    def changed_elsewhere(self, seen: tuple[Stamp | None, Stamp | None]) -> tuple[tuple[Stamp | None, Stamp | None], bool]:
+        """The data files' stamp now, and whether something other than this store's own saves
+        changed them since ``seen`` (another process: the command line, a second app). Two stats;
+        the app asks once a second and reloads its screens when the answer is yes."""
+        now = self.data_stamp()
+        files = (self.user, self.schedules)
+        return now, not all(data_file.only_own_saves(old, new) for data_file, old, new in zip(files, seen, now))
 
     # Conferences and sessions -------------------------------------------------------------
 
@@ -275,60 +353,36 @@ class Store:
 
         Sessions whose time or room changed are marked ``changed``; starred sessions that
         disappeared are kept as ``cancelled`` so the user sees it. An import that yields far
-        fewer sessions than are stored is refused unless ``allow_shrink``.
+        fewer sessions than are stored is refused unless ``allow_shrink``. An import that would
+        store what is stored already (the fetch time aside) writes nothing, not even a backup.
         """
         if not sessions:
             raise CompanionError(f"{conference.source or conference.name}: no sessions found; the stored schedule is kept")
         starred = self.starred_ids()
-        changes = ScheduleChanges(conference=conference, total=len(sessions))
-        rows = self.schedules.rows("sessions").values()
-        stored = sum(1 for row in rows if row["conference"] == conference.id and row.get("status") != "cancelled")
+        rows = [row for row in self.schedules.rows("sessions").values() if row["conference"] == conference.id]
+        stored = sum(1 for row in rows if row.get("status") != "cancelled")
         if not allow_shrink and stored and len(sessions) < stored * SHRINK_LIMIT:
             raise ScheduleShrinkError(
                 f"{conference.source or conference.name}: {len(sessions)} sessions now against {stored} stored; "
                 f"the stored schedule is kept (replace it anyway with --force)"
             )
+        conference_rows = [row for row in self.schedules.rows("conferences").values() if row.get("id") == conference.id]
+        changes, kept = _merge_schedule(conference, sessions, starred, conference_rows, rows)
+        if not kept:
+            return changes  # the same as stored: nothing to write
         self.schedules.backup("import")
         with self.schedules.transaction() as db:
             conferences = db.table("conferences")
+            table = db.table("sessions")
+            changes, kept = _merge_schedule(
+                conference, sessions, starred, conferences.search(where("id") == conference.id),
+                table.search(where("conference") == conference.id),
+            )
+            if not kept:
+                return changes  # another process stored the same meanwhile
             conferences.remove(where("id") == conference.id)
             conferences.insert(conference.to_dict())
-            table = db.table("sessions")
-            before = {row["id"]: Session.from_dict(row) for row in table.search(where("conference") == conference.id)}
-            incoming = {session.id for session in sessions}
-            for session in sessions:
-                old = before.get(session.id)
-                if old is None:
-                    changes.added.append(session)
-                    continue
-                moved = old.start != session.start or old.end != session.end or old.room != session.room
-                if moved and session.status != "cancelled":
-                    session.status = "changed"
-                elif old.status == "changed" and session.status == "scheduled":
-                    session.status = "changed"  # still moved relative to when it was first seen
-                if old.to_dict() == session.to_dict():
-                    changes.unchanged += 1
-                    continue
-                changes.updated += 1
-                if session.id in starred and moved:
-                    changes.starred_moved.append((old, session))
-                if session.id in starred and session.status == "cancelled" and old.status != "cancelled":
-                    changes.starred_cancelled.append(session)
-            kept_cancelled: list[Session] = []
-            for session_id, old in before.items():
-                if session_id in incoming:
-                    continue
-                if session_id in starred:
-                    if old.status != "cancelled":  # kept from an earlier import: already reported
-                        changes.removed += 1
-                        changes.starred_cancelled.append(old)
-                    old.status = "cancelled"
-                    kept_cancelled.append(old)
-                else:
-                    changes.removed += 1
             table.remove(where("conference") == conference.id)
-            # In time order, so that a day's sessions share a few chunks (see companion.storage).
-            kept = sorted([*sessions, *kept_cancelled], key=lambda s: (s.start, s.room, s.title))
             table.insert_multiple(session.to_dict() for session in kept)
         return changes
 
@@ -392,8 +446,12 @@ class Store:
         changes.merges = [(final[found_id], reason) for found_id, reason in merges]
         return changes
 
-    def save_person(self, person: Person) -> Person:
+    def save_person(self, person: Person, *, base: Person | None = None) -> Person:
+        """Add a person (id 0), or save one. With ``base``, the person as read before the edit, only
+        the fields the edit changed are written (:meth:`edit_person`); without it, the whole record."""
         _named(person)
+        if base is not None and person.id:
+            return self.edit_person(base, person)[0]
         with self.user.transaction() as db:
             table = db.table("people")
             if person.id:
@@ -401,6 +459,39 @@ class Store:
             else:
                 person.id = table.insert(person.to_dict())
         return person
+
+    def edit_person(self, base: Person, edited: Person) -> tuple[Person, list[str]]:
+        """Save the fields ``edited`` changed from ``base`` (the person as a screen or command read
+        them), merged inside the lock with the person as stored now: tags, links or a last
+        interaction added meanwhile elsewhere stay (companion.merge). Returns the person as saved
+        and the fields both sides changed differently (both kept, or the edit's choice)."""
+        from companion.merge import PERSON_RULES, merge_rows
+
+        _named(edited)
+        with self.user.transaction() as db:
+            current = self._edited_row("people", edited.id, edited.name)
+            merged = merge_rows(base.to_dict(), edited.to_dict(), current, PERSON_RULES)
+            changed = {name: value for name, value in merged.row.items() if current.get(name) != value}
+            if changed:
+                db.table("people").update(changed, doc_ids=[edited.id])
+        return Person.from_dict(merged.row, id=edited.id), merged.conflicts
+
+    def set_priority(self, person_id: int, priority: str) -> Person:
+        """Change one person's priority: one field of one row, read and written inside the lock."""
+        if priority not in PRIORITIES:
+            raise CompanionError(f"unknown priority {priority!r} (one of {', '.join(PRIORITIES)})")
+        with self.user.transaction() as db:
+            person = self.person(person_id)
+            if person.priority != priority:
+                person.priority = priority
+                db.table("people").update({"priority": priority}, doc_ids=[person_id])
+        return person
+
+    def _edited_row(self, table: str, doc_id: int, what: str) -> dict[str, Any]:
+        row = self.user.row(table, doc_id)
+        if row is None:
+            raise NotFoundError(f"{what} was removed elsewhere meanwhile; nothing was saved")
+        return dict(row)
 
     def search_people(self, query: str, limit: int = 8, *, rows: int | None = None) -> list[tuple[Person, float]]:
         """People matching ``query`` (fuzzy on name, handle, affiliation, tags), best first, with a
@@ -521,7 +612,11 @@ class Store:
         rows = self.user.rows("points").values()
         return {row["person_id"]: TalkingPoint.from_dict(row) for row in rows}
 
-    def save_talking_point(self, point: TalkingPoint) -> TalkingPoint:
+    def save_talking_point(self, point: TalkingPoint, *, base: TalkingPoint | None = None) -> TalkingPoint:
+        """Save a person's talking point. With ``base``, the point as read before the edit, only the
+        answers the edit changed are written (:meth:`edit_talking_point`); without it, the whole point."""
+        if base is not None:
+            return self.edit_talking_point(base, point)[0]
         from companion.coach import remember
 
         point.updated = _utcnow()
@@ -532,6 +627,28 @@ class Store:
             table.remove(doc_ids=self._point_ids(point.person_id))
             table.insert(point.to_dict())
         return point
+
+    def edit_talking_point(self, base: TalkingPoint, edited: TalkingPoint) -> tuple[TalkingPoint, list[str]]:
+        """Save the answers ``edited`` changed from ``base`` (the point as the form or command read
+        it; an empty point when there was none), merged inside the lock with the point as stored
+        now: an answer given meanwhile elsewhere stays, and an answer changed on both sides keeps
+        both texts (companion.merge). Returns the point as saved and the answers changed on both sides."""
+        from companion.coach import remember
+        from companion.merge import POINT_RULES, merge_rows
+
+        remember(edited)  # the coach is the slow part: judged outside the lock, again only if merged
+        with self.user.transaction() as db:
+            self.person(edited.person_id)
+            current = self.talking_point(edited.person_id) or TalkingPoint(person_id=edited.person_id)
+            merged = merge_rows(base.to_dict(), edited.to_dict(), current.to_dict(), POINT_RULES)
+            point = TalkingPoint.from_dict({**merged.row, "coach": edited.coach})
+            if any(getattr(point, key) != getattr(edited, key) for key in TalkingPoint.ANSWERS):
+                remember(point)
+            point.updated = _utcnow()
+            table = db.table("points")
+            table.remove(doc_ids=self._point_ids(point.person_id))
+            table.insert(point.to_dict())
+        return point, merged.conflicts
 
     def refresh_coach_verdicts(self) -> int:
         """Keep today's coach's verdict with every talking point whose kept verdict is out of date
@@ -569,16 +686,25 @@ class Store:
         actions: NoteActions | None = None,
         now: datetime | None = None,
     ) -> tuple[Note, list[FollowUp]]:
-        """Save a note and the follow-ups it asks for, in one durable write."""
+        """Save a note and the follow-ups it asks for, in one durable write.
+
+        The words are never refused for what they are about: a session gone from the schedule (a
+        re-import removed it) or a person removed from the list since the note was begun is left
+        out, and the note saved without it; compare the note's ``session_id`` and ``person_ids``
+        with what was asked to tell the user."""
         now = now or _utcnow()
         from companion.followups import NoteActions, plan_followups
 
         actions = actions or NoteActions()
         conference = ""
         if session_id:
-            conference = self.session(session_id).conference
+            try:
+                conference = self.session(session_id).conference
+            except NotFoundError:
+                session_id = ""
         with self.user.transaction() as db:
-            people = [self.person(person_id) for person_id in person_ids]
+            people = [person for person in map(self._person_or_none, person_ids) if person is not None]
+            person_ids = [person.id for person in people]
             note = Note(text=text, created=now, person_ids=person_ids, session_id=session_id, conference=conference)
             note.id = db.table("notes").insert(note.to_dict())
             history = [item for person_id in person_ids for item in self.followups(person_id=person_id)
@@ -599,9 +725,15 @@ class Store:
             raise NotFoundError(f"no note with id {note_id}")
         return Note.from_dict(row, id=note_id)
 
-    def update_note(self, note_id: int, text: str) -> Note:
+    def update_note(self, note_id: int, text: str, *, base: str | None = None) -> Note:
+        """Change a note's text. With ``base``, the text as read before the edit: when the note was
+        changed elsewhere meanwhile, both texts are kept (companion.merge)."""
+        from companion.merge import NOTE_RULES, merge_rows
+
         with self.user.transaction() as db:
             note = self.note(note_id)
+            if base is not None:
+                text = merge_rows({"text": base}, {"text": text}, {"text": note.text}, NOTE_RULES).row["text"]
             note.text = text
             db.table("notes").update({"text": text}, doc_ids=[note_id])
         return note

@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from companion.cards import speakers_on_list
 from companion.followups import NoteActions
 from companion.models import Conference, Note, Person, Session
-from companion.errors import CompanionError
+from companion.errors import CompanionError, NotFoundError
 from companion.schedules import ImportOutcome
 from companion.store import ScheduleShrinkError, Store
 from companion.text import clean
@@ -54,6 +54,8 @@ def describe_outcome(outcome: ImportOutcome) -> str:
 
 
 ENDED_CHECK_SECONDS = 30
+DATA_CHECK_SECONDS = 1.0
+"""How often the app looks whether the data files changed outside it (two stats)."""
 TERMINAL_CHECK_SECONDS = 2
 
 
@@ -121,6 +123,8 @@ class CompanionApp(App[None]):
         self._ended_checked_at: datetime | None = None
         self._terminal: int | None = None
         self._notes_reload: Callable[[], list[Note]] = lambda: []
+        self._data_stamp = store.data_stamp()
+        """The data files' stamp when the screens last reloaded (see check_data_files)."""
 
     def now(self) -> datetime:
         return self.clock()
@@ -143,6 +147,8 @@ class CompanionApp(App[None]):
     def on_mount(self) -> None:
         self._ended_checked_at = self.now()
         self.set_interval(ENDED_CHECK_SECONDS, self.check_ended_sessions)
+        self._data_stamp = self.store.data_stamp()
+        self.set_interval(DATA_CHECK_SECONDS, self.check_data_files)
         self._terminal = _controlling_terminal() if self.is_headless is False else None
         if self._terminal is not None:
             self.set_interval(TERMINAL_CHECK_SECONDS, self.check_terminal)
@@ -155,8 +161,22 @@ class CompanionApp(App[None]):
 
     def data_changed(self) -> None:
         """Tell the screens on show that what they show has changed: each reloads (DataChanged)."""
+        self._data_stamp = self.store.data_stamp()  # what the screens are about to read
         for screen in self.screen_stack:
             screen.post_message(DataChanged())
+
+    def check_data_files(self) -> None:
+        """Reload the screens when the data files changed outside the app (an import or a note from
+        the command line, another companion), run once a second: two stats, no read. The app's own
+        saves are told apart (Store.changed_elsewhere) and reload nothing more."""
+        try:
+            stamp, elsewhere = self.store.changed_elsewhere(self._data_stamp)
+        except OSError:
+            return  # the folder is unreadable for a moment: look again at the next tick
+        if elsewhere:
+            self.data_changed()
+        else:
+            self._data_stamp = stamp
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="housekeeping")
     def close_stale_nudges(self) -> None:
@@ -233,9 +253,19 @@ class CompanionApp(App[None]):
         if isinstance(self.screen, ModalScreen):
             return
         session, names = self.note_subject()
-        self.push_screen(NoteModal(self.store.people(), session=session, names=names), self.save_note)
+        self.open_note_form(session, names)
 
-    def save_note(self, request: NoteRequest | None) -> None:
+    def open_note_form(
+        self, session: Session | None, names: list[str], draft: NoteRequest | None = None, problem: str = ""
+    ) -> None:
+        """The note form; with ``draft``, a note whose save failed, as it was typed, and why."""
+        self.push_screen(NoteModal(self.store.people(), session=session, names=names, draft=draft, problem=problem),
+                         lambda request: self.save_note(request, session))
+
+    def save_note(self, request: NoteRequest | None, session: Session | None = None) -> None:
+        """Save a note from the form. Nothing typed is lost: when the save fails (the data file
+        locked too long by another companion, a disk error) the form opens again with the note as
+        typed; a session or person removed meanwhile is left out and the note saved without it."""
         if request is None:
             return
         try:
@@ -248,12 +278,21 @@ class CompanionApp(App[None]):
             note, followups = self.store.add_note(request.text, person_ids, session_id=request.session_id,
                                                   actions=actions, now=self.now())
         except CompanionError as error:
-            self.notify(clean(error, single_line=True), title="Note not saved", severity="error", markup=False)
+            problem = clean(error, single_line=True)
+            self.notify(problem + " (the note is still in its form)", title="Note not saved", severity="error",
+                        markup=False, timeout=15)
+            names = [name.strip() for name in request.people_typed.split(",") if name.strip()]
+            self.open_note_form(session, names, draft=request, problem=problem)
             return
         lines = [f"Saved note #{note.id}"] + [f"follow-up: {f.title} (due {f.due:%a %d %b})" for f in followups]
         if request.new_names:
             lines.append("added to your people: " + ", ".join(request.new_names))
-        self.notify(clean("\n".join(lines)), title="Note saved", markup=False)
+        if request.session_id and not note.session_id:
+            title = session.title if session else request.session_id
+            lines.append(f"saved without the session: {title} is no longer in the schedule (a re-import removed it)")
+        if len(note.person_ids) < len(set(person_ids)):
+            lines.append("saved without someone removed from your people meanwhile")
+        self.notify(clean("\n".join(lines)), title="Note saved", markup=False, timeout=15)
         self.data_changed()
 
     def show_notes(self, title: str, notes: list[Note], reload: Callable[[], list[Note]]) -> None:
@@ -284,8 +323,23 @@ class CompanionApp(App[None]):
         modal, reload, note = event.modal, self._notes_reload, event.note
 
         def saved(text: str | None) -> None:
-            if text and text != note.text and self.attempt(lambda: self.store.update_note(note.id, text)):
+            if not text or text == note.text:
+                return
+            try:
+                self.store.update_note(note.id, text, base=note.text)
+            except NotFoundError:  # deleted elsewhere meanwhile: put it back, with the edit
+                if not self.attempt(lambda: self.store.restore_note(note.replace(text=text))):
+                    self.push_screen(EditNoteModal(text, "The note could not be saved."), saved)
+                    return
+                self.notify("The note had been deleted elsewhere; it is back, with your edit.", markup=False)
+            except CompanionError as error:  # keep what was typed: the form again, with it
+                problem = clean(error, single_line=True)
+                self.notify(problem, title="Not saved", severity="error", markup=False, timeout=15)
+                self.push_screen(EditNoteModal(text, problem), saved)
+                return
+            if modal.is_attached:
                 modal.show_notes(reload())
+            self.data_changed()
 
         self.push_screen(EditNoteModal(note.text), saved)
 

@@ -402,6 +402,8 @@ class NoteRequest:
     promises: tuple[str, ...]
     intros: tuple[str, ...]
     waiting: bool
+    people_typed: str = ""
+    """The people field as typed (the form shows it again if the save fails)."""
 
 
 class NoteModal(ModalScreen[NoteRequest | None]):
@@ -431,11 +433,22 @@ class NoteModal(ModalScreen[NoteRequest | None]):
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
 
-    def __init__(self, people: list[Person], *, session: Session | None = None, names: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        people: list[Person],
+        *,
+        session: Session | None = None,
+        names: list[str] | None = None,
+        draft: NoteRequest | None = None,
+        problem: str = "",
+    ) -> None:
         super().__init__()
         self.people = people
         self.session = session
         self.names = names or []
+        self.draft = draft
+        """A note typed before whose save failed: the form opens with it, and ``problem`` says why."""
+        self.problem = problem
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -444,20 +457,27 @@ class NoteModal(ModalScreen[NoteRequest | None]):
                                     title=self.session.title))
             else:
                 yield Static(markup("[b]New note[/b]  [dim]ctrl+s saves, escape cancels[/dim]"))
-            yield CleanTextArea(id="note-text")
+            draft = self.draft
+            yield CleanTextArea(clean(draft.text) if draft else "", id="note-text")
             yield Label("People (comma separated; a name not on your list is added)")
             yield Input(clean(", ".join(self.names), single_line=True), id="note-people", restrict=NO_CONTROLS)
-            yield Checkbox("They helped me: thank them tomorrow", id="note-thank")
+            yield Checkbox("They helped me: thank them tomorrow", draft.thank if draft else False, id="note-thank")
             yield Label("I promised... (separate several with ;)")
-            yield Input(placeholder="e.g. our benchmark results; the link to the talk", id="note-promises",
+            yield Input(clean("; ".join(draft.promises), single_line=True) if draft else "",
+                        placeholder="e.g. our benchmark results; the link to the talk", id="note-promises",
                         restrict=NO_CONTROLS)
             yield Label("Introduce them to... (names, comma separated; you ask first)")
-            yield Input(id="note-intros", restrict=NO_CONTROLS)
-            yield Checkbox("Waiting for their reply: nudge in a week", id="note-waiting")
-            yield Static(id="note-error")
+            yield Input(clean(", ".join(draft.intros), single_line=True) if draft else "", id="note-intros",
+                        restrict=NO_CONTROLS)
+            yield Checkbox("Waiting for their reply: nudge in a week", draft.waiting if draft else False,
+                           id="note-waiting")
+            yield Static(plain(self.problem + " Your note is still here: ctrl+s tries again.") if self.problem else "",
+                         id="note-error")
 
     def on_mount(self) -> None:
-        self.query_one("#note-text", TextArea).focus()
+        area = self.query_one("#note-text", TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
 
     def action_save(self) -> None:
         from companion.errors import NotFoundError
@@ -497,6 +517,7 @@ class NoteModal(ModalScreen[NoteRequest | None]):
                 promises=tuple(p for p in (clean(x, single_line=True).strip() for x in promises) if p),
                 intros=tuple(i for i in (clean(x, single_line=True).strip() for x in intros) if i),
                 waiting=self.query_one("#note-waiting", Checkbox).value,
+                people_typed=self.query_one("#note-people", Input).value,
             )
         )
 
@@ -635,7 +656,8 @@ class NotesModal(ModalScreen[None]):
 
 
 class EditNoteModal(ModalScreen[str | None]):
-    """Edit a note's text; ctrl+s saves, escape cancels."""
+    """Edit a note's text; ctrl+s saves, escape cancels. Opened again with the edited text and
+    ``problem`` when a save failed."""
 
     DEFAULT_CSS = """
     EditNoteModal {
@@ -651,20 +673,28 @@ class EditNoteModal(ModalScreen[str | None]):
     EditNoteModal TextArea {
         height: 8;
     }
+    EditNoteModal #edit-note-error {
+        color: $error;
+    }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, problem: str = "") -> None:
         super().__init__()
         self.text = text
+        self.problem = problem
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(markup("[b]Edit note[/b]  [dim]ctrl+s saves, escape cancels[/dim]"))
             yield CleanTextArea(clean(self.text), id="edit-note")
+            if self.problem:
+                yield Static(plain(self.problem + " Your edit is still here: ctrl+s tries again."), id="edit-note-error")
 
     def on_mount(self) -> None:
-        self.query_one("#edit-note", TextArea).focus()
+        area = self.query_one("#edit-note", TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
 
     def action_save(self) -> None:
         text = clean(self.query_one("#edit-note", TextArea).text).strip()

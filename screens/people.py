@@ -14,7 +14,7 @@ from companion.cards import CardContext, person_card
 from companion.agenda import zone_of
 from companion.cards import talk_choices
 from companion.coach import readiness
-from companion.errors import CompanionError
+from companion.errors import CompanionError, NotFoundError
 from companion.lookup import PeopleIndex
 from companion.matching import SpeakerMatcher
 from companion.models import PRIORITIES, Person, TalkingPoint
@@ -173,7 +173,8 @@ class PeopleScreen(CompanionScreen):
         if person is None:
             return
         store = self.store
-        point = store.talking_point(person.id) or TalkingPoint(person_id=person.id)
+        # The point as the form shows it: the save writes only the answers changed from it.
+        base = store.talking_point(person.id) or TalkingPoint(person_id=person.id)
         conferences = {conference.id: conference for conference in store.conferences()}
         talks = talk_choices(store.speaking_sessions(person), conferences)
 
@@ -181,34 +182,68 @@ class PeopleScreen(CompanionScreen):
             if result is None:
                 return
             try:
-                store.save_talking_point(result)
+                _point, conflicts = store.edit_talking_point(base, result)
             except CompanionError as error:  # keep what was typed: open the form again with it
                 self.notify(clean(error, single_line=True), title="Not saved", severity="error", markup=False)
                 self.app.push_screen(TalkingPointModal(person.name, result, talks), saved)
                 return
+            self.tell_conflicts(person.name, conflicts)
             self.load_people(select_id=person.id)
 
-        self.app.push_screen(TalkingPointModal(person.name, point, talks), saved)
+        self.app.push_screen(TalkingPointModal(person.name, base, talks), saved)
 
     def action_add_person(self) -> None:
-        self.app.push_screen(PersonModal(), self.person_saved)
+        self.app.push_screen(PersonModal(), self.person_added)
+
+    def person_added(self, person: Person | None) -> None:
+        if person is None:
+            return
+        if self.host.attempt(lambda: self.store.save_person(person)):
+            self.load_people(select_id=person.id)
+        else:  # keep what was typed: open the form again with it
+            self.app.push_screen(PersonModal(person), self.person_added)
 
     def action_edit_person(self) -> None:
         person = self.selected_person()
-        if person is not None:
-            self.app.push_screen(PersonModal(person), self.person_saved)
+        if person is None:
+            return
+        base = person  # as the form shows them: the save writes only the fields changed from it
 
-    def person_saved(self, person: Person | None) -> None:
-        if person is not None and self.host.attempt(lambda: self.store.save_person(person)):
-            self.load_people(select_id=person.id)
+        def saved(edited: Person | None) -> None:
+            if edited is None:
+                return
+            try:
+                _person, conflicts = self.store.edit_person(base, edited)
+            except NotFoundError as error:  # removed elsewhere meanwhile: offer to add them again
+                self.notify(clean(error, single_line=True) + " (ctrl+s adds them again, escape lets go)",
+                            title="Not saved", severity="error", markup=False, timeout=15)
+                self.app.push_screen(PersonModal(edited.replace(id=0)), self.person_added)
+                return
+            except CompanionError as error:  # keep what was typed: open the form again with it
+                self.notify(clean(error, single_line=True), title="Not saved", severity="error", markup=False)
+                self.app.push_screen(PersonModal(edited), saved)
+                return
+            self.tell_conflicts(edited.name, conflicts)
+            self.load_people(select_id=edited.id)
+
+        self.app.push_screen(PersonModal(person), saved)
+
+    def tell_conflicts(self, name: str, fields: list[str]) -> None:
+        """Say which fields were changed elsewhere too while the user edited them (both kept)."""
+        if fields:
+            self.notify(
+                f"{clean(name, single_line=True)}: {', '.join(field.replace('_', ' ') for field in fields)} also changed "
+                "elsewhere meanwhile; both versions are kept (marked), or yours where only one fits. Check and edit.",
+                title="Changed in two places", severity="warning", markup=False, timeout=20,
+            )
 
     def action_cycle_priority(self) -> None:
         person = self.selected_person()
         if person is None:
             return
-        person.priority = PRIORITIES[(PRIORITIES.index(person.priority) + 1) % len(PRIORITIES)]
-        self.host.attempt(lambda: self.store.save_person(person))
-        self.load_people(select_id=person.id)
+        priority = PRIORITIES[(PRIORITIES.index(person.priority) + 1) % len(PRIORITIES)]
+        if self.host.attempt(lambda: self.store.set_priority(person.id, priority)):
+            self.load_people(select_id=person.id)
 
     def action_remove_person(self) -> None:
         person = self.selected_person()

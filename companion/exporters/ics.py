@@ -23,7 +23,7 @@ from datetime import datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
 
 from companion.models import Conference, FollowUp, Person, Session
-from companion.storage import atomic_write_bytes
+from companion.exporters.output import check_target, write_output
 from companion.text import clean
 
 PRODID = "-//companion//conference companion//EN"
@@ -162,7 +162,7 @@ def vdir_name(uid: str) -> str:
 
 
 def export_followups(
-    path: Path,
+    path: Path | str,
     items: list[FollowUp],
     people: dict[int, Person],
     *,
@@ -170,23 +170,29 @@ def export_followups(
     todo: bool = False,
     zone: tzinfo | None = None,
     now: datetime | None = None,
+    data_dir: Path | None = None,
 ) -> int:
     """Write the reminders to ``path`` and, with ``vdir``, one ``<uid>.ics`` per item into that folder
-    (with ``todo`` each VTODO in a file of its own too). Returns how many follow-ups were written."""
+    (with ``todo`` each VTODO in a file of its own too), never into ``data_dir`` (see
+    companion.exporters.output). Returns how many follow-ups were written."""
     zone = zone or local_zone()
     now = now or datetime.now(timezone.utc)
+    check_target(path, data_dir)
     if vdir is not None:  # before the file, so a bad folder leaves nothing half done
+        check_target(vdir, data_dir)
         if vdir.exists() and not vdir.is_dir():
             raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(vdir))
         vdir.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(path, followups_calendar(items, people, todo=todo, zone=zone, now=now))
+    write_output(path, followups_calendar(items, people, todo=todo, zone=zone, now=now), data_dir=data_dir)
     if vdir is not None:
         for item in items:
-            atomic_write_bytes(vdir / vdir_name(item.uid), followups_calendar([item], people, zone=zone, now=now))
+            write_output(vdir / vdir_name(item.uid), followups_calendar([item], people, zone=zone, now=now),
+                         data_dir=data_dir)
             if todo:
-                atomic_write_bytes(
+                write_output(
                     vdir / vdir_name(todo_uid(item.uid)),
                     followups_calendar([item], people, todo=True, events=False, zone=zone, now=now),
+                    data_dir=data_dir,
                 )
     return len(items)
 

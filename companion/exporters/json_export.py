@@ -35,7 +35,9 @@ The document is an object with these keys, in this order:
 
 Times are UTC ISO-8601 strings. Every string is stripped of control characters and escape
 sequences (tab and newline are kept), so the file is safe to ``cat``.
-The file is written atomically: it is the old version or the new one, whole.
+Each data file is read at one version, so an import landing meanwhile gives the old schedule or the
+new one, never half of each. The file is written atomically: it is the old version or the new one,
+whole (companion.exporters.output says how links, special files and ``-`` are written).
 """
 
 from __future__ import annotations
@@ -44,8 +46,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from companion.errors import StorageError
+from companion.exporters.output import check_target, write_output
 from companion.models import to_utc_text
-from companion.storage import atomic_write_bytes
+from companion.storage import READ_RETRIES, SnapshotMoved
 from companion.text import clean
 
 FORMAT = "companion-export"
@@ -64,8 +68,19 @@ def _cleaned(value: Any) -> Any:
 
 
 def export_document(store, *, now: datetime | None = None) -> dict[str, Any]:  # noqa: ANN001
-    """The whole store as a plain dict in the documented layout."""
+    """The whole store as a plain dict in the documented layout: one version of each data file,
+    also when an import or a save lands while it is read (it is then read again)."""
     now = now or datetime.now(timezone.utc)
+    for _attempt in range(READ_RETRIES):
+        try:
+            with store.schedules.snapshot(), store.user.snapshot():
+                return _document(store, now)
+        except SnapshotMoved:
+            continue
+    raise StorageError(f"the data in {store.data_dir} kept changing while it was exported; try again")
+
+
+def _document(store, now: datetime) -> dict[str, Any]:  # noqa: ANN001
     points = store.talking_points()
     document: dict[str, Any] = {
         "format": FORMAT,
@@ -82,10 +97,12 @@ def export_document(store, *, now: datetime | None = None) -> dict[str, Any]:  #
     return _cleaned(document)
 
 
-def export_json(path: Path, store, *, now: datetime | None = None) -> dict[str, int]:  # noqa: ANN001
-    """Write the export to ``path`` atomically; returns how many of each section were written."""
+def export_json(path: Path | str, store, *, now: datetime | None = None) -> dict[str, int]:  # noqa: ANN001
+    """Write the export to ``path`` (``-``: standard output), never into the store's data folder
+    (see companion.exporters.output); returns how many of each section were written."""
     import orjson
 
+    check_target(path, store.data_dir)
     document = export_document(store, now=now)
-    atomic_write_bytes(path, orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
+    write_output(path, orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n", data_dir=store.data_dir)
     return {section: len(document[section]) for section in SECTIONS}

@@ -26,7 +26,7 @@ from datetime import date, datetime, timezone, tzinfo
 from pathlib import Path
 
 from companion.models import Conference, FollowUp, Note, Person, Session
-from companion.storage import atomic_write_bytes
+from companion.exporters.output import write_output
 from companion.text import clean
 
 # Every ASCII punctuation character may be backslash-escaped in CommonMark; these are the ones
@@ -222,5 +222,7 @@ def build_report(
     return Report(text="\n".join(out), people=len(met), notes=len(notes), pending=len(pending), overdue=overdue, groups=groups)
 
 
-def write_report(path: Path, report: Report) -> None:
-    atomic_write_bytes(path, report.text.encode("utf-8"))
+def write_report(path: Path | str, report: Report, *, data_dir: Path | None = None) -> bool:
+    """Write the report where the user asked, never into ``data_dir`` (see
+    companion.exporters.output); True when it went to standard output."""
+    return write_output(path, report.text.encode("utf-8"), data_dir=data_dir)

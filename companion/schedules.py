@@ -80,7 +80,12 @@ class ImportOutcome:
 
 
 def normalise_source(source: str) -> str:
-    return source if is_url(source) else str(Path(source).expanduser().resolve())
+    """The source as stored: a URL as given, a file by its real path, a pipe or FIFO by the name
+    given (``/dev/stdin`` resolves to a ``pipe:[...]`` that names nothing)."""
+    if is_url(source):
+        return source
+    path = Path(source).expanduser()
+    return str(path.resolve()) if path.is_file() else str(path.absolute())
 
 
 def import_schedule(

@@ -73,6 +73,7 @@ def test_a_schedule_comes_through_a_fifo(fifo: Path, cli: Callable[..., CliResul
         result = cli("import", "schedule", fifo)
     assert result.code == 0, result.err
     assert "Imported" in result.out
+    assert [c["source"] for c in cli("conferences", "--json").json()] == [str(fifo)]  # the name given
 
 
 def test_a_fifo_that_sends_forever_stops_at_the_byte_cap(fifo: Path, monkeypatch: pytest.MonkeyPatch,
@@ -152,3 +153,17 @@ async def test_the_import_can_be_cancelled_from_the_palette(
             await asyncio.sleep(0.05)
         assert worker.is_finished
         assert app.is_running
+
+
+def test_a_schedule_piped_into_dev_stdin_is_imported_and_named_so(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    data = str(tmp_path / "data")
+    done = subprocess.run([sys.executable, "-m", "companion", "--data-dir", data, "import", "schedule", "/dev/stdin"],
+                          input=ICS, capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    listed = subprocess.run([sys.executable, "-m", "companion", "--data-dir", data, "conferences", "--json"],
+                            capture_output=True, timeout=60)
+    assert [c["source"] for c in json.loads(listed.stdout)] == ["/dev/stdin"]

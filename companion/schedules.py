@@ -85,7 +85,11 @@ def normalise_source(source: str) -> str:
     if is_url(source):
         return source
     path = Path(source).expanduser()
-    return str(path.resolve()) if path.is_file() else str(path.absolute())
+    try:
+        regular = path.is_file()
+    except OSError:  # a name too long, a folder that cannot be read: reading it will say so
+        regular = False
+    return str(path.resolve()) if regular else str(path.absolute())
 
 
 def import_schedule(

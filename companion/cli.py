@@ -59,10 +59,15 @@ def say(text: str = "") -> None:
 
 
 def parse_day(text: str) -> date:
+    from companion.session_times import EARLIEST, LATEST
+
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise UsageError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+    if not EARLIEST.date() <= day < LATEST.date():
+        raise UsageError(f"{text}: a date from {EARLIEST.year} to {LATEST.year - 1}, please")
+    return day
 
 
 def _number(text: str) -> int | None:
@@ -99,12 +104,20 @@ def fmt_span(start: datetime, end: datetime, zone) -> str:  # noqa: ANN001
 # --- commands ----------------------------------------------------------------------------------
 
 
+def app_status(app) -> int:  # noqa: ANN001 - a CompanionApp (Textual is imported only with it)
+    """The exit status the app ended with: 0 only for a clean quit, never after a crash (Textual
+    prints the traceback and sets a non-zero return code)."""
+    code = app.return_code
+    return 0 if code is None or code == 0 else int(code) if isinstance(code, int) else 1
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     store = open_store(args, backup=True)
     from screens.app import CompanionApp
 
-    CompanionApp(store=store).run()
-    return 0
+    app = CompanionApp(store=store)
+    app.run()
+    return app_status(app)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -118,10 +131,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         store = build_demo_store(workdir)
         from screens.app import CompanionApp
 
-        CompanionApp(store=store, demo=True).run()
+        app = CompanionApp(store=store, demo=True)
+        app.run()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    return 0
+    return app_status(app)
 
 
 def _with_shrink_confirmation(run: Callable[[bool], Any], force: bool) -> Any:
@@ -216,6 +230,13 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 def cmd_conferences(args: argparse.Namespace) -> int:
     from companion.text import clean
 
+    if getattr(args, "conference_action", None) == "remove":
+        store = open_store(args)
+        conference = store.conference(args.id)
+        removed = store.remove_conference(conference.id)
+        say(f"Removed {clean(conference.name, single_line=True)!r} (id {conference.id}) and its "
+            f"{removed} session{'' if removed == 1 else 's'}; your stars and notes are kept")
+        return 0
     store = open_store(args, read_only=True)
     conferences = store.conferences()
     current = store.current_conference()
@@ -783,6 +804,9 @@ COMMANDS: tuple[Command, ...] = (
     )),
     Command("conferences", "list imported conferences (* the current one)", cmd_conferences, (
         Arg("--json", action="store_true"),
+    ), sub_title="action", sub_dest="conference_action", subcommands=(
+        Command("remove", "remove an imported conference and its sessions (stars and notes stay)",
+                args=(Arg("id", metavar="ID", help="a conference id (see 'companion conferences')"),)),
     )),
     Command("sessions", "list sessions", cmd_sessions, (
         Arg("--day", help="only this day (YYYY-MM-DD, in the conference's zone)"),
@@ -985,9 +1009,31 @@ def quick_args(words: Sequence[str]) -> SimpleNamespace | None:
     return SimpleNamespace(**found)
 
 
+def _not_utf8(words: Sequence[str]) -> str | None:
+    """An error line for the first argument holding bytes that are not UTF-8 (Python hands them
+    over as lone surrogates), else None."""
+    for position, word in enumerate(words, 1):
+        try:
+            word.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = word.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            from companion.text import echo
+
+            return (f"argument {position} is not valid UTF-8: '{echo(shown)}' "
+                    "(rename the file, or pass the text in UTF-8)")
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     global _quick_exit
-    words = hoist_data_dir(sys.argv[1:] if argv is None else argv)
+    given = sys.argv[1:] if argv is None else list(argv)
+    problem = _not_utf8(given)
+    if problem is None and _not_utf8([os.environ.get("COMPANION_DATA_DIR", "")]):
+        problem = "$COMPANION_DATA_DIR is not valid UTF-8 (name the data folder in UTF-8)"
+    if problem is not None:
+        print(f"companion: error: {problem}", file=sys.stderr)
+        return 1
+    words = hoist_data_dir(given)
     try:
         args: SimpleNamespace | argparse.Namespace | None = quick_args(words)
         if args is None:
@@ -1000,7 +1046,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CompanionError as error:
         from companion.text import clean
 
-        print(f"companion: error: {clean(str(error), single_line=True)}", file=sys.stderr)  # names, paths: untrusted
+        from companion.text import limit_echoes
+
+        message = limit_echoes(clean(str(error), single_line=True), words)  # names, paths: untrusted
+        print(f"companion: error: {message}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("companion: interrupted", file=sys.stderr)

@@ -24,9 +24,12 @@ httpx is imported inside :func:`fetch_url`, so importing this module costs nothi
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import ipaddress
 import json
 import re
+import socket
 import threading
 import time
 import zlib
@@ -34,7 +37,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 from companion.errors import SourceError
 from companion.storage import atomic_write_bytes
@@ -52,6 +55,8 @@ READ_TIMEOUT_CEILING = 10.0
 WATCHDOG_GRACE = 0.3
 """How long past the deadline the watchdog waits for the exchange to report its own timeout."""
 RAW_CHUNK = 16 * 1024
+CANCEL_POLL_SECONDS = 0.1
+"""How often a waiting fetch looks whether it was cancelled."""
 
 _SCHEMES = {"http": "http", "https": "https", "webcal": "https", "webcals": "https"}
 _REDIRECT_STATUSES = {301, 302, 303, 307, 308}
@@ -140,7 +145,71 @@ def normalise_url(url: str) -> str:
         raise SourceError(f"{shown} is not a valid URL ({clean(error, single_line=True)})") from None
     if not host:
         raise SourceError(f"{shown} has no host name")
+    if not _valid_host(host):
+        raise SourceError(f"{shown} is not a valid URL (its host name is not valid)")
     return _SCHEMES[scheme] + text[len(parts.scheme):]
+
+
+def _valid_host(host: str) -> bool:
+    """A host name the resolver accepts: labels of 1 to 63 characters, 253 in all (or an address)."""
+    if host.startswith("[") or ":" in host:
+        return True  # an IPv6 literal; httpx judges it
+    try:
+        encoded = host.encode("idna")
+    except UnicodeError:
+        return False
+    return len(encoded) <= 253 and all(0 < len(label) <= 63 for label in encoded.rstrip(b".").split(b"."))
+
+
+def split_credentials(url: str) -> tuple[str, tuple[str, str] | None]:
+    """``url`` without the ``user:password@`` it may carry, and that pair (None when it has none).
+    The URL is what may be stored, cached, shown and exported; the pair only goes on the wire."""
+    try:
+        parts = urlsplit(url)
+        user, password = parts.username, parts.password
+    except ValueError:
+        return url, None
+    if user is None and password is None:
+        return url, None
+    bare = urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+    return bare, (unquote(user or ""), unquote(password or ""))
+
+
+def host_addresses(host: str) -> list[str]:
+    """The addresses ``host`` stands for: itself when it is an address, else what the resolver
+    says (raises OSError when it says nothing)."""
+    literal = host.strip("[]")
+    try:
+        return [str(ipaddress.ip_address(literal))]
+    except ValueError:
+        pass
+    return [str(info[4][0]).split("%", 1)[0] for info in socket.getaddrinfo(literal, None, proto=socket.IPPROTO_TCP)]
+
+
+def _is_internal_address(text: str) -> bool:
+    """Loopback, private, link-local, shared, reserved or unspecified: not an address on the internet."""
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return not address.is_global or address.is_multicast
+
+
+def is_internal_host(host: str) -> bool:
+    """True when ``host`` is, or resolves to, an address inside this machine or its network. A
+    name that does not resolve counts as outside (fetching it fails anyway)."""
+    try:
+        return any(_is_internal_address(address) for address in host_addresses(host))
+    except (OSError, UnicodeError, ValueError):
+        return False
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), parts.port or {"http": 80, "https": 443}.get(scheme)
 
 
 def _host(url: str) -> str:
@@ -354,15 +423,23 @@ def _exchange(
     total_timeout: float,
     max_bytes: int,
     max_redirects: int,
+    auth: tuple[str, str] | None = None,
 ) -> _Answer:
-    """GET ``url`` following redirects by hand; return the answer or raise."""
+    """GET ``url`` following redirects by hand; return the answer or raise. ``auth`` (user,
+    password) is sent only to the first URL's own origin."""
     shown = shown_url(url)
     current = url
     hops = 0
+    first_origin = _origin(url)
+    first_inside: bool | None = None  # looked up at the first redirect that leaves the first host
     while True:
         timeout = _timeout(httpx_module, deadline, connect_timeout, total_timeout)
+        hop_headers = dict(headers)
+        if auth is not None and _origin(current) == first_origin:
+            token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode("ascii")
+            hop_headers["Authorization"] = f"Basic {token}"
         try:
-            request = client.build_request("GET", current, headers=headers, timeout=timeout)
+            request = client.build_request("GET", current, headers=hop_headers, timeout=timeout)
         except (httpx_module.InvalidURL, ValueError) as error:
             raise SourceError(f"{shown}: cannot fetch {shown_url(current)} ({_reason(error)})") from None
         try:
@@ -380,11 +457,26 @@ def _exchange(
                 if hops >= max_redirects:
                     raise SourceError(f"{shown}: too many redirects (more than {max_redirects})")
                 target = urljoin(str(response.url), location.strip())
-                if urlsplit(target).scheme.lower() not in ("http", "https"):
+                scheme = urlsplit(target).scheme.lower()
+                if scheme not in ("http", "https"):
                     raise SourceError(
                         f"{shown}: the server redirected to {shown_url(location)}, "
                         f"which is not an http(s) URL; refused"
                     )
+                if scheme == "http" and urlsplit(current).scheme.lower() == "https":
+                    raise SourceError(
+                        f"{shown}: the server redirected from https to http ({shown_url(target)}), "
+                        "which would send the rest unencrypted; refused"
+                    )
+                target_host = urlsplit(target).hostname or ""
+                if target_host.lower() != first_origin[1]:
+                    if first_inside is None:
+                        first_inside = is_internal_host(first_origin[1])
+                    if not first_inside and is_internal_host(target_host):
+                        raise SourceError(
+                            f"{shown}: the server redirected to {_host(target)}, an address inside this "
+                            "machine or its network; refused"
+                        )
                 hops += 1
                 current = target
                 continue
@@ -398,7 +490,11 @@ def _exchange(
                 phrase = httpx_module.codes.get_reason_phrase(status) or clean(
                     response.reason_phrase, single_line=True
                 )[:80]
-                raise SourceError(f"{shown}: HTTP {status} {phrase}".rstrip())
+                hint = ""
+                if status == 401:
+                    hint = (" (wrong user name or password)" if auth is not None else
+                            " (it needs a user name and password: give them in the URL, https://USER:PASSWORD@host/...)")
+                raise SourceError(f"{shown}: HTTP {status} {phrase}".rstrip() + hint)
             encoding = response.headers.get("content-encoding", "")
             try:
                 decoder = _BoundedDecoder(encoding, max_bytes)
@@ -435,7 +531,8 @@ def _exchange(
 
 def _run_exchange(httpx_module: Any, url: str, headers: dict[str, str], *, deadline: float,
                   connect_timeout: float, total_timeout: float, max_bytes: int,
-                  max_redirects: int) -> _Answer:
+                  max_redirects: int, cancelled: threading.Event | None = None,
+                  auth: tuple[str, str] | None = None) -> _Answer:
     """Run :func:`_exchange` in a daemon thread and give up on it at the deadline."""
     shown, host = shown_url(url), _host(url)
     too_slow = _Unreachable(
@@ -454,7 +551,7 @@ def _run_exchange(httpx_module: Any, url: str, headers: dict[str, str], *, deadl
         try:
             outcome["answer"] = _exchange(
                 client, httpx_module, url, headers, deadline=deadline, connect_timeout=connect_timeout,
-                total_timeout=total_timeout, max_bytes=max_bytes, max_redirects=max_redirects,
+                total_timeout=total_timeout, max_bytes=max_bytes, max_redirects=max_redirects, auth=auth,
             )
         except BaseException as error:  # handed to the calling thread
             outcome["error"] = error
@@ -465,7 +562,13 @@ def _run_exchange(httpx_module: Any, url: str, headers: dict[str, str], *, deadl
     finished = False
     try:
         worker.start()
-        finished = done.wait(max(0.0, deadline - time.monotonic()) + WATCHDOG_GRACE)
+        while True:
+            left = deadline - time.monotonic() + WATCHDOG_GRACE
+            finished = done.wait(max(0.0, min(left, CANCEL_POLL_SECONDS)))
+            if finished or left <= 0:
+                break
+            if cancelled is not None and cancelled.is_set():
+                raise SourceError(f"{shown}: the import was cancelled")
     finally:
         # Closing the pool closes the sockets, so a worker stuck in a read ends soon after; one
         # stuck in a DNS lookup is a daemon thread and holds nothing but its own socket.
@@ -487,6 +590,8 @@ def _run_exchange(httpx_module: Any, url: str, headers: dict[str, str], *, deadl
         raise _Unreachable(reason, reason)
     if isinstance(error, httpx_module.HTTPError):
         raise SourceError(f"{shown}: {_reason(error)}") from None
+    if isinstance(error, UnicodeError):  # a host name the resolver cannot encode (in a redirect)
+        raise SourceError(f"{shown}: cannot fetch it: {_reason(error)}") from None
     raise error
 
 
@@ -503,6 +608,8 @@ def fetch_url(
     total_timeout: float = 30.0,
     max_bytes: int = 10 * 1024 * 1024,
     max_redirects: int = 5,
+    cancelled: threading.Event | None = None,
+    auth: tuple[str, str] | None = None,
 ) -> FetchResult:
     """Fetch a schedule; see the module docstring for the rules. Raises SourceError (one line).
 
@@ -514,7 +621,8 @@ def fetch_url(
 
     start = time.monotonic()
     deadline = start + total_timeout
-    target = normalise_url(url)
+    target, in_url = split_credentials(normalise_url(url))
+    auth = auth or in_url  # sent on the wire, never kept: the cache and the result hold ``target``
     shown = shown_url(target)
     cache = _Cache(Path(cache_dir), target)
     cached = cache.load()
@@ -535,7 +643,8 @@ def fetch_url(
     try:
         answer = _run_exchange(
             httpx, target, headers, deadline=deadline, connect_timeout=connect_timeout,
-            total_timeout=total_timeout, max_bytes=max_bytes, max_redirects=max_redirects,
+            total_timeout=total_timeout, max_bytes=max_bytes, max_redirects=max_redirects, cancelled=cancelled,
+            auth=auth,
         )
     except _Unreachable as offline:
         if cached is None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from companion.errors import SourceError
 from companion.importers import ParsedSchedule
 from companion.models import Conference
 from companion.store import ScheduleChanges, Store
@@ -15,6 +17,55 @@ from companion.text import normalise_name, slugify
 
 def is_url(source: str) -> bool:
     return "://" in source
+
+
+KEYRING_SERVICE = "companion"
+"""Where a schedule URL's user name and password are kept in the system keyring, keyed by the URL."""
+
+
+def _without_credentials(source: str) -> tuple[str, tuple[str, str] | None]:
+    """A URL without the ``user:password@`` it carries (never stored or shown), and that pair."""
+    if not is_url(source):
+        return source, None
+    from companion.fetch import split_credentials
+
+    return split_credentials(source.strip())
+
+
+def _keyring():  # noqa: ANN202 - the keyring module, or None when it is not installed
+    import importlib
+
+    try:
+        return importlib.import_module("keyring")  # optional: installed with the system's keyring
+    except ImportError:
+        return None
+
+
+def keep_credentials(url: str, credentials: tuple[str, str]) -> bool:
+    """Keep a URL's user name and password in the system keyring; False when there is none."""
+    keyring = _keyring()
+    if keyring is None:
+        return False
+    try:
+        keyring.set_password(KEYRING_SERVICE, url, f"{credentials[0]}:{credentials[1]}")
+    except Exception:  # noqa: BLE001 - no backend, a locked keyring, a refused D-Bus call
+        return False
+    return True
+
+
+def kept_credentials(url: str) -> tuple[str, str] | None:
+    """The user name and password kept for ``url``, or None."""
+    keyring = _keyring()
+    if keyring is None:
+        return None
+    try:
+        secret = keyring.get_password(KEYRING_SERVICE, url)
+    except Exception:  # noqa: BLE001
+        return None
+    if not secret:
+        return None
+    user, _, password = str(secret).partition(":")
+    return user, password
 
 
 @dataclass
@@ -29,7 +80,16 @@ class ImportOutcome:
 
 
 def normalise_source(source: str) -> str:
-    return source if is_url(source) else str(Path(source).expanduser().resolve())
+    """The source as stored: a URL as given, a file by its real path, a pipe or FIFO by the name
+    given (``/dev/stdin`` resolves to a ``pipe:[...]`` that names nothing)."""
+    if is_url(source):
+        return source
+    path = Path(source).expanduser()
+    try:
+        regular = path.is_file()
+    except OSError:  # a name too long, a folder that cannot be read: reading it will say so
+        regular = False
+    return str(path.resolve()) if regular else str(path.absolute())
 
 
 def import_schedule(
@@ -43,12 +103,14 @@ def import_schedule(
     force: bool = False,
     conference: Conference | None = None,
     parsed: ParsedSchedule | None = None,
+    cancelled: threading.Event | None = None,
 ) -> ImportOutcome:
     """Fetch or read ``source``, parse it, and merge it into the store by stable session id.
 
     ``parsed`` is a file already parsed by :func:`parse_file` (so a bad file fails before the
-    data folder is touched).
+    data folder is touched). Setting ``cancelled`` ends a fetch or a read that is waiting.
     """
+    source, credentials = _without_credentials(source)
     key = normalise_source(source)
     previous = conference or next((c for c in store.conferences() if c.source == key), None)
     if previous is not None:
@@ -67,12 +129,27 @@ def import_schedule(
     elif is_url(source):
         from companion.fetch import fetch_url
 
+        auth = credentials
+        if auth is None and previous is not None and previous.options.get("auth"):
+            auth = kept_credentials(key)
+            if auth is None:
+                from companion.fetch import shown_url
+
+                raise SourceError(
+                    f"{shown_url(key)}: it needs the user name and password it was imported with, which were not "
+                    "kept (no system keyring); import it again with them in the URL (https://USER:PASSWORD@host/...)"
+                )
         result = fetch_url(
             source,
             cache_dir=store.data_dir / "cache",
             etag=previous.etag if previous else "",
             last_modified=previous.last_modified if previous else "",
+            cancelled=cancelled,
+            auth=auth,
         )
+        if credentials is not None and not keep_credentials(key, credentials):
+            warnings.append("the user name and password in the URL were used but not kept (no system keyring); "
+                            "give them in the URL again to refresh it")
         if result.warning:
             warnings.append(result.warning)
         if result.not_modified and previous is not None:
@@ -80,9 +157,11 @@ def import_schedule(
         parsed = _parse(result.payload, source, tz=tz, name=name, fmt=fmt, speakers=speakers)
         etag, last_modified = result.etag, result.last_modified
     else:
-        parsed = parse_file(source, tz=tz, name=name, fmt=fmt, speakers=speakers)
+        parsed = parse_file(source, tz=tz, name=name, fmt=fmt, speakers=speakers, cancelled=cancelled)
     warnings.extend(parsed.warnings)
     options = {key_: value for key_, value in (("tz", tz), ("name", name), ("format", fmt), ("speakers", speakers)) if value}
+    if credentials is not None or (previous is not None and previous.options.get("auth")):
+        options["auth"] = "basic"  # the secret itself is in the keyring, or asked for again
     changes = save_parsed_schedule(
         store, parsed, key, etag=etag, last_modified=last_modified, options=options, force=force, existing=previous
     )
@@ -101,12 +180,13 @@ def _parse(
 
 
 def parse_file(
-    source: str, *, tz: str | None = None, name: str | None = None, fmt: str | None = None, speakers: str | None = None
+    source: str, *, tz: str | None = None, name: str | None = None, fmt: str | None = None, speakers: str | None = None,
+    cancelled: threading.Event | None = None,
 ) -> ParsedSchedule:
     """Read and parse a schedule file (not a URL), raising SourceError with one line if it is bad."""
     from companion.importers.sources import read_source
 
-    return _parse(read_source(source), source, tz=tz, name=name, fmt=fmt, speakers=speakers)
+    return _parse(read_source(source, cancelled=cancelled), source, tz=tz, name=name, fmt=fmt, speakers=speakers)
 
 
 def refresh_conference(store: Store, conference: Conference, *, force: bool = False) -> ImportOutcome:

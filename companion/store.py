@@ -28,9 +28,10 @@ from companion.models import (
     TalkingPoint,
 )
 from companion.paths import ensure_data_dir
+from companion.session_times import stored_times_in_range
 from companion.datafile import DataFile
 from companion.storage import Indexer, Stamp, Summariser, file_stamp
-from companion.text import normalise_name
+from companion.text import has_visible, normalise_name
 
 if TYPE_CHECKING:
     from companion.followups import NoteActions
@@ -97,6 +98,19 @@ def _utcnow() -> datetime:
 # queries (reading) both call. A person id is its own key (follow-ups, points, notes by person).
 
 SPEAKER_KEY_PREFIX = "n:"
+
+
+def _named(person: Person) -> Person:
+    """``person``, refused when their name shows nothing (only spaces, zero-width or format characters)."""
+    if not has_visible(person.name):
+        raise CompanionError(f"a person needs a name that shows (got {person.name!r:.40}); nothing saved")
+    return person
+
+
+def _times_in_range(row: dict[str, Any]) -> bool:
+    """A stored session whose times every reader can handle; one stored by an older version in
+    year 1 or 9999 is left out of every read (companion.session_times)."""
+    return stored_times_in_range(row.get("start"), row.get("end"))
 
 
 def hour_key(utc_text: str) -> str:
@@ -275,7 +289,8 @@ class Store:
     def sessions(self, conference_id: str | None = None) -> list[Session]:
         rows = self.schedules.rows("sessions").values()
         sessions = [
-            Session.from_dict(row) for row in rows if conference_id is None or row["conference"] == conference_id
+            Session.from_dict(row) for row in rows
+            if (conference_id is None or row["conference"] == conference_id) and _times_in_range(row)
         ]
         sessions.sort(key=lambda s: (s.start, s.room, s.title))
         return sessions
@@ -321,13 +336,14 @@ class Store:
             Session.from_dict(row) for row in rows
             if row["conference"] == conference_id
             and ((day and row.get("day") == day) or (not (day and row.get("day")) and low <= row["start"] < high))
+            and _times_in_range(row)
         ]
         sessions.sort(key=lambda s: (s.start, s.room, s.title))
         return sessions
 
     def session(self, session_id: str) -> Session:
         for row in self.schedules.rows("sessions").values():
-            if row["id"] == session_id:
+            if row["id"] == session_id and _times_in_range(row):
                 return Session.from_dict(row)
         raise NotFoundError(f"no session with id {session_id!r}")
 
@@ -449,6 +465,7 @@ class Store:
         from companion.identity import plan_people_merge
 
         changes = PeopleChanges()
+        people = [_named(person) for person in people]
         with self.user.transaction() as db:
             table = db.table("people")
             plan = plan_people_merge((Person.from_dict(document, id=document.doc_id) for document in table.all()), people)
@@ -469,6 +486,7 @@ class Store:
     def save_person(self, person: Person, *, base: Person | None = None) -> Person:
         """Add a person (id 0), or save one. With ``base``, the person as read before the edit, only
         the fields the edit changed are written (:meth:`edit_person`); without it, the whole record."""
+        _named(person)
         if base is not None and person.id:
             return self.edit_person(base, person)[0]
         with self.user.transaction() as db:
@@ -486,6 +504,7 @@ class Store:
         and the fields both sides changed differently (both kept, or the edit's choice)."""
         from companion.merge import PERSON_RULES, merge_rows
 
+        _named(edited)
         with self.user.transaction() as db:
             current = self._edited_row("people", edited.id, edited.name)
             merged = merge_rows(base.to_dict(), edited.to_dict(), current, PERSON_RULES)
@@ -598,6 +617,7 @@ class Store:
         return [
             Session.from_dict(row) for row in rows
             if any(normalise_name(speaker["name"]) in theirs for speaker in row.get("speakers", ()))
+            and _times_in_range(row)
         ]
 
     def speaker_matcher(self, *, few: bool = False) -> SpeakerMatcher:

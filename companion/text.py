@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 # ESC-introduced sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), DCS/SOS/PM/APC
@@ -77,3 +78,39 @@ def slugify(text: str) -> str:
     ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
     return slug[:60] or "conference"
+
+
+_INVISIBLE_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf", "Cs", "Co", "Cn", "Mn", "Me"})
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f")
+"""Letters and symbols that print as nothing (Hangul fillers, the blank braille pattern)."""
+
+
+def has_visible(text: str) -> bool:
+    """True when ``text`` shows at least one character: not only spaces, zero-width and format
+    characters, controls, lone combining marks or blank fillers."""
+    if text.isascii():
+        return not text.isspace() and any(ch.isprintable() and not ch.isspace() for ch in text)
+    return any(
+        ch not in _BLANK_LETTERS and unicodedata.category(ch) not in _INVISIBLE_CATEGORIES for ch in text
+    )
+
+
+ECHO_LIMIT = 200
+"""The most characters of the user's input an error message repeats."""
+
+
+def echo(text: object, limit: int = ECHO_LIMIT) -> str:
+    """The user's input, cleaned to one line and cut to ``limit`` characters, for an error message."""
+    value = clean(text, single_line=True)
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def limit_echoes(message: str, inputs: Iterable[str]) -> str:
+    """``message`` with every long piece of the user's ``inputs`` (strings) it repeats, as typed,
+    quoted or cleaned, cut to ECHO_LIMIT characters."""
+    words = {word for word in inputs if len(word) > ECHO_LIMIT}
+    for word in sorted(words, key=len, reverse=True):
+        for form in {word, repr(word)[1:-1], clean(word, single_line=True)}:
+            if len(form) > ECHO_LIMIT and form in message:
+                message = message.replace(form, echo(form))
+    return message

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
 from textual import on, work
+from textual.worker import get_current_worker
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import ModalScreen
@@ -21,7 +22,7 @@ from companion.schedules import ImportOutcome
 from companion.store import ScheduleShrinkError, Store
 from companion.text import clean
 from screens.base import DataChanged
-from screens.commands import ConferenceCommands, PeopleCommands, SessionCommands
+from screens.commands import ConferenceCommands, ImportCommands, PeopleCommands, SessionCommands
 from screens.followups import FollowUpsScreen
 from screens.modals import (
     ConfirmModal,
@@ -95,7 +96,7 @@ class CompanionApp(App[None]):
         "followups": FollowUpsScreen,
     }
     DEFAULT_MODE = "today"
-    COMMANDS = App.COMMANDS | {ConferenceCommands, PeopleCommands, SessionCommands}
+    COMMANDS = App.COMMANDS | {ConferenceCommands, ImportCommands, PeopleCommands, SessionCommands}
     BINDINGS = [
         Binding("1", "switch_mode('today')", "Today", id="today"),
         Binding("2", "switch_mode('schedule')", "Schedule", id="schedule"),
@@ -388,28 +389,39 @@ class CompanionApp(App[None]):
 
     def start_import(self, request: ImportRequest | None, force: bool = False) -> None:
         if request is not None:
-            self.notify(f"Importing {clean(request.source, single_line=True)}...", markup=False, timeout=3)
+            from companion.fetch import shown_url  # the URL without a password it may carry
+
+            self.notify(f"Importing {shown_url(request.source)}... (ctrl+p: cancel the import)", markup=False, timeout=3)
             self.run_import(request, force)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="import")
     def run_import(self, request: ImportRequest, force: bool) -> None:
-        """Fetch and parse in a thread (a URL can take seconds); report back on the main thread."""
+        """Fetch and parse in a thread (a URL can take seconds); report back on the main thread.
+        Cancelling the worker (quitting, or "Cancel the import" in the palette) ends a fetch or a
+        read that is waiting (a silent pipe) at its next poll."""
+        cancelled = get_current_worker().cancelled_event
         try:
             if request.kind == "people":
                 from companion.importers.sources import load_people
 
-                changes = self.store.add_people(load_people(request.source).people)
+                changes = self.store.add_people(load_people(request.source, cancelled=cancelled).people)
                 message = f"{len(changes.added)} new people, {len(changes.merged)} merged"
             else:
                 from companion.schedules import import_schedule
 
-                outcome = import_schedule(self.store, request.source, tz=request.tz or None, force=force)
+                outcome = import_schedule(self.store, request.source, tz=request.tz or None, force=force,
+                                          cancelled=cancelled)
                 message = describe_outcome(outcome)
         except ScheduleShrinkError as error:
             self.call_from_thread(self.confirm_shrink, request, str(error))
             return
         except CompanionError as error:
-            self.call_from_thread(self.notify, clean(error, single_line=True), title="Import failed",
+            if cancelled.is_set() and not self.is_running:
+                return  # the app quit: nobody to tell
+            from companion.text import limit_echoes
+
+            self.call_from_thread(self.notify, limit_echoes(clean(error, single_line=True), [request.source]),
+                                  title="Import failed",
                                   severity="error", markup=False, timeout=12)
             return
         self.call_from_thread(self.import_done, message)

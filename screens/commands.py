@@ -7,14 +7,17 @@ from functools import partial
 from textual.command import Hit, Hits, Provider
 
 from companion.agenda import zone_of
+from companion.models import Conference
+from companion.text import clean
 from screens.base import host_of
+from screens.modals import ConfirmModal
 from screens.safe import highlighted, plain
 
 MOST_HITS = 12
 
 
 class ConferenceCommands(Provider):
-    """Switch between imported conferences."""
+    """Switch between imported conferences, or remove one (after a yes)."""
 
     async def search(self, query: str) -> Hits:
         app = host_of(self.app)
@@ -29,6 +32,46 @@ class ConferenceCommands(Provider):
                     partial(app.choose_conference, conference.id),
                     help=plain(f"{conference.first_day} to {conference.last_day}, {conference.timezone}"),
                 )
+            label = f"Remove conference: {conference.name}"
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(
+                    score * 0.9,  # below switching to it
+                    highlighted(matcher, label),
+                    partial(self.remove, conference),
+                    help=plain(f"its {conference.id} schedule; asks first, your stars and notes stay"),
+                )
+
+    def remove(self, conference: Conference) -> None:
+        app = host_of(self.app)
+
+        def answered(yes: bool | None) -> None:
+            if yes and app.attempt(partial(app.store.remove_conference, conference.id)):
+                self.app.notify(f"Removed {clean(conference.name, single_line=True)}", title="Conference removed",
+                                markup=False, timeout=6)
+                app.data_changed()
+
+        question = (f"Remove {clean(conference.name, single_line=True)} ({conference.id}) and its sessions?\n"
+                    "Your stars and notes stay; import it again to get it back.")
+        self.app.push_screen(ConfirmModal(question), answered)
+
+
+class ImportCommands(Provider):
+    """Cancel an import that is running (a slow URL, a pipe that sends nothing)."""
+
+    async def search(self, query: str) -> Hits:
+        running = [worker for worker in self.app.workers if worker.group == "import" and not worker.is_finished]
+        if not running:
+            return
+        label = "Cancel the import"
+        score = self.matcher(query).match(label)
+        if score > 0:
+            yield Hit(score, highlighted(self.matcher(query), label), self.cancel,
+                      help=plain("stop the fetch or read that is running"))
+
+    def cancel(self) -> None:
+        self.app.workers.cancel_group(self.app, "import")
+        self.app.notify("The import was cancelled", title="Import", timeout=5)
 
 
 class PeopleCommands(Provider):

@@ -17,7 +17,7 @@ from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSe
 from companion.cards import TalkChoice
 from companion.coach import PROMPTS, SHORT_NAMES, CoachRule, first_rule, warm_up
 from companion.models import CONNECTION_KINDS, LINK_KINDS, PRIORITIES, Connection, Note, Person, Session, TalkingPoint
-from companion.text import clean
+from companion.text import clean, has_visible
 from screens.rowlist import Column, RowList
 from screens.safe import cell, lines, markup, paragraph, plain
 
@@ -493,7 +493,7 @@ class NoteModal(ModalScreen[NoteRequest | None]):
         new_names: list[str] = []
         for name in self.query_one("#note-people", Input).value.split(","):
             name = clean(name, single_line=True).strip()
-            if not name:
+            if not has_visible(name):  # empty, or only zero-width characters: no one is named
                 continue
             try:
                 person = resolve_person(self.people, name)

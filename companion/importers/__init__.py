@@ -67,6 +67,9 @@ class ParsedSchedule:
     skipped: Counter[str] = field(default_factory=Counter)
     """Reason -> how many items were skipped for it."""
     warnings: list[str] = field(default_factory=list)
+    times_checked: bool = False
+    """The importer ran companion.session_times.vet_session_times itself (before moving times
+    between zones); otherwise sources.parse_schedule runs it."""
 
 
 @dataclass

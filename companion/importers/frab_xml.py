@@ -34,6 +34,7 @@ from companion.importers.helpers import (
     resolve_zone,
 )
 from companion.models import Session, Speaker
+from companion.session_times import OUT_OF_RANGE, after, moment_in_range
 
 UTC = ZoneInfo("UTC")
 LATEST_DAY_CHANGE = time(6, 0)
@@ -105,7 +106,10 @@ class FrabClock:
             return listed, None
         if start.tzinfo is None:
             return listed or start.date(), start.time()
-        local = start.astimezone(self.zone) if self.known else start
+        try:
+            local = start.astimezone(self.zone) if self.known else start
+        except (OverflowError, ValueError):  # the day starts at the edge of the calendar
+            return listed, None
         return (local.date() if self.known or listed is None else listed), local.time()
 
     def timezone_name(self) -> str:
@@ -142,11 +146,19 @@ def build_session(
     if not title:
         skipped["no title"] += 1
         return None
-    start = _start(event, day, rollover_before, clock)
+    try:
+        start = _start(event, day, rollover_before, clock)
+    except (OverflowError, ValueError):  # a date at the edge of the calendar, moved by a zone or a day
+        skipped[OUT_OF_RANGE] += 1
+        return None
     if start is None:
         skipped["no valid start"] += 1
         return None
     length = parse_duration(event.duration)
+    end = after(start, length) if length else start  # exact, across DST
+    if not moment_in_range(start) or end is None:
+        skipped[OUT_OF_RANGE] += 1
+        return None
     room = clean_line(event.room)
     source_id = clean_line(event.source_id)
     stable = clean_line(event.guid) or clean_line(event.code)
@@ -160,7 +172,7 @@ def build_session(
         conference="",
         title=title,
         start=start,
-        end=(start.astimezone(UTC) + length).astimezone(start.tzinfo) if length else start,  # exact, across DST
+        end=end,
         room=room,
         track=clean_line(event.track),
         type=clean_line(event.type),
@@ -204,16 +216,21 @@ def parse_duration(text: str) -> timedelta | None:
     text = (text or "").strip()
     if not text:
         return None
-    match = _DURATION.match(text)
-    if match:
-        days, hours, minutes, seconds = (int(part) if part else 0 for part in match.groups())
-        return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
-    match = _ISO_DURATION.match(text)
-    if match and any(match.groups()):
-        days, hours, minutes, seconds = (int(part) if part else 0 for part in match.groups())
-        return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
-    if text.isdigit():
-        return timedelta(minutes=int(text))
+    try:
+        match = _DURATION.match(text)
+        if match:
+            days, hours, minutes, seconds = (int(part) if part else 0 for part in match.groups())
+            return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+        match = _ISO_DURATION.match(text)
+        if match and any(match.groups()):
+            days, hours, minutes, seconds = (int(part) if part else 0 for part in match.groups())
+            return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+        if text.isdigit():
+            return timedelta(minutes=int(text))
+    except OverflowError:  # more days than a timedelta holds: no session lasts that long
+        return timedelta.max
+    except ValueError:  # digits int() does not read (superscripts, thousands of them)
+        return None
     return None
 
 

@@ -32,6 +32,7 @@ from companion.importers.helpers import (
     zone_name_for,
 )
 from companion.models import Session, Speaker
+from companion.session_times import OUT_OF_RANGE, after, moment_in_range, vet_session_times
 
 _LINE_END = re.compile(rb"\r+\n")
 _FOLD = re.compile(rb"\n+[ \t]")  # blank lines before a fold belong to it (Mozilla writes them)
@@ -197,6 +198,12 @@ def parse_ical(payload: bytes, source: str, *, tz: str | None = None, name: str 
                 skipped["repeating event with no occurrence inside the conference window"] += 1
             sessions.extend(occurrences)
         warnings.extend(expansion.notes())
+    # Checked before the times are moved into the conference's zone, which would hide a wall time
+    # that does not exist in the event's own zone.
+    sessions, refused, notes = vet_session_times(sessions)
+    if refused:
+        skipped[OUT_OF_RANGE] += refused
+    warnings.extend(notes)
     for session in sessions:  # shown in the conference's zone; the instants do not change
         session.start, session.end = session.start.astimezone(zone), session.end.astimezone(zone)
     if reader.floating_seen and chosen is None:
@@ -205,7 +212,8 @@ def parse_ical(payload: bytes, source: str, *, tz: str | None = None, name: str 
 
     calendar_name = name or _calendar_name(calendars) or default_name(source)
     return ParsedSchedule(
-        name=calendar_name, timezone=zone_name, format="ical", sessions=sessions, skipped=skipped, warnings=warnings
+        name=calendar_name, timezone=zone_name, format="ical", sessions=sessions, skipped=skipped, warnings=warnings,
+        times_checked=True,
     )
 
 
@@ -303,17 +311,28 @@ def _session_from_event(event: Any, reader: _Reader, skipped: Counter[str]) -> t
     if start is None:
         skipped["no valid start"] += 1
         return None
+    if not moment_in_range(start):
+        skipped[OUT_OF_RANGE] += 1
+        return None
     end: datetime | None = None
     try:
         dtend, duration = get("DTEND"), get("DURATION")
         if dtend is not None:
             end = reader.moment(dtend)
         elif duration is not None:
-            end = start + duration.dt
+            end = after(start, duration.dt)
+            if end is None:
+                skipped[OUT_OF_RANGE] += 1
+                return None
     except Exception:
         end = None
-    if end is None or end < start:
-        end = start + (timedelta(days=1) if all_day else timedelta(0))
+    if end is None:
+        end = after(start, timedelta(days=1) if all_day else timedelta(0))
+    if end is None or not moment_in_range(end):
+        skipped[OUT_OF_RANGE] += 1
+        return None
+    if all_day and end < start:
+        end = start + timedelta(days=1)
 
     description = clean_text(str(get("DESCRIPTION", "")))
     speakers = _attendee_speakers(get("ATTENDEE"))

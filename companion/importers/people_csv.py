@@ -14,7 +14,7 @@ from companion.errors import SourceError
 from companion.importers import ParsedPeople
 from companion.links import add_link, link_kind
 from companion.models import CONNECTION_KINDS, LINK_KINDS, PRIORITIES, Connection, Person
-from companion.text import clean
+from companion.text import clean, has_visible
 
 # Header spellings (normalised: lower case, letters and digits only) -> field.
 COLUMN_ALIASES: dict[str, str] = {
@@ -261,7 +261,7 @@ def _person_from_row(columns: list[str | None], row: list[str], where: str, conn
         elif column not in values:
             values[column] = value
     name = values.get("name") or " ".join(p for p in (values.get("first"), values.get("last")) if p)
-    if not name:
+    if not name or not has_visible(name):
         return None
     links: dict[str, str] = {}
     for kind in LINK_KINDS:

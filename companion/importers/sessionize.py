@@ -29,6 +29,7 @@ from companion.importers.helpers import (
     resolve_zone,
 )
 from companion.models import Session, Speaker
+from companion.session_times import OUT_OF_RANGE, moment_in_range
 
 UTC = ZoneInfo("UTC")
 TYPE_GROUPS = ("session format", "format", "session type", "type", "talk format", "talk type")
@@ -213,8 +214,12 @@ def _moment(value: Any, zone: tzinfo, state: dict[str, Any]) -> datetime | None:
         return None
     if moment.tzinfo is None:
         state["floating"] = True
-        return moment.replace(tzinfo=zone)
-    return moment.astimezone(zone)
+        moment = moment.replace(tzinfo=zone)
+    try:
+        moment = moment.astimezone(zone)
+    except (OverflowError, ValueError):  # at the edge of the calendar: refused by the caller
+        return moment
+    return moment
 
 
 def _session(
@@ -237,8 +242,11 @@ def _session(
         skipped["no valid start"] += 1
         return None
     end = _moment(raw.get("endsAt"), zone, state)
-    if end is None or end < start:
+    if end is None:
         end = start
+    if not (moment_in_range(start) and moment_in_range(end)):
+        skipped[OUT_OF_RANGE] += 1
+        return None
     session_id = clean_line(raw.get("id"))
 
     speakers: list[Speaker] = []

@@ -10,7 +10,12 @@ them by name, and they import nothing from it (their shared helpers are in
 from __future__ import annotations
 
 import importlib
+import os
 import re
+import select
+import stat
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,24 +33,96 @@ from companion.importers import (
     ParsedSchedule,
 )
 from companion.importers.helpers import clean_line, load_json, resolve_zone, strip_bom
+from companion.session_times import OUT_OF_RANGE, vet_session_times
 
 # --- reading --------------------------------------------------------------------------------------
 
 
-def read_source(source: str) -> bytes:
+READ_DEADLINE = 30.0
+"""Seconds a pipe or FIFO has to send everything (the same total deadline as a URL fetch)."""
+_POLL_SECONDS = 0.1
+"""How often a waiting read looks whether it was cancelled."""
+_CHUNK = 256 * 1024
+
+
+def read_source(source: str, *, cancelled: threading.Event | None = None) -> bytes:
+    """The bytes of a file, a pipe or a FIFO (``/dev/stdin``, ``<(curl ...)``), at most
+    MAX_FILE_BYTES; a device or a socket is refused. A pipe that stays silent is given up at
+    READ_DEADLINE, and a read stops when ``cancelled`` is set (the app's import worker)."""
     if "://" in source:
         raise SourceError(f"{source}: only a schedule is fetched from a URL (companion import schedule URL); download this file and give its path")
     path = Path(source).expanduser()
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise SourceError(f"{source}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
-        return path.read_bytes()
+        # Non-blocking, so a FIFO with no writer does not block the open; no controlling terminal.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
         raise SourceError(f"{source}: no such file") from None
     except IsADirectoryError:
         raise SourceError(f"{source}: is a folder, not a file") from None
     except OSError as error:
         raise SourceError(f"{source}: cannot read: {error.strerror or error}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise SourceError(f"{source}: is a folder, not a file")
+        if stat.S_ISREG(mode):
+            if os.fstat(fd).st_size > MAX_FILE_BYTES:
+                raise _too_large(source)
+            os.set_blocking(fd, True)
+            return _read_file(fd, source)
+        if stat.S_ISFIFO(mode):
+            return _read_pipe(fd, source, cancelled)
+        raise SourceError(f"{source}: not a regular file (a device or a socket); give a file, or a pipe")
+    except OSError as error:
+        raise SourceError(f"{source}: cannot read: {error.strerror or error}") from None
+    finally:
+        os.close(fd)
+
+
+def _too_large(source: str) -> SourceError:
+    return SourceError(f"{source}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+
+
+def _read_file(fd: int, source: str) -> bytes:
+    """A regular file, read to its end but never past the cap (a file may grow while it is read)."""
+    parts: list[bytes] = []
+    total = 0
+    while True:
+        chunk = os.read(fd, min(_CHUNK, MAX_FILE_BYTES + 1 - total) or 1)
+        if not chunk:
+            return b"".join(parts)
+        total += len(chunk)
+        if total > MAX_FILE_BYTES:
+            raise _too_large(source)
+        parts.append(chunk)
+
+
+def _read_pipe(fd: int, source: str, cancelled: threading.Event | None) -> bytes:
+    """A pipe or FIFO, read as it comes: the cap, the deadline and ``cancelled`` checked between reads."""
+    deadline = time.monotonic() + READ_DEADLINE
+    parts: list[bytes] = []
+    total = 0
+    while True:
+        if cancelled is not None and cancelled.is_set():
+            raise SourceError(f"{source}: the import was cancelled")
+        left = deadline - time.monotonic()
+        if left <= 0:
+            got = f"{total} bytes" if total else "nothing"
+            raise SourceError(f"{source}: {got} came through the pipe within {READ_DEADLINE:g} s, "
+                              "and it was not closed; gave up")
+        readable, _, _ = select.select([fd], [], [], min(_POLL_SECONDS, left))
+        if not readable:
+            continue  # no writer yet, or a writer that is silent: wait on
+        try:
+            chunk = os.read(fd, _CHUNK)
+        except BlockingIOError:
+            continue
+        if not chunk:
+            return b"".join(parts)
+        total += len(chunk)
+        if total > MAX_FILE_BYTES:
+            raise _too_large(source)
+        parts.append(chunk)
 
 
 # --- sniffing and dispatch ------------------------------------------------------------------------
@@ -148,6 +225,13 @@ def parse_schedule(
             f"{source}: not a valid {label} file ({type(error).__name__}: {clean_line(str(error))[:120]})"
         ) from None
     parsed.warnings[:0] = warnings
+    # The one rule on session times, whatever the format (companion.session_times).
+    if not parsed.times_checked:
+        parsed.sessions, refused, notes = vet_session_times(parsed.sessions)
+        if refused:
+            parsed.skipped[OUT_OF_RANGE] += refused
+        parsed.warnings.extend(notes)
+        parsed.times_checked = True
     return parsed
 
 
@@ -185,8 +269,9 @@ def load_schedule(
     name: str | None = None,
     fmt: str | None = None,
     speakers: str | None = None,
+    cancelled: threading.Event | None = None,
 ) -> ParsedSchedule:
-    payload = read_source(source)
+    payload = read_source(source, cancelled=cancelled)
     speakers_payload = read_source(speakers) if speakers else None
     return parse_schedule(
         payload, source, tz=tz, name=name, fmt=fmt, speakers_payload=speakers_payload, speakers_source=speakers
@@ -219,5 +304,5 @@ def parse_people(payload: bytes, source: str, *, fmt: str | None = None) -> Pars
     return parsed
 
 
-def load_people(source: str, *, fmt: str | None = None) -> ParsedPeople:
-    return parse_people(read_source(source), source, fmt=fmt)
+def load_people(source: str, *, fmt: str | None = None, cancelled: threading.Event | None = None) -> ParsedPeople:
+    return parse_people(read_source(source, cancelled=cancelled), source, fmt=fmt)

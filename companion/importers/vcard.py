@@ -17,7 +17,7 @@ from companion.importers import ParsedPeople
 from companion.importers.people_csv import decode_people_text, split_tags
 from companion.links import add_link, link_kind, looks_like_url
 from companion.models import LINK_KINDS, Person
-from companion.text import clean
+from companion.text import clean, has_visible
 
 _BEGIN = re.compile(r"^BEGIN[ \t]*:[ \t]*VCARD[ \t]*$", re.IGNORECASE)
 _END = re.compile(r"^END[ \t]*:[ \t]*VCARD[ \t]*$", re.IGNORECASE)
@@ -191,7 +191,7 @@ def _add_social(links: dict[str, str], types: list[str], value: str, users: list
 
 def _person(contents: dict[str, list[Any]]) -> Person | None:
     name = _name(contents)
-    if not name:
+    if not name or not has_visible(name):
         return None
     affiliation = ""
     for line in contents.get("org", []):

@@ -4,7 +4,8 @@
     python benchmarks/run.py --smoke    # a fast run at small sizes, to keep the benchmark working (writes nothing)
 
 Workloads are generated deterministically (benchmarks/workloads.py, seeded): S = 300 sessions, 200 people,
-500 notes; L = 5,000 sessions, 10,000 people, 20,000 notes and 20,000 follow-ups; plus the real 38C3 XML
+500 notes; L = 5,000 sessions, 10,000 people, 20,000 notes and 20,000 follow-ups; P = 200,000 people with
+the L schedule (the People screen at scale); plus the real 38C3 XML
 from ../shared/realdata/ when present. Every figure is the median of several runs (min and max beside it),
 all in one process run; whole-process figures start a fresh Python each run, with byte-code present.
 Baselines run in the same process on the same data: plain TinyDB with its default JSONStorage, icalendar's
@@ -49,13 +50,16 @@ SIZES = {
         "runs": 7, "slow_runs": 5,
         "S": {"sessions": 300, "people": 200, "notes": 500, "followups": 0},
         "L": {"sessions": 5000, "people": 10000, "notes": 20000, "followups": 20000},
+        "P": {"sessions": 5000, "people": 200000, "notes": 2000, "followups": 2000},
     },
     "smoke": {
         "runs": 2, "slow_runs": 1,
         "S": {"sessions": 40, "people": 30, "notes": 50, "followups": 0},
         "L": {"sessions": 200, "people": 200, "notes": 300, "followups": 300},
+        "P": {"sessions": 200, "people": 1000, "notes": 50, "followups": 50},
     },
 }
+"""P (people): a people list at the cap the app is built for (issue 14: 200,000 people), the L schedule."""
 
 
 @dataclass
@@ -450,6 +454,63 @@ def bench_people_keystroke(report: Report, store, people: int, runs: int) -> Non
     asyncio.run(drive())
 
 
+def build_people_workload(size: dict[str, int], root: Path, schedule: bytes) -> Path:
+    """The P data folder (no plain TinyDB copy: nothing here compares with one)."""
+    from companion.store import Store
+
+    started = time.perf_counter()
+    folder = root / "P"
+    workloads.populate_store(Store(folder), **size, schedule=schedule)
+    info(f"workload P: {size['people']:,} people, {size['sessions']:,} sessions; user data "
+         f"{data_size(folder, 'user')}; built in {time.perf_counter() - started:.1f} s")
+    return folder
+
+
+def bench_people_screen_at_scale(report: Report, folder: Path, people: int, runs: int) -> None:
+    """The People screen at P (200,000 people): from switching to it (the app started on Today, its
+    housekeeping done) to the list drawn with its first rows, on a Store opened fresh for each run;
+    then a priority change (``p``) on the selected person until the screen settles."""
+    from companion.store import Store
+    from screens.app import CompanionApp
+    from screens.rowlist import RowList
+
+    async def once(opened: list[float], changed: list[float]) -> None:
+        app = CompanionApp(store=Store(folder), clock=lambda: CLOCK)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            wall = time.perf_counter()
+            await app.run_action("switch_mode('people')")
+            while True:  # until the list has rows and its first rows are built (drawn)
+                await asyncio.sleep(0.005)
+                found = app.screen.query("#people")
+                rows = found.first(RowList) if found else None
+                if rows is not None and rows.row_count and rows.row(0):
+                    break
+            opened.append((time.perf_counter() - wall) * 1000)
+            assert rows.row_count == people, rows.row_count
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            for _ in range(runs):
+                before = rows.row(rows.cursor)[2].plain.strip()
+                wall = time.perf_counter()
+                await app.run_action("screen.cycle_priority")
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                changed.append((time.perf_counter() - wall) * 1000)
+                assert rows.row(rows.cursor)[2].plain.strip() != before
+
+    opened: list[float] = []
+    changed: list[float] = []
+    for _ in range(runs):
+        asyncio.run(once(opened, changed))
+    summary(report, f"people screen open at {people:,} people, to its first rows", opened, budget=2000,
+            note="a fresh Store each run; from switching to the screen (app started, on Today)")
+    summary(report, f"priority change at {people:,} people, to settled screen", changed,
+            note="p on the selected person: the save (durable) and the list redrawn; no budget of its own")
+
+
 def bench_coach_keystroke(report: Report, store, runs: int) -> None:  # noqa: ANN001
     """A keystroke in the talking-point form: the coach reads the answer being typed and the flags
     under the answers are updated (the first keystroke loads the word list the coach uses)."""
@@ -653,6 +714,8 @@ def main() -> int:
         bench_schedule_screen(report, store, sizes["L"]["sessions"], runs)
         bench_people_keystroke(report, store, sizes["L"]["people"], runs)
         bench_coach_keystroke(report, store, runs)
+        people = build_people_workload(sizes["P"], root, ics)
+        bench_people_screen_at_scale(report, people, sizes["P"]["people"], slow_runs)
         bench_export(report, large, root, slow_runs)
         bench_note_save(report, large, runs)  # last: it adds notes to the L store
     info(f"benchmark took {time.perf_counter() - started:.0f} s")

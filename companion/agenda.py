@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 from companion.models import Conference, FrozenRecord, Session
-from companion.text import normalise_name
+from companion.text import cut, normalise_name
 
 
 def zone_of(conference: Conference | None) -> ZoneInfo | timezone:
@@ -71,7 +71,7 @@ class SessionIndex:
             self._by_day[session.conference_day(zone)].append(session)
             speakers = " ".join(sp.name for sp in session.speakers)
             self._haystack[session.id] = normalise_name(
-                f"{session.title} {speakers} {session.track} {session.room} {session.type}"
+                f"{cut(session.title)} {speakers} {session.track} {session.room} {session.type}"
             )
             self._room[session.id] = normalise_name(session.room)
             self._track[session.id] = normalise_name(session.track)

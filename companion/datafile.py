@@ -113,6 +113,10 @@ class DataFile:
         table with a summariser."""
         return self.storage.summaries(name, fields)
 
+    def summary_version(self, name: str) -> str | None:
+        """The same text as long as the table's summaries are the same (``None``: cannot tell)."""
+        return self.storage.summary_version(name)
+
     def summary_of(self, name: str, doc_id: Any) -> list[str] | None:
         """One row's summary fields, ``None`` if there is no such row."""
         return self.storage.summary_of(name, doc_id)

@@ -19,10 +19,11 @@ see companion.identity.
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import itemgetter
 
 from companion.errors import NotFoundError
 from companion.models import Person
-from companion.text import clean, normalise_name
+from companion.text import clean, cut, normalise_name
 
 NAME_CUTOFF = 60.0
 OTHER_CUTOFF = 80.0
@@ -31,15 +32,23 @@ SURE_SCORE = 90.0
 SURE_GAP = 8.0
 
 
-SUMMARY_NAME_KEY, SUMMARY_OTHER_KEYS, SUMMARY_NAME, SUMMARY_AFFILIATION = range(4)
+SUMMARY_NAME_KEY, SUMMARY_OTHER_KEYS, SUMMARY_NAME, SUMMARY_AFFILIATION, SUMMARY_ROLE_KEY = range(5)
 """The fields of a person's search summary (:func:`people_summary`), by position."""
 
-
 def people_summary(row: dict) -> list[str]:
-    """What the store keeps beside each person for searching: the keys compared (see
-    :func:`search_keys`), then the name and affiliation as shown (cleaned, one line)."""
-    shown = [clean(row.get(field) or "", single_line=True) for field in ("name", "affiliation")]
-    return [*search_keys(row), *shown]
+    """What the store keeps beside each person for searching and listing: the keys compared (see
+    :func:`search_keys`), the name and affiliation as shown (cleaned, one line, cut as a line shows
+    them: ``text.cut``), and the normalised role (the People screen's filter reads it)."""
+    values = [row.get(field) or "" for field in ("name", "affiliation")]
+    shown = [clean(cut(value) if isinstance(value, str) else value, single_line=True) for value in values]
+    role = row.get("role")
+    return [*search_keys(row), *shown, normalise_name(role if isinstance(role, str) else "")]
+
+
+def filter_text(name_key: str, other_keys: str, role_key: str) -> str:
+    """What the People screen's filter looks for typed words in: the normalised name, the other
+    search keys and the normalised role (name, affiliation, role, email, tags and handles)."""
+    return " ".join((name_key, other_keys, role_key))
 
 
 def search_keys(row: dict) -> list[str]:
@@ -142,29 +151,49 @@ def choose(matches: list[tuple[Person, float]], query: str) -> Person | None:
 
 class PeopleIndex:
     """People prepared once for filtering as you type: every word must appear in the name,
-    affiliation, role, tags, handles or email; when nothing contains the words, the closest
-    names (fuzzy) are offered instead."""
+    affiliation, role, tags, handles or email (:func:`filter_text`); when nothing contains the words,
+    the closest names (fuzzy) are offered instead. Works on positions in the lists it is given."""
 
-    def __init__(self, people: list[Person]) -> None:
-        self.people = people
-        self._haystacks = [
-            normalise_name(" ".join([p.name, p.affiliation, p.role, p.email, *p.tags, *p.links.values()]))
-            for p in people
-        ]
-        self._names = [normalise_name(p.name) for p in people]
-        self._last: tuple[list[str], list[int]] = ([], list(range(len(people))))
+    def __init__(self, texts: list[str] | Callable[[], list[str]], names: list[str]) -> None:
+        """``texts``: each person's :func:`filter_text` (or a function giving them, called when the
+        first words are typed); ``names``: their normalised names, in the same order."""
+        self._texts = texts
+        self._names = names
+        self._last: tuple[list[str], list[int]] = ([], list(range(len(names))))
 
-    def filter(self, text: str) -> list[Person]:
+    @classmethod
+    def of_people(cls, people: list[Person]) -> PeopleIndex:
+        """An index of these records (positions are positions in ``people``)."""
+        summaries = [people_summary(person.to_dict()) for person in people]
+        return cls([filter_text(s[SUMMARY_NAME_KEY], s[SUMMARY_OTHER_KEYS], s[SUMMARY_ROLE_KEY]) for s in summaries],
+                   [s[SUMMARY_NAME_KEY] for s in summaries])
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    @property
+    def ready(self) -> bool:
+        """Whether the texts are read (else the first filter reads them)."""
+        return not callable(self._texts)
+
+    @property
+    def texts(self) -> list[str]:
+        if callable(self._texts):
+            self._texts = self._texts()
+        return self._texts
+
+    def filter(self, text: str) -> list[int]:
+        """The positions of the people matching ``text``, in order (every position when it is empty)."""
         words = normalise_name(text).split()
         if not words:
-            return list(self.people)
+            return list(range(len(self._names)))
         last_words, last_hits = self._last
         # Typing on narrows: when every word typed before is inside the word now in its place,
         # whatever matches now matched before, so only the last matches need looking at.
         narrowing = last_words and len(words) >= len(last_words) and all(
             old in new for old, new in zip(last_words, words)
         )
-        haystacks = self._haystacks
+        haystacks = self.texts
         hits = last_hits if narrowing else None
         for word in words:
             if hits is None:
@@ -174,10 +203,52 @@ class PeopleIndex:
         assert hits is not None
         self._last = (words, hits)
         if hits:
-            return [self.people[index] for index in hits]
+            return hits
         from rapidfuzz import fuzz, process
 
         # Nothing contains the words: the names closest to them (partial_ratio, so a few letters,
         # typos and all, are compared with the part of a name that fits them best).
         close = process.extract(" ".join(words), self._names, scorer=fuzz.partial_ratio, limit=20, score_cutoff=70)
-        return [self.people[index] for _name, _score, index in close]
+        return [index for _name, _score, index in close]
+
+
+class PeopleList:
+    """The people as a list shows them, from the stored summaries (no person record is built): their
+    ids in the order of their normalised names, and a filter over them whose texts are read when the
+    first words are typed. Built by ``Store.people_list``."""
+
+    def __init__(self, ids: list[int], index: PeopleIndex) -> None:
+        self.ids = ids
+        self.index = index
+
+    @classmethod
+    def from_summaries(
+        cls, ids: list[str], name_keys: list[str], read_texts: Callable[[], tuple[list[str], list[str]]]
+    ) -> PeopleList:
+        """From the people's ids and normalised names (their summaries, in the store's order);
+        ``read_texts`` gives ids and :func:`filter_text` for the filter, read later (the ids as then)."""
+        order = sorted(range(len(ids)), key=name_keys.__getitem__)
+
+        def ordered(values: list[str]) -> list[str]:  # itemgetter picks them in C: 5x a list comprehension
+            return list(itemgetter(*order)(values)) if len(order) > 1 else [values[i] for i in order]
+
+        listed_ids = ordered(ids)
+
+        def texts() -> list[str]:
+            now_ids, made = read_texts()
+            if now_ids == ids:
+                return ordered(made)
+            by_id = dict(zip(now_ids, made))  # the people changed since the list was read
+            return [by_id.get(person_id, "") for person_id in listed_ids]
+
+        return cls(list(map(int, listed_ids)), PeopleIndex(texts, ordered(name_keys)))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def position(self, person_id: int) -> int | None:
+        """Where ``person_id`` is in the list, if there."""
+        try:
+            return self.ids.index(person_id)
+        except ValueError:
+            return None

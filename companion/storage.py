@@ -315,7 +315,7 @@ class _Stale(Exception):
 class TableState:
     """One table: its chunks as the manifest lists them, those read so far, those changed."""
 
-    __slots__ = ("meta", "loaded", "dirty", "next_id", "merged", "keysets", "sums", "summary")
+    __slots__ = ("meta", "loaded", "dirty", "next_id", "merged", "keysets", "sums", "summary", "saved_sums")
 
     def __init__(self, meta: dict[int, dict[str, Any]] | None = None, next_id: int = 1) -> None:
         self.meta: dict[int, dict[str, Any]] = meta or {}
@@ -327,6 +327,9 @@ class TableState:
         self.sums: dict[int, StoredColumns] = {}
         self.summary: str | None = None
         """The file holding every chunk's summary (a table with a summariser)."""
+        self.saved_sums: dict[int, StoredColumns] = {}
+        """The summaries, as saved, of chunks changed in this transaction (to tell whether a
+        summary changed without reading the summary file)."""
 
     def chunk_numbers(self) -> list[int]:
         return sorted(set(self.meta) | set(self.loaded))
@@ -355,6 +358,7 @@ class ChunkedStorage:
         self._broken = False
         self._protected: tuple[tuple[str, ...], set[str]] | None = None
         self._summary_cache: tuple[str, dict[str, Any]] | None = None
+        self._widths: dict[str, int] = {}
         self.thread_lock = threading.RLock()
         """Held by a transaction and by every read: one thread at a time sees the tables."""
         self._pinned = 0
@@ -534,14 +538,35 @@ class ChunkedStorage:
         return sums
 
     def _load_summaries(self, name: str, state: TableState) -> None:
-        """Read the table's summary file for the saved chunks whose summaries are not in memory."""
+        """Read the table's summary file for the saved chunks whose summaries are not in memory (a
+        chunk's summary written with another number of fields, by an older version, is made again
+        from its rows)."""
         wanted = [n for n in state.meta if n not in state.sums and n not in state.loaded]
         if not wanted or not state.summary:
             return
         stored = self._stored_summaries(state)
         for n in wanted:
             if str(n) in stored:
-                state.sums[n] = _read_columns(stored[str(n)])
+                sums = _read_columns(stored[str(n)])
+                if len(sums[1]) != self._summary_width(name):
+                    ids, columns = _columns(self.chunk(name, state, n), self.summarisers[name])
+                    sums = (ids, list(columns))
+                state.sums[n] = sums
+
+    def _summary_width(self, name: str) -> int:
+        """How many fields the table's summariser gives (the same for every row)."""
+        width = self._widths.get(name)
+        if width is None:
+            width = self._widths[name] = len(self.summarisers[name]({}))
+        return width
+
+    def summary_version(self, name: str) -> str | None:
+        """A name for the table's summaries as saved: the same name, the same summaries (a save that
+        changes a summary writes a new summary file). ``None`` when the saved file holds no summary file."""
+        def read(tables: dict[str, TableState]) -> str | None:
+            state = tables.get(name)
+            return None if state is None or self._inline or state.dirty else state.summary
+        return self._reading(read)
 
     def _read_part(self, path: Path) -> dict[str, Any]:
         try:
@@ -562,8 +587,8 @@ class ChunkedStorage:
             found: dict[str, Any] = {}
             for n in state.chunk_numbers():
                 meta = state.meta.get(n)
-                if n in state.loaded or meta is None or "keys" not in meta:
-                    found.update(self.chunk(name, state, n))  # read already, or not indexed
+                if meta is None or "keys" not in meta or n in state.dirty:
+                    found.update(self.chunk(name, state, n))  # not indexed, or changed since it was
                     continue
                 keys = state.keysets.get(n)
                 if keys is None:
@@ -618,7 +643,9 @@ class ChunkedStorage:
         state = self.state_for_write(name)
         state.merged = None
         for n in state.dirty:
-            state.sums.pop(n, None)
+            sums = state.sums.pop(n, None)
+            if sums is not None and n in state.meta and n not in state.saved_sums:
+                state.saved_sums[n] = sums
         self._dirty = True
 
     def take_id(self, name: str) -> int:
@@ -759,16 +786,23 @@ class ChunkedStorage:
             return None
         if not meta:
             return None, {}  # the table is empty now: no summary at all
-        stored = self._stored_summaries(state)
         new = {n: _columns(state.loaded[n], summarise) for n in numbers if n in meta}
+        saved = state.saved_sums
+        if state.summary and not self._inline and all(n in saved for n in numbers) and all(
+            new.get(n) == _split(saved[n]) for n in numbers
+        ):
+            return state.summary, new  # told by the summaries in memory: the file is not read
+        stored = self._stored_summaries(state)
         if state.summary and not self._inline and all(
             new.get(n) == (_split(_read_columns(stored[str(n)])) if str(n) in stored else None) for n in numbers
         ):
             return state.summary, new
         payload: dict[str, Any] = {}
+        width = self._summary_width(name)
         for n in sorted(meta):
-            if n not in new and str(n) in stored:
-                payload[str(n)] = stored[str(n)]  # unchanged: the stored text as it is
+            kept = stored.get(str(n))
+            if n not in new and isinstance(kept, dict) and len(kept.get("columns") or ()) == width:
+                payload[str(n)] = kept  # unchanged: the stored text as it is
                 continue
             ids, columns = new[n] if n in new else _columns(self.chunk(name, state, n), summarise)
             payload[str(n)] = {"ids": "\n".join(ids), "columns": ["\n".join(column) for column in columns]}
@@ -808,6 +842,7 @@ class ChunkedStorage:
             if not meta:
                 state.summary = None  # an empty table names no summary (the manifest leaves it out)
             state.dirty.clear()
+            state.saved_sums.clear()
             state.keysets.clear()
             for n in [n for n in state.sums if n not in meta]:
                 del state.sums[n]

@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
 
 from companion.errors import CompanionError, NotFoundError
-from companion.lookup import people_summary
+from companion.lookup import PeopleIndex, PeopleList, people_summary
 from companion.matching import SpeakerMatcher, likely_names
 from companion.models import (
     DAY_CUTOFF,
@@ -240,6 +240,7 @@ class Store:
         self.schedules = DataFile(self.data_dir / "schedules.json", backups, SCHEDULE_INDEXES)
         self.warnings: list[str] = []
         """One-line messages for the user (a backup restored on open)."""
+        self._people_list: tuple[str, PeopleList] | None = None
         for data_file in (self.user, self.schedules):
             data_file.open(backup=backup_on_open, read_only=read_only)
             for message in (data_file.recovery_message, data_file.backup_warning):
@@ -413,6 +414,42 @@ class Store:
         people = [Person.from_dict(row, id=int(doc_id)) for doc_id, row in rows.items()]
         people.sort(key=lambda p: normalise_name(p.name))
         return people
+
+    def people_list(self) -> PeopleList:
+        """Every person as a list shows them (ids in name order, and the filter), from the small
+        search summaries kept beside the people: no person is read, and the filter's texts only when
+        the first words are typed. Kept while the summaries are unchanged, so a save that changes
+        no name (a priority, a note) costs no new list."""
+        from companion.lookup import SUMMARY_NAME_KEY, SUMMARY_OTHER_KEYS, SUMMARY_ROLE_KEY, filter_text
+
+        def read_texts() -> tuple[list[str], list[str]]:
+            ids, columns = self.user.summaries("people", (SUMMARY_NAME_KEY, SUMMARY_OTHER_KEYS, SUMMARY_ROLE_KEY))
+            return ids, list(map(filter_text, *columns)) if columns else []
+
+        listed = PeopleList([], PeopleIndex([], []))
+        for _attempt in range(READ_ATTEMPTS):
+            version = self.user.summary_version("people")
+            cached = self._people_list
+            if version is not None and cached is not None and cached[0] == version:
+                return cached[1]
+            ids, columns = self.user.summaries("people", (SUMMARY_NAME_KEY,))
+            listed = PeopleList.from_summaries(ids, columns[0] if columns else [], read_texts)
+            if version is None or self.user.summary_version("people") == version:
+                self._people_list = (version, listed) if version is not None else None
+                return listed
+        return listed
+
+    def person_as_listed(self, person_id: int) -> tuple[str, str, str] | None:
+        """A person's name and affiliation as a list shows them (cleaned, one line, cut: from the
+        summaries) and their priority; ``None`` when there is no such person."""
+        from companion.lookup import SUMMARY_AFFILIATION, SUMMARY_NAME
+
+        row = self.user.row("people", person_id)
+        shown = self.user.summary_of("people", person_id)
+        if row is None or shown is None or len(shown) <= SUMMARY_AFFILIATION:
+            return None
+        priority = row.get("priority")
+        return shown[SUMMARY_NAME], shown[SUMMARY_AFFILIATION], priority if isinstance(priority, str) else ""
 
     def person(self, person_id: int) -> Person:
         row = self.user.row("people", person_id)

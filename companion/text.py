@@ -30,6 +30,16 @@ _CONTROL = re.compile(
 )
 
 
+ONE_LINE_CHARACTERS = 500
+"""The most of one field that a line shows or a list searches (a title, a name, a cell): a field may be
+megabytes long (a pasted file), and wrapping or matching all of it would hold up the app for minutes."""
+
+
+def cut(text: str, limit: int = ONE_LINE_CHARACTERS) -> str:
+    """``text`` cut to ``limit`` characters, an ellipsis marking the cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def clean(text: object, *, single_line: bool = False) -> str:
     """Return ``text`` as a plain string with escape sequences and control characters removed.
 

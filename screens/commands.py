@@ -9,7 +9,6 @@ from textual.command import Hit, Hits, Provider
 from companion.agenda import zone_of
 from companion.models import Conference
 from companion.text import clean
-from companion.lookup import search_people
 from screens.base import host_of
 from screens.modals import ConfirmModal
 from screens.safe import highlighted, plain
@@ -82,7 +81,9 @@ class PeopleCommands(Provider):
         if len(query.strip()) < 2:
             return
         app = host_of(self.app)
-        for person, score in search_people(app.store.people(), query, limit=MOST_HITS):
+        # The store's search over the people's summaries (the same ranking as lookup.search_people
+        # over every record: tests/test_fast_paths.py), reading only the people it returns.
+        for person, score in app.store.search_people(query, limit=MOST_HITS):
             label = plain(f"Person: {person.name}" + (f" ({person.affiliation})" if person.affiliation else ""))
             yield Hit(score / 100, label, partial(app.open_person, person.id), help=plain(person.notes or person.role))
 
@@ -100,11 +101,11 @@ class SessionCommands(Provider):
             return
         from rapidfuzz import fuzz, process
 
-        from companion.text import normalise_name
+        from companion.text import cut, normalise_name
 
         zone = zone_of(conference)
         sessions = app.store.sessions(conference.id)
-        labels = [normalise_name(f"{s.title} {' '.join(sp.name for sp in s.speakers)} {s.room}") for s in sessions]
+        labels = [normalise_name(f"{cut(s.title)} {' '.join(sp.name for sp in s.speakers)} {s.room}") for s in sessions]
         words = normalise_name(query).split()
         # Below a person's name typed (0.98 and up): a speaker's name finds the person first.
         found = [(0.9, index) for index, label in enumerate(labels) if all(word in label for word in words)]

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from companion.cards import followup_draft
-from companion.errors import CompanionError
+from companion.errors import CompanionError, NotFoundError
 from companion.models import FollowUp, Person
 from screens.base import CompanionScreen
 from screens.modals import DateModal
@@ -65,9 +65,14 @@ class FollowUpsScreen(CompanionScreen):
         """What the screen shows, read from the store (safe in a worker thread)."""
         store = self.store
         today = self.host.now().astimezone().date()
-        people = {p.id: p for p in store.people()}
         items = sorted(((bucket(f, today), f) for f in store.followups(statuses=("open", "waiting"))),
                        key=lambda pair: (WHEN_RANK[pair[0]], pair[1].due, pair[1].id))
+        people: dict[int, Person] = {}
+        for person_id in {item.person_id for _, item in items}:  # only those listed: not all 200,000
+            try:
+                people[person_id] = store.person(person_id)
+            except NotFoundError:
+                continue  # removed since: the row says so
         return people, items
 
     def load_followups(self, keep: int | None = None) -> None:

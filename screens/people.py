@@ -10,13 +10,11 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input
 
-from companion.cards import CardContext, person_card
 from companion.agenda import zone_of
-from companion.cards import talk_choices
+from companion.cards import person_card, talk_choices
 from companion.coach import readiness
 from companion.errors import CompanionError, NotFoundError
-from companion.lookup import PeopleIndex
-from companion.matching import SpeakerMatcher
+from companion.lookup import PeopleIndex, PeopleList
 from companion.models import PRIORITIES, Person, TalkingPoint
 from companion.text import clean
 from screens.base import CompanionScreen
@@ -29,6 +27,8 @@ READINESS_STYLE = {"ready": "green", "weak": "yellow", "draft": "cyan", "none": 
 PRIORITY_STYLE = {"must-meet": "bold", "hope-to-meet": "", "met": "dim"}
 CARD_DELAY_SECONDS = 0.12
 """While the filter is typed, the card of the first match waits for a pause in typing."""
+ROWS_KEPT = 2000
+"""At most this many built rows are kept between filters (scrolling through 200,000 would keep them all)."""
 PEOPLE_COLUMNS = [Column("Name"), Column("Affiliation", 22), Column("Priority", 12), Column("Points", 6)]
 
 
@@ -48,10 +48,16 @@ class PeopleScreen(CompanionScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.index = PeopleIndex([])
-        self.shown: list[Person] = []
-        self.points: dict[int, TalkingPoint] = {}
-        self.context = CardContext([], SpeakerMatcher([], []))
+        self.listed = PeopleList([], PeopleIndex([], []))
+        """Everyone, as listed (from the store's summaries: no person is read to list them)."""
+        self.shown: list[int] = []
+        """Positions in ``listed`` of the people the filter lets through, in order."""
+        self._rows: dict[int, tuple[Text, ...]] = {}
+        """Rows built since the people were last read, by person id (typing a filter reuses them)."""
+        self._unreadable: set[str] = set()
+        """What could not be read since the people were last read (said once, not once a row)."""
+        self._warming: PeopleIndex | None = None
+        """The filter whose texts a worker reads (one at a time for a list)."""
         self._card_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -69,17 +75,29 @@ class PeopleScreen(CompanionScreen):
 
     async def reload(self) -> None:
         self.show_people(*await self.read_in_worker(self.read_people))
+        # The filter's texts (every person's keys) are read once the list is drawn, in a thread,
+        # rather than at the first keystroke: a few hundred milliseconds at 200,000 people. Should
+        # the read fail, the first keystroke tries again and says why.
+        self.call_after_refresh(self._read_filter_texts)
+
+    def _read_filter_texts(self) -> None:
+        index = self.listed.index
+        if not index.ready and index is not self._warming:
+            self._warming = index
+            self.run_worker(lambda: index.texts, thread=True, group="people-filter", exit_on_error=False)
 
     # Data ------------------------------------------------------------------------------------
 
-    def read_people(self) -> tuple[PeopleIndex, dict[int, TalkingPoint], CardContext]:
-        """What the screen shows, read from the store (safe in a worker thread)."""
-        store = self.store
-        return PeopleIndex(store.people()), store.talking_points(), CardContext(store.sessions(), store.speaker_matcher())
+    def read_people(self) -> tuple[PeopleList]:
+        """What the screen lists, read from the store (safe in a worker thread): the people's
+        summaries only. A row's priority and readiness are read when the row is drawn, a card
+        when it is shown, so the list costs the same at 200 people or 200,000."""
+        return (self.store.people_list(),)
 
-    def show_people(self, index: PeopleIndex, points: dict[int, TalkingPoint], context: CardContext,
-                    select_id: int | None = None) -> None:
-        self.index, self.points, self.context = index, points, context
+    def show_people(self, listed: PeopleList, select_id: int | None = None) -> None:
+        self.listed = listed
+        self._rows = {}
+        self._unreadable = set()
         self.apply_filter(select_id=select_id)
 
     def load_people(self, select_id: int | None = None) -> None:
@@ -88,14 +106,19 @@ class PeopleScreen(CompanionScreen):
 
     def apply_filter(self, select_id: int | None = None, *, card_later: bool = False) -> None:
         """Filter the list now; with ``card_later`` (typing) the card follows once typing pauses."""
-        self.shown = self.index.filter(self.query_one("#people-filter", Input).value)
+        try:
+            self.shown = self.listed.index.filter(self.query_one("#people-filter", Input).value)
+        except CompanionError as error:  # the filter's texts could not be read (a damaged file)
+            self._read_failed(error)
+            self.shown = []
         rows = self.query_one("#people", RowList)
-        rows.set_rows(len(self.shown), lambda index: self.person_row(self.shown[index]))
+        rows.set_rows(len(self.shown), self.person_row)
         if select_id is not None:
-            for position, person in enumerate(self.shown):
-                if person.id == select_id:
-                    rows.cursor = position
-                    break
+            position = self.listed.position(select_id)
+            if position is not None:
+                found = self._shown_index(position)
+                if found is not None:
+                    rows.cursor = found
         if self._card_timer is not None:
             self._card_timer.stop()
             self._card_timer = None
@@ -104,23 +127,66 @@ class PeopleScreen(CompanionScreen):
         else:
             self.show_card()
 
-    def person_row(self, person: Person) -> tuple[Text, ...]:
-        ready = readiness(self.points.get(person.id))
+    def _shown_index(self, position: int) -> int | None:
+        """Where the person at ``position`` in the list is among those shown, if shown."""
+        if len(self.shown) == len(self.listed):
+            return position  # everyone is shown, in order
+        try:
+            return self.shown.index(position)
+        except ValueError:
+            return None
+
+    def person_row(self, index: int) -> tuple[Text, ...]:
+        """Row ``index`` of the list as shown: the name and affiliation from the summaries; the
+        priority and readiness from the person and their talking point, read as the row is drawn."""
+        person_id = self.listed.ids[self.shown[index]]
+        built = self._rows.get(person_id)
+        if built is None:
+            if len(self._rows) > ROWS_KEPT:
+                self._rows.clear()
+            built = self._rows[person_id] = self._person_row(person_id)
+        return built
+
+    def _person_row(self, person_id: int) -> tuple[Text, ...]:
+        store = self.store
+        try:
+            # Gone when removed by another process since the list was read: an empty row until reloaded.
+            name, affiliation, priority = store.person_as_listed(person_id) or ("", "", "")
+            ready = readiness(store.talking_point(person_id))
+        except CompanionError as error:  # a damaged row file: this row says so, the others are drawn
+            self._read_failed(error)
+            return (cell("(could not be read)", "dim"), cell(""), cell(""), cell(""))
         return (
-            cell(person.name, PRIORITY_STYLE.get(person.priority, "")),
-            cell(person.affiliation),
-            cell(person.priority),
+            cell(name, PRIORITY_STYLE.get(priority, "")),
+            cell(affiliation),
+            cell(priority),
             cell(ready, READINESS_STYLE[ready]),
         )
 
+    def _read_failed(self, error: CompanionError) -> None:
+        """Say once (until the people are read again) that something could not be read."""
+        message = str(error)
+        if message not in self._unreadable:
+            self._unreadable.add(message)
+            self.host.read_failed(error)
+
     def selected_person(self) -> Person | None:
         cursor = self.query_one("#people", RowList).cursor
-        return self.shown[cursor] if 0 <= cursor < len(self.shown) else None
+        if not 0 <= cursor < len(self.shown):
+            return None
+        try:
+            return self.store.person(self.listed.ids[self.shown[cursor]])
+        except NotFoundError:
+            return None
+        except CompanionError as error:  # a damaged row file
+            self._read_failed(error)
+            return None
 
     def select_person(self, person_id: int) -> None:
         """Show this person (clearing a filter that hides them); used by the command palette."""
         field = self.query_one("#people-filter", Input)
-        if field.value and all(p.id != person_id for p in self.shown):
+        position = self.listed.position(person_id)
+        if field.value and (position is None or self._shown_index(position) is None):
             field.value = ""
         self.load_people(select_id=person_id)
 
@@ -128,7 +194,13 @@ class PeopleScreen(CompanionScreen):
     def show_card(self) -> None:
         person = self.selected_person()
         store = self.store
-        card = person_card(store, person, now=self.host.now(), context=self.context) if person else None
+        # No card context: the card reads the sessions this person speaks at through the store's
+        # speaker index (as `who` does) instead of a matcher over everyone built for the screen.
+        try:
+            card = person_card(store, person, now=self.host.now()) if person else None
+        except CompanionError as error:  # a damaged row file (their notes, say): no card, the list goes on
+            self._read_failed(error)
+            card = None
         self.query_one(PersonCardView).show_card(card, zone_of(self.host.conference))
 
     def note_subject(self) -> tuple[None, list[str]]:

@@ -12,17 +12,23 @@ from __future__ import annotations
 from rich.text import Text
 from textual.content import Content
 
-from companion.text import clean
+from companion.text import clean, cut
+
+
+def one_line(value: object) -> str:
+    """Untrusted text as one clean line, cut to ``ONE_LINE_CHARACTERS`` (cut first: cleaning and
+    wrapping a megabyte title would hold the app up)."""
+    return clean(cut(value) if isinstance(value, str) else value, single_line=True)
 
 
 def plain(value: object, *, single_line: bool = True) -> Content:
-    """Untrusted text as Content, shown literally."""
-    return Content(clean(value, single_line=single_line))
+    """Untrusted text as Content, shown literally (one line cut as :func:`one_line` does)."""
+    return Content(one_line(value) if single_line else clean(value))
 
 
 def markup(template: str, **values: object) -> Content:
-    """Our markup ``template`` with untrusted ``$values`` substituted literally."""
-    return Content.from_markup(template, **{key: clean(value, single_line=True) for key, value in values.items()})
+    """Our markup ``template`` with untrusted ``$values`` substituted literally (each as :func:`one_line`)."""
+    return Content.from_markup(template, **{key: one_line(value) for key, value in values.items()})
 
 
 def paragraph(value: object) -> Content:
@@ -32,7 +38,7 @@ def paragraph(value: object) -> Content:
 
 def cell(value: object, style: str = "") -> Text:
     """Untrusted text for a DataTable cell (DataTable renders Rich objects, not Content)."""
-    return Text(clean(value, single_line=True), style=style, no_wrap=True, overflow="ellipsis")
+    return Text(one_line(value), style=style, no_wrap=True, overflow="ellipsis")
 
 
 def lines(parts: list[Content]) -> Content:
@@ -42,7 +48,7 @@ def lines(parts: list[Content]) -> Content:
 def highlighted(matcher: object, value: object) -> Content:
     """Untrusted text with a command palette query's matches in bold, never parsed as markup
     (Textual's Matcher.highlight reads its argument as markup)."""
-    text = clean(value, single_line=True)
+    text = one_line(value)
     content = Content(text)
     score, offsets = matcher.fuzzy_search.match(matcher.query, text)  # type: ignore[attr-defined]
     if not score:

@@ -24,6 +24,8 @@ EVERY_FIGURE = [
     "schedule screen: switch day at 200 sessions",
     "schedule screen: type a filter at 200 sessions",
     "people filter keystroke at 200 people",
+    "people screen open at 1,000 people, to its first rows",
+    "priority change at 1,000 people, to settled screen",
     "export 300 follow-ups as .ics",
     "save one note, durable, L:",
 ]

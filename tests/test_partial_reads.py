@@ -77,6 +77,18 @@ def test_the_store_search_over_summaries_ranks_as_the_search_over_people(tmp_pat
     assert [(p.id, s) for p, s in store.search_people(query, 6)] == [(p.id, s) for p, s in search_people(people, query, 6)]
 
 
+@pytest.mark.parametrize("query", ["", "priya", "smith", "alvarez", "org 3", "grace hoper", "anne", "zzz", "python"])
+def test_the_people_list_from_summaries_lists_and_filters_as_the_people_records_do(tmp_path: Path, query: str) -> None:
+    from companion.lookup import PeopleIndex
+
+    store, _, _ = conference_store(tmp_path, count=10)
+    people = store.people()
+    listed = Store(tmp_path, read_only=True).people_list()
+    assert listed.ids == [p.id for p in people]  # the same order: by normalised name
+    assert [listed.ids[i] for i in listed.index.filter(query)] == [
+        people[i].id for i in PeopleIndex.of_people(people).filter(query)]
+
+
 def test_a_person_edited_is_found_by_the_new_name_and_not_the_old(tmp_path: Path) -> None:
     store, _, _ = conference_store(tmp_path, count=10)
     writer = Store(tmp_path)
@@ -114,13 +126,13 @@ def test_the_people_filter_typed_letter_by_letter_matches_a_fresh_filter_at_ever
     rng = random.Random(3)
     people = [Person(name=f"{rng.choice(NAMES)} {i}", id=i, affiliation=rng.choice(["Acme", "Initech", "Umbrella"]),
                      tags=[rng.choice(["rust", "python", "ops"])]) for i in range(1, 400)]
-    typing = PeopleIndex(people)
+    typing = PeopleIndex.of_people(people)
     for text in ["a", "al", "ale", "alex", "alex k", "alex ki", "alex k", "alex", "ac", "acm", "acme py",
                  "acme pyt", "x", "zq", "zqv", "", "smi", "smith", "jo smith", "john smith", "johnsmith", "ume ops"]:
-        fresh = PeopleIndex(people).filter(text)
-        assert [p.id for p in typing.filter(text)] == [p.id for p in fresh], text
-    assert [p.name for p in PeopleIndex(people).filter("Grce")][:1] and all(
-        "grace" in p.name.lower() for p in PeopleIndex(people).filter("Grce")[:3])
+        fresh = PeopleIndex.of_people(people).filter(text)
+        assert typing.filter(text) == fresh, text
+    close = [people[i].name for i in PeopleIndex.of_people(people).filter("Grce")]
+    assert close[:1] and all("grace" in name.lower() for name in close[:3])
 
 
 @pytest.mark.parametrize("words", [

@@ -575,7 +575,10 @@ def cmd_followups(args: argparse.Namespace) -> int:
         elif action == "wait":
             changed = store.set_followup_status(args.id, "waiting")
         else:
-            changed = [store.snooze_followup(args.id, parse_day(args.until), today=date.today())]
+            from companion.followups import parse_until
+
+            today = date.today()
+            changed = [store.snooze_followup(args.id, parse_until(args.until, today), today=today)]
         first = changed[0]
         title = clean(first.title, single_line=True)
         if action == "done" and first.status == "dropped":
@@ -862,7 +865,8 @@ COMMANDS: tuple[Command, ...] = (
         Command("wait", "waiting for their reply", args=(Arg("id", type=int, metavar="ID"),)),
         Command("snooze", "move it to a later date", args=(
             Arg("id", type=int, metavar="ID"),
-            Arg("--until", required=True, help="YYYY-MM-DD, today or later"),
+            Arg("--until", required=True, metavar="WHEN",
+                help="YYYY-MM-DD, +N (days from today) or a weekday (mon, monday: the next one)"),
         )),
         Command("draft", "print a message draft for it (hints go to stderr)", args=(
             Arg("id", type=int, metavar="ID"),

@@ -211,3 +211,52 @@ def nudged_without_reply(person: Person, items: Iterable[FollowUp]) -> bool:
             if closed_at is None or person.last_interaction is None or person.last_interaction <= closed_at:
                 return True
     return False
+
+
+# --- snoozing: one way to say "until when", for the command line and the app -----------------------
+
+SNOOZE_FORMS = "a date (YYYY-MM-DD), +N for N days from today, or a weekday (mon or monday: the next one)"
+"""What :func:`parse_until` accepts, in words, shown before typing and with every refusal."""
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+class SnoozeDateError(CompanionError):
+    """An until-date that is not one of :data:`SNOOZE_FORMS`, or is in the past."""
+
+
+def parse_until(text: str, today: date) -> date:
+    """The day ``text`` means, counted from ``today``: ``2027-05-04``, ``+2`` (two days on), ``today``,
+    ``tomorrow``, or a weekday (``mon``, ``Monday``: the next one, never today). A day before
+    ``today`` or outside 1900-2199 is refused with one line naming the accepted forms."""
+    from companion.session_times import EARLIEST, LATEST
+
+    value = " ".join(text.split()).casefold()
+    day: date | None = None
+    if value.startswith("+") and value[1:].isascii() and value[1:].isdecimal() and len(value) <= 7:
+        day = today + timedelta(days=int(value[1:]))
+    elif value in ("today", "tomorrow"):
+        day = today + timedelta(days=1 if value == "tomorrow" else 0)
+    elif len(value) >= 3 and value.isalpha():
+        matches = [index for index, name in enumerate(WEEKDAYS) if name.startswith(value)]
+        if len(matches) == 1:
+            ahead = (matches[0] - today.weekday() - 1) % 7 + 1
+            day = today + timedelta(days=ahead)
+    else:
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            day = None
+    if day is None:
+        raise SnoozeDateError(f"{text!r} is not a day: use {SNOOZE_FORMS}")
+    if not EARLIEST.date() <= day < LATEST.date():
+        raise SnoozeDateError(f"{text}: a date from {EARLIEST.year} to {LATEST.year - 1}, please")
+    if day < today:
+        raise SnoozeDateError(f"{day.isoformat()} is in the past; snooze to today or later")
+    return day
+
+
+def snooze_default(due: date, today: date) -> date:
+    """The day a snooze offers first: tomorrow, or the day after the due date when that is later
+    (snoozing moves a follow-up on, never back)."""
+    return max(today, due) + timedelta(days=1)

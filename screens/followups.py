@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from rich.text import Text
 from textual import on
@@ -13,6 +13,7 @@ from textual.widgets import Footer, Header, Static
 
 from companion.cards import followup_draft
 from companion.errors import CompanionError, NotFoundError
+from companion.followups import snooze_default
 from companion.models import FollowUp, Person
 from screens.base import CompanionScreen
 from screens.modals import DateModal
@@ -154,12 +155,13 @@ class FollowUpsScreen(CompanionScreen):
 
         def chosen(until: date | None) -> None:
             store = self.store
-            if until is not None and self.host.attempt(lambda: store.snooze_followup(item.id, until)):
+            if until is not None and self.host.attempt(lambda: store.snooze_followup(item.id, until, today=today)):
                 self.load_followups(keep=self.query_one("#followups", RowList).cursor)
                 self.notify(f"Snoozed until {until:%A %d %B}", markup=False)
 
-        tomorrow = self.host.now().astimezone().date() + timedelta(days=1)
-        self.app.push_screen(DateModal(f"Snooze '{item.title}' until", tomorrow), chosen)
+        today = self.host.now().astimezone().date()
+        self.app.push_screen(DateModal(f"Snooze '{item.title}' until", snooze_default(item.due, today), today=today),
+                             chosen)
 
     def action_copy_draft(self) -> None:
         item = self.selected()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -526,7 +526,8 @@ class NoteModal(ModalScreen[NoteRequest | None]):
 
 
 class DateModal(ModalScreen[date | None]):
-    """Ask for a date (snooze until...)."""
+    """Ask for a day (snooze until...): the forms it accepts are shown before typing, and read by
+    companion.followups.parse_until, as on the command line."""
 
     DEFAULT_CSS = """
     DateModal {
@@ -539,19 +540,29 @@ class DateModal(ModalScreen[date | None]):
         background: $surface;
         padding: 1 2;
     }
+    DateModal #date-forms {
+        color: $text-muted;
+    }
+    DateModal #date-error {
+        color: $error;
+    }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, question: str, default: date) -> None:
+    def __init__(self, question: str, default: date, *, today: date | None = None) -> None:
         super().__init__()
         self.question = question
         self.default = default
+        self.today = today or date.today()
 
     def compose(self) -> ComposeResult:
+        from companion.followups import SNOOZE_FORMS
+
         with Vertical():
             yield Static(plain(self.question))
-            yield Input(self.default.isoformat(), placeholder="YYYY-MM-DD, or +N for N days from today", id="date",
+            yield Input(self.default.isoformat(), placeholder="YYYY-MM-DD, +N or a weekday", id="date",
                         restrict=NO_CONTROLS)
+            yield Static(plain(f"{self.default:%A %d %B}. Type {SNOOZE_FORMS}."), id="date-forms")
             yield Static(id="date-error")
 
     def on_mount(self) -> None:
@@ -559,14 +570,12 @@ class DateModal(ModalScreen[date | None]):
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
-        value = event.value.strip()
+        from companion.followups import SnoozeDateError, parse_until
+
         try:
-            chosen = date.today() + timedelta(days=int(value[1:])) if value.startswith("+") else date.fromisoformat(value)
-        except ValueError:
-            self.query_one("#date-error", Static).update(plain("Use YYYY-MM-DD or +N."))
-            return
-        if chosen < date.today():
-            self.query_one("#date-error", Static).update(plain("That date is in the past."))
+            chosen = parse_until(event.value, self.today)
+        except SnoozeDateError as error:
+            self.query_one("#date-error", Static).update(plain(str(error)))
             return
         self.dismiss(chosen)
 

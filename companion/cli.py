@@ -648,21 +648,24 @@ def cmd_export_ics(args: argparse.Namespace) -> int:
     check_target(args.file, data_dir)
     if args.vdir:
         check_target(args.vdir, data_dir)
-    store = open_store(args, read_only=True)
+    store = open_store(args)
     items = store.followups()
     people = {p.id: p for p in store.people()}
     to_stdout = goes_to_stdout(args.file)
     try:
-        count = export_followups(
+        outcome = export_followups(
             args.file, items, people, vdir=Path(args.vdir) if args.vdir else None, todo=args.todo,
             data_dir=store.data_dir,
         )
     except OSError as error:
         raise _cannot_write(args.file, error) from None
+    store.record_export(outcome.marks)
     open_count = sum(1 for f in items if f.status in ("open", "waiting"))
     kinds = "events and tasks" if args.todo else "events"
-    _tell(f"Wrote {count} follow-ups ({open_count} open) as {kinds} to {args.file}"
-          + (f" and one file each into {args.vdir}" if args.vdir else ""), beside_output=to_stdout)
+    left_out = (f"; {outcome.left_out} done or dropped before they were ever exported left out"
+                if outcome.left_out else "")
+    _tell(f"Wrote {outcome.written} follow-ups ({open_count} open) as {kinds} to {args.file}"
+          + (f" and one file each into {args.vdir}" if args.vdir else "") + left_out, beside_output=to_stdout)
     return 0
 
 

@@ -412,6 +412,7 @@ class FollowUp(Record):
         sequence: int = 0,
         created: datetime | None = None,
         updated: datetime | None = None,
+        exported: dict[str, dict[str, Any]] | None = None,
     ) -> None:
         self.kind = kind
         self.title = title
@@ -427,9 +428,12 @@ class FollowUp(Record):
         self.sequence = sequence
         self.created = created
         self.updated = updated
+        self.exported: dict[str, dict[str, Any]] = {} if exported is None else exported
+        """What each calendar target was sent: ``{target: {"sequence": n, "status": s}}`` (see
+        companion.exporters.ics); a target never sent it holds no ghost of it."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        row: dict[str, Any] = {
             "kind": self.kind,
             "title": self.title,
             "due": self.due.isoformat(),
@@ -443,6 +447,9 @@ class FollowUp(Record):
             "created": to_utc_text(self.created) if self.created else None,
             "updated": to_utc_text(self.updated) if self.updated else None,
         }
+        if self.exported:
+            row["exported"] = {target: dict(sent) for target, sent in self.exported.items()}
+        return row
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], id: int = 0) -> FollowUp:
@@ -460,4 +467,5 @@ class FollowUp(Record):
             sequence=data.get("sequence", 0),
             created=_optional_moment(data.get("created")),
             updated=_optional_moment(data.get("updated")),
+            exported={str(k): dict(v) for k, v in (data.get("exported") or {}).items() if isinstance(v, dict)},
         )

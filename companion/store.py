@@ -864,6 +864,26 @@ class Store:
                         changed.append(step)
         return changed
 
+    def record_export(self, marks: dict[int, dict[str, dict[str, Any]]]) -> int:
+        """Remember what calendar targets were sent (``FollowUp.exported``; see companion.exporters.ics),
+        merged inside the lock into the follow-ups as they are now: only the targets named change, and
+        a follow-up removed meanwhile is skipped. Nothing to record writes nothing. Returns how many
+        follow-ups changed."""
+        if not marks:
+            return 0
+        changed = 0
+        with self.user.transaction() as db:
+            table = db.table("followups")
+            for followup_id, entries in marks.items():
+                row = table.get(doc_id=followup_id)
+                if row is None:
+                    continue
+                exported = dict(row.get("exported") or {})
+                exported.update({target: dict(sent) for target, sent in entries.items()})
+                table.update({"exported": exported}, doc_ids=[followup_id])
+                changed += 1
+        return changed
+
     def delete_followup(self, followup_id: int) -> None:
         """Remove a follow-up entirely (undoing the step a completion created)."""
         with self.user.transaction() as db:

@@ -510,6 +510,7 @@ def cmd_note_add(args: argparse.Namespace) -> int:
         intros=tuple(intro_name(store, clean(i, single_line=True)) for i in args.intro),
         waiting=args.waiting or args.nudge_days is not None,
         nudge_days=NUDGE_DAYS if args.nudge_days is None else args.nudge_days,
+        tell_later=args.tell_later,
     )
     note, followups = store.add_note(text, [p.id for p in people], session_id=args.session or "", actions=actions)
     names = ", ".join(clean(p.name, single_line=True) for p in people)
@@ -567,6 +568,8 @@ def cmd_followups(args: argparse.Namespace) -> int:
     action = getattr(args, "followup_action", None)
     if action == "draft":
         return show_draft(store, args.id, as_json=args.json)
+    if action == "hello":
+        return plan_hellos(store, args.conference)
     if action:
         if action == "done":
             changed = store.set_followup_status(args.id, "done")
@@ -603,6 +606,30 @@ def cmd_followups(args: argparse.Namespace) -> int:
         say(f"#{f.id:<4} due {f.due.isoformat()}  {clean(f.title, single_line=True)}{status}")
     if not items:
         say("Nothing to follow up." if not args.due else "Nothing due.")
+    return 0
+
+
+def plan_hellos(store, conference_id: str | None) -> int:  # noqa: ANN001
+    """A virtual hello before the conference to each person on the list who speaks there."""
+    from companion.text import clean
+
+    today = date.today()
+    conference = store.conference(conference_id) if conference_id else store.current_conference(today)
+    if conference is None:
+        raise UsageError("no conference imported yet: companion import schedule FILE")
+    name = clean(conference.name, single_line=True)
+    if conference.last_day is not None and conference.last_day < today:
+        raise UsageError(f"{name} ended on {conference.last_day.isoformat()}; a hello is for before the talk")
+    added, had = store.add_hellos(conference.id, today=today)
+    for f in added:
+        say(f"#{f.id:<4} due {f.due.isoformat()}  {clean(f.title, single_line=True)}")
+    if added:
+        say(f"Planned {len(added)} hello{'' if len(added) == 1 else 's'} before {name}"
+            + (f" ({had} already planned)" if had else "") + ": companion followups draft ID shows each")
+    elif had:
+        say(f"Nothing new: the {had} people on your list who speak at {name} already have a hello.")
+    else:
+        say(f"Nobody on your list speaks at {name}: companion import people FILE, then try again.")
     return 0
 
 
@@ -848,6 +875,8 @@ COMMANDS: tuple[Command, ...] = (
             Arg("--waiting", action="store_true", help="waiting for their reply: nudge in a week"),
             Arg("--nudge-days", type=int, metavar="N",
                 help="waiting for their reply: nudge after N days, 7 to 14 (implies --waiting)"),
+            Arg("--tell-later", action="store_true",
+                help="I will tell them how it went: a follow-up in four weeks to tell them and thank them"),
         )),
     )),
     Command("star", "star a session (its id from 'sessions --json')", cmd_star, (
@@ -874,6 +903,10 @@ COMMANDS: tuple[Command, ...] = (
         Command("draft", "print a message draft for it (hints go to stderr)", args=(
             Arg("id", type=int, metavar="ID"),
             Arg("--json", action="store_true"),
+        )),
+        Command("hello", "plan a virtual hello, due three days before the conference, to each person on your "
+                "list who speaks there", args=(
+            Arg("--conference", help="a conference id (default: the current or next one)"),
         )),
     )),
     Command("export", "export follow-up reminders, the starred agenda, or everything as JSON",

@@ -36,6 +36,9 @@ class Template:
 
 SUBJECT_MAX = 72
 SIGN_OFF = "Best,"
+YOUR_NAME_LINE = "I'm [your name], [what you do, in a few words]."
+"""The app does not know the user's name: the hello says who they are in words they fill in."""
+OUTCOME_LINE = "[How it went: what you did with their help, and what came of it.]"
 
 TEMPLATES: dict[str, Template] = {
     "thank": Template(
@@ -96,7 +99,33 @@ TEMPLATES: dict[str, Template] = {
             (SIGN_OFF,),
         ),
     ),
+    "hello": Template(
+        to="person",
+        subject=("Looking forward to your talk, {talk}", "Looking forward to your talk"),
+        paragraphs=(
+            (("Hi {first},", "Hi,"),),
+            (YOUR_NAME_LINE,),
+            (("Thank you for {work}.", "Thank you for [which part of your work helped me]."),
+             ("{How}", "[How it helped me.]")),
+            (("I am looking forward to your talk, {talk}.", "I am looking forward to your talk."),),
+            ("No need to reply: I just wanted to say thank you before the conference.",),
+            (SIGN_OFF,),
+        ),
+    ),
+    "tell-later": Template(
+        to="person",
+        subject=("How it went, and thank you",),
+        paragraphs=(
+            (("Hi {first},", "Hi,"),),
+            ("When we talked, I said I would let you know how it went.",),
+            (OUTCOME_LINE,),
+            (("Thank you again for {work}: it made a real difference.",
+              "Thank you again for your help: it made a real difference."),),
+            (SIGN_OFF,),
+        ),
+    ),
 }
+"""The hello (issue 15, item 6) asks for nothing: no question, no offer, no ask slot."""
 
 
 @dataclass(frozen=True)
@@ -130,6 +159,7 @@ def draft_for(
         person = Person(name="", id=followup.person_id)
     hints: list[tuple[str, str]] = []
     slots = _slots(followup, person, point, other_person, hints)
+    slots.update(_kind_slots(followup))
     used = {SLOT_ANSWERS.get(slot, slot) for slot in _template_slots(template)}
     notes = [hint for hint, field_name in hints if field_name in used]
     subject = next(
@@ -160,7 +190,10 @@ def draft_for(
 # --- filling the slots --------------------------------------------------------------------------
 
 _SLOT = re.compile(r"\{(\w+)\}")
-_PLACEHOLDER = re.compile(r"\[(?:add it here|link or attachment|what you found or did)\]")
+_PLACEHOLDER = re.compile(
+    r"\[(?:add it here|link or attachment|what you found or did|your name|what you do, in a few words"
+    r"|which part of your work helped me|How it helped me\.|How it went: [^\]]*)\]"
+)
 """The bracketed parts the templates leave for the user to fill in."""
 
 
@@ -225,6 +258,14 @@ def _slots(
     detail = _drop_asks(clean(followup.detail, single_line=True), "promise", hints)
     slots["promised"], slots["promise_line"] = _promise(detail)
     return slots
+
+
+def _kind_slots(followup: FollowUp) -> dict[str, str]:
+    """Slots a kind adds of its own: the hello's talk, named as the schedule names it, in quotes."""
+    if followup.kind != "hello":
+        return {}
+    talk = " ".join(clean(followup.detail, single_line=True).split()).strip(" \"'“”")
+    return {"talk": f"“{talk}”" if talk else ""}
 
 
 def _recipients(to: str, person: Person, followup: FollowUp, other_person: Person | None) -> str:

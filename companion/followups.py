@@ -14,6 +14,10 @@ from datetime import date, datetime, timedelta
 from companion.errors import CompanionError
 from companion.models import FollowUp, Note, Person
 
+TELL_LATER_DAYS = 28
+"""Days from a note that says "I will tell them how it went" to telling them (four weeks)."""
+HELLO_DAYS_BEFORE = 3
+"""A virtual hello is due this many days before the conference starts (today when that has passed)."""
 NUDGE_DAYS = 7
 """Days from "waiting for their reply" to the nudge, unless the note says otherwise."""
 NUDGE_DAYS_RANGE = (7, 14)
@@ -27,7 +31,8 @@ class FollowUpRule:
     kind: str
     made_by: str
     """What creates it: a :class:`NoteActions` field (a toggle makes one follow-up, a list one per
-    entry), or ``done:KIND`` for the step that marking a KIND follow-up done unlocks."""
+    entry), ``done:KIND`` for the step that marking a KIND follow-up done unlocks, or
+    ``before:conference`` for the virtual hello (:func:`plan_hellos`, not a note)."""
     due_days: int
     title: str
     """A template: ``{name}`` is the person, ``{detail}`` the promise, ``{other}`` the other person."""
@@ -58,6 +63,11 @@ RULES: dict[str, FollowUpRule] = _by_kind(
     FollowUpRule("nudge",     "waiting", NUDGE_DAYS, "Nudge {name} (no reply yet)",
                  "emails fall through the cracks; one kind reminder, then let it go",
                  days_from="nudge_days", once=True),
+    FollowUpRule("tell-later", "tell_later",  TELL_LATER_DAYS, "Tell {name} how it went",
+                 "close the loop: tell them what came of their help, and thank them"),
+    FollowUpRule("hello",     "before:conference", -HELLO_DAYS_BEFORE, "Say hello to {name} before their talk: {detail}",
+                 "a virtual hello before the conference: which part of their work helped and how; ask for nothing",
+                 fills="detail"),
 )
 
 
@@ -82,6 +92,8 @@ class NoteActions:
     waiting: bool = False
     nudge_days: int = field(default=NUDGE_DAYS)
     """When waiting for their reply: days until the nudge, 7 to 14."""
+    tell_later: bool = False
+    """I said I would tell them how it went: a follow-up in :data:`TELL_LATER_DAYS` days."""
 
     def __post_init__(self) -> None:
         check_nudge_days(self.nudge_days)
@@ -133,7 +145,7 @@ def plan_followups(
     planned: list[FollowUp] = []
     for person in people:
         for rule in RULES.values():
-            if rule.made_by.startswith("done:"):
+            if ":" in rule.made_by:  # unlocked by a done step, or planned before a conference
                 continue
             if rule.once and nudged_without_reply(person, closed):
                 continue
@@ -260,3 +272,37 @@ def snooze_default(due: date, today: date) -> date:
     """The day a snooze offers first: tomorrow, or the day after the due date when that is later
     (snoozing moves a follow-up on, never back)."""
     return max(today, due) + timedelta(days=1)
+
+
+# --- the virtual hello before a conference ---------------------------------------------------------
+
+
+def hello_uid(conference_id: str, person_id: int) -> str:
+    """One hello per person and conference: the same UID however often it is planned."""
+    import hashlib
+
+    digest = hashlib.sha1(conference_id.encode()).hexdigest()[:12]
+    return f"companion-hello-c{digest}-p{person_id}@companion"
+
+
+def hello_due(first_day: date | None, today: date) -> date:
+    """:data:`HELLO_DAYS_BEFORE` days before the conference starts, or today when that has passed."""
+    if first_day is None:
+        return today
+    return max(today, first_day - timedelta(days=HELLO_DAYS_BEFORE))
+
+
+def plan_hello(conference_id: str, first_day: date | None, person: Person, talk: str,
+               today: date, now: datetime) -> FollowUp:
+    """The hello to ``person``, who speaks at the conference: ``talk`` (its title) is the detail."""
+    rule = RULES["hello"]
+    return FollowUp(
+        kind="hello",
+        title=rule.title.format(name=person.name, detail=talk, other=""),
+        due=hello_due(first_day, today),
+        person_id=person.id,
+        detail=talk,
+        uid=hello_uid(conference_id, person.id),
+        created=now,
+        updated=now,
+    )

@@ -274,7 +274,7 @@ class CompanionApp(App[None]):
                 added = self.store.add_people(Person(name=name, priority="met") for name in request.new_names)
                 person_ids += [p.id for p in [*added.added, *added.merged]]
             actions = NoteActions(thank=request.thank, promises=request.promises, intros=request.intros,
-                                  waiting=request.waiting)
+                                  waiting=request.waiting, tell_later=request.tell_later)
             note, followups = self.store.add_note(request.text, person_ids, session_id=request.session_id,
                                                   actions=actions, now=self.now())
         except CompanionError as error:

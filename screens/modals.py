@@ -404,6 +404,8 @@ class NoteRequest:
     waiting: bool
     people_typed: str = ""
     """The people field as typed (the form shows it again if the save fails)."""
+    tell_later: bool = False
+    """I will tell them how it went: a follow-up in four weeks."""
 
 
 class NoteModal(ModalScreen[NoteRequest | None]):
@@ -471,6 +473,8 @@ class NoteModal(ModalScreen[NoteRequest | None]):
                         restrict=NO_CONTROLS)
             yield Checkbox("Waiting for their reply: nudge in a week", draft.waiting if draft else False,
                            id="note-waiting")
+            yield Checkbox("I will tell them how it went: remind me in four weeks",
+                           draft.tell_later if draft else False, id="note-tell-later")
             yield Static(plain(self.problem + " Your note is still here: ctrl+s tries again.") if self.problem else "",
                          id="note-error")
 
@@ -518,6 +522,7 @@ class NoteModal(ModalScreen[NoteRequest | None]):
                 intros=tuple(i for i in (clean(x, single_line=True).strip() for x in intros) if i),
                 waiting=self.query_one("#note-waiting", Checkbox).value,
                 people_typed=self.query_one("#note-people", Input).value,
+                tell_later=self.query_one("#note-tell-later", Checkbox).value,
             )
         )
 

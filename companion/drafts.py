@@ -265,7 +265,7 @@ def _kind_slots(followup: FollowUp) -> dict[str, str]:
     if followup.kind != "hello":
         return {}
     talk = " ".join(clean(followup.detail, single_line=True).split()).strip(" \"'“”")
-    return {"talk": f"“{talk}”" if talk else ""}
+    return {"talk": f"“{talk}”" if talk and not asks_for_a_job(talk) else ""}
 
 
 def _recipients(to: str, person: Person, followup: FollowUp, other_person: Person | None) -> str:

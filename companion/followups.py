@@ -34,6 +34,7 @@ class FollowUpRule:
     entry), ``done:KIND`` for the step that marking a KIND follow-up done unlocks, or
     ``before:conference`` for the virtual hello (:func:`plan_hellos`, not a note)."""
     due_days: int
+    """Days after the note (or the step that unlocked it); for ``before:conference``, days before it starts."""
     title: str
     """A template: ``{name}`` is the person, ``{detail}`` the promise, ``{other}`` the other person."""
     why: str
@@ -65,7 +66,7 @@ RULES: dict[str, FollowUpRule] = _by_kind(
                  days_from="nudge_days", once=True),
     FollowUpRule("tell-later", "tell_later",  TELL_LATER_DAYS, "Tell {name} how it went",
                  "close the loop: tell them what came of their help, and thank them"),
-    FollowUpRule("hello",     "before:conference", -HELLO_DAYS_BEFORE, "Say hello to {name} before their talk: {detail}",
+    FollowUpRule("hello",     "before:conference", HELLO_DAYS_BEFORE, "Say hello to {name} before their talk: {detail}",
                  "a virtual hello before the conference: which part of their work helped and how; ask for nothing",
                  fills="detail"),
 )
@@ -289,7 +290,7 @@ def hello_due(first_day: date | None, today: date) -> date:
     """:data:`HELLO_DAYS_BEFORE` days before the conference starts, or today when that has passed."""
     if first_day is None:
         return today
-    return max(today, first_day - timedelta(days=HELLO_DAYS_BEFORE))
+    return max(today, first_day - timedelta(days=RULES["hello"].due_days))
 
 
 def plan_hello(conference_id: str, first_day: date | None, person: Person, talk: str,

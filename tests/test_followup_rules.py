@@ -61,12 +61,14 @@ def add_waiting(store: Store, *, at: datetime = NOW, nudge_days: int = NUDGE_DAY
 
 
 def test_the_rules_are_a_readable_table() -> None:
-    assert list(RULES) == ["thank", "promise", "intro-ask", "intro", "nudge"]
+    assert list(RULES) == ["thank", "promise", "intro-ask", "intro", "nudge", "tell-later", "hello"]
     fields = set(NoteActions.__dataclass_fields__)
     for kind, rule in RULES.items():
         assert rule.kind == kind and rule.title and rule.why and rule.due_days >= 1
         if rule.made_by.startswith("done:"):
             assert rule.made_by.removeprefix("done:") in RULES  # a step unlocked by another rule
+        elif rule.made_by.startswith("before:"):
+            assert rule.made_by == "before:conference"  # the virtual hello: planned, not noted
         else:
             assert rule.made_by in fields  # a toggle or list of the note form
         assert not rule.days_from or rule.days_from in fields

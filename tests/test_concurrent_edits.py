@@ -307,3 +307,21 @@ async def test_editing_a_person_removed_meanwhile_keeps_the_form_and_can_add_the
         await pilot.pause()
         again = [p for p in Store(demo_store.data_dir).people() if p.name == "Amara Nwosu"]
         assert [p.role for p in again] == ["Staff engineer"]
+
+
+async def test_the_people_list_keeps_the_selected_person_when_someone_is_added_elsewhere(demo_store: Store) -> None:
+    app = CompanionApp(store=demo_store, clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3", "down", "down", "down")
+        await pilot.pause()
+        screen = app.screen
+        chosen = screen.selected_person()  # type: ignore[attr-defined]
+        assert chosen is not None
+        Store(demo_store.data_dir).save_person(Person(name="Aaron Aalto"))  # sorts first: every row moves down
+        app.check_data_files()  # what the app's one-second timer runs
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Aaron Aalto" in [p.name for p in demo_store.people()]
+        selected = screen.selected_person()  # type: ignore[attr-defined]
+        assert selected is not None and selected.id == chosen.id, (chosen.name, selected and selected.name)

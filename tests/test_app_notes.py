@@ -137,7 +137,7 @@ async def test_followup_keys_done_wait_drop_snooze_and_copy(store: Store) -> Non
         await pilot.pause()
         ask = next(f for f in store.followups() if f.title.startswith("Ask Liam"))
         assert ask.status == "open"
-        await pilot.press("w")
+        await pilot.press("home", "w")  # the reload keeps the selection by which follow-up it is: back to the ask
         assert next(f for f in store.followups() if f.id == ask.id).status == "waiting"
         await pilot.press("home", "z")
         await pilot.pause()

@@ -72,6 +72,9 @@ class ScheduleScreen(CompanionScreen):
         self.grid_cells: dict[tuple[int, int], Session] = {}
         self.show_laptop_zone = False
         self._loading = asyncio.Lock()
+        self._jumps = 0
+        """Counted at the start and the end of each palette jump (select_session): a reload under way
+        while one started or ended leaves the jump's choice alone."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -92,7 +95,10 @@ class ScheduleScreen(CompanionScreen):
 
     async def reload(self) -> None:
         chosen = self.selected_session()
+        jumps = self._jumps
         await self.load_conference()
+        if jumps != self._jumps:
+            return  # a palette jump chose a session meanwhile: that one stays selected
         if chosen is not None and self.query_one("#views", ContentSwitcher).current != "grid":
             # Kept by which session it is: a re-import elsewhere may move it, or add one above it.
             found = next((index for index, session in enumerate(self.shown) if session.id == chosen.id), None)
@@ -338,6 +344,13 @@ class ScheduleScreen(CompanionScreen):
 
     async def select_session(self, session_id: str) -> None:
         """Show this session: its day, no filter, the list view, the cursor on it."""
+        self._jumps += 1
+        try:
+            await self._jump_to(session_id)
+        finally:
+            self._jumps += 1
+
+    async def _jump_to(self, session_id: str) -> None:
         await self.load_conference()
         session = self.index.by_id.get(session_id)
         if session is None:

@@ -1,0 +1,573 @@
+"""Turning the user's notes-to-self into sentences said to the person (ARCHITECTURE.md, "Drafts").
+
+The user writes about someone ("Her 38C3 talk on eBPF", "send Thorsten our audit checklist"); a
+message speaks to them ("your 38C3 talk on eBPF", "Here is our audit checklist, as promised").
+Everything here is rules over words, not substitution of strings:
+
+- :func:`to_you` turns third person into second person: he, she, her, him, his, the person's name
+  and "Name's" become you / your, with the verb after the subject agreeing ("she was" -> "you were",
+  "he maintains" -> "you maintain") and reflexives ("herself" -> "yourself"). "They" and "their"
+  are turned only when the text opens with them (further on they often mean someone else).
+- :func:`safe_to_you` says whether that can be done without guessing: a he/she after another
+  person's name may mean that person, and then the callers quote the user's words instead.
+- :func:`thank_line` makes "Thank you for ..." from what their work was, :func:`promise_lines`
+  makes a promise's subject and opening sentence, and each falls back to a sentence built around
+  the user's own words in quotes when the words do not fit a rule. Nothing the user wrote is
+  dropped or garbled: a word the rules do not know is kept as written.
+
+The API other draft code may use: :func:`to_you`, :func:`safe_to_you`, :func:`thank_line`,
+:func:`promise_lines` (with :class:`Promise`), :func:`as_sentence`, :func:`noun_phrase`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from companion import meaning
+from companion.text import clean
+
+_HONORIFICS = {"dr", "prof", "mr", "mrs", "ms", "mx", "sir", "dame"}
+
+
+def first_name(name: str) -> str:
+    """What to put after "Hi": the first name, "Raman, Priya" read as Priya; empty when unknown."""
+    text = clean(name, single_line=True).strip()
+    if text.count(",") == 1:
+        last, given = (part.strip() for part in text.split(","))
+        if last and given:
+            text = given
+    words = [word for word in text.split() if word.rstrip(".").casefold() not in _HONORIFICS]
+    return words[0] if words else text
+
+# --- words ---------------------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"[\w]+(?:['’][\w]+)*|[^\w\s]")
+"""Words (with apostrophes: "she's", "Maria's") and single punctuation marks."""
+
+_SUBJECT = {"he": "you", "she": "you"}
+_OBJECT = {"him": "you"}
+_POSSESSIVE = {"his": "your", "hers": "yours"}
+_REFLEXIVE = {"himself": "yourself", "herself": "yourself", "themselves": "yourself", "themself": "yourself"}
+_CONTRACTED = {"he'd": "you'd", "she'd": "you'd", "he'll": "you'll", "she'll": "you'll"}
+_THEY = {"they": "you", "them": "you", "their": "your", "theirs": "yours", "they're": "you're",
+         "they've": "you've", "they'd": "you'd", "they'll": "you'll"}
+_AGREEMENT = {
+    "is": "are", "was": "were", "has": "have", "does": "do", "isn't": "aren't", "wasn't": "weren't",
+    "hasn't": "haven't", "doesn't": "don't", "goes": "go", "'s": "'re",
+}
+_ADVERBS = {"also", "always", "never", "still", "often", "just", "even", "really", "actually", "already",
+            "once", "then", "now", "sometimes", "kindly", "clearly", "only", "later", "recently"}
+_AFTER_OBJECT_HER = {
+    "about", "at", "to", "for", "with", "from", "in", "on", "by", "and", "or", "but", "that", "the", "a", "an",
+    "my", "our", "some", "this", "these", "those", "how", "what", "why", "when", "if", "again", "too", "so",
+    "today", "yesterday", "afterwards", "later", "first", "once", "whether", "over", "up", "out", "back",
+    "know", "it", "all", "afterward", "during", "after", "before", "as", "last", "next", "more", "because",
+}
+_PARTICIPLES = {"been", "got", "gotten", "done", "had", "written", "given", "taken", "made", "shown", "built",
+                "seen", "known", "run", "put", "sent", "shared", "published", "released"}
+
+
+def _case(original: str, replacement: str) -> str:
+    return replacement[:1].upper() + replacement[1:] if original[:1].isupper() else replacement
+
+
+def _key(word: str) -> str:
+    return word.casefold().replace("’", "'")
+
+
+def _names(name: str) -> list[str]:
+    """The ways the person may be named in a note: full name, first name, "Raman, Priya" read."""
+    full = " ".join(name.split())
+    found = [full, first_name(full)] if full else []
+    return sorted({n for n in found if n and n[:1].isalpha()}, key=len, reverse=True)
+
+
+def _third_singular_to_plain(word: str) -> str | None:
+    """"maintains" -> "maintain", "watches" -> "watch", "tries" -> "try"; None when not such a verb."""
+    low = word.casefold()
+    if low in _AGREEMENT:
+        return _AGREEMENT[low]
+    if len(low) < 3 or not low.endswith("s") or low.endswith(("ss", "us", "is", "'s")):
+        return None
+    candidates = []
+    if low.endswith("ies"):
+        candidates.append(low[:-3] + "y")
+    if low.endswith(("ches", "shes", "xes", "sses", "zes", "oes")):
+        candidates.append(low[:-2])
+    candidates.append(low[:-1])
+    for base in candidates:
+        if meaning.zipf(base) >= 3.0 and meaning.zipf(base) >= meaning.zipf(low) - 1.5:
+            return word[: len(base)] if word[: len(base)].casefold() == base else base
+    return None
+
+
+@dataclass(frozen=True)
+class _Turned:
+    text: str
+    safe: bool
+
+
+def _turn(text: str, name: str) -> _Turned:
+    if not text:
+        return _Turned(text, True)
+    names = _names(name)
+    # The person's name as a subject, an object or a possessive becomes a pronoun first, so the rules
+    # below treat "Maria showed" like "she showed" and "Maria's post" like "her post".
+    for who in names:
+        text = re.sub(rf"\b{re.escape(who)}['’]s\b", "their_", text)
+        text = re.sub(rf"(?<![\w'’]){re.escape(who)}\b(?!['’])", "them_", text)
+    tokens = list(_TOKEN.finditer(text))
+    words = [t.group(0) for t in tokens]
+    keys = [_key(w) for w in words]
+    they_person = bool(keys) and (keys[0] in _THEY or keys[0] in {"them_", "their_"})
+    out = list(words)
+    safe = True
+    other_named = False
+    subject_at: list[int] = []
+    for i, (word, key) in enumerate(zip(words, keys)):
+        new = None
+        if key == "them_":
+            nxt = keys[i + 1] if i + 1 < len(keys) else ""
+            prev = keys[i - 1] if i else ""
+            is_subject = i == 0 or prev in {",", "and", "but", "so", "because", "when", "that", "if", ".", ";"}
+            new = "you"
+            if is_subject or (nxt and _third_singular_to_plain(nxt) is not None and prev not in _VERBS_TAKING_OBJECT):
+                subject_at.append(i)
+        elif key == "their_":
+            new = "your"
+        elif key in _SUBJECT:
+            new = _SUBJECT[key]
+            subject_at.append(i)
+            safe = safe and not other_named
+        elif key in ("he's", "she's"):
+            nxt = keys[i + 1] if i + 1 < len(keys) else ""
+            new = "you've" if nxt in _PARTICIPLES and nxt not in {"shown", "known"} else "you're"
+            safe = safe and not other_named
+        elif key in _CONTRACTED:
+            new = _CONTRACTED[key]
+            safe = safe and not other_named
+        elif key in _OBJECT or key in _POSSESSIVE or key in _REFLEXIVE:
+            new = {**_OBJECT, **_POSSESSIVE, **_REFLEXIVE}[key]
+            safe = safe and not other_named
+        elif key == "her":
+            nxt_token = keys[i + 1] if i + 1 < len(keys) else ""
+            possessive = bool(nxt_token) and nxt_token[:1].isalnum() and nxt_token not in _AFTER_OBJECT_HER
+            new = "your" if possessive else "you"
+            safe = safe and not other_named
+        elif they_person and key in _THEY:
+            new = _THEY[key]
+            if key == "they":
+                subject_at.append(i)
+        elif key in {"themselves", "themself"} and they_person:
+            new = "yourself"
+        elif re.fullmatch(r"[A-Z][a-z]+", word) and _names_someone(keys, i):
+            other_named = True  # someone else may be named: a he/she after this may be them
+        if new is not None:
+            out[i] = _case(word, new) if not key.endswith("_") else (new.capitalize() if i == 0 else new)
+    # The verb after a subject turned to "you" agrees with it: "you was" -> "you were".
+    for i in subject_at:
+        j = i + 1
+        while j < len(keys) and (keys[j] in _ADVERBS or keys[j].endswith("ly")):
+            j += 1
+        if j < len(keys) and keys[j] not in {"and", "or", ",", "."}:
+            plain = _third_singular_to_plain(words[j])
+            if plain is not None and keys[j] != "'s":
+                out[j] = _case(words[j], plain)
+    result = []
+    last = 0
+    for token, new in zip(tokens, out):
+        result.append(text[last:token.start()] + new)
+        last = token.end()
+    result.append(text[last:])
+    return _Turned("".join(result), safe)
+
+
+_PLACE_LEADS = {"in", "at", "on", "from", "of", "using", "about", "into", "like", "for", "via", "called", "named"}
+_SAYING = {"said", "says", "told", "tells", "asked", "asks", "thinks", "thought", "mentioned", "and", "wrote",
+           "suggested", "recommended", "'s", "is", "was", "has", "will", "would", "wants", "wanted", "knows"}
+
+
+def _names_someone(keys: list[str], i: int) -> bool:
+    """Whether the capitalised word at ``i`` may be another person's name: not after "in", "at",
+    "using" (a place, a tool); at the start only when it says or does something ("Ana said")."""
+    if i == 0:
+        return keys[0] not in meaning.FUNCTION_WORDS and len(keys) > 1 and keys[1] in _SAYING
+    return keys[i - 1] not in _PLACE_LEADS and keys[i - 1] not in {".", "!", "?", ":"}
+
+
+_VERBS_TAKING_OBJECT = {"told", "tell", "asked", "ask", "met", "meet", "thank", "thanked", "send", "sent",
+                        "show", "showed", "give", "gave", "introduce", "introduced", "email", "emailed",
+                        "to", "for", "with", "from", "about", "at", "by", "like", "saw", "see", "heard", "hear"}
+
+
+def to_you(text: str, name: str = "") -> str:
+    """``text``, written about the person named ``name``, said to them: "Her talk on X" becomes
+    "Your talk on X", "Maria's post" "your post", "she was" "you were" (see the module's docstring)."""
+    return _turn(text, name).text
+
+
+def safe_to_you(text: str, name: str = "") -> str | None:
+    """Like :func:`to_you`, or None when a he/she/his/her comes after another name and may mean
+    that other person ("Ana said she would ..."): the caller then quotes the user's words."""
+    turned = _turn(text, name)
+    return turned.text if turned.safe else None
+
+
+# --- sentences -----------------------------------------------------------------------------------
+
+_DETERMINERS = {"the", "our", "my", "a", "an", "some", "those", "these", "that", "this", "your", "its",
+                "one", "two", "three", "both", "all", "any", "each", "every", "few", "several", "their"}
+_LOWER_FIRST = _DETERMINERS | {"you", "we", "it", "how", "what", "why", "when", "where", "which", "who", "in",
+                               "on", "at", "for", "from", "with", "about", "showing", "explaining", "being"}
+
+
+def _lower_first(text: str) -> str:
+    first = text.split(" ", 1)[0] if text else ""
+    if first and _key(first) in _LOWER_FIRST and first[:1].isupper() and not first.isupper():
+        return text[:1].lower() + text[1:]
+    return text
+
+
+def _strip_end(text: str) -> str:
+    return " ".join(text.split()).strip().rstrip(" .;:,!")
+
+
+def as_sentence(text: str) -> str:
+    """A capital first letter and a closing full stop (unless it ends in ! or ?)."""
+    text = " ".join(text.split()).strip().rstrip(" ;:,")
+    if not text:
+        return ""
+    text = text[:1].upper() + text[1:]
+    return text if text[-1] in ".!?" else text + "."
+
+
+def quote(text: str) -> str:
+    """The user's own words, quoted as written (double quotes inside become single)."""
+    return '"' + _strip_end(text).replace('"', "'") + '"'
+
+
+_IRREGULAR_PAST_TO_ING = {
+    "wrote": "writing", "gave": "giving", "made": "making", "took": "taking", "built": "building",
+    "taught": "teaching", "told": "telling", "ran": "running", "spoke": "speaking", "led": "leading",
+    "brought": "bringing", "found": "finding", "held": "holding", "kept": "keeping", "put": "putting",
+    "sent": "sending", "spent": "spending", "thought": "thinking", "came": "coming", "went": "going",
+    "got": "getting", "began": "beginning", "broke": "breaking", "chose": "choosing", "drew": "drawing",
+    "fought": "fighting", "let": "letting", "lent": "lending", "meant": "meaning", "set": "setting",
+    "shed": "shedding", "shot": "shooting", "stood": "standing", "struck": "striking", "swore": "swearing",
+    "wove": "weaving", "won": "winning", "read": "reading", "said": "saying", "saw": "seeing",
+    "showed": "showing", "helped": "helping", "pushed": "pushing", "did": "doing",
+}
+_NOT_PAST = {"need", "feed", "seed", "red", "bed", "shed", "bleed", "speed", "embed", "hundred", "sacred"}
+
+
+def _past_to_ing(word: str) -> str | None:
+    """"explained" -> "explaining", "shared" -> "sharing", "wrote" -> "writing"; None when unsure."""
+    low = word.casefold()
+    if low in _IRREGULAR_PAST_TO_ING:
+        return _IRREGULAR_PAST_TO_ING[low]
+    if not low.endswith("ed") or low in _NOT_PAST or len(low) < 4:
+        return None
+    if low.endswith("ied"):
+        options = [low[:-3] + "ying"]
+    elif low.endswith("eed"):
+        options = [low[:-1] + "ing"]
+    else:
+        options = [low[:-2] + "ing"]
+        stem = low[:-2]
+        if len(stem) >= 3 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
+            options.append(stem[:-1] + "ing")  # "referred" -> "referring" is first; "stopped" -> "stopping"
+    for option in options:
+        if meaning.zipf(option) >= 2.5:
+            return option
+    return None
+
+
+def _plain_to_ing(word: str) -> str | None:
+    """"maintain" -> "maintaining", "write" -> "writing", "run" -> "running"; None for be, have, do
+    and words that are not verbs in English's common list."""
+    low = word.casefold()
+    if low in {"are", "were", "have", "do", "did", "had", "can", "could", "will", "would", "should", "may",
+               "might", "must", "shall", "'re", "'ve", "not", "too", "also"} or not low.isalpha() or len(low) < 2:
+        return None
+    options = []
+    if low.endswith("ie"):
+        options.append(low[:-2] + "ying")
+    if low.endswith("e") and not low.endswith(("ee", "ye", "oe")):
+        options.append(low[:-1] + "ing")
+    if re.fullmatch(r"[^aeiou]*[aeiou][bdgmnprt]", low):
+        options.append(low + low[-1] + "ing")
+    options.append(low + "ing")
+    for option in options:
+        if meaning.zipf(option) >= 2.5:
+            return option
+    return None
+
+
+_IMPLIED_I = {"loved", "enjoyed", "liked", "read", "watched", "saw", "used", "attended", "heard", "learned",
+              "learnt", "found", "appreciated", "admired", "bookmarked", "starred", "followed", "tried",
+              "really", "love", "like", "enjoy", "use", "adore"}
+
+
+def _is_noun_phrase_start(key: str) -> bool:
+    return key in _DETERMINERS or key in {"your", "yours"}
+
+
+def thank_line(work: str, name: str = "") -> tuple[str, str]:
+    """(what to thank for, as a noun phrase for a subject line or "", the sentence that thanks).
+
+    "Her 38C3 talk on eBPF" -> ("your 38C3 talk on eBPF", "Thank you for your 38C3 talk on eBPF.");
+    "She showed me how to profile" -> ("showing me how to profile", "Thank you for showing me how to
+    profile."); "loved her post" -> ("", "Thank you! I loved your post."); words the rules cannot
+    turn are quoted."""
+    work = _strip_end(work)
+    if not work:
+        return "", ""
+    turned = safe_to_you(work, name)
+    if turned is None:
+        return "", f"Thank you! I wrote this down after we met: {quote(work)}."
+    words = turned.split()
+    keys = [_key(w) for w in words]
+    first = keys[0]
+    # "You showed me how to ...", "You wrote the foo library": a gerund after "Thank you for".
+    if first == "you" and len(words) > 1:
+        j = 1
+        while j < len(keys) and (keys[j] in _ADVERBS or (keys[j].endswith("ly") and keys[j] != "only")):
+            j += 1
+        if j < len(keys):
+            ing = _past_to_ing(words[j]) or _plain_to_ing(words[j])
+            if ing is not None and j == 1:
+                phrase = " ".join([ing, *words[j + 1:]])
+                return phrase, f"Thank you for {phrase}."
+        return "", f"Thank you! {as_sentence(turned)}"
+    if first in {"i", "we", "i've", "we've", "i'm", "we're"}:
+        return "", f"Thank you! {as_sentence(turned)}"
+    if first in _IMPLIED_I:
+        return "", f"Thank you! {as_sentence('I ' + _lower_first(turned))}"
+    phrase = _noun_phrase_of(turned)
+    if phrase is None:
+        return "", f"Thank you! {as_sentence(turned)}"
+    if _is_whole_sentence(phrase):
+        return "", f"Thank you! {as_sentence(phrase)}"
+    return phrase, f"Thank you for {phrase}."
+
+
+_COPULAS = {"is", "are", "was", "were", "has", "have", "had", "made", "changed", "helped", "saved", "showed",
+            "taught", "got", "gave", "opened", "inspired", "convinced", "blew", "fixed", "cut", "explained",
+            "solved", "clarified", "became", "really", "totally", "completely", "just"}
+
+
+def _is_whole_sentence(phrase: str) -> bool:
+    """"your talk on X was great": a subject and a verb, not a noun phrase to thank for."""
+    keys = [_key(w) for w in phrase.split()]
+    if keys[0] not in {"your", "the", "this", "that"}:
+        return False
+    for key in keys[1:]:
+        if key in {"you", "i", "we", "they", "he", "she", "who", "which", "that"}:
+            return False  # "the way you explained it": a clause inside the noun phrase
+        if key in _COPULAS:
+            return True
+    return False
+
+
+def _noun_phrase_of(text: str) -> str | None:
+    """``text`` (already said to the person) as a noun phrase to follow "for" or "As promised:":
+    a determiner kept, a bare piece of work given "your"; None when it does not start like one."""
+    text = _lower_first(text)
+    words = text.split()
+    if not words:
+        return None
+    first = _key(words[0])
+    if _is_noun_phrase_start(first):
+        return text
+    if first == "the":
+        return text
+    core = first.strip("'’")
+    if core in meaning.KINDS_OF_PIECE or core in meaning.BODIES_OF_WORK or core.rstrip("s") in meaning.KINDS_OF_PIECE:
+        return "your " + text
+    # "38C3 talk on eBPF", "eBPF talk", "pandas library": a name or a number before a kind of work.
+    for word in words[1:4]:
+        key = _key(word).strip(",;:")
+        if key in meaning.KINDS_OF_PIECE or key in meaning.BODIES_OF_WORK:
+            before = words[: words.index(word)]
+            if all(_key(w) not in _VERBISH for w in before):
+                return "your " + text
+            break
+    return None
+
+
+_VERBISH = {"is", "are", "was", "were", "loved", "liked", "read", "watched", "saw", "used", "gave", "wrote"}
+
+
+def noun_phrase(text: str, name: str = "") -> str:
+    """What the user wrote, said to the person, as a noun phrase ("" when it is not one)."""
+    turned = safe_to_you(_strip_end(text), name)
+    if turned is None:
+        return ""
+    return _noun_phrase_of(turned) or ""
+
+
+_PAST_LEAD_SUBJECT = {"us": "It", "me": "It"}
+
+
+def how_sentence(how: str, name: str = "") -> str:
+    """How their work helped, as a sentence to them: "switched our CI after her talk" -> "We switched
+    our CI after your talk."; quoted when a he/she may mean someone else."""
+    how = _strip_end(how)
+    if not how:
+        return ""
+    turned = safe_to_you(how, name)
+    if turned is None:
+        return f"From my notes: {quote(how)}."
+    words = turned.split()
+    keys = [_key(w) for w in words]
+    if words[0][:1].islower() and (_past_to_ing(keys[0]) is not None or keys[0] in _IRREGULAR_PAST_TO_ING):
+        nxt = keys[1] if len(keys) > 1 else ""
+        if nxt in _PAST_LEAD_SUBJECT:
+            subject = _PAST_LEAD_SUBJECT[nxt]
+        else:
+            subject = "We" if {"our", "us", "we"} & set(keys) else "I"
+        return as_sentence(f"{subject} {turned}")
+    return as_sentence(turned)
+
+
+# --- promises ------------------------------------------------------------------------------------
+
+_GIVE_VERBS = {
+    "send", "share", "forward", "email", "e-mail", "mail", "give", "post", "upload", "pass", "get", "dig", "find",
+    "drop", "bring", "lend", "link", "dm", "slack", "text", "attach", "publish",
+}
+_GIVE_ING = {"sending": "send", "sharing": "share", "forwarding": "forward", "emailing": "email",
+             "mailing": "mail", "giving": "give", "posting": "post", "uploading": "upload", "passing": "pass",
+             "getting": "get", "digging": "dig", "finding": "find", "dropping": "drop", "bringing": "bring"}
+_GIVE_PARTICLES = {"over", "on", "along", "up", "out", "across", "through"}
+_TO_THEM = {"you", "her", "him", "them", "them_", "u"}
+_ACTION_VERBS = set("""
+check ask follow try review read think introduce connect call book schedule invite let test fix open file
+add update reply answer put make set help show tell keep see confirm draft organise organize run benchmark
+port reach look write find figure investigate dig research compare measure profile write-up summarise
+summarize recommend suggest ping loop cc contact meet visit join sign register present talk speak demo
+record translate document explain walk go do start finish build prototype merge release publish
+reproduce debug patch report raise mention nominate vote sponsor donate buy pay host give pair mentor
+email message text ring chat grab catch sync arrange plan set-up setup collect gather prepare clean
+""".split())
+_LEADS = re.compile(
+    r"^(?:(?:i|we)\s*(?:'ll|’ll|\s+will|\s+shall|\s+promised\s+to|\s+said\s+(?:i|we)\s*(?:'d|’d|\s+would)|"
+    r"\s+am\s+going\s+to|\s+are\s+going\s+to|\s+need\s+to|\s+have\s+to|\s+should|\s+must|\s+offered\s+to)\s+"
+    r"|(?:promised\s+to|will|to|going\s+to|gonna|must|need\s+to|should|todo:?|to\s+do:?|offered\s+to)\s+)+",
+    re.IGNORECASE,
+)
+_HEAD_END = {"on", "of", "to", "for", "from", "about", "with", "in", "at", "by", "that", "which", "we", "i",
+             "you", "as", "she", "he", "they", "comparing", "showing", "covering", "explaining", "where", "when",
+             "after", "before", "like", "so", "if", "via"}
+_SINGULAR_ENDING_S = {"news", "series", "analysis", "basis", "thesis", "status", "kubernetes", "jenkins", "chaos",
+                      "physics", "maths", "mathematics", "statistics", "economics", "ethics", "logistics", "lens",
+                      "bus", "gas", "canvas", "atlas", "bias", "corpus", "process", "class", "address", "access",
+                      "progress", "success", "this", "its", "us", "yes"}
+
+
+@dataclass(frozen=True)
+class Promise:
+    subject: str
+    """The subject line: "As promised: our audit checklist"."""
+    line: str
+    """The opening sentence: "Here is our audit checklist, as promised."."""
+    placeholder: str
+    """What the user adds before sending: "[link or attachment]", "[what you found or did]"."""
+    quoted: bool = False
+    """True when the user's words are quoted because no rule fitted them."""
+
+
+def _plural(phrase: str) -> bool:
+    words = [_key(w).strip(",;:()") for w in phrase.split()]
+    head: list[str] = []
+    for word in words:
+        if word in _HEAD_END:
+            break
+        if word == "and" and head:
+            return True
+        head.append(word)
+    if not head:
+        return False
+    if head[0] in {"these", "those", "some", "both", "two", "three", "four", "five", "several", "few", "many"}:
+        return True
+    if head[0] in {"a", "an", "this", "that", "one", "each", "every"}:
+        return False
+    last = head[-1]
+    if last in _SINGULAR_ENDING_S or not last.endswith("s") or last.endswith(("ss", "us", "is", "'s")):
+        return False
+    return True
+
+
+def promise_lines(detail: str, name: str = "") -> Promise:
+    """A promise the user wrote as a note-to-self, as a subject and an opening sentence to the person.
+
+    "send Thorsten our audit checklist" (to Thorsten) -> "As promised: our audit checklist" /
+    "Here is our audit checklist, as promised."; "share the slides" -> "Here are the slides, as
+    promised."; "introduce her to Ana" -> "Following up on my promise to introduce you to Ana.";
+    words no rule fits are quoted: 'Following up on what I promised: “...”.'"""
+    original = _strip_end(detail)
+    if not original:
+        return Promise("", "", "")
+    text = _LEADS.sub("", original).strip() or original
+    turned = safe_to_you(text, name)
+    if turned is None:
+        return _quoted(original)
+    words = turned.split()
+    keys = [_key(w) for w in words]
+    verb = _GIVE_ING.get(keys[0], keys[0])
+    if verb in _GIVE_VERBS and len(words) > 1:
+        rest, rest_keys = words[1:], keys[1:]
+        if verb in {"dig", "find", "look"} and rest_keys and rest_keys[0] in {"up", "out"}:
+            rest, rest_keys = rest[1:], rest_keys[1:]
+        # Whom it goes to: "send you", "send her", "send Thorsten" (the name is "you" by now) ...
+        while rest_keys and (rest_keys[0] in _TO_THEM or rest_keys[0] in _GIVE_PARTICLES):
+            rest, rest_keys = rest[1:], rest_keys[1:]
+        # ... or at the end: "send the slides to her", "share the notes with you", "send the deck over".
+        while len(rest_keys) >= 2 and rest_keys[-2] in {"to", "with"} and rest_keys[-1] in _TO_THEM:
+            rest, rest_keys = rest[:-2], rest_keys[:-2]
+        while rest_keys and rest_keys[-1] in _GIVE_PARTICLES | {"you"}:
+            rest, rest_keys = rest[:-1], rest_keys[:-1]
+        onward = any(k in {"to", "with", "cc", "and"} and m + 1 < len(rest) and re.fullmatch(r"[A-Z][a-z]+", rest[m + 1])
+                     for m, k in enumerate(rest_keys))
+        if rest_keys and not onward and rest_keys[0] not in {"it", "them", "that", "this"}:
+            return _here_is(" ".join(rest))
+    if keys[0] in _DETERMINERS or keys[0] == "your":
+        return _here_is(turned)
+    if keys[0] in {"intro", "introduction"} and len(keys) > 2 and keys[1] == "to":
+        phrase = "introduce you to " + " ".join(words[2:])
+        return _action(phrase)
+    if verb in _ACTION_VERBS or verb in _GIVE_VERBS:
+        return _action(turned[:1].lower() + turned[1:] if not words[0].isupper() else turned)
+    core = keys[0].rstrip("s")
+    if keys[0] in meaning.KINDS_OF_PIECE or core in meaning.KINDS_OF_PIECE or keys[0] in meaning.BODIES_OF_WORK \
+            or core in _SHAREABLE or keys[0] in _SHAREABLE:
+        return _here_is(turned)
+    return _quoted(original)
+
+
+_SHAREABLE = {"link", "links", "url", "pointer", "pointers", "reference", "references", "paper", "papers",
+              "notes", "note", "recording", "recordings", "code", "data", "numbers", "results", "result",
+              "benchmark", "benchmarks", "checklist", "template", "templates", "doc", "docs", "draft", "drafts",
+              "contact", "contacts", "details", "list", "reading", "book", "books", "photo", "photos", "pics",
+              "screenshot", "screenshots", "sample", "samples", "config", "configs", "dashboard", "invite",
+              "invitation", "recipe", "script", "scripts", "example", "examples", "repo", "blog", "write-up"}
+
+
+def _here_is(obj: str) -> Promise:
+    obj = _lower_first(obj.strip())
+    first = _key(obj.split(" ", 1)[0])
+    if first not in _DETERMINERS and first != "your":
+        obj = "the " + obj
+    verb = "are" if _plural(obj) else "is"
+    return Promise(f"As promised: {obj}", f"Here {verb} {obj}, as promised.", "[link or attachment]")
+
+
+def _action(phrase: str) -> Promise:
+    return Promise(f"Following up on my promise to {phrase}", f"Following up on my promise to {phrase}.",
+                   "[what you found or did]")
+
+
+def _quoted(original: str) -> Promise:
+    return Promise("What I promised", f"Following up on what I promised: {quote(original)}.",
+                   "[what you found or did]", quoted=True)

@@ -108,7 +108,9 @@ class _Turned:
     safe: bool
 
 
-def _turn(text: str, name: str) -> _Turned:
+def _turn(text: str, name: str, keep_after_other: bool = False) -> _Turned:
+    """The rules of :func:`to_you`. A he/she/his/her after another person's name may mean that
+    person: it makes the result unsafe, or with ``keep_after_other`` it is left as written."""
     if not text:
         return _Turned(text, True)
     names = _names(name)
@@ -127,6 +129,7 @@ def _turn(text: str, name: str) -> _Turned:
     subject_at: list[int] = []
     for i, (word, key) in enumerate(zip(words, keys)):
         new = None
+        pronoun = False
         if key == "them_":
             nxt = keys[i + 1] if i + 1 < len(keys) else ""
             prev = keys[i - 1] if i else ""
@@ -137,32 +140,33 @@ def _turn(text: str, name: str) -> _Turned:
         elif key == "their_":
             new = "your"
         elif key in _SUBJECT:
-            new = _SUBJECT[key]
-            subject_at.append(i)
-            safe = safe and not other_named
+            new, pronoun = _SUBJECT[key], True
+            if not (other_named and keep_after_other):
+                subject_at.append(i)
         elif key in ("he's", "she's"):
             nxt = keys[i + 1] if i + 1 < len(keys) else ""
-            new = "you've" if nxt in _PARTICIPLES and nxt not in {"shown", "known"} else "you're"
-            safe = safe and not other_named
+            new, pronoun = ("you've" if nxt in _PARTICIPLES else "you're"), True
         elif key in _CONTRACTED:
-            new = _CONTRACTED[key]
-            safe = safe and not other_named
+            new, pronoun = _CONTRACTED[key], True
         elif key in _OBJECT or key in _POSSESSIVE or key in _REFLEXIVE:
-            new = {**_OBJECT, **_POSSESSIVE, **_REFLEXIVE}[key]
-            safe = safe and not other_named
+            new, pronoun = {**_OBJECT, **_POSSESSIVE, **_REFLEXIVE}[key], True
         elif key == "her":
             nxt_token = keys[i + 1] if i + 1 < len(keys) else ""
             possessive = bool(nxt_token) and nxt_token[:1].isalnum() and nxt_token not in _AFTER_OBJECT_HER
-            new = "your" if possessive else "you"
-            safe = safe and not other_named
-        elif they_person and key in _THEY:
+            new, pronoun = ("your" if possessive else "you"), True
+        elif key in _THEY and (they_person or (key in {"their", "them", "theirs"} and not other_named)):
             new = _THEY[key]
             if key == "they":
                 subject_at.append(i)
         elif key in {"themselves", "themself"} and they_person:
             new = "yourself"
-        elif re.fullmatch(r"[A-Z][a-z]+", word) and _names_someone(keys, i):
+        elif re.fullmatch(r"[A-Z][a-z]+(?:['’]s)?", word) and _names_someone(keys, i):
             other_named = True  # someone else may be named: a he/she after this may be them
+        if pronoun and other_named:
+            if keep_after_other:
+                new = None
+            else:
+                safe = False
         if new is not None:
             out[i] = _case(word, new) if not key.endswith("_") else (new.capitalize() if i == 0 else new)
     # The verb after a subject turned to "you" agrees with it: "you was" -> "you were".
@@ -188,12 +192,19 @@ _SAYING = {"said", "says", "told", "tells", "asked", "asks", "thinks", "thought"
            "suggested", "recommended", "'s", "is", "was", "has", "will", "would", "wants", "wanted", "knows"}
 
 
+_PERSON_LEADS = {"with", "and", "asked", "ask", "told", "tell", "met", "meet", "by", "thanked", "thank", "cc",
+                 "introduce", "introduced", "email", "emailed", "ping", "pinged", "&", "or", "send", "sent",
+                 "forward", "forwarded", "give", "gave", "show", "showed", "like", "ask", "invite", "invited"}
+
+
 def _names_someone(keys: list[str], i: int) -> bool:
-    """Whether the capitalised word at ``i`` may be another person's name: not after "in", "at",
-    "using" (a place, a tool); at the start only when it says or does something ("Ana said")."""
-    if i == 0:
-        return keys[0] not in meaning.FUNCTION_WORDS and len(keys) > 1 and keys[1] in _SAYING
-    return keys[i - 1] not in _PLACE_LEADS and keys[i - 1] not in {".", "!", "?", ":"}
+    """Whether the capitalised word at ``i`` may be another person's name: "Ana's", "Ana said",
+    "asked Ana", "with Ana" (not "in Berlin", "switched to Python", "learned Rust")."""
+    if keys[i].endswith("'s") and keys[i][:-2] not in meaning.FUNCTION_WORDS:
+        return True
+    if i + 1 < len(keys) and keys[i + 1] in _SAYING and keys[i] not in meaning.FUNCTION_WORDS:
+        return True
+    return i > 0 and keys[i - 1] in _PERSON_LEADS
 
 
 _VERBS_TAKING_OBJECT = {"told", "tell", "asked", "ask", "met", "meet", "thank", "thanked", "send", "sent",
@@ -212,6 +223,12 @@ def safe_to_you(text: str, name: str = "") -> str | None:
     that other person ("Ana said she would ..."): the caller then quotes the user's words."""
     turned = _turn(text, name)
     return turned.text if turned.safe else None
+
+
+def to_you_as_far_as_safe(text: str, name: str = "") -> str:
+    """Like :func:`to_you`, leaving a he/she/his/her after another person's name as written ("ask
+    Ana if she can review it"): for promises, where the third person then reads right."""
+    return _turn(text, name, keep_after_other=True).text
 
 
 # --- sentences -----------------------------------------------------------------------------------
@@ -329,6 +346,14 @@ def thank_line(work: str, name: str = "") -> tuple[str, str]:
     words = turned.split()
     keys = [_key(w) for w in words]
     first = keys[0]
+    # "She gave a talk on X", "wrote a post about Y": what they made, "your talk on X".
+    made = _made_a_piece(words, keys)
+    if made is not None:
+        return made, f"Thank you for {made}."
+    # "wrote the docs for X" with no one named: the person did it.
+    if words[0][:1].islower() and first not in _IMPLIED_I and (_past_to_ing(first) or first in _IRREGULAR_PAST_TO_ING):
+        words, keys, first = ["you", *words], ["you", *keys], "you"
+        turned = "you " + turned
     # "You showed me how to ...", "You wrote the foo library": a gerund after "Thank you for".
     if first == "you" and len(words) > 1:
         j = 1
@@ -343,13 +368,44 @@ def thank_line(work: str, name: str = "") -> tuple[str, str]:
     if first in {"i", "we", "i've", "we've", "i'm", "we're"}:
         return "", f"Thank you! {as_sentence(turned)}"
     if first in _IMPLIED_I:
-        return "", f"Thank you! {as_sentence('I ' + _lower_first(turned))}"
+        return "", f"Thank you! {as_sentence('I ' + turned[:1].lower() + turned[1:])}"
     phrase = _noun_phrase_of(turned)
     if phrase is None:
         return "", f"Thank you! {as_sentence(turned)}"
     if _is_whole_sentence(phrase):
         return "", f"Thank you! {as_sentence(phrase)}"
+    phrase = _by_you(phrase)
     return phrase, f"Thank you for {phrase}."
+
+
+_MAKING = {"gave", "give", "wrote", "write", "published", "publish", "did", "ran", "run", "held", "hold",
+           "recorded", "record", "taught", "teach", "led", "lead", "hosted", "host", "presented", "present"}
+
+
+def _made_a_piece(words: list[str], keys: list[str]) -> str | None:
+    """"you gave a talk on X" / "gave a great talk on X" -> "your talk on X" / "your great talk on X"."""
+    start = 1 if keys[0] == "you" else 0
+    if start == 0 and words[0][:1].isupper():
+        return None
+    if len(keys) < start + 3 or keys[start] not in _MAKING or keys[start + 1] not in {"a", "an"}:
+        return None
+    for k in range(start + 2, min(start + 5, len(keys))):
+        if keys[k].strip(",;:") in meaning.KINDS_OF_PIECE:
+            return " ".join(["your", *words[start + 2:]])
+    return None
+
+
+def _by_you(phrase: str) -> str:
+    """"the talk by you on eBPF" -> "your talk on eBPF"."""
+    if " by you" not in phrase:
+        return phrase
+    rest = re.sub(r" by you\b", "", phrase, count=1)
+    first = rest.split(" ", 1)
+    if first[0] in {"the", "a", "an"} and len(first) > 1:
+        return "your " + first[1]
+    if first[0] == "your":
+        return rest
+    return phrase
 
 
 _COPULAS = {"is", "are", "was", "were", "has", "have", "had", "made", "changed", "helped", "saved", "showed",
@@ -383,6 +439,8 @@ def _noun_phrase_of(text: str) -> str | None:
     if first == "the":
         return text
     core = first.strip("'’")
+    if words[0][:1].isupper() and not words[0].isupper() and meaning.zipf(core) >= 3.0:
+        text = text[:1].lower() + text[1:]  # "Talk on Nix" inside a sentence
     if core in meaning.KINDS_OF_PIECE or core in meaning.BODIES_OF_WORK or core.rstrip("s") in meaning.KINDS_OF_PIECE:
         return "your " + text
     # "38C3 talk on eBPF", "eBPF talk", "pandas library": a name or a number before a kind of work.
@@ -435,7 +493,7 @@ def how_sentence(how: str, name: str = "") -> str:
 
 _GIVE_VERBS = {
     "send", "share", "forward", "email", "e-mail", "mail", "give", "post", "upload", "pass", "get", "dig", "find",
-    "drop", "bring", "lend", "link", "dm", "slack", "text", "attach", "publish",
+    "drop", "bring", "lend", "dm", "attach",
 }
 _GIVE_ING = {"sending": "send", "sharing": "share", "forwarding": "forward", "emailing": "email",
              "mailing": "mail", "giving": "give", "posting": "post", "uploading": "upload", "passing": "pass",
@@ -491,6 +549,8 @@ def _plural(phrase: str) -> bool:
         return False
     if head[0] in {"these", "those", "some", "both", "two", "three", "four", "five", "several", "few", "many"}:
         return True
+    if head[:2] in (["a", "few"], ["a", "couple"]):
+        return True
     if head[0] in {"a", "an", "this", "that", "one", "each", "every"}:
         return False
     last = head[-1]
@@ -510,12 +570,15 @@ def promise_lines(detail: str, name: str = "") -> Promise:
     if not original:
         return Promise("", "", "")
     text = _LEADS.sub("", original).strip() or original
-    turned = safe_to_you(text, name)
-    if turned is None:
-        return _quoted(original)
+    turned = to_you_as_far_as_safe(text, name)
     words = turned.split()
     keys = [_key(w) for w in words]
     verb = _GIVE_ING.get(keys[0], keys[0])
+    if verb == "follow" and len(keys) > 2 and keys[1] == "up" and keys[2] in {"on", "about", "with", "re"}:
+        rest = " ".join(words[2:])
+        return Promise(f"Following up {rest}", f"Following up {rest}, as promised.", "[what you found or did]")
+    if len(keys) > 1 and (verb, keys[1]) in {("find", "out"), ("get", "back"), ("get", "in"), ("pass", "it")}:
+        return _action(turned[:1].lower() + turned[1:])
     if verb in _GIVE_VERBS and len(words) > 1:
         rest, rest_keys = words[1:], keys[1:]
         if verb in {"dig", "find", "look"} and rest_keys and rest_keys[0] in {"up", "out"}:
@@ -528,7 +591,9 @@ def promise_lines(detail: str, name: str = "") -> Promise:
             rest, rest_keys = rest[:-2], rest_keys[:-2]
         while rest_keys and rest_keys[-1] in _GIVE_PARTICLES | {"you"}:
             rest, rest_keys = rest[:-1], rest_keys[:-1]
-        onward = any(k in {"to", "with", "cc", "and"} and m + 1 < len(rest) and re.fullmatch(r"[A-Z][a-z]+", rest[m + 1])
+        named = bool(rest) and re.fullmatch(r"[A-Z][a-z]+", rest[0]) is not None and len(rest) > 1 \
+            and _key(rest[1]) in _DETERMINERS | {"your"}
+        onward = named or any(k in {"to", "with", "cc", "and"} and m + 1 < len(rest) and re.fullmatch(r"[A-Z][a-z]+", rest[m + 1])
                      for m, k in enumerate(rest_keys))
         if rest_keys and not onward and rest_keys[0] not in {"it", "them", "that", "this"}:
             return _here_is(" ".join(rest))
@@ -557,7 +622,7 @@ _SHAREABLE = {"link", "links", "url", "pointer", "pointers", "reference", "refer
 def _here_is(obj: str) -> Promise:
     obj = _lower_first(obj.strip())
     first = _key(obj.split(" ", 1)[0])
-    if first not in _DETERMINERS and first != "your":
+    if first not in _DETERMINERS and first != "your" and not first.endswith("'s"):
         obj = "the " + obj
     verb = "are" if _plural(obj) else "is"
     return Promise(f"As promised: {obj}", f"Here {verb} {obj}, as promised.", "[link or attachment]")

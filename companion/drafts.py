@@ -329,6 +329,7 @@ _LOWER_STARTS = {
     "your", "the", "a", "an", "our", "my", "we", "you", "this", "that", "those", "these", "it", "how", "what",
     "why", "when", "where", "which", "who", "do", "does", "did", "is", "are", "can", "could", "would", "should",
     "have", "has", "in", "on", "at", "for", "from", "with", "about", "one", "some", "both", "all",
+    "was", "were", "will", "had", "am", "may", "might", "shall",
 }
 
 

@@ -122,7 +122,8 @@ def _turn(text: str, name: str, keep_after_other: bool = False) -> _Turned:
     tokens = list(_TOKEN.finditer(text))
     words = [t.group(0) for t in tokens]
     keys = [_key(w) for w in words]
-    they_person = bool(keys) and (keys[0] in _THEY or keys[0] in {"them_", "their_"})
+    they_person = bool(keys) and (keys[0] in _THEY or keys[0] in {"them_", "their_"}
+                                  or (keys[0] in _QUESTION_LEADS and len(keys) > 1 and keys[1] in _THEY))
     out = list(words)
     safe = True
     other_named = False
@@ -152,7 +153,8 @@ def _turn(text: str, name: str, keep_after_other: bool = False) -> _Turned:
             new, pronoun = {**_OBJECT, **_POSSESSIVE, **_REFLEXIVE}[key], True
         elif key == "her":
             nxt_token = keys[i + 1] if i + 1 < len(keys) else ""
-            possessive = bool(nxt_token) and nxt_token[:1].isalnum() and nxt_token not in _AFTER_OBJECT_HER
+            possessive = bool(nxt_token) and nxt_token[:1].isalnum() and nxt_token not in _AFTER_OBJECT_HER \
+                and (i == 0 or keys[i - 1] not in _CAUSATIVES or nxt_token in meaning.KINDS_OF_PIECE)
             new, pronoun = ("your" if possessive else "you"), True
         elif key in _THEY and (they_person or (key in {"their", "them", "theirs"} and not other_named)):
             new = _THEY[key]
@@ -169,8 +171,11 @@ def _turn(text: str, name: str, keep_after_other: bool = False) -> _Turned:
                 safe = False
         if new is not None:
             out[i] = _case(word, new) if not key.endswith("_") else (new.capitalize() if i == 0 else new)
-    # The verb after a subject turned to "you" agrees with it: "you was" -> "you were".
+    # The verb after a subject turned to "you" agrees with it: "you was" -> "you were"; so does one
+    # before it in a question: "does she decide" -> "do you decide".
     for i in subject_at:
+        if i > 0 and keys[i - 1] in _AGREEMENT and keys[i - 1] != "'s" and (i < 2 or keys[i - 2] not in {"i", "we"}):
+            out[i - 1] = _case(words[i - 1], _AGREEMENT[keys[i - 1]])
         j = i + 1
         while j < len(keys) and (keys[j] in _ADVERBS or keys[j].endswith("ly")):
             j += 1
@@ -187,6 +192,10 @@ def _turn(text: str, name: str, keep_after_other: bool = False) -> _Turned:
     return _Turned("".join(result), safe)
 
 
+_QUESTION_LEADS = {"do", "did", "does", "are", "were", "was", "is", "have", "has", "had", "can", "could", "would",
+                   "will", "should", "how", "why", "what", "when", "where", "which"}
+_CAUSATIVES = {"made", "make", "makes", "let", "lets", "help", "helped", "helps", "watched", "watch", "saw", "see",
+               "have", "had", "heard", "hear", "asked", "ask", "told", "tell", "want", "wanted", "got", "get"}
 _PLACE_LEADS = {"in", "at", "on", "from", "of", "using", "about", "into", "like", "for", "via", "called", "named"}
 _SAYING = {"said", "says", "told", "tells", "asked", "asks", "thinks", "thought", "mentioned", "and", "wrote",
            "suggested", "recommended", "'s", "is", "was", "has", "will", "would", "wants", "wanted", "knows"}
@@ -194,7 +203,7 @@ _SAYING = {"said", "says", "told", "tells", "asked", "asks", "thinks", "thought"
 
 _PERSON_LEADS = {"with", "and", "asked", "ask", "told", "tell", "met", "meet", "by", "thanked", "thank", "cc",
                  "introduce", "introduced", "email", "emailed", "ping", "pinged", "&", "or", "send", "sent",
-                 "forward", "forwarded", "give", "gave", "show", "showed", "like", "ask", "invite", "invited"}
+                 "forward", "forwarded", "give", "gave", "show", "showed", "like", "invite", "invited"}
 
 
 def _names_someone(keys: list[str], i: int) -> bool:
@@ -362,8 +371,8 @@ def thank_line(work: str, name: str = "") -> tuple[str, str]:
         if j < len(keys):
             ing = _past_to_ing(words[j]) or _plain_to_ing(words[j])
             if ing is not None and j == 1:
-                phrase = " ".join([ing, *words[j + 1:]])
-                return phrase, f"Thank you for {phrase}."
+                gerund = " ".join([ing, *words[j + 1:]])
+                return gerund, f"Thank you for {gerund}."
         return "", f"Thank you! {as_sentence(turned)}"
     if first in {"i", "we", "i've", "we've", "i'm", "we're"}:
         return "", f"Thank you! {as_sentence(turned)}"
@@ -435,7 +444,7 @@ def _noun_phrase_of(text: str) -> str | None:
         return None
     first = _key(words[0])
     if _is_noun_phrase_start(first):
-        return text
+        return text if len(words) > 1 else None
     if first == "the":
         return text
     core = first.strip("'’")
@@ -448,13 +457,15 @@ def _noun_phrase_of(text: str) -> str | None:
         key = _key(word).strip(",;:")
         if key in meaning.KINDS_OF_PIECE or key in meaning.BODIES_OF_WORK:
             before = words[: words.index(word)]
-            if all(_key(w) not in _VERBISH for w in before):
+            if all(_key(w) not in _VERBISH and _key(w) not in _GIVE_VERBS and _key(w) not in _ACTION_VERBS
+                   for w in before):
                 return "your " + text
             break
     return None
 
 
-_VERBISH = {"is", "are", "was", "were", "loved", "liked", "read", "watched", "saw", "used", "gave", "wrote"}
+_VERBISH = {"is", "are", "was", "were", "loved", "liked", "read", "watched", "saw", "used", "gave", "wrote"} \
+    | _IMPLIED_I
 
 
 def noun_phrase(text: str, name: str = "") -> str:
@@ -571,12 +582,14 @@ def promise_lines(detail: str, name: str = "") -> Promise:
         return Promise("", "", "")
     text = _LEADS.sub("", original).strip() or original
     turned = to_you_as_far_as_safe(text, name)
+    if re.search(r"\byou,? (?:and|or) you\b", turned, re.IGNORECASE):
+        return _quoted(original)  # the person and a "her" that is someone else: not ours to guess
     words = turned.split()
     keys = [_key(w) for w in words]
     verb = _GIVE_ING.get(keys[0], keys[0])
     if verb == "follow" and len(keys) > 2 and keys[1] == "up" and keys[2] in {"on", "about", "with", "re"}:
-        rest = " ".join(words[2:])
-        return Promise(f"Following up {rest}", f"Following up {rest}, as promised.", "[what you found or did]")
+        about = " ".join(words[2:])
+        return Promise(f"Following up {about}", f"Following up {about}, as promised.", "[what you found or did]")
     if len(keys) > 1 and (verb, keys[1]) in {("find", "out"), ("get", "back"), ("get", "in"), ("pass", "it")}:
         return _action(turned[:1].lower() + turned[1:])
     if verb in _GIVE_VERBS and len(words) > 1:
@@ -589,7 +602,7 @@ def promise_lines(detail: str, name: str = "") -> Promise:
         # ... or at the end: "send the slides to her", "share the notes with you", "send the deck over".
         while len(rest_keys) >= 2 and rest_keys[-2] in {"to", "with"} and rest_keys[-1] in _TO_THEM:
             rest, rest_keys = rest[:-2], rest_keys[:-2]
-        while rest_keys and rest_keys[-1] in _GIVE_PARTICLES | {"you"}:
+        while rest_keys and rest_keys[-1] in _GIVE_PARTICLES:
             rest, rest_keys = rest[:-1], rest_keys[:-1]
         named = bool(rest) and re.fullmatch(r"[A-Z][a-z]+", rest[0]) is not None and len(rest) > 1 \
             and _key(rest[1]) in _DETERMINERS | {"your"}

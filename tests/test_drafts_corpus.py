@@ -1,7 +1,7 @@
 """Issue 15, item 2: talking points and promises as people write them, each with the sentence a
 native speaker would write in the message (``tests/drafts_corpus.jsonl``, written by hand).
 
-Each line: ``answer`` (work, how or promise), ``to`` (the person the message is for), ``wrote``
+Each line: ``answer`` (work, how, question or promise), ``to`` (the person the message is for), ``wrote``
 (the user's words), ``sentence`` (the draft's sentence) and, for work and promises, ``subject``
 (the subject line, "" when the draft falls back to "Thank you, <first name>").
 """
@@ -23,7 +23,7 @@ CORPUS = [json.loads(line) for line in (Path(__file__).parent / "drafts_corpus.j
 
 def test_the_corpus_is_large_and_varied() -> None:
     assert len(CORPUS) >= 100
-    assert {case["answer"] for case in CORPUS} == {"work", "how", "promise"}
+    assert {case["answer"] for case in CORPUS} == {"work", "how", "question", "promise"}
 
 
 @pytest.mark.parametrize("case", CORPUS, ids=[f"{c['answer']}:{c['wrote'][:40]}" for c in CORPUS])
@@ -34,14 +34,18 @@ def test_each_sentence_reads_as_written_by_hand(case: dict[str, str]) -> None:
         assert (f"Thank you for {phrase}" if phrase else "") == case["subject"]
     elif case["answer"] == "how":
         assert how_sentence(case["wrote"], case["to"]) == case["sentence"]
+    elif case["answer"] == "question":  # as the nudge asks it
+        item = FollowUp(kind="nudge", title="Nudge", due=date(2026, 12, 3), person_id=1)
+        result = draft_for(item, Person(name=case["to"], id=1), TalkingPoint(1, question=case["wrote"]), None)
+        assert case["sentence"] in result.body.split("\n\n")[1]
     else:
         promise = promise_lines(case["wrote"], case["to"])
         assert promise.line == case["sentence"]
         assert promise.subject == case["subject"]
 
 
-@pytest.mark.parametrize("case", [c for c in CORPUS if c["answer"] != "how"],
-                         ids=[f"{c['answer']}:{c['wrote'][:40]}" for c in CORPUS if c["answer"] != "how"])
+@pytest.mark.parametrize("case", [c for c in CORPUS if c["answer"] in ("work", "promise")],
+                         ids=[f"{c['answer']}:{c['wrote'][:40]}" for c in CORPUS if c["answer"] in ("work", "promise")])
 def test_the_whole_draft_carries_the_sentence(case: dict[str, str]) -> None:
     person = Person(name=case["to"], id=1)
     if case["answer"] == "work":

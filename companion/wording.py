@@ -162,7 +162,7 @@ def _turn(text: str, name: str, keep_after_other: bool = False) -> _Turned:
                 subject_at.append(i)
         elif key in {"themselves", "themself"} and they_person:
             new = "yourself"
-        elif re.fullmatch(r"[A-Z][a-z]+(?:['’]s)?", word) and _names_someone(keys, i):
+        elif _capitalised(word) and _names_someone(keys, i):
             other_named = True  # someone else may be named: a he/she after this may be them
         if pronoun and other_named:
             if keep_after_other:
@@ -190,6 +190,12 @@ def _turn(text: str, name: str, keep_after_other: bool = False) -> _Turned:
         last = token.end()
     result.append(text[last:])
     return _Turned("".join(result), safe)
+
+
+def _capitalised(word: str) -> bool:
+    """"Ana", "Chloé", "Ana's": a capital and then lower-case letters (not "CI", not "PyCon")."""
+    core = re.sub(r"['’]s$", "", word)
+    return len(core) > 1 and core[0].isupper() and core[1:].isalpha() and core[1:].islower()
 
 
 _QUESTION_LEADS = {"do", "did", "does", "are", "were", "was", "is", "have", "has", "had", "can", "could", "would",
@@ -281,7 +287,8 @@ _IRREGULAR_PAST_TO_ING = {
     "got": "getting", "began": "beginning", "broke": "breaking", "chose": "choosing", "drew": "drawing",
     "fought": "fighting", "let": "letting", "lent": "lending", "meant": "meaning", "set": "setting",
     "shed": "shedding", "shot": "shooting", "stood": "standing", "struck": "striking", "swore": "swearing",
-    "wove": "weaving", "won": "winning", "read": "reading", "said": "saying", "saw": "seeing",
+    "wove": "weaving", "won": "winning", "cut": "cutting", "hit": "hitting", "shut": "shutting",
+    "quit": "quitting", "spread": "spreading", "understood": "understanding", "bought": "buying", "read": "reading", "said": "saying", "saw": "seeing",
     "showed": "showing", "helped": "helping", "pushed": "pushing", "did": "doing",
 }
 _NOT_PAST = {"need", "feed", "seed", "red", "bed", "shed", "bleed", "speed", "embed", "hundred", "sacred"}
@@ -360,7 +367,10 @@ def thank_line(work: str, name: str = "") -> tuple[str, str]:
     if made is not None:
         return made, f"Thank you for {made}."
     # "wrote the docs for X" with no one named: the person did it.
-    if words[0][:1].islower() and first not in _IMPLIED_I and (_past_to_ing(first) or first in _IRREGULAR_PAST_TO_ING):
+    bare_past = words[0][:1].islower() and (_past_to_ing(first) or first in _IRREGULAR_PAST_TO_ING)
+    if bare_past and first not in _IMPLIED_I and {"you", "your"} & set(keys[1:]) and first not in _MAKING:
+        return "", f"Thank you! {as_sentence('I ' + turned)}"  # "talked with her": the writer did
+    if bare_past and first not in _IMPLIED_I:
         words, keys, first = ["you", *words], ["you", *keys], "you"
         turned = "you " + turned
     # "You showed me how to ...", "You wrote the foo library": a gerund after "Thank you for".
@@ -445,6 +455,8 @@ def _noun_phrase_of(text: str) -> str | None:
     first = _key(words[0])
     if _is_noun_phrase_start(first):
         return text if len(words) > 1 else None
+    if first.endswith("'s") and len(words) > 1:
+        return text  # "Chloé's paper": someone else's, as written
     if first == "the":
         return text
     core = first.strip("'’")
@@ -510,6 +522,8 @@ _GIVE_ING = {"sending": "send", "sharing": "share", "forwarding": "forward", "em
              "mailing": "mail", "giving": "give", "posting": "post", "uploading": "upload", "passing": "pass",
              "getting": "get", "digging": "dig", "finding": "find", "dropping": "drop", "bringing": "bring"}
 _GIVE_PARTICLES = {"over", "on", "along", "up", "out", "across", "through"}
+_TRAILING_PARTICLES = {"over", "along", "across", "through"}
+_CONDITIONS = {"once", "when", "after", "if", "before", "as", "whenever", "until", "unless"}
 _TO_THEM = {"you", "her", "him", "them", "them_", "u"}
 _ACTION_VERBS = set("""
 check ask follow try review read think introduce connect call book schedule invite let test fix open file
@@ -581,6 +595,7 @@ def promise_lines(detail: str, name: str = "") -> Promise:
     if not original:
         return Promise("", "", "")
     text = _LEADS.sub("", original).strip() or original
+    text = re.sub(r"^(?:(?:i|we)\s+)?promised\s+(?!to\b)", "give ", text, flags=re.IGNORECASE)
     turned = to_you_as_far_as_safe(text, name)
     if re.search(r"\byou,? (?:and|or) you\b", turned, re.IGNORECASE):
         return _quoted(original)  # the person and a "her" that is someone else: not ours to guess
@@ -602,12 +617,15 @@ def promise_lines(detail: str, name: str = "") -> Promise:
         # ... or at the end: "send the slides to her", "share the notes with you", "send the deck over".
         while len(rest_keys) >= 2 and rest_keys[-2] in {"to", "with"} and rest_keys[-1] in _TO_THEM:
             rest, rest_keys = rest[:-2], rest_keys[:-2]
-        while rest_keys and rest_keys[-1] in _GIVE_PARTICLES:
+        while rest_keys and rest_keys[-1] in _TRAILING_PARTICLES:
             rest, rest_keys = rest[:-1], rest_keys[:-1]
-        named = bool(rest) and re.fullmatch(r"[A-Z][a-z]+", rest[0]) is not None and len(rest) > 1 \
+        named = bool(rest) and _capitalised(rest[0]) and len(rest) > 1 \
             and _key(rest[1]) in _DETERMINERS | {"your"}
-        onward = named or any(k in {"to", "with", "cc", "and"} and m + 1 < len(rest) and re.fullmatch(r"[A-Z][a-z]+", rest[m + 1])
-                     for m, k in enumerate(rest_keys))
+        onward = named or any(
+            (k in {"to", "with", "cc", "and"} and m + 1 < len(rest) and _capitalised(rest[m + 1]))
+            or (k == "with" and m + 1 < len(rest) and rest_keys[m + 1] not in {"you", "your"})
+            or k in _CONDITIONS  # "once it's up": said as a promise, not as a thing
+            for m, k in enumerate(rest_keys))
         if rest_keys and not onward and rest_keys[0] not in {"it", "them", "that", "this"}:
             return _here_is(" ".join(rest))
     if keys[0] in _DETERMINERS or keys[0] == "your":

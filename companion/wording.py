@@ -77,10 +77,31 @@ def _key(word: str) -> str:
 
 
 def _names(name: str) -> list[str]:
-    """The ways the person may be named in a note: full name, first name, "Raman, Priya" read."""
-    full = " ".join(name.split())
-    found = [full, first_name(full)] if full else []
-    return sorted({n for n in found if n and n[:1].isalpha()}, key=len, reverse=True)
+    """The ways the person may be named in a note: full name, first name, last name with or without
+    the title ("Dr. Moreau"), "Raman, Priya" read as Priya Raman."""
+    full = " ".join(clean(name, single_line=True).split())
+    if full.count(",") == 1:
+        last, given = (part.strip() for part in full.split(","))
+        if last and given:
+            full = f"{given} {last}"
+    if not full:
+        return []
+    parts = full.split()
+    found = {full, first_name(full)}
+    plain = [p for p in parts if p.rstrip(".").casefold() not in _HONORIFICS]
+    if len(plain) >= 2:
+        found.add(" ".join(plain))
+        found.add(plain[-1])
+        if parts[0].rstrip(".").casefold() in _HONORIFICS:
+            found.add(f"{parts[0]} {plain[-1]}")
+    return sorted((n for n in found if n and n[:1].isalpha()), key=len, reverse=True)
+
+
+def _name_pattern(who: str) -> str:
+    """A name as written, or in lower case too when it is not also a common word ("maria", not "will")."""
+    if meaning.zipf(who.casefold()) < 4.5 or " " in who:
+        return "(?i:" + re.escape(who) + ")"
+    return re.escape(who)
 
 
 def _third_singular_to_plain(word: str) -> str | None:
@@ -117,8 +138,8 @@ def _turn(text: str, name: str, keep_after_other: bool = False) -> _Turned:
     # The person's name as a subject, an object or a possessive becomes a pronoun first, so the rules
     # below treat "Maria showed" like "she showed" and "Maria's post" like "her post".
     for who in names:
-        text = re.sub(rf"\b{re.escape(who)}['’]s\b", "their_", text)
-        text = re.sub(rf"(?<![\w'’]){re.escape(who)}\b(?!['’])", "them_", text)
+        text = re.sub(rf"(?<![\w.]){_name_pattern(who)}['’]s\b", "their_", text)
+        text = re.sub(rf"(?<![\w'’.]){_name_pattern(who)}\b(?!['’])", "them_", text)
     tokens = list(_TOKEN.finditer(text))
     words = [t.group(0) for t in tokens]
     keys = [_key(w) for w in words]
@@ -251,7 +272,8 @@ def to_you_as_far_as_safe(text: str, name: str = "") -> str:
 _DETERMINERS = {"the", "our", "my", "a", "an", "some", "those", "these", "that", "this", "your", "its",
                 "one", "two", "three", "both", "all", "any", "each", "every", "few", "several", "their"}
 _LOWER_FIRST = _DETERMINERS | {"you", "we", "it", "how", "what", "why", "when", "where", "which", "who", "in",
-                               "on", "at", "for", "from", "with", "about", "showing", "explaining", "being"}
+                               "on", "at", "for", "from", "with", "about", "showing", "explaining", "being",
+                               "everything", "all", "everyone", "anything", "something"}
 
 
 def _lower_first(text: str) -> str:
@@ -384,13 +406,13 @@ def thank_line(work: str, name: str = "") -> tuple[str, str]:
                 gerund = " ".join([ing, *words[j + 1:]])
                 return gerund, f"Thank you for {gerund}."
         return "", f"Thank you! {as_sentence(turned)}"
-    if first in {"i", "we", "i've", "we've", "i'm", "we're"}:
+    if first in {"i", "we", "i've", "we've", "i'm", "we're", "you've", "you're", "you'd", "you'll", "i'd", "we'd"}:
         return "", f"Thank you! {as_sentence(turned)}"
     if first in _IMPLIED_I:
         return "", f"Thank you! {as_sentence('I ' + turned[:1].lower() + turned[1:])}"
     phrase = _noun_phrase_of(turned)
     if phrase is None:
-        return "", f"Thank you! {as_sentence(turned)}"
+        return "", f"Thank you! I wrote this down after we met: {quote(work)}."
     if _is_whole_sentence(phrase):
         return "", f"Thank you! {as_sentence(phrase)}"
     phrase = _by_you(phrase)
@@ -457,6 +479,11 @@ def _noun_phrase_of(text: str) -> str | None:
         return text if len(words) > 1 else None
     if first.endswith("'s") and len(words) > 1:
         return text  # "Chloé's paper": someone else's, as written
+    if first in {"everything", "all", "what", "how", "why", "everyone", "anything", "something"} and len(words) > 1 \
+            and {"you", "your"} & {_key(w) for w in words}:
+        return text  # "everything you said about X", "how you explained Y"
+    if first.strip("'’") in meaning.FUNCTION_WORDS:
+        return None
     if first == "the":
         return text
     core = first.strip("'’")
@@ -567,7 +594,7 @@ def _plural(phrase: str) -> bool:
     for word in words:
         if word in _HEAD_END:
             break
-        if word == "and" and head:
+        if word in {"and", "+", "&"} and head:
             return True
         head.append(word)
     if not head:

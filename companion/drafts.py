@@ -212,6 +212,12 @@ def _slots(
     answers = usable_answers(point, hints)
     work = answers.get("work", "")
     thanked_for, thanked = thank_line(work, name)
+    if '"' in thanked and '"' not in work:
+        hints.append(("your words on their work are quoted as you wrote them: reword them for them before sending",
+                      "work"))
+    how = how_sentence(answers.get("how", ""), name)
+    if how.startswith("From my notes:"):
+        hints.append(("how it helped is quoted as you wrote it: reword it for them before sending", "how"))
     slots = {
         "name": name,
         "first": first,  # empty when the name is unknown: the sentences that need it are left out
@@ -224,7 +230,7 @@ def _slots(
         "thank_line": thanked,
         "work_the": _fragment(_strip_possessive(work, name, "the")),
         "work_theirs": _fragment(_strip_possessive(work, name, f"{first}'s" if first else "the")),
-        "How": how_sentence(answers.get("how", ""), name),
+        "How": how,
         "question": _question(to_you(answers.get("question", ""), name)),
         "offer": _fragment(to_you(answers.get("offer", ""), name)),
         "common_line": _common_line(to_you(answers.get("common", ""), name)),

@@ -63,3 +63,15 @@ def test_the_whole_draft_carries_the_sentence(case: dict[str, str]) -> None:
     assert case["sentence"] in result.body
     assert result.subject == subject
     assert result.body.startswith(f"Hi {first_name(case['to'])},")
+
+
+def test_quoted_words_come_with_a_hint_to_reword_them() -> None:
+    item = FollowUp(kind="thank", title="Thank", due=date(2026, 12, 3), person_id=1)
+    point = TalkingPoint(1, work="Her talk on Nix flakes", how="My manager asked Ana about it and she agreed")
+    result = draft_for(item, Person(name="Priya Raman", id=1), point, None)
+    assert 'From my notes: "My manager asked Ana about it and she agreed".' in result.body
+    assert any("quoted as you wrote it" in hint for hint in result.hints)
+    promise = FollowUp(kind="promise", title="Promise", due=date(2026, 12, 3), person_id=1, detail="maybe coffee in March")
+    result = draft_for(promise, Person(name="Priya Raman", id=1), None, None)
+    assert result.subject == "What I promised"
+    assert any("quoted as you wrote it" in hint for hint in result.hints)

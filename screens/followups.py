@@ -50,6 +50,8 @@ class FollowUpsScreen(CompanionScreen):
         super().__init__()
         self.items: list[tuple[str, FollowUp]] = []
         self.people: dict[int, Person] = {}
+        self.select_next: int | None = None
+        """The follow-up to select at the next reload (the one an undo restored)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -61,10 +63,13 @@ class FollowUpsScreen(CompanionScreen):
         yield Footer()
 
     async def reload(self) -> None:
-        chosen = self.selected()
         people, items = await self.read_in_worker(self.read_followups)
-        # Kept by which follow-up it is: one added elsewhere may land above it.
-        keep = next((index for index, (_, item) in enumerate(items) if chosen is not None and item.id == chosen.id), None)
+        chosen_id, self.select_next = self.select_next, None
+        if chosen_id is None:  # the selection as it is now: a key may have moved it during the read
+            chosen = self.selected()
+            chosen_id = chosen.id if chosen is not None else None
+        # Kept by which follow-up it is (one added elsewhere may land above it); after an undo, the one it restored.
+        keep = next((index for index, (_, item) in enumerate(items) if item.id == chosen_id), None)
         self.show_followups(people, items, keep=keep)
 
     def read_followups(self) -> tuple[dict[int, Person], list[tuple[str, FollowUp]]]:
@@ -145,6 +150,7 @@ class FollowUpsScreen(CompanionScreen):
 
         def undo() -> None:
             store.set_followup_status(item.id, previous[0], until=previous[1])
+            self.select_next = item.id
             for step in unlocked:
                 store.delete_followup(step.id)
 

@@ -290,11 +290,17 @@ def record_answer(
         return changed, None
     if any(ask.consent != YES for ask in asks) or any(f.kind == "intro" for f in thread):
         return changed, None
+    return changed, plan_introduction(asks, person, note, today, now)
+
+
+def plan_introduction(asks: list[FollowUp], person: Person, note: Note, today: date, now: datetime) -> FollowUp:
+    """The introduction itself, once every one of ``asks`` (one introduction's) said yes: it records
+    whose yes it has (``consent``: ``other``, ``person`` or ``both``), which is all its draft thanks."""
     said_yes = {"other" if ask.kind == "intro-ask" else "person" for ask in asks}
-    intro = make_followup("intro", person, note, today, now, other=item.other)
-    intro.uid = f"companion-intro-{thread_key(item)}"
+    intro = make_followup("intro", person, note, today, now, other=asks[0].other)
+    intro.uid = f"companion-intro-{thread_key(asks[0])}"
     intro.consent = "both" if len(said_yes) == 2 else said_yes.pop()
-    return changed, intro
+    return intro
 
 
 def intro_state(item: FollowUp, thread: Iterable[FollowUp], person_name: str) -> str:

@@ -128,11 +128,17 @@ def resolve_person(people: list[Person], query: str) -> Person | None:
 def addressed(text: str, people: list[Person]) -> tuple[Person | None, str]:
     """A promise or an introduction written ``NAME: what``: the one of ``people`` (a note's) that NAME
     clearly means, matched as ``who`` matches, and what follows; ``(None, text)`` when the words
-    before the first colon name none of them (or there is no colon). Raises when NAME means several."""
+    before the first colon name none of them (or there is no colon). Raises when NAME could mean
+    several of them."""
     name, colon, rest = text.partition(":")
     if not colon or not name.strip() or not rest.strip() or not people:
         return None, text
-    person = resolve_person(people, name.strip())
+    try:
+        person = resolve_person(people, name.strip())
+    except NotFoundError:
+        if len(people) > 1:
+            raise  # the name could mean several of the note's people: the error names them
+        person = None  # one person, not clearly meant: the words before the colon are not a name
     return (person, rest.strip()) if person is not None else (None, text)
 
 

@@ -390,11 +390,9 @@ class Note(Record):
             "person_ids": list(self.person_ids),
             "session_id": self.session_id,
             "conference": self.conference,
+            "promises": [dict(entry) for entry in self.promises],
+            "intros": [dict(entry) for entry in self.intros],
         }
-        if self.promises:
-            row["promises"] = [dict(entry) for entry in self.promises]
-        if self.intros:
-            row["intros"] = [dict(entry) for entry in self.intros]
         return row
 
     @classmethod
@@ -461,9 +459,8 @@ class FollowUp(Record):
             "sequence": self.sequence,
             "created": to_utc_text(self.created) if self.created else None,
             "updated": to_utc_text(self.updated) if self.updated else None,
+            "consent": self.consent,
         }
-        if self.consent:
-            row["consent"] = self.consent
         return row
 
     @classmethod

@@ -131,12 +131,13 @@ class NoteActions:
         self.intros = tuple(i if isinstance(i, ForPerson) else ForPerson(i) for i in self.intros)
 
     def check_addressed(self, person_ids: list[int]) -> None:
-        """On a note about several people, every promise and introduction says for whom (one line if not)."""
+        """On a note about several people, every promise and introduction says for whom (one line if
+        not). One for a person removed from the list meanwhile is kept in the note, without a follow-up."""
         if len(set(person_ids)) < 2:
             return
         for what, entries in (("promise", self.promises), ("introduction", self.intros)):
             for entry in entries:
-                if not isinstance(entry, ForPerson) or entry.person_id not in person_ids:
+                if not isinstance(entry, ForPerson) or not entry.person_id:
                     text = entry.text if isinstance(entry, ForPerson) else entry
                     raise UnaddressedError(
                         f"the note is about several people: say whom the {what} {text!r} is for, as NAME: {text}")

@@ -725,7 +725,8 @@ class Store:
     ) -> tuple[Note, list[FollowUp]]:
         """Save a note and the follow-ups it asks for, in one durable write.
 
-        The words are never refused for what they are about: a session gone from the schedule (a
+        On a note about several people each promise and introduction names its person
+        (:class:`companion.followups.ForPerson`), else nothing is saved. The words are never refused for what they are about: a session gone from the schedule (a
         re-import removed it) or a person removed from the list since the note was begun is left
         out, and the note saved without it; compare the note's ``session_id`` and ``person_ids``
         with what was asked to tell the user."""
@@ -733,6 +734,7 @@ class Store:
         from companion.followups import NoteActions, plan_followups
 
         actions = actions or NoteActions()
+        actions.check_addressed(person_ids)  # a promise on a note about several people says for whom
         conference = ""
         if session_id:
             try:
@@ -742,8 +744,9 @@ class Store:
         with self.user.transaction() as db:
             people = [person for person in map(self._person_or_none, person_ids) if person is not None]
             person_ids = [person.id for person in people]
+            said = actions.note_fields()
             note = Note(text=text, created=now, person_ids=person_ids, session_id=session_id, conference=conference,
-                        **actions.note_fields())
+                        promises=said["promises"], intros=said["intros"])
             note.id = db.table("notes").insert(note.to_dict())
             history = [item for person_id in person_ids for item in self.followups(person_id=person_id)
                        ] if actions.waiting else []

@@ -70,13 +70,20 @@ def test_older_notes_and_plain_promises_still_load_and_go_to_every_person() -> N
     assert [(f.kind, f.person_id) for f in items] == [("promise", 1), ("promise", 2)]  # as before
     assert Note.from_dict(old.to_dict(), id=4) == old
     stored = FollowUp.from_dict({"kind": "intro-ask", "title": "Ask", "due": "2025-01-03", "person_id": 1})
-    assert stored.consent == "" and "consent" not in stored.to_dict()
+    assert stored.consent == "" and FollowUp.from_dict(stored.to_dict()) == stored
 
 
 def test_the_core_refuses_an_unaddressed_promise_on_a_note_about_several_people() -> None:
     with pytest.raises(CompanionError, match="say whom the promise 'send slides' is for"):
         NoteActions(promises=("send slides",)).check_addressed([1, 2])
     NoteActions(promises=("send slides",)).check_addressed([1])  # the only person: fine
+
+
+def test_the_store_saves_nothing_for_an_unaddressed_promise_on_a_note_about_several_people(store: Store) -> None:
+    ids = [person(store, "Priya Raman").id, person(store, "Linus Berg").id]
+    with pytest.raises(CompanionError, match="say whom"):
+        store.add_note("Panel", ids, actions=NoteActions(thank=True, promises=("send slides",)), now=NOW)
+    assert store.notes() == [] and store.followups() == []
 
 
 def test_cli_done_when_two_speakers_thanks_a_promise_and_an_introduction(cli: Cli, store: Store) -> None:

@@ -74,7 +74,8 @@ class PeopleScreen(CompanionScreen):
         self.query_one("#people-filter", Input).display = False
 
     async def reload(self) -> None:
-        self.show_people(*await self.read_in_worker(self.read_people))
+        selected = self._selected_id()  # kept by who it is: a person added above moves every row down
+        self.show_people(*await self.read_in_worker(self.read_people), select_id=selected)
         # The filter's texts (every person's keys) are read once the list is drawn, in a thread,
         # rather than at the first keystroke: a few hundred milliseconds at 200,000 people. Should
         # the read fail, the first keystroke tries again and says why.
@@ -169,6 +170,10 @@ class PeopleScreen(CompanionScreen):
         if message not in self._unreadable:
             self._unreadable.add(message)
             self.host.read_failed(error)
+
+    def _selected_id(self) -> int | None:
+        cursor = self.query_one("#people", RowList).cursor
+        return self.listed.ids[self.shown[cursor]] if 0 <= cursor < len(self.shown) else None
 
     def selected_person(self) -> Person | None:
         cursor = self.query_one("#people", RowList).cursor

@@ -91,7 +91,14 @@ class ScheduleScreen(CompanionScreen):
         self.query_one("#filter", Input).display = False
 
     async def reload(self) -> None:
+        chosen = self.selected_session()
         await self.load_conference()
+        if chosen is not None and self.query_one("#views", ContentSwitcher).current != "grid":
+            # Kept by which session it is: a re-import elsewhere may move it, or add one above it.
+            found = next((index for index, session in enumerate(self.shown) if session.id == chosen.id), None)
+            if found is not None:
+                self.query_one("#sessions", RowList).cursor = found
+                self.show_detail()
 
     # Loading and drawing -------------------------------------------------------------------
 

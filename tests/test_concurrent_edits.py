@@ -307,3 +307,59 @@ async def test_editing_a_person_removed_meanwhile_keeps_the_form_and_can_add_the
         await pilot.pause()
         again = [p for p in Store(demo_store.data_dir).people() if p.name == "Amara Nwosu"]
         assert [p.role for p in again] == ["Staff engineer"]
+
+
+async def test_the_people_list_keeps_the_selected_person_when_someone_is_added_elsewhere(demo_store: Store) -> None:
+    app = CompanionApp(store=demo_store, clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3", "down", "down", "down")
+        await pilot.pause()
+        screen = app.screen
+        chosen = screen.selected_person()  # type: ignore[attr-defined]
+        assert chosen is not None
+        Store(demo_store.data_dir).save_person(Person(name="Aaron Aalto"))  # sorts first: every row moves down
+        app.check_data_files()  # what the app's one-second timer runs
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Aaron Aalto" in [p.name for p in demo_store.people()]
+        selected = screen.selected_person()  # type: ignore[attr-defined]
+        assert selected is not None and selected.id == chosen.id, (chosen.name, selected and selected.name)
+
+
+async def test_the_schedule_keeps_the_selected_session_when_an_import_elsewhere_moves_it(demo_store: Store) -> None:
+    app = CompanionApp(store=demo_store, clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2", "down", "down")
+        await pilot.pause()
+        screen = app.screen
+        chosen = screen.selected_session()  # type: ignore[attr-defined]
+        assert chosen is not None
+        other = Store(demo_store.data_dir)
+        later = chosen.replace(start=chosen.start + timedelta(hours=4), end=chosen.end + timedelta(hours=4))
+        other.save_schedule(other.conference(chosen.conference),
+                            [later if s.id == chosen.id else s for s in other.sessions(chosen.conference)])
+        app.check_data_files()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        selected = screen.selected_session()  # type: ignore[attr-defined]
+        assert selected is not None and selected.id == chosen.id and selected.start == later.start
+
+
+async def test_the_followups_keep_the_selected_one_when_one_is_added_elsewhere(demo_store: Store) -> None:
+    app = CompanionApp(store=demo_store, clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("4", "down", "down", "down")  # the last: a nudge due in five days
+        await pilot.pause()
+        screen = app.screen
+        chosen = screen.selected()  # type: ignore[attr-defined]
+        assert chosen is not None and chosen.kind == "nudge"
+        person = next(p for p in demo_store.people() if p.name == "Amara Nwosu")
+        main(["--data-dir", str(demo_store.data_dir), "note", "add", "--person", str(person.id), "--thank", "Met at lunch"])
+        app.check_data_files()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        selected = screen.selected()  # type: ignore[attr-defined]
+        assert len(screen.items) > 1 and selected is not None and selected.id == chosen.id  # type: ignore[attr-defined]

@@ -65,10 +65,10 @@ class FollowUpsScreen(CompanionScreen):
 
     async def reload(self) -> None:
         chosen = self.selected()
-        people, items = await self.read_in_worker(self.read_followups)
+        people, items, states = await self.read_in_worker(self.read_followups)
         # Kept by which follow-up it is: one added elsewhere may land above it.
         keep = next((index for index, (_, item) in enumerate(items) if chosen is not None and item.id == chosen.id), None)
-        self.show_followups(people, items, keep=keep)
+        self.show_followups(people, items, states, keep=keep)
 
     def read_followups(self) -> tuple[dict[int, Person], list[tuple[str, FollowUp]], dict[int, str]]:
         """What the screen shows, read from the store (safe in a worker thread)."""

@@ -609,7 +609,7 @@ def cmd_followups(args: argparse.Namespace) -> int:
         title = clean(first.title, single_line=True)
         if action == "done" and first.status == "dropped":
             say(f"#{first.id} {title}: closed, {CLOSING_LINE}. One nudge is enough; none more is planned.")
-        elif is_intro_ask(first):
+        elif is_intro_ask(first) and action != "snooze":
             state = clean(intro_state(first, store.intro_thread(first), person_name(store, first.person_id)),
                           single_line=True)
             say(f"#{first.id} {title}: {state}")

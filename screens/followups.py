@@ -53,6 +53,8 @@ class FollowUpsScreen(CompanionScreen):
         self.people: dict[int, Person] = {}
         self.states: dict[int, str] = {}
         """Where each introduction listed stands ("asked Omar Haddad, waiting"), by follow-up id."""
+        self.select_next: int | None = None
+        """The follow-up to select at the next reload (the one an undo restored)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -64,10 +66,13 @@ class FollowUpsScreen(CompanionScreen):
         yield Footer()
 
     async def reload(self) -> None:
-        chosen = self.selected()
+        chosen_id, self.select_next = self.select_next, None
+        if chosen_id is None:
+            chosen = self.selected()
+            chosen_id = chosen.id if chosen is not None else None
         people, items, states = await self.read_in_worker(self.read_followups)
-        # Kept by which follow-up it is: one added elsewhere may land above it.
-        keep = next((index for index, (_, item) in enumerate(items) if chosen is not None and item.id == chosen.id), None)
+        # Kept by which follow-up it is (one added elsewhere may land above it); after an undo, the one it restored.
+        keep = next((index for index, (_, item) in enumerate(items) if item.id == chosen_id), None)
         self.show_followups(people, items, states, keep=keep)
 
     def read_followups(self) -> tuple[dict[int, Person], list[tuple[str, FollowUp]], dict[int, str]]:
@@ -161,6 +166,7 @@ class FollowUpsScreen(CompanionScreen):
         unlocked = [] if asks_before else changed[1:]
 
         def undo() -> None:
+            self.select_next = item.id
             if asks_before:  # an introduction ask (and the other ask it ended) as they were
                 store.put_back_followups(asks_before)
                 return
@@ -198,7 +204,11 @@ class FollowUpsScreen(CompanionScreen):
                 message += "; the introduction waits for the other yes"
         else:
             message = f"No recorded, and that is fine: the introduction ends ({item.title})"
-        self.host.remember_undo(lambda: store.put_back_followups(before, added), message)
+        def undo() -> None:
+            store.put_back_followups(before, added)
+            self.select_next = item.id
+
+        self.host.remember_undo(undo, message)
         self.load_followups(keep=cursor)
 
     def action_snooze(self) -> None:

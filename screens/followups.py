@@ -66,11 +66,11 @@ class FollowUpsScreen(CompanionScreen):
         yield Footer()
 
     async def reload(self) -> None:
+        people, items, states = await self.read_in_worker(self.read_followups)
         chosen_id, self.select_next = self.select_next, None
-        if chosen_id is None:
+        if chosen_id is None:  # the selection as it is now: a key may have moved it during the read
             chosen = self.selected()
             chosen_id = chosen.id if chosen is not None else None
-        people, items, states = await self.read_in_worker(self.read_followups)
         # Kept by which follow-up it is (one added elsewhere may land above it); after an undo, the one it restored.
         keep = next((index for index, (_, item) in enumerate(items) if item.id == chosen_id), None)
         self.show_followups(people, items, states, keep=keep)

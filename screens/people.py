@@ -74,8 +74,10 @@ class PeopleScreen(CompanionScreen):
         self.query_one("#people-filter", Input).display = False
 
     async def reload(self) -> None:
-        selected = self._selected_id()  # kept by who it is: a person added above moves every row down
-        self.show_people(*await self.read_in_worker(self.read_people), select_id=selected)
+        listed = await self.read_in_worker(self.read_people)
+        # The selection as it is now (a key or the palette may have moved it during the read), kept by
+        # who it is: a person added above moves every row down.
+        self.show_people(*listed, select_id=self._selected_id())
         # The filter's texts (every person's keys) are read once the list is drawn, in a thread,
         # rather than at the first keystroke: a few hundred milliseconds at 200,000 people. Should
         # the read fail, the first keystroke tries again and says why.

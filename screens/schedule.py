@@ -72,6 +72,8 @@ class ScheduleScreen(CompanionScreen):
         self.grid_cells: dict[tuple[int, int], Session] = {}
         self.show_laptop_zone = False
         self._loading = asyncio.Lock()
+        self.jumps = 0
+        """How many times a session was chosen from outside (the palette): a reload keeps the latest."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -91,13 +93,16 @@ class ScheduleScreen(CompanionScreen):
         self.query_one("#filter", Input).display = False
 
     async def reload(self) -> None:
-        chosen = self.selected_session()
+        rows = self.query_one("#sessions", RowList)
+        chosen, jumps, cursor = self.selected_session(), self.jumps, rows.cursor
         await self.load_conference()
-        if chosen is not None and self.query_one("#views", ContentSwitcher).current != "grid":
+        # Only when nothing moved the cursor meanwhile (a key, a palette jump): theirs is the newer choice.
+        if chosen is not None and jumps == self.jumps and rows.cursor == cursor \
+                and self.query_one("#views", ContentSwitcher).current != "grid":
             # Kept by which session it is: a re-import elsewhere may move it, or add one above it.
             found = next((index for index, session in enumerate(self.shown) if session.id == chosen.id), None)
             if found is not None:
-                self.query_one("#sessions", RowList).cursor = found
+                rows.cursor = found
                 self.show_detail()
 
     # Loading and drawing -------------------------------------------------------------------
@@ -338,6 +343,7 @@ class ScheduleScreen(CompanionScreen):
 
     async def select_session(self, session_id: str) -> None:
         """Show this session: its day, no filter, the list view, the cursor on it."""
+        self.jumps += 1  # a reload under way keeps this choice, not the session selected before it
         await self.load_conference()
         session = self.index.by_id.get(session_id)
         if session is None:
@@ -351,6 +357,7 @@ class ScheduleScreen(CompanionScreen):
         self.redraw()
         rows = self.query_one("#sessions", RowList)
         rows.cursor = self.shown.index(session)
+        self.jumps += 1  # and a reload that began while this one was on its way
         rows.focus()
 
     def action_add_speakers(self) -> None:

@@ -20,6 +20,9 @@ from companion import coach
 from companion.errors import CompanionError
 from companion.models import FollowUp, Note, Person, TalkingPoint
 from companion.text import clean
+from companion.wording import first_name, how_sentence, noun_phrase, promise_lines, thank_line, to_you
+
+__all__ = ["TEMPLATES", "Draft", "Template", "asks_for_a_job", "draft_for", "first_name", "to_you", "usable_answers"]
 
 Sentence = str | tuple[str, ...]
 """A sentence template, or alternatives: the first whose slots are all filled is used."""
@@ -40,10 +43,10 @@ SIGN_OFF = "Best,"
 TEMPLATES: dict[str, Template] = {
     "thank": Template(
         to="person",
-        subject=("Thank you for {work}", "Thank you, {first}", "Thank you"),
+        subject=("Thank you for {work_for}", "Thank you, {first}", "Thank you"),
         paragraphs=(
             (("Hi {first},", "Hi,"),),
-            (("Thank you for {work}.", "Thank you for taking the time to talk."), "{How}"),
+            (("{thank_line}", "Thank you for taking the time to talk."), "{How}"),
             ("{common_line}",),
             ("In case it is useful to you: {offer}.",),
             (SIGN_OFF,),
@@ -51,17 +54,17 @@ TEMPLATES: dict[str, Template] = {
     ),
     "promise": Template(
         to="person",
-        subject=("As promised: {promised}", "What I promised"),
+        subject=("{promised}", "What I promised"),
         paragraphs=(
             (("Hi {first},", "Hi,"),),
-            (("{promise_line}", "Here is what I promised: [add it here]"),),
-            ("It was good to talk about {work}.",),
+            (("{promise_line}", "Here is what I promised: [add it here]"), "{promise_placeholder}"),
+            ("Thanks again for {work_for}.",),
             (SIGN_OFF,),
         ),
     ),
     "nudge": Template(
         to="person",
-        subject=("Following up on {work}", "Following up"),
+        subject=("Following up on {work}", "Following up"),  # a noun phrase only
         paragraphs=(
             (("Hi {first},", "Hi,"),),
             ("Bringing my last message back to the top of your inbox, in case it got buried.",
@@ -213,8 +216,9 @@ def _choose(sentence: Sentence, slots: dict[str, str]) -> str | None:
 
 
 SLOT_ANSWERS = {
-    "work": "work", "work_the": "work", "work_theirs": "work", "How": "how", "question": "question",
-    "offer": "offer", "common_line": "common", "promised": "promise", "promise_line": "promise",
+    "work": "work", "work_the": "work", "work_theirs": "work", "work_for": "work", "thank_line": "work",
+    "How": "how", "question": "question", "offer": "offer", "common_line": "common", "promised": "promise",
+    "promise_line": "promise", "promise_placeholder": "promise",
 }
 """The talking-point answer (or the promise) each slot is made from."""
 
@@ -239,6 +243,13 @@ def _slots(
     other_name = clean(other_person.name if other_person else followup.other, single_line=True).strip()
     answers = usable_answers(point, hints)
     work = answers.get("work", "")
+    thanked_for, thanked = thank_line(work, name)
+    if '"' in thanked and '"' not in work:
+        hints.append(("your words on their work are quoted as you wrote them: reword them for them before sending",
+                      "work"))
+    how = how_sentence(answers.get("how", ""), name)
+    if how.startswith("From my notes:"):
+        hints.append(("how it helped is quoted as you wrote it: reword it for them before sending", "how"))
     slots = {
         "name": name,
         "first": first,  # empty when the name is unknown: the sentences that need it are left out
@@ -246,16 +257,25 @@ def _slots(
         "other_name": other_name,
         "other_first": first_name(other_name) if other_name else "",
         "other_about": _about(other_person) if other_person else other_name,
-        "work": _fragment(to_you(work, name)),
+        "work": noun_phrase(work, name),
+        "work_for": thanked_for,
+        "thank_line": thanked,
         "work_the": _fragment(_strip_possessive(work, name, "the")),
         "work_theirs": _fragment(_strip_possessive(work, name, f"{first}'s" if first else "the")),
-        "How": _sentence(to_you(answers.get("how", ""), name)),
+        "How": how,
         "question": _question(to_you(answers.get("question", ""), name)),
         "offer": _fragment(to_you(answers.get("offer", ""), name)),
         "common_line": _common_line(to_you(answers.get("common", ""), name)),
     }
     detail = _drop_asks(clean(followup.detail, single_line=True), "promise", hints)
-    slots["promised"], slots["promise_line"] = _promise(detail)
+    promise = promise_lines(detail, name)
+    if promise.quoted:
+        hints.append(("the promise is quoted as you wrote it: reword it for them before sending", "promise"))
+    if len(promise.subject) > SUBJECT_MAX and promise.subject.startswith("Following up on my promise"):
+        slots["promised"] = "Following up on my promise"
+    else:
+        slots["promised"] = promise.subject
+    slots["promise_line"], slots["promise_placeholder"] = promise.line, promise.placeholder
     return slots
 
 
@@ -270,20 +290,6 @@ def _recipients(to: str, person: Person, followup: FollowUp, other_person: Perso
     theirs = address(person)
     other = address(other_person, followup.other)
     return {"person": theirs, "other": other, "both": ", ".join(p for p in (theirs, other) if p)}[to]
-
-
-_HONORIFICS = {"dr", "prof", "mr", "mrs", "ms", "mx", "sir", "dame"}
-
-
-def first_name(name: str) -> str:
-    """What to put after "Hi": the first name, "Raman, Priya" read as Priya; empty when unknown."""
-    text = clean(name, single_line=True).strip()
-    if text.count(",") == 1:
-        last, given = (part.strip() for part in text.split(","))
-        if last and given:
-            text = given
-    words = [word for word in text.split() if word.rstrip(".").casefold() not in _HONORIFICS]
-    return words[0] if words else text
 
 
 def _about(person: Person) -> str:
@@ -356,67 +362,12 @@ def usable_answers(point: TalkingPoint | None, hints: list[tuple[str, str]] | No
 
 # --- turning notes-to-self into a message -------------------------------------------------------
 
-_TO_YOU = {
-    "he": "you", "she": "you", "him": "you", "his": "your", "himself": "yourself", "herself": "yourself",
-    "he's": "you're", "she's": "you're", "he'd": "you'd", "she'd": "you'd", "he'll": "you'll", "she'll": "you'll",
-}
-_OPENING_TO_YOU = {"their": "your", "they": "you", "them": "you", "they're": "you're", "they've": "you've"}
-_AFTER_OBJECT_HER = {
-    "about", "at", "to", "for", "with", "from", "in", "on", "by", "and", "or", "but", "that", "the", "a", "an",
-    "my", "our", "some", "this", "these", "those", "how", "what", "why", "when", "if", "again", "too", "so",
-    "today", "yesterday", "afterwards", "later", "first", "once",
-}
-_AGREEMENT = {
-    "is": "are", "was": "were", "has": "have", "does": "do", "isn't": "aren't", "wasn't": "weren't",
-    "hasn't": "haven't", "doesn't": "don't",
-}
-_WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
-
-
-def _keep_case(original: str, replacement: str) -> str:
-    return replacement[:1].upper() + replacement[1:] if original[:1].isupper() else replacement
-
-
-def to_you(text: str, name: str = "") -> str:
-    """A note-to-self about someone, said to them: "Her talk on X" becomes "your talk on X".
-
-    He, she, his, him, her and "Priya's" anywhere; they, them and their only at the start (further
-    on they often mean something else)."""
-    if not text:
-        return text
-    for who in {name, first_name(name)} - {""}:
-        text = re.sub(rf"\b{re.escape(who)}['’]s\b", "your", text)
-    words = list(_WORD.finditer(text))
-    out: list[str] = []
-    last = 0
-    for index, match in enumerate(words):
-        word = match.group(0)
-        key = word.casefold().replace("’", "'")
-        new = _TO_YOU.get(key)
-        if new is None and index == 0:
-            new = _OPENING_TO_YOU.get(key)
-        if new is None and key == "her":
-            following = words[index + 1].group(0).casefold() if index + 1 < len(words) else ""
-            joined = text[match.end():words[index + 1].start()] if index + 1 < len(words) else ""
-            possessive = following and following not in _AFTER_OBJECT_HER and joined.strip() == ""
-            new = "your" if possessive else "you"
-        if new is not None:
-            out.append(text[last:match.start()] + _keep_case(word, new))
-            last = match.end()
-    out.append(text[last:])
-    result = "".join(out)
-    return re.sub(
-        r"\b([Yy]ou) (is|was|has|does|isn't|wasn't|hasn't|doesn't)\b",
-        lambda m: f"{m.group(1)} {_AGREEMENT[m.group(2)]}",
-        result,
-    )
-
-
 _POSSESSIVE_START = re.compile(r"^\s*(?:their|her|his|your|my)\s+", re.IGNORECASE)
 _LOWER_STARTS = {
     "your", "the", "a", "an", "our", "my", "we", "you", "this", "that", "those", "these", "it", "how", "what",
     "why", "when", "where", "which", "who", "do", "does", "did", "is", "are", "can", "could", "would", "should",
     "have", "has", "in", "on", "at", "for", "from", "with", "about", "one", "some", "both", "all",
+    "was", "were", "will", "had", "am", "may", "might", "shall",
 }
 
 
@@ -472,52 +423,3 @@ def _common_line(common: str) -> str:
     if common.split(" ", 1)[0].casefold() in {"we", "both", "you", "our"}:
         return f"It was good to find out {common}."
     return f"Something we have in common: {common}."
-
-
-_GIVE_VERBS = {
-    "send", "share", "forward", "email", "e-mail", "mail", "give", "post", "upload", "pass", "get", "dig", "find",
-    "write", "look", "link", "drop",
-}
-_GIVE_PARTICLES = {"over", "on", "up", "out", "along", "you", "her", "him", "them", "me"}
-_DETERMINERS = {"the", "our", "my", "a", "an", "some", "those", "these", "that", "this", "his", "her", "their", "your"}
-_ACTION_VERBS = {
-    "check", "ask", "follow", "try", "review", "read", "think", "introduce", "connect", "call", "book", "schedule",
-    "invite", "let", "test", "fix", "open", "file", "add", "update", "reply", "answer", "put", "make", "set", "help",
-    "show", "tell", "keep", "see", "confirm", "draft", "organise", "organize", "run", "benchmark", "port", "reach",
-}
-_HEAD_END = {
-    "on", "of", "to", "for", "from", "about", "with", "in", "at", "by", "that", "which", "we", "i", "you", "as",
-    "and",
-}
-
-
-def _promise(detail: str) -> tuple[str, str]:
-    """(subject part, opening line) for a promise: "send slides" gives "the slides" and
-    "Here are the slides I promised: [link or attachment]"."""
-    words = detail.strip().rstrip(".!").split()
-    if not words:
-        return "", ""
-    first = words[0].casefold()
-    if first in _ACTION_VERBS:
-        phrase = to_you(" ".join(words))
-        return phrase, f"Following up on my promise to {phrase}: [what you found or did]"
-    if first in _GIVE_VERBS:
-        words = words[1:]
-        while words and words[0].casefold() in _GIVE_PARTICLES:
-            words = words[1:]
-        if not words:
-            return "", ""
-    obj = to_you(" ".join(words))
-    if obj.split(" ", 1)[0].casefold() not in _DETERMINERS:
-        obj = "the " + obj
-    obj = _fragment(obj)
-    head = []
-    for word in obj.split():
-        if word.casefold() in _HEAD_END:
-            break
-        head.append(word)
-    last = head[-1].casefold().strip(",;:") if head else ""
-    verb = "are" if last.endswith("s") and not last.endswith(("ss", "us", "is")) else "is"
-    if obj.casefold().startswith("the "):
-        return obj, f"Here {verb} {obj} I promised: [link or attachment]"
-    return obj, f"Here {verb} {obj}, as promised: [link or attachment]"

@@ -79,15 +79,20 @@ def test_thank_you_says_which_work_and_how_it_helped() -> None:
 
 def test_promise_here_is_what_i_promised() -> None:
     result = draft("promise")
-    assert "Here are the slides I promised" in result.body
+    assert "Here are the slides, as promised." in result.body
     assert result.subject == "As promised: the slides"
     assert "[" in result.body and any("bracketed" in hint for hint in result.hints)
     other = draft("promise", detail="share our benchmark results")
     assert "Here are our benchmark results, as promised" in other.body
     link = draft("promise", detail="send the link to the docs")
-    assert "Here is the link to the docs I promised" in link.body
+    assert "Here is the link to the docs, as promised." in link.body  # not "the docs I promised"
     check = draft("promise", detail="check whether pip-tools supports it")
     assert "my promise to check whether pip-tools supports it" in check.body
+    # The person's own name is whom it goes to, not part of what was promised (issue 15).
+    thorsten = Person(name="Thorsten Weber", id=3)
+    named = draft_for(followups_for("send Thorsten our audit checklist")["promise"], thorsten, None, None)
+    assert named.subject == "As promised: our audit checklist"
+    assert "Here is our audit checklist, as promised." in named.body
 
 
 def test_nudge_is_short_kind_and_without_guilt() -> None:
@@ -223,7 +228,9 @@ def test_to_you_speaks_to_them() -> None:
     assert to_you("She showed me her notebook") == "You showed me your notebook"
     assert to_you("I told her about it") == "I told you about it"
     assert to_you("he is right and his tool helped") == "you are right and your tool helped"
-    assert to_you("Priya's talk", "Priya Raman") == "your talk"
+    assert to_you("Priya's talk", "Priya Raman") == "Your talk"
+    assert to_you("Her 38C3 talk on eBPF") == "Your 38C3 talk on eBPF"  # issue 15: not "you 38C3 talk"
+    assert to_you("she was right and she has a point") == "you were right and you have a point"
     assert to_you("We moved and they fixed it") == "We moved and they fixed it"  # "they" further on: something else
 
 
@@ -288,7 +295,7 @@ def test_cli_draft_of_an_unknown_followup_is_one_error_line(
 
 def test_a_removed_person_still_gets_a_draft() -> None:
     result = draft_for(followups_for()["promise"], None, None, None)
-    assert greeting(result) == "Hi," and "Here are the slides I promised" in result.body and result.to == ""
+    assert greeting(result) == "Hi," and "Here are the slides, as promised." in result.body and result.to == ""
 
 
 def test_brackets_in_a_talking_point_are_not_a_placeholder() -> None:

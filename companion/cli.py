@@ -494,20 +494,22 @@ def cmd_point(args: argparse.Namespace) -> int:
 
 
 def cmd_note_add(args: argparse.Namespace) -> int:
-    from companion.followups import NUDGE_DAYS, NoteActions
+    from companion.followups import NUDGE_DAYS, ForPerson, NoteActions
     from companion.text import clean
 
     store = open_store(args)
-    people = [find_person(store, name) for name in args.person]
+    people = list({p.id: p for p in (find_person(store, name) for name in args.person)}.values())
     if args.session:
         store.session(args.session)
     text = clean(args.text).strip()
     if not text:
         raise UsageError("the note is empty")
+    promises = [for_whom(clean(p, single_line=True).strip(), people, "promise") for p in args.promise]
+    intros = [for_whom(clean(i, single_line=True).strip(), people, "introduction") for i in args.intro]
     actions = NoteActions(
         thank=args.thank,
-        promises=tuple(clean(p, single_line=True) for p in args.promise),
-        intros=tuple(intro_name(store, clean(i, single_line=True)) for i in args.intro),
+        promises=tuple(ForPerson(what, person_id) for person_id, what in promises if what),
+        intros=tuple(ForPerson(intro_name(store, who), person_id, args.ask) for person_id, who in intros if who),
         waiting=args.waiting or args.nudge_days is not None,
         nudge_days=NUDGE_DAYS if args.nudge_days is None else args.nudge_days,
         tell_later=args.tell_later,
@@ -518,6 +520,31 @@ def cmd_note_add(args: argparse.Namespace) -> int:
     for f in followups:
         say(f"  follow-up #{f.id}: {clean(f.title, single_line=True)} (due {f.due.isoformat()})")
     return 0
+
+
+def for_whom(text: str, people: list, what: str) -> tuple[int, str]:  # noqa: ANN001
+    """A promise or an introduction as typed, ``NAME: what`` on a note about several people: the
+    id of the note's person it is for (0 when the note is about nobody) and what. One line and exit 1
+    when a note about several people does not say for whom."""
+    from companion.lookup import addressed
+    from companion.text import clean
+
+    person, rest = addressed(text, people)
+    if person is not None:
+        return person.id, rest
+    if len(people) > 1:
+        names = " or ".join(repr(clean(p.name, single_line=True)) for p in people)
+        example = f"{first_word(people[0].name)}: {text}"
+        raise UsageError(f"the note is about several people: say whom the {what} {text!r} is for, "
+                         f"as NAME: what (NAME one of {names}), e.g. {example!r}; nothing was saved")
+    return (people[0].id if people else 0), text
+
+
+def first_word(name: str) -> str:
+    from companion.text import clean
+
+    words = clean(name, single_line=True).split()
+    return words[0] if words else name
 
 
 def intro_name(store, name: str) -> str:  # noqa: ANN001
@@ -561,7 +588,7 @@ def cmd_notes(args: argparse.Namespace) -> int:
 
 
 def cmd_followups(args: argparse.Namespace) -> int:
-    from companion.followups import CLOSING_LINE
+    from companion.followups import CLOSING_LINE, intro_state, is_intro_ask
     from companion.text import clean
 
     store = open_store(args)
@@ -577,6 +604,8 @@ def cmd_followups(args: argparse.Namespace) -> int:
             changed = store.set_followup_status(args.id, "dropped")
         elif action == "wait":
             changed = store.set_followup_status(args.id, "waiting")
+        elif action in ("yes", "no"):
+            changed = store.answer_followup(args.id, action)
         else:
             from companion.followups import parse_until
 
@@ -586,10 +615,19 @@ def cmd_followups(args: argparse.Namespace) -> int:
         title = clean(first.title, single_line=True)
         if action == "done" and first.status == "dropped":
             say(f"#{first.id} {title}: closed, {CLOSING_LINE}. One nudge is enough; none more is planned.")
+        elif is_intro_ask(first) and action != "snooze":
+            state = clean(intro_state(first, store.intro_thread(first), person_name(store, first.person_id)),
+                          single_line=True)
+            say(f"#{first.id} {title}: {state}")
+            if first.status == "waiting":
+                say(f"  when they answer: companion followups yes {first.id}, or no {first.id}")
+            elif first.status == "dropped":
+                say("  the introduction ends here; nothing is sent to anyone")
         else:
             say(f"#{first.id} {title}: {first.status}, due {first.due.isoformat()}")
         for step in changed[1:]:
-            say(f"  next: #{step.id} {clean(step.title, single_line=True)} (due {step.due.isoformat()})")
+            if step.kind == "intro":
+                say(f"  next: #{step.id} {clean(step.title, single_line=True)} (due {step.due.isoformat()})")
         return 0
     today = date.today()
     closed = store.close_stale_nudges(today)
@@ -603,6 +641,9 @@ def cmd_followups(args: argparse.Namespace) -> int:
         say(f"Closed #{f.id} {clean(f.title, single_line=True)}: {CLOSING_LINE}.")
     for f in items:
         status = " (waiting)" if f.status == "waiting" else ""
+        if f.kind == "intro" or is_intro_ask(f):
+            state = intro_state(f, store.intro_thread(f), person_name(store, f.person_id))
+            status = f"  [{clean(state, single_line=True)}]" if state else status
         say(f"#{f.id:<4} due {f.due.isoformat()}  {clean(f.title, single_line=True)}{status}")
     if not items:
         say("Nothing to follow up." if not args.due else "Nothing due.")
@@ -631,6 +672,11 @@ def plan_hellos(store, conference_id: str | None) -> int:  # noqa: ANN001
     else:
         say(f"Nobody on your list speaks at {name}: companion import people FILE, then try again.")
     return 0
+def person_name(store, person_id: int) -> str:  # noqa: ANN001
+    try:
+        return store.person(person_id).name
+    except NotFoundError:
+        return "them"
 
 
 def show_draft(store, followup_id: int, *, as_json: bool = False) -> int:  # noqa: ANN001
@@ -870,8 +916,12 @@ COMMANDS: tuple[Command, ...] = (
             Arg("--person", action="append", default=[], help="who the note is about (repeatable)"),
             Arg("--session", help="the session id the note is about"),
             Arg("--thank", action="store_true", help="they helped me: a thank-you is due tomorrow"),
-            Arg("--promise", action="append", default=[], help="something I promised (repeatable)"),
-            Arg("--intro", action="append", default=[], help="someone to introduce them to (double opt-in)"),
+            Arg("--promise", action="append", default=[],
+                help="something I promised (repeatable); with several --person, NAME: what"),
+            Arg("--intro", action="append", default=[],
+                help="someone to introduce them to (double opt-in; repeatable); with several --person, NAME: OTHER"),
+            Arg("--ask", choices=("other", "person", "both"), default="other",
+                help="for --intro, whose yes to ask first: other (the one named, default), person (the note's), or both"),
             Arg("--waiting", action="store_true", help="waiting for their reply: nudge in a week"),
             Arg("--nudge-days", type=int, metavar="N",
                 help="waiting for their reply: nudge after N days, 7 to 14 (implies --waiting)"),
@@ -891,10 +941,15 @@ COMMANDS: tuple[Command, ...] = (
         Arg("--due", action="store_true", help="only what is due today or overdue"),
         Arg("--json", action="store_true"),
     ), sub_title="action", sub_dest="followup_action", subcommands=(
-        Command("done", "mark done (a nudge with no reply since closes kindly: one nudge is enough)",
+        Command("done", "mark done (an introduction ask: asked, now waiting for the answer; a nudge with no "
+                "reply since closes kindly: one nudge is enough)",
                 args=(Arg("id", type=int, metavar="ID"),)),
         Command("drop", "drop it", args=(Arg("id", type=int, metavar="ID"),)),
         Command("wait", "waiting for their reply", args=(Arg("id", type=int, metavar="ID"),)),
+        Command("yes", "an introduction ask: they said yes (the introduction comes once everyone asked did)",
+                args=(Arg("id", type=int, metavar="ID"),)),
+        Command("no", "an introduction ask: they said no (the introduction ends, kindly)",
+                args=(Arg("id", type=int, metavar="ID"),)),
         Command("snooze", "move it to a later date", args=(
             Arg("id", type=int, metavar="ID"),
             Arg("--until", required=True, metavar="WHEN",

@@ -89,12 +89,24 @@ TEMPLATES: dict[str, Template] = {
             (SIGN_OFF,),
         ),
     ),
+    "intro-ask-person": Template(
+        to="person",
+        subject=("Would you like an introduction to {other_name}?", "Would you like an introduction?"),
+        paragraphs=(
+            (("Hi {first},", "Hi,"),),
+            ("Would you like me to introduce you to {other_about}?",
+             "I think you two would have a good conversation."),
+            ("Only if it is useful to you: \"no thanks\" is a perfectly good answer, "
+             "and I will not pass anything on unless you say yes.",),
+            (SIGN_OFF,),
+        ),
+    ),
     "intro": Template(
         to="both",
         subject=("{first}, meet {other_first}", "An introduction"),
         paragraphs=(
             (("Hi {first} and {other_first},", "Hi both,"),),
-            ("Thank you both for saying yes to this introduction.",),
+            ("{intro_thanks}",),
             ("{other_first}, meet {about}.", "{first}, meet {other_about}."),
             (("I think you two would have a lot to talk about, starting with {work_theirs}.",
               "I think you two would have a lot to talk about."),),
@@ -163,6 +175,7 @@ def draft_for(
     hints: list[tuple[str, str]] = []
     slots = _slots(followup, person, point, other_person, hints)
     slots.update(_kind_slots(followup))
+    slots.update(intro_slots(followup, slots))
     used = {SLOT_ANSWERS.get(slot, slot) for slot in _template_slots(template)}
     notes = [hint for hint, field_name in hints if field_name in used]
     subject = next(
@@ -188,6 +201,25 @@ def draft_for(
         to=_recipients(template.to, person, followup, other_person),
         hints=tuple(dict.fromkeys(clean(hint, single_line=True) for hint in notes)),
     )
+
+
+# --- introductions (double opt-in) ---------------------------------------------------------------
+
+
+def intro_slots(followup: FollowUp, slots: dict[str, str]) -> dict[str, str]:
+    """An introduction's thanks for exactly the yeses recorded (``FollowUp.consent``): both, one of
+    them by name, or none at all (an introduction planned before answers were recorded)."""
+    if followup.kind != "intro":
+        return {}
+    first, other_first = slots.get("first", ""), slots.get("other_first", "")
+    if followup.consent == "both":
+        thanks = "Thank you both for saying yes to this introduction."
+    elif followup.consent in ("other", "person"):
+        who = other_first if followup.consent == "other" else first
+        thanks = f"{who}, thank you for saying yes to this introduction." if who else ""
+    else:
+        thanks = ""
+    return {"intro_thanks": thanks}
 
 
 # --- filling the slots --------------------------------------------------------------------------

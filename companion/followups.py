@@ -1,8 +1,14 @@
 """Follow-up rules: what a note turns into, when it is due, and how it ends.
 
 The rules are data: :data:`RULES` is the whole table. A note's toggles (:class:`NoteActions`)
-create follow-ups; marking one done may unlock the next step (an agreed introduction is then
-made); a nudge is given at most once, and a nudge that got no reply closes kindly.
+create follow-ups, each promise and introduction for its one person; a nudge is given at most once,
+and a nudge that got no reply closes kindly.
+
+An introduction is double opt-in: the note asks the other person (``intro-ask``), the note's person
+(``intro-ask-person``) or both; asking moves an ask to waiting, and each answer is recorded
+(:func:`record_answer`, consent ``yes`` or ``no``). Only when every one asked said yes is the
+introduction itself planned, and it records whose yes it has, so that its draft thanks exactly those.
+A "no", or an ask dropped for silence, ends the introduction and its other ask.
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ class FollowUpRule:
     kind: str
     made_by: str
     """What creates it: a :class:`NoteActions` field (a toggle makes one follow-up, a list one per
-    entry), ``done:KIND`` for the step that marking a KIND follow-up done unlocks, or
+    entry), ``done:KIND`` or ``yes:KIND`` for a step another follow-up unlocks, or
     ``before:conference`` for the virtual hello (:func:`plan_hellos`, not a note)."""
     due_days: int
     """Days after the note (or the step that unlocked it); for ``before:conference``, days before it starts."""
@@ -42,6 +48,8 @@ class FollowUpRule:
     """For a list field: the FollowUp field each entry fills (``detail`` or ``other``)."""
     days_from: str = ""
     """A NoteActions field that, when set, replaces ``due_days``."""
+    asks: str = ""
+    """Introductions: the ask this rule makes (``other`` or ``person``), for entries asking it or both."""
     once: bool = False
     """At most one per contact. Marked done with no interaction since it was planned, or overdue by
     more than its interval, it closes as dropped with :data:`CLOSING_LINE`; it never repeats."""
@@ -58,9 +66,11 @@ RULES: dict[str, FollowUpRule] = _by_kind(
     FollowUpRule("promise",   "promises",         2, "Promised {name}: {detail}",
                  "you promised it; doing it fast is the best thank-you", fills="detail"),
     FollowUpRule("intro-ask", "intros",           2, "Ask {other} whether they would like an introduction to {name}",
-                 "double opt-in: ask the other person before you introduce", fills="other"),
-    FollowUpRule("intro",     "done:intro-ask",   1, "Introduce {name} and {other}",
-                 "both agreed to the introduction: make it, then step back"),
+                 "double opt-in: ask before you introduce, and wait for a yes", fills="other", asks="other"),
+    FollowUpRule("intro-ask-person", "intros",    2, "Ask {name} whether they would like an introduction to {other}",
+                 "double opt-in: ask before you introduce, and wait for a yes", fills="other", asks="person"),
+    FollowUpRule("intro",     "yes:intro-ask",    1, "Introduce {name} and {other}",
+                 "everyone you asked said yes: make the introduction, then step back"),
     FollowUpRule("nudge",     "waiting", NUDGE_DAYS, "Nudge {name} (no reply yet)",
                  "emails fall through the cracks; one kind reminder, then let it go",
                  days_from="nudge_days", once=True),
@@ -83,13 +93,45 @@ def check_nudge_days(days: int) -> int:
     return days
 
 
+INTRO_ASKS = ("other", "person", "both")
+"""Whose yes an introduction asks for first: the other person (named in the note), the note's person, or both."""
+ASK_KINDS = {"other": "intro-ask", "person": "intro-ask-person"}
+
+
+@dataclass(frozen=True)
+class ForPerson:
+    """A promise (``text``) or an introduction (``text`` is the other person's name) for one person."""
+
+    text: str
+    person_id: int = 0
+    """The note's person it is for; 0 (older notes, or a note about one person) means every person of the note."""
+    ask: str = "other"
+    """Introductions: whose yes is asked (:data:`INTRO_ASKS`)."""
+
+    def __post_init__(self) -> None:
+        if self.ask not in INTRO_ASKS:
+            raise CompanionError(f"ask {' or '.join(INTRO_ASKS)} first, not {self.ask!r}")
+
+    def to_row(self, key: str) -> dict[str, object]:
+        row: dict[str, object] = {"person_id": self.person_id, key: self.text}
+        if key == "other":
+            row["ask"] = self.ask
+        return row
+
+
+class UnaddressedError(CompanionError):
+    """A promise or an introduction on a note about several people that does not say for whom."""
+
+
 @dataclass
 class NoteActions:
     """What a note asks for besides its text: the quick toggles of the note form."""
 
     thank: bool = False
-    promises: tuple[str, ...] = ()
-    intros: tuple[str, ...] = ()
+    promises: tuple[str | ForPerson, ...] = ()
+    """Plain text (for every person of the note) or :class:`ForPerson`."""
+    intros: tuple[str | ForPerson, ...] = ()
+    """The other person's name (asked first, for every person of the note) or :class:`ForPerson`."""
     waiting: bool = False
     nudge_days: int = field(default=NUDGE_DAYS)
     """When waiting for their reply: days until the nudge, 7 to 14."""
@@ -98,6 +140,27 @@ class NoteActions:
 
     def __post_init__(self) -> None:
         check_nudge_days(self.nudge_days)
+        self.promises = tuple(p if isinstance(p, ForPerson) else ForPerson(p) for p in self.promises)
+        self.intros = tuple(i if isinstance(i, ForPerson) else ForPerson(i) for i in self.intros)
+
+    def check_addressed(self, person_ids: list[int]) -> None:
+        """On a note about several people, every promise and introduction says for whom (one line if
+        not). One for a person removed from the list meanwhile is kept in the note, without a follow-up."""
+        if len(set(person_ids)) < 2:
+            return
+        for what, entries in (("promise", self.promises), ("introduction", self.intros)):
+            for entry in entries:
+                if not isinstance(entry, ForPerson) or not entry.person_id:
+                    text = entry.text if isinstance(entry, ForPerson) else entry
+                    raise UnaddressedError(
+                        f"the note is about several people: say whom the {what} {text!r} is for, as NAME: {text}")
+
+    def note_fields(self) -> dict[str, list[dict[str, object]]]:
+        """What the note records of its promises and introductions (Note.promises, Note.intros)."""
+        return {
+            "promises": [p.to_row("text") for p in self.promises if isinstance(p, ForPerson)],
+            "intros": [i.to_row("other") for i in self.intros if isinstance(i, ForPerson)],
+        }
 
 
 def make_followup(
@@ -157,19 +220,127 @@ def plan_followups(
                     planned.append(make_followup(rule.kind, person, note, today, now, due_days=days))
                 continue
             for index, entry in enumerate(wanted):
-                fill = {rule.fills: entry} if rule.fills else {}
+                if not isinstance(entry, ForPerson):
+                    entry = ForPerson(entry)
+                if entry.person_id not in (0, person.id):
+                    continue  # for another person of the note
+                if rule.asks and entry.ask not in (rule.asks, "both"):
+                    continue
+                fill = {rule.fills: entry.text} if rule.fills else {}
                 planned.append(make_followup(rule.kind, person, note, today, now, index=index, due_days=days, **fill))
     return planned
 
 
 def next_step(done: FollowUp, person: Person, note: Note, today: date, now: datetime) -> FollowUp | None:
-    """The follow-up that completing ``done`` unlocks: an agreed introduction is then made."""
+    """The follow-up that completing ``done`` unlocks (a ``done:KIND`` rule; none today: an
+    introduction waits for recorded yeses, see :func:`record_answer`)."""
     for rule in RULES.values():
         if rule.made_by == f"done:{done.kind}":
             step = make_followup(rule.kind, person, note, today, now, detail=done.detail, other=done.other)
-            step.uid = done.uid.replace(f"companion-{done.kind}-", f"companion-{rule.kind}-", 1)
+            step.uid = f"companion-{rule.kind}-{thread_key(done)}"
             return step
     return None
+
+
+# --- the double opt-in introduction ---------------------------------------------------------------
+
+YES, NO = "yes", "no"
+DECLINED_LINE = "declined, and that is fine"
+"""What an ask answered "no" closes with; the introduction ends there."""
+SILENT_LINE = "no answer, and that is fine"
+"""What an ask dropped without an answer closes with; the introduction ends there."""
+ENDED_LINE = "not needed: the introduction ended"
+"""What the other ask of an ended introduction closes with."""
+
+
+def is_intro_ask(item: FollowUp) -> bool:
+    return item.kind in ASK_KINDS.values()
+
+
+def thread_key(item: FollowUp) -> str:
+    """What the follow-ups of one introduction share: their uid after the kind (note, person, index)."""
+    return item.uid.removeprefix(f"companion-{item.kind}-")
+
+
+def in_thread(item: FollowUp, others: Iterable[FollowUp]) -> list[FollowUp]:
+    """Of ``others``, the follow-ups of the same introduction as ``item`` (``item`` itself left out)."""
+    key = thread_key(item)
+    return [f for f in others if f.id != item.id and f.note_id == item.note_id and f.person_id == item.person_id
+            and f.kind in (*ASK_KINDS.values(), "intro") and thread_key(f) == key]
+
+
+def asked_name(item: FollowUp, person_name: str) -> str:
+    """Who an ask goes to: the other person (``intro-ask``) or the note's person."""
+    return item.other if item.kind == "intro-ask" else person_name
+
+
+def record_answer(
+    item: FollowUp, answer: str, thread: list[FollowUp], person: Person, note: Note, today: date, now: datetime
+) -> tuple[list[FollowUp], FollowUp | None]:
+    """Record ``answer`` (``yes``, ``no``, or ``""``: dropped without one) to the ask ``item``.
+
+    Returns the follow-ups changed (the ask first, then the other ask of the introduction when it
+    ends) and the introduction to plan, only when everyone asked said yes and none is planned yet.
+    """
+    if not is_intro_ask(item):
+        raise CompanionError(f"#{item.id} is not an introduction ask: only an ask records a yes or a no")
+    if answer not in (YES, NO, ""):
+        raise CompanionError(f"the answer is yes or no, not {answer!r}")
+    item.consent = answer
+    item.status = "done" if answer == YES else "dropped"
+    if answer != YES:
+        item.detail = DECLINED_LINE if answer == NO else SILENT_LINE
+    item.sequence += 1
+    item.updated = now
+    changed = [item]
+    asks = [item] + [f for f in thread if is_intro_ask(f)]
+    if answer != YES:
+        for other in asks[1:]:
+            if other.status in ("open", "waiting"):
+                other.status, other.detail = "dropped", ENDED_LINE
+                other.sequence += 1
+                other.updated = now
+                changed.append(other)
+        return changed, None
+    if any(ask.consent != YES for ask in asks) or any(f.kind == "intro" for f in thread):
+        return changed, None
+    return changed, plan_introduction(asks, person, note, today, now)
+
+
+def plan_introduction(asks: list[FollowUp], person: Person, note: Note, today: date, now: datetime) -> FollowUp:
+    """The introduction itself, once every one of ``asks`` (one introduction's) said yes: it records
+    whose yes it has (``consent``: ``other``, ``person`` or ``both``), which is all its draft thanks."""
+    said_yes = {"other" if ask.kind == "intro-ask" else "person" for ask in asks}
+    intro = make_followup("intro", person, note, today, now, other=asks[0].other)
+    intro.uid = f"companion-intro-{thread_key(asks[0])}"
+    intro.consent = "both" if len(said_yes) == 2 else said_yes.pop()
+    return intro
+
+
+def intro_state(item: FollowUp, thread: Iterable[FollowUp], person_name: str) -> str:
+    """Where an introduction stands, for the queue: "asked Omar Haddad, waiting", "Priya said yes"..."""
+    if item.kind == "intro":
+        return {"both": "both said yes", "other": f"{item.other} said yes",
+                "person": f"{person_name} said yes"}.get(item.consent, "")
+    if not is_intro_ask(item):
+        return ""
+    asks = sorted([item, *(f for f in thread if is_intro_ask(f))], key=lambda f: f.kind)
+    parts = []
+    for ask in asks:
+        who = asked_name(ask, person_name)
+        if ask.consent == YES:
+            parts.append(f"{who} said yes")
+        elif ask.consent == NO:
+            parts.append(f"{who} declined")
+        elif ask.status == "waiting":
+            parts.append(f"asked {who}, waiting")
+        elif ask.status == "open":
+            parts.append(f"ask {who}")
+        elif ask.status == "dropped":
+            parts.append(f"no answer from {who}" if ask.detail == SILENT_LINE else "ended")
+        else:
+            parts.append(f"asked {who}")
+    return "; ".join(parts)
 
 
 # --- the one kind nudge -------------------------------------------------------------------------

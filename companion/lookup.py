@@ -9,7 +9,7 @@ Every search for a person goes through this module. Its entry points:
   (:func:`people_summary`), reading only the people it returns; the CLI's fast path. A property test
   (tests/test_fast_paths.py) holds it equal to :func:`search_people` over ``Store.people()``;
 - :func:`choose` and :func:`resolve_person`: the one person a query clearly means, or an error
-  naming the candidates;
+  naming the candidates; :func:`addressed`: the person of a note a ``NAME: what`` promise is for;
 - :class:`PeopleIndex`: the People screen's filter as you type (every word contained).
 
 Deciding whether two records are the same person (for merging imports) is identity, not search:
@@ -132,6 +132,23 @@ def typed_first(found: list[tuple[int, float]], name_of: Callable[[int], str], q
 def resolve_person(people: list[Person], query: str) -> Person | None:
     """The one person ``query`` clearly means, ``None`` if nobody matches; raises if it is ambiguous."""
     return choose(search_people(people, query, limit=5), query)
+
+
+def addressed(text: str, people: list[Person]) -> tuple[Person | None, str]:
+    """A promise or an introduction written ``NAME: what``: the one of ``people`` (a note's) that NAME
+    clearly means, matched as ``who`` matches, and what follows; ``(None, text)`` when the words
+    before the first colon name none of them (or there is no colon). Raises when NAME could mean
+    several of them."""
+    name, colon, rest = text.partition(":")
+    if not colon or not name.strip() or not rest.strip() or not people:
+        return None, text
+    try:
+        person = resolve_person(people, name.strip())
+    except NotFoundError:
+        if len(people) > 1:
+            raise  # the name could mean several of the note's people: the error names them
+        person = None  # one person, not clearly meant: the words before the colon are not a name
+    return (person, rest.strip()) if person is not None else (None, text)
 
 
 def written_as_typed(name: str, query: str) -> bool:

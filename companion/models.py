@@ -367,6 +367,8 @@ class Note(Record):
         person_ids: list[int] | None = None,
         session_id: str = "",
         conference: str = "",
+        promises: list[dict[str, Any]] | None = None,
+        intros: list[dict[str, Any]] | None = None,
     ) -> None:
         self.text = text
         self.created = created
@@ -374,15 +376,24 @@ class Note(Record):
         self.person_ids: list[int] = [] if person_ids is None else person_ids
         self.session_id = session_id
         self.conference = conference
+        self.promises: list[dict[str, Any]] = [] if promises is None else promises
+        """What was promised, each with its person: ``{"person_id": 3, "text": "..."}``; person 0 (older
+        notes kept none of this) means every person of the note."""
+        self.intros: list[dict[str, Any]] = [] if intros is None else intros
+        """Introductions: ``{"person_id": 3, "other": "Omar Haddad", "ask": "other"}``, ``ask`` naming whose
+        yes is asked first (``other``, ``person`` or ``both``)."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        row: dict[str, Any] = {
             "text": self.text,
             "created": to_utc_text(self.created),
             "person_ids": list(self.person_ids),
             "session_id": self.session_id,
             "conference": self.conference,
+            "promises": [dict(entry) for entry in self.promises],
+            "intros": [dict(entry) for entry in self.intros],
         }
+        return row
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], id: int = 0) -> Note:
@@ -393,6 +404,8 @@ class Note(Record):
             person_ids=list(data.get("person_ids", [])),
             session_id=data.get("session_id", ""),
             conference=data.get("conference", ""),
+            promises=[dict(e) for e in data.get("promises", ()) if isinstance(e, dict)],
+            intros=[dict(e) for e in data.get("intros", ()) if isinstance(e, dict)],
         )
 
 
@@ -413,6 +426,7 @@ class FollowUp(Record):
         created: datetime | None = None,
         updated: datetime | None = None,
         exported: dict[str, dict[str, Any]] | None = None,
+        consent: str = "",
     ) -> None:
         self.kind = kind
         self.title = title
@@ -431,6 +445,9 @@ class FollowUp(Record):
         self.exported: dict[str, dict[str, Any]] = {} if exported is None else exported
         """What each calendar target was sent: ``{target: {"sequence": n, "status": s}}`` (see
         companion.exporters.ics); a target never sent it holds no ghost of it."""
+        self.consent = consent
+        """Introductions only (double opt-in): on an ask, the answer recorded (``yes`` or ``no``, empty
+        before one); on the introduction itself, whose yes was recorded (``other``, ``person``, ``both``)."""
 
     def to_dict(self) -> dict[str, Any]:
         row: dict[str, Any] = {
@@ -446,6 +463,7 @@ class FollowUp(Record):
             "sequence": self.sequence,
             "created": to_utc_text(self.created) if self.created else None,
             "updated": to_utc_text(self.updated) if self.updated else None,
+            "consent": self.consent,
         }
         if self.exported:
             row["exported"] = {target: dict(sent) for target, sent in self.exported.items()}
@@ -468,4 +486,5 @@ class FollowUp(Record):
             created=_optional_moment(data.get("created")),
             updated=_optional_moment(data.get("updated")),
             exported={str(k): dict(v) for k, v in (data.get("exported") or {}).items() if isinstance(v, dict)},
+            consent=data.get("consent", ""),
         )

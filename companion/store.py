@@ -725,7 +725,8 @@ class Store:
     ) -> tuple[Note, list[FollowUp]]:
         """Save a note and the follow-ups it asks for, in one durable write.
 
-        The words are never refused for what they are about: a session gone from the schedule (a
+        On a note about several people each promise and introduction names its person
+        (:class:`companion.followups.ForPerson`), else nothing is saved. The words are never refused for what they are about: a session gone from the schedule (a
         re-import removed it) or a person removed from the list since the note was begun is left
         out, and the note saved without it; compare the note's ``session_id`` and ``person_ids``
         with what was asked to tell the user."""
@@ -733,6 +734,7 @@ class Store:
         from companion.followups import NoteActions, plan_followups
 
         actions = actions or NoteActions()
+        actions.check_addressed(person_ids)  # a promise on a note about several people says for whom
         conference = ""
         if session_id:
             try:
@@ -742,7 +744,9 @@ class Store:
         with self.user.transaction() as db:
             people = [person for person in map(self._person_or_none, person_ids) if person is not None]
             person_ids = [person.id for person in people]
-            note = Note(text=text, created=now, person_ids=person_ids, session_id=session_id, conference=conference)
+            said = actions.note_fields()
+            note = Note(text=text, created=now, person_ids=person_ids, session_id=session_id, conference=conference,
+                        promises=said["promises"], intros=said["intros"])
             note.id = db.table("notes").insert(note.to_dict())
             history = [item for person_id in person_ids for item in self.followups(person_id=person_id)
                        ] if actions.waiting else []
@@ -828,12 +832,13 @@ class Store:
     ) -> list[FollowUp]:
         """Mark a follow-up done, waiting, dropped or open (snoozed ``until`` a date).
 
-        Returns the changed follow-up and any follow-up its completion unlocked (an agreed
-        introduction). A nudge marked done with no interaction since it was planned (nudged, still
+        Returns the changed follow-up and any follow-up its completion unlocked. An introduction
+        ask marked done means asked: it waits for the answer (:meth:`answer_followup`); dropped, it
+        ends the introduction without a yes (silence). A nudge marked done with no interaction since it was planned (nudged, still
         no reply) closes kindly instead: status ``dropped``, detail "no reply, and that is fine",
         and never a second nudge (see companion.followups).
         """
-        from companion.followups import close_kindly, closes_kindly_when_done, next_step
+        from companion.followups import close_kindly, closes_kindly_when_done, is_intro_ask, next_step
 
         if status not in FOLLOWUP_STATUSES:
             raise CompanionError(f"unknown follow-up status {status!r}")
@@ -842,6 +847,11 @@ class Store:
         with self.user.transaction() as db:
             table = db.table("followups")
             item = self.followup(followup_id)
+            if is_intro_ask(item) and item.status in ("open", "waiting"):
+                if status == "done":
+                    status = "waiting"  # asked: the introduction waits for their answer
+                elif status == "dropped":
+                    return self.answer_followup(followup_id, "", now=now)
             person = self._person_or_none(item.person_id)
             if status == "done" and item.status in ("open", "waiting") and closes_kindly_when_done(item, person):
                 close_kindly(item, now)
@@ -923,6 +933,48 @@ class Store:
                 table.update({"exported": exported}, doc_ids=[followup_id])
                 changed += 1
         return changed
+
+    def intro_thread(self, item: FollowUp) -> list[FollowUp]:
+        """The other follow-ups of ``item``'s introduction (its other ask, the introduction itself)."""
+        from companion.followups import in_thread
+
+        return in_thread(item, self.followups(person_id=item.person_id))
+
+    def answer_followup(self, followup_id: int, answer: str, *, now: datetime | None = None) -> list[FollowUp]:
+        """Record the answer to an introduction ask: ``yes``, ``no``, or ``""`` (dropped: no answer).
+
+        Returns the follow-ups changed (the ask first; the other ask when a no or silence ends the
+        introduction) and, when everyone asked has said yes, the introduction planned (last)."""
+        from companion.followups import in_thread, record_answer
+
+        now = now or _utcnow()
+        with self.user.transaction() as db:
+            table = db.table("followups")
+            item = self.followup(followup_id)
+            thread = in_thread(item, self.followups(person_id=item.person_id))
+            person = self._person_or_none(item.person_id) or Person(name="", id=item.person_id)
+            note_row = db.table("notes").get(doc_id=item.note_id) if item.note_id else None
+            note = Note.from_dict(note_row, id=item.note_id) if note_row is not None else Note(
+                text="", created=now, id=item.note_id)
+            changed, intro = record_answer(item, answer, thread, person, note, now.astimezone().date(), now)
+            for followup in changed:
+                table.update(followup.to_dict(), doc_ids=[followup.id])
+            if intro is not None and not table.search(where("uid") == intro.uid):
+                intro.id = table.insert(intro.to_dict())
+                changed.append(intro)
+        return changed
+
+    def put_back_followups(self, before: list[FollowUp], added: Iterable[FollowUp] = ()) -> None:
+        """Undo an answer: the follow-ups it changed as they were, and the ones it added removed."""
+        from tinydb.table import Document
+
+        with self.user.transaction() as db:
+            table = db.table("followups")
+            for item in before:
+                if table.get(doc_id=item.id) is not None:
+                    table.remove(doc_ids=[item.id])
+                    table.insert(Document(item.to_dict(), doc_id=item.id))
+            table.remove(doc_ids=[item.id for item in added if table.get(doc_id=item.id) is not None])
 
     def delete_followup(self, followup_id: int) -> None:
         """Remove a follow-up entirely (undoing the step a completion created)."""

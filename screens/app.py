@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.screen import ModalScreen
 
 from companion.cards import speakers_on_list
-from companion.followups import NoteActions
+from companion.followups import ForPerson, NoteActions
 from companion.models import Conference, Note, Person, Session
 from companion.errors import CompanionError, NotFoundError
 from companion.schedules import ImportOutcome
@@ -270,11 +270,22 @@ class CompanionApp(App[None]):
             return
         try:
             person_ids = list(request.person_ids)
-            if request.new_names:
-                added = self.store.add_people(Person(name=name, priority="met") for name in request.new_names)
-                person_ids += [p.id for p in [*added.added, *added.merged]]
-            actions = NoteActions(thank=request.thank, promises=request.promises, intros=request.intros,
-                                  waiting=request.waiting, tell_later=request.tell_later)
+            new_ids: dict[int, int] = {}  # -n (the n-th new name) -> the id it was given
+            for number, name in enumerate(request.new_names, start=1):
+                added = self.store.add_people([Person(name=name, priority="met")])
+                for person in [*added.added, *added.merged][:1]:
+                    person_ids.append(person.id)
+                    new_ids[-number] = person.id
+
+            def whom(key: int) -> int:
+                return new_ids.get(key, 0) if key < 0 else key
+
+            promises = tuple(ForPerson(what, whom(key)) for what, key in zip(request.promises, request.promise_for))
+            promises += tuple(ForPerson(what) for what in request.promises[len(request.promise_for):])
+            intros = tuple(ForPerson(who, whom(key), request.intro_ask) for who, key in zip(request.intros, request.intro_for))
+            intros += tuple(ForPerson(who, 0, request.intro_ask) for who in request.intros[len(request.intro_for):])
+            actions = NoteActions(thank=request.thank, promises=promises, intros=intros, waiting=request.waiting,
+                                  tell_later=request.tell_later)
             note, followups = self.store.add_note(request.text, person_ids, session_id=request.session_id,
                                                   actions=actions, now=self.now())
         except CompanionError as error:

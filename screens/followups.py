@@ -13,7 +13,7 @@ from textual.widgets import Footer, Header, Static
 
 from companion.cards import followup_draft
 from companion.errors import CompanionError, NotFoundError
-from companion.followups import snooze_default
+from companion.followups import intro_state, is_intro_ask, snooze_default
 from companion.models import FollowUp, Person
 from screens.base import CompanionScreen
 from screens.modals import DateModal
@@ -44,12 +44,16 @@ class FollowUpsScreen(CompanionScreen):
         Binding("x", "set_status('dropped')", "Drop", id="drop"),
         Binding("c", "copy_draft", "Copy draft", id="copy-draft"),
         Binding("h", "hello", "Hello speakers", id="hello"),
+        Binding("y", "answer('yes')", "They said yes", id="said-yes"),
+        Binding("N", "answer('no')", "They said no", id="said-no"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.items: list[tuple[str, FollowUp]] = []
         self.people: dict[int, Person] = {}
+        self.states: dict[int, str] = {}
+        """Where each introduction listed stands ("asked Omar Haddad, waiting"), by follow-up id."""
         self.select_next: int | None = None
         """The follow-up to select at the next reload (the one an undo restored)."""
 
@@ -63,16 +67,16 @@ class FollowUpsScreen(CompanionScreen):
         yield Footer()
 
     async def reload(self) -> None:
-        people, items = await self.read_in_worker(self.read_followups)
+        people, items, states = await self.read_in_worker(self.read_followups)
         chosen_id, self.select_next = self.select_next, None
         if chosen_id is None:  # the selection as it is now: a key may have moved it during the read
             chosen = self.selected()
             chosen_id = chosen.id if chosen is not None else None
         # Kept by which follow-up it is (one added elsewhere may land above it); after an undo, the one it restored.
         keep = next((index for index, (_, item) in enumerate(items) if item.id == chosen_id), None)
-        self.show_followups(people, items, keep=keep)
+        self.show_followups(people, items, states, keep=keep)
 
-    def read_followups(self) -> tuple[dict[int, Person], list[tuple[str, FollowUp]]]:
+    def read_followups(self) -> tuple[dict[int, Person], list[tuple[str, FollowUp]], dict[int, str]]:
         """What the screen shows, read from the store (safe in a worker thread)."""
         store = self.store
         today = self.host.now().astimezone().date()
@@ -84,14 +88,20 @@ class FollowUpsScreen(CompanionScreen):
                 people[person_id] = store.person(person_id)
             except NotFoundError:
                 continue  # removed since: the row says so
-        return people, items
+        states = {}
+        for _, item in items:
+            if item.kind == "intro" or is_intro_ask(item):
+                person = people.get(item.person_id)
+                states[item.id] = intro_state(item, store.intro_thread(item), person.name if person else "them")
+        return people, items, states
 
     def load_followups(self, keep: int | None = None) -> None:
         """Read and show at once (after a change made on this screen)."""
         self.show_followups(*self.read_followups(), keep=keep)
 
-    def show_followups(self, people: dict[int, Person], items: list[tuple[str, FollowUp]], keep: int | None = None) -> None:
-        self.people, self.items = people, items
+    def show_followups(self, people: dict[int, Person], items: list[tuple[str, FollowUp]], states: dict[int, str],
+                       keep: int | None = None) -> None:
+        self.people, self.items, self.states = people, items, states
         counts = {name: sum(1 for when, _ in self.items if when == name) for name in WHEN_RANK}
         self.query_one("#followup-counts", Static).update(markup(
             " [$error]$overdue overdue[/]  ·  [b]$today today[/b]  ·  $upcoming upcoming  ·  $waiting waiting",
@@ -106,7 +116,9 @@ class FollowUpsScreen(CompanionScreen):
     def row(self, index: int) -> tuple[Text, ...]:
         when, item = self.items[index]
         person = self.people.get(item.person_id)
-        return (cell(when, WHEN_STYLE[when]), cell(item.due.isoformat()), cell(item.title), cell(person.name if person else ""))
+        state = self.states.get(item.id)
+        title = f"{item.title} · {state}" if state else item.title
+        return (cell(when, WHEN_STYLE[when]), cell(item.due.isoformat()), cell(title), cell(person.name if person else ""))
 
     def selected(self) -> FollowUp | None:
         cursor = self.query_one("#followups", RowList).cursor
@@ -123,6 +135,11 @@ class FollowUpsScreen(CompanionScreen):
                  due=f"{item.due:%A %d %B}", status=item.status)]
         if item.detail:
             parts.append(paragraph(item.detail))
+        if self.states.get(item.id):
+            parts.append(markup("[b]Stands:[/b] $state", state=self.states[item.id]))
+        if is_intro_ask(item):
+            parts.append(markup("[dim]d: asked, wait for the answer · y: they said yes · N: they said no · "
+                                "x: no answer (the introduction ends)[/dim]"))
         try:
             draft = followup_draft(self.store, item)
         except CompanionError as error:
@@ -143,19 +160,55 @@ class FollowUpsScreen(CompanionScreen):
         store = self.store
         previous = (item.status, item.due)
         cursor = self.query_one("#followups", RowList).cursor
+        asks_before = [item, *(f for f in store.intro_thread(item) if is_intro_ask(f))] if is_intro_ask(item) else []
         changed: list[FollowUp] = []
         if not self.host.attempt(lambda: changed.extend(store.set_followup_status(item.id, status))):
             return
-        unlocked = changed[1:]
+        unlocked = [] if asks_before else changed[1:]
 
         def undo() -> None:
-            store.set_followup_status(item.id, previous[0], until=previous[1])
             self.select_next = item.id
+            if asks_before:  # an introduction ask (and the other ask it ended) as they were
+                store.put_back_followups(asks_before)
+                return
+            store.set_followup_status(item.id, previous[0], until=previous[1])
             for step in unlocked:
                 store.delete_followup(step.id)
 
         verb = {"done": "Done", "waiting": "Waiting for a reply", "dropped": "Dropped"}[status]
+        if asks_before:
+            verb = {"waiting": "Asked, waiting for the answer (y yes, N no)",
+                    "dropped": "No answer: the introduction ends, nothing is sent"}.get(changed[0].status, verb)
         message = f"{verb}: {item.title}" + "".join(f"; next: {step.title}" for step in unlocked)
+        self.host.remember_undo(undo, message)
+        self.load_followups(keep=cursor)
+
+    def action_answer(self, answer: str) -> None:
+        """Record an introduction ask's answer: a yes (the introduction comes once everyone asked
+        said yes) or a no (it ends; nothing is sent)."""
+        item = self.selected()
+        if item is None:
+            return
+        if not is_intro_ask(item):
+            self.notify("Only an introduction ask takes a yes or a no.", severity="warning", markup=False)
+            return
+        store = self.store
+        before = [item, *(f for f in store.intro_thread(item) if is_intro_ask(f))]
+        cursor = self.query_one("#followups", RowList).cursor
+        changed: list[FollowUp] = []
+        if not self.host.attempt(lambda: changed.extend(store.answer_followup(item.id, answer))):
+            return
+        added = [f for f in changed if f.kind == "intro"]
+        if answer == "yes":
+            message = f"Yes recorded: {item.title}" + "".join(f"; next: {step.title}" for step in added)
+            if not added:
+                message += "; the introduction waits for the other yes"
+        else:
+            message = f"No recorded, and that is fine: the introduction ends ({item.title})"
+        def undo() -> None:
+            store.put_back_followups(before, added)
+            self.select_next = item.id
+
         self.host.remember_undo(undo, message)
         self.load_followups(keep=cursor)
 

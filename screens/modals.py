@@ -404,8 +404,26 @@ class NoteRequest:
     waiting: bool
     people_typed: str = ""
     """The people field as typed (the form shows it again if the save fails)."""
+    promise_for: tuple[int, ...] = ()
+    """Whom each promise is for, in order: a person id, ``-n`` for the n-th of ``new_names``, 0 for
+    nobody named (the note is about no one)."""
+    intro_for: tuple[int, ...] = ()
+    """Whom each introduction is for, as ``promise_for``."""
+    intro_ask: str = "other"
+    """Whose yes the introductions ask first: ``other`` (the one named), ``person`` (theirs) or ``both``."""
+    promises_typed: str = ""
+    intros_typed: str = ""
+    """The promise and introduction fields as typed (shown again if the save fails)."""
     tell_later: bool = False
     """I will tell them how it went: a follow-up in four weeks."""
+
+
+INTRO_ASK_CHOICES = [
+    ("Introductions: ask the one I name first", "other"),
+    ("Introductions: ask the note's person first", "person"),
+    ("Introductions: ask both first", "both"),
+]
+"""Whose yes an introduction asks for before it is made (double opt-in)."""
 
 
 class NoteModal(ModalScreen[NoteRequest | None]):
@@ -464,13 +482,16 @@ class NoteModal(ModalScreen[NoteRequest | None]):
             yield Label("People (comma separated; a name not on your list is added)")
             yield Input(clean(", ".join(self.names), single_line=True), id="note-people", restrict=NO_CONTROLS)
             yield Checkbox("They helped me: thank them tomorrow", draft.thank if draft else False, id="note-thank")
-            yield Label("I promised... (separate several with ;)")
-            yield Input(clean("; ".join(draft.promises), single_line=True) if draft else "",
+            yield Label("I promised... (separate several with ;  with several people, NAME: what)")
+            yield Input(clean(draft.promises_typed or "; ".join(draft.promises), single_line=True) if draft else "",
                         placeholder="e.g. our benchmark results; the link to the talk", id="note-promises",
                         restrict=NO_CONTROLS)
-            yield Label("Introduce them to... (names, comma separated; you ask first)")
-            yield Input(clean(", ".join(draft.intros), single_line=True) if draft else "", id="note-intros",
-                        restrict=NO_CONTROLS)
+            yield Label("Introduce them to... (names, comma separated; with several people, NAME: OTHER)")
+            yield Input(clean(draft.intros_typed or ", ".join(draft.intros), single_line=True) if draft else "",
+                        id="note-intros", restrict=NO_CONTROLS)
+            yield Select(INTRO_ASK_CHOICES, value=draft.intro_ask if draft else "other", allow_blank=False,
+                         id="note-intro-ask")
+            yield Static(id="note-for")
             yield Checkbox("Waiting for their reply: nudge in a week", draft.waiting if draft else False,
                            id="note-waiting")
             yield Checkbox("I will tell them how it went: remind me in four weeks",
@@ -482,6 +503,64 @@ class NoteModal(ModalScreen[NoteRequest | None]):
         area = self.query_one("#note-text", TextArea)
         area.focus()
         area.move_cursor(area.document.end)
+        self.show_for_whom()
+
+    def note_people(self) -> list[Person]:
+        """The people typed: those on the list, and each new name as a person with id ``-n``."""
+        from companion.errors import NotFoundError
+        from companion.lookup import resolve_person
+
+        found: dict[int, Person] = {}
+        for name in self.query_one("#note-people", Input).value.split(","):
+            name = clean(name, single_line=True).strip()
+            if not has_visible(name):
+                continue
+            try:
+                person = resolve_person(self.people, name)
+            except NotFoundError:
+                continue  # several match: saving says so
+            if person is None:
+                person = Person(name=name, id=-(sum(1 for key in found if key < 0) + 1))
+            found.setdefault(person.id, person)
+        return list(found.values())
+
+    def for_whom(self, field: str, separator: str, people: list[Person]) -> list[tuple[Person | None, str]]:
+        """Each promise (or introduction) typed and the one of ``people`` it is for: ``NAME: what``,
+        else the only person; None when the note is about several and it does not say (or nobody)."""
+        from companion.lookup import addressed
+
+        entries = []
+        for text in self.query_one(field, Input).value.split(separator):
+            text = clean(text, single_line=True).strip()
+            if not text:
+                continue
+            person, what = addressed(text, people)  # raises when NAME means several of them
+            if person is None and len(people) == 1:
+                person = people[0]
+            entries.append((person, what))
+        return entries
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def show_for_whom(self) -> None:
+        """Under the fields, whom each promise and introduction is for, as they are typed."""
+        from companion.errors import NotFoundError
+
+        people = self.note_people()
+        parts = []
+        try:
+            for field, separator, verb in (("#note-promises", ";", "promise to"), ("#note-intros", ",", "introduce")):
+                for person, what in self.for_whom(field, separator, people):
+                    if verb == "introduce":
+                        who = person.name if person else "?"
+                        parts.append(f"introduce {who} to {what}")
+                    else:
+                        parts.append(f"promise to {person.name if person else '?'}: {what}")
+        except NotFoundError as problem:
+            parts = [str(problem)]
+        if any(part.startswith(("promise to ?", "introduce ?")) for part in parts) and len(people) > 1:
+            parts.append("(?: say whom, as NAME: what)")
+        self.query_one("#note-for", Static).update(plain(" · ".join(parts)))
 
     def action_save(self) -> None:
         from companion.errors import NotFoundError
@@ -509,8 +588,24 @@ class NoteModal(ModalScreen[NoteRequest | None]):
                 new_names.append(name)
             elif person.id not in person_ids:
                 person_ids.append(person.id)
-        promises = self.query_one("#note-promises", Input).value.split(";")
-        intros = self.query_one("#note-intros", Input).value.split(",")
+        people = self.note_people()
+        addressed: dict[str, list[tuple[Person | None, str]]] = {}
+        for field, separator, what in (("#note-promises", ";", "promise"), ("#note-intros", ",", "introduction")):
+            try:
+                addressed[field] = entries = self.for_whom(field, separator, people)
+            except NotFoundError as problem:
+                error.update(plain(str(problem)))
+                self.query_one(field, Input).focus()
+                return
+            unaddressed = [text for person, text in entries if person is None]
+            if unaddressed and len(people) > 1:
+                names = " or ".join(p.name for p in people)
+                error.update(plain(f"Say whom the {what} {unaddressed[0]!r} is for: write NAME: {unaddressed[0]} "
+                                   f"(NAME one of {names})."))
+                self.query_one(field, Input).focus()
+                return
+        promises, intros = addressed["#note-promises"], addressed["#note-intros"]
+        ask = self.query_one("#note-intro-ask", Select).value
         self.dismiss(
             NoteRequest(
                 text=text,
@@ -518,11 +613,16 @@ class NoteModal(ModalScreen[NoteRequest | None]):
                 new_names=tuple(new_names),
                 session_id=self.session.id if self.session else "",
                 thank=self.query_one("#note-thank", Checkbox).value,
-                promises=tuple(p for p in (clean(x, single_line=True).strip() for x in promises) if p),
-                intros=tuple(i for i in (clean(x, single_line=True).strip() for x in intros) if i),
+                promises=tuple(what for _person, what in promises),
+                intros=tuple(what for _person, what in intros),
                 waiting=self.query_one("#note-waiting", Checkbox).value,
                 people_typed=self.query_one("#note-people", Input).value,
                 tell_later=self.query_one("#note-tell-later", Checkbox).value,
+                promise_for=tuple(person.id if person else 0 for person, _what in promises),
+                intro_for=tuple(person.id if person else 0 for person, _what in intros),
+                intro_ask=ask if isinstance(ask, str) else "other",
+                promises_typed=self.query_one("#note-promises", Input).value,
+                intros_typed=self.query_one("#note-intros", Input).value,
             )
         )
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Input, Select, Static, TextArea
 
 from companion.demo import build_demo_store
 from companion.store import Store
@@ -129,15 +129,15 @@ async def test_followup_keys_done_wait_drop_snooze_and_copy(store: Store) -> Non
         assert "Subject:" in str(app.screen.query_one("#draft", Static).visual)
         await pilot.press("c")
         assert app.clipboard.startswith("Subject:")
-        await pilot.press("d")  # they agreed: the introduction itself is next
-        await pilot.pause()
-        titles = [f.title for f in store.followups(statuses=("open",))]
-        assert any(t.startswith("Introduce Sofia Lindqvist and Liam O'Brien") for t in titles)
-        await pilot.press("ctrl+z")
+        await pilot.press("d")  # asked: the introduction waits for Liam's answer
         await pilot.pause()
         ask = next(f for f in store.followups() if f.title.startswith("Ask Liam"))
-        assert ask.status == "open"
-        await pilot.press("home", "w")  # the reload keeps the selection by which follow-up it is: back to the ask
+        assert ask.status == "waiting"
+        assert not any(f.kind == "intro" for f in store.followups())
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert store.followup(ask.id).status == "open"
+        await pilot.press("w")  # the undo selected the ask again
         assert next(f for f in store.followups() if f.id == ask.id).status == "waiting"
         await pilot.press("home", "z")
         await pilot.pause()
@@ -150,3 +150,107 @@ async def test_followup_keys_done_wait_drop_snooze_and_copy(store: Store) -> Non
         assert snoozed
         await pilot.press("x")
         assert sum(1 for f in store.followups() if f.status == "dropped") == 1
+
+
+async def test_the_queue_shows_where_an_introduction_stands_and_records_each_yes(store: Store) -> None:
+    app = CompanionApp(store=store, clock=lambda: NOW)
+    async with app.run_test(size=(160, 40), notifications=True) as pilot:
+        await pilot.press("4")
+        await pilot.pause()
+        rows = app.screen.query_one("#followups", RowList)
+        assert str(rows.row(0)[2]).startswith("Ask Liam O'Brien")
+        assert str(rows.row(0)[2]).endswith("· ask Liam O'Brien")
+        await pilot.press("d")  # asked
+        await pilot.pause()
+        ask = next(f for f in store.followups() if f.title.startswith("Ask Liam"))
+        index = next(i for i, (_, item) in enumerate(app.screen.items) if item.id == ask.id)
+        assert str(rows.row(index)[2]).endswith("· asked Liam O'Brien, waiting")
+        rows.cursor = index
+        await pilot.pause()
+        assert "asked Liam O'Brien, waiting" in str(app.screen.query_one("#draft", Static).visual)
+        await pilot.press("y")  # Liam said yes: the introduction, thanking Liam only
+        await pilot.pause()
+        assert store.followup(ask.id).consent == "yes"
+        intro = next(f for f in store.followups() if f.kind == "intro")
+        assert intro.consent == "other"
+        index = next(i for i, (_, item) in enumerate(app.screen.items) if item.id == intro.id)
+        assert str(rows.row(index)[2]).endswith("· Liam O'Brien said yes")
+        rows.cursor = index
+        await pilot.pause()
+        draft = str(app.screen.query_one("#draft", Static).visual)
+        assert "Liam, thank you for saying yes to this introduction." in draft and "both" not in draft
+        await pilot.press("ctrl+z")  # undo the yes: no introduction, the ask waits again
+        await pilot.pause()
+        assert store.followup(ask.id).status == "waiting" and store.followup(ask.id).consent == ""
+        assert not any(f.kind == "intro" for f in store.followups())
+        index = next(i for i, (_, item) in enumerate(app.screen.items) if item.id == ask.id)
+        rows.cursor = index
+        await pilot.press("N")  # Liam said no: it ends, nothing more
+        await pilot.pause()
+        assert store.followup(ask.id).status == "dropped" and store.followup(ask.id).consent == "no"
+        assert not any(f.kind == "intro" for f in store.followups())
+        assert all(item.id != ask.id for _, item in app.screen.items)
+
+
+async def test_the_note_form_gives_each_promise_and_introduction_its_person(store: Store) -> None:
+    app = CompanionApp(store=store, clock=lambda: NOW)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.press("1", "n")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, NoteModal)
+        await pilot.press(*"Panel on CI")
+        form.query_one("#note-people", Input).value = "Priya Raman, Kenji, Dana Newperson"
+        await pilot.click("#note-thank")
+        form.query_one("#note-promises", Input).value = "our CI config"
+        await pilot.pause()
+        assert "promise to ?: our CI config" in str(form.query_one("#note-for", Static).visual)
+        await pilot.press("ctrl+s")  # for whom? the form says so and keeps everything
+        await pilot.pause()
+        assert app.screen is form
+        error = str(form.query_one("#note-error", Static).visual)
+        assert "Say whom the promise 'our CI config' is for: write NAME: our CI config" in error
+        assert app.focused is form.query_one("#note-promises", Input)
+        before = len(store.notes())
+        form.query_one("#note-promises", Input).value = "Kenji: our CI config; Dana: the slides"
+        form.query_one("#note-intros", Input).value = "Priya: Omar Haddad"
+        await pilot.pause()
+        shown = str(form.query_one("#note-for", Static).visual)
+        assert "promise to Kenji Watanabe: our CI config" in shown and "promise to Dana Newperson: the slides" in shown
+        assert "introduce Priya Raman to Omar Haddad" in shown
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, NoteModal)
+        assert len(store.notes()) == before + 1
+        note = store.notes()[-1]
+        names = {i: store.person(i).name for i in note.person_ids}
+        items = sorted((f.kind, names[f.person_id], f.detail or f.other) for f in store.followups() if f.note_id == note.id)
+        assert items == [
+            ("intro-ask", "Priya Raman", "Omar Haddad"),
+            ("promise", "Dana Newperson", "the slides"),
+            ("promise", "Kenji Watanabe", "our CI config"),
+            ("thank", "Dana Newperson", ""),
+            ("thank", "Kenji Watanabe", ""),
+            ("thank", "Priya Raman", ""),
+        ]
+        dana = next(i for i, name in names.items() if name == "Dana Newperson")
+        assert {"person_id": dana, "text": "the slides"} in note.promises
+
+
+async def test_the_note_form_asks_both_when_chosen_and_one_person_needs_no_name(store: Store) -> None:
+    app = CompanionApp(store=store, clock=lambda: NOW)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.press("1", "n")
+        await pilot.pause()
+        form = app.screen
+        await pilot.press(*"Chat")
+        form.query_one("#note-people", Input).value = "Priya Raman"
+        form.query_one("#note-promises", Input).value = "the benchmark"
+        form.query_one("#note-intros", Input).value = "Omar Haddad"
+        form.query_one("#note-intro-ask", Select).value = "both"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        note = store.notes()[-1]
+        kinds = sorted(f.kind for f in store.followups() if f.note_id == note.id)
+        assert kinds == ["intro-ask", "intro-ask-person", "promise"]
+        assert note.intros[0]["ask"] == "both"

@@ -446,22 +446,26 @@ def test_note_add_creates_followups(capsys: pytest.CaptureFixture[str], noted: d
     assert "Thank Priya Raman" in text and "send slides" in text
 
 
-def test_done_on_an_intro_ask_creates_the_introduction(
+def test_yes_to_an_intro_ask_creates_the_introduction(
     capsys: pytest.CaptureFixture[str], noted: dict[str, dict]
 ) -> None:
     ask = noted["intro-ask"]
-    result = run(capsys, "followups", "done", ask["id"])
+    result = run(capsys, "followups", "done", ask["id"])  # asked: not yet a yes
+    assert result.code == 0, result.err
+    assert "Introduce" not in result.out and "waiting" in result.out
+    assert open_followups(capsys)["intro-ask"]["status"] == "waiting"
+    result = run(capsys, "followups", "yes", ask["id"])
     assert result.code == 0, result.err
     assert "Introduce" in result.out
     after = open_followups(capsys)
-    assert "intro-ask" not in after  # done items leave the queue
+    assert "intro-ask" not in after  # answered items leave the queue
     intro = after["intro"]
     assert intro["other"] == "Omar Haddad" and intro["person_id"] == ask["person_id"]
     assert "Priya Raman" in intro["title"] and "Omar Haddad" in intro["title"]
     assert intro["status"] == "open"
     assert intro["due"] >= date.today().isoformat()
-    # Marking it done twice does not make a second introduction.
-    run(capsys, "followups", "done", ask["id"])
+    # A second yes does not make a second introduction.
+    run(capsys, "followups", "yes", ask["id"])
     kinds = [f["kind"] for f in run(capsys, "followups", "--json").json()]
     assert kinds.count("intro") == 1
 

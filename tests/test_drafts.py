@@ -13,7 +13,7 @@ from companion import coach
 from companion.cli import main
 from companion.drafts import TEMPLATES, Draft, asks_for_a_job, draft_for, first_name, to_you
 from companion.errors import CompanionError
-from companion.followups import RULES, NoteActions, next_step, plan_followups, plan_hello
+from companion.followups import RULES, ForPerson, NoteActions, plan_followups, plan_hello, plan_introduction
 from companion.models import FollowUp, Note, Person, TalkingPoint
 from companion.store import Store
 
@@ -38,9 +38,10 @@ NOTE = Note(text="Great chat after her talk; she seemed tired, keep it short", c
 
 def followups_for(detail: str = "send her the slides") -> dict[str, FollowUp]:
     """One follow-up of every kind, as the rules make them."""
-    actions = NoteActions(thank=True, promises=(detail,), intros=("Omar Haddad",), waiting=True, tell_later=True)
+    actions = NoteActions(thank=True, promises=(detail,), intros=(ForPerson("Omar Haddad", ask="both"),), waiting=True,
+                          tell_later=True)
     items = {f.kind: f for f in plan_followups(NOTE, [PRIYA], actions, TODAY, NOW)}
-    items["intro"] = next_step(items["intro-ask"], PRIYA, NOTE, TODAY, NOW)  # type: ignore[assignment]
+    items["intro"] = plan_introduction([items["intro-ask"], items["intro-ask-person"]], PRIYA, NOTE, TODAY, NOW)
     items["hello"] = plan_hello("nwoss26", TODAY, PRIYA, "Lockfiles Without Tears", TODAY, NOW)
     assert set(items) == set(RULES) == set(TEMPLATES)
     return items
@@ -214,7 +215,7 @@ def test_control_characters_are_stripped() -> None:
     actions = NoteActions(thank=True, promises=("send the \x1b[31mslides",), intros=("Omar\x1b[1m",), waiting=True)
     note = Note(text="note \x1b]52;c;ZWNobw==\x07", created=NOW, id=7, person_ids=[3])
     items = plan_followups(note, [eve], actions, TODAY, NOW)
-    items.append(next_step(items[2], eve, note, TODAY, NOW))  # type: ignore[arg-type]
+    items.append(plan_introduction([items[2]], eve, note, TODAY, NOW))
     for item in items:
         result = draft_for(item, eve, point, note, None)
         for text in (result.subject, result.body, result.to, *result.hints):

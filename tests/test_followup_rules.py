@@ -61,19 +61,20 @@ def add_waiting(store: Store, *, at: datetime = NOW, nudge_days: int = NUDGE_DAY
 
 
 def test_the_rules_are_a_readable_table() -> None:
-    assert list(RULES) == ["thank", "promise", "intro-ask", "intro", "nudge", "tell-later", "hello"]
+    assert list(RULES) == ["thank", "promise", "intro-ask", "intro-ask-person", "intro", "nudge", "tell-later", "hello"]
     fields = set(NoteActions.__dataclass_fields__)
     for kind, rule in RULES.items():
         assert rule.kind == kind and rule.title and rule.why and rule.due_days >= 1
-        if rule.made_by.startswith("done:"):
-            assert rule.made_by.removeprefix("done:") in RULES  # a step unlocked by another rule
-        elif rule.made_by.startswith("before:"):
-            assert rule.made_by == "before:conference"  # the virtual hello: planned, not noted
+        if rule.made_by == "before:conference":
+            assert kind == "hello"  # the virtual hello: planned before a conference, not by a note
+        elif ":" in rule.made_by:
+            assert rule.made_by.split(":")[1] in RULES  # a step unlocked by another rule
         else:
             assert rule.made_by in fields  # a toggle or list of the note form
         assert not rule.days_from or rule.days_from in fields
     assert [kind for kind, rule in RULES.items() if rule.once] == ["nudge"]
-    assert RULES["intro"].made_by == "done:intro-ask"
+    assert RULES["intro"].made_by == "yes:intro-ask"  # recorded yeses, not an ask marked done
+    assert {rule.asks for rule in RULES.values() if rule.asks} == {"other", "person"}
 
 
 def test_thank_you_next_day_each_promise_in_two_days() -> None:
@@ -99,17 +100,18 @@ def test_introduction_is_two_steps_and_the_second_waits_for_a_yes(store: Store) 
     assert store.set_followup_status(by_kind["thank"].id, "done", now=NOW) == [
         store.followup(by_kind["thank"].id)
     ]  # a thank-you unlocks nothing
-    store.set_followup_status(ask.id, "waiting", now=NOW)  # asked, waiting for Omar's answer
+    store.set_followup_status(ask.id, "done", now=NOW)  # asked: waiting for Omar's answer
+    assert store.followup(ask.id).status == "waiting"
     assert "intro" not in {f.kind for f in store.followups()}
 
     later = NOW + timedelta(days=3)
-    changed = store.set_followup_status(ask.id, "done", now=later)  # Omar said yes
+    changed = store.answer_followup(ask.id, "yes", now=later)  # Omar said yes
     assert [f.kind for f in changed] == ["intro-ask", "intro"]
     intro = changed[1]
     assert intro.other == "Omar Haddad" and intro.person_id == ask.person_id
     assert intro.due == later.astimezone().date() + timedelta(days=1)
     assert "Priya Raman" in intro.title and "Omar Haddad" in intro.title
-    assert store.set_followup_status(ask.id, "done", now=later)[1:] == []  # never a second introduction
+    assert store.answer_followup(ask.id, "yes", now=later)[1:] == []  # never a second introduction
     assert [f.kind for f in store.followups()].count("intro") == 1
 
 

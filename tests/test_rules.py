@@ -9,7 +9,7 @@ import pytest
 
 from companion.coach import readiness
 from companion.errors import NotFoundError
-from companion.followups import NUDGE_DAYS_RANGE, NoteActions, next_step, plan_followups
+from companion.followups import NUDGE_DAYS_RANGE, NoteActions, next_step, plan_followups, plan_introduction
 from companion.lookup import resolve_person, search_people
 from companion.models import Note, Person, TalkingPoint
 from companion.text import clean, normalise_name
@@ -125,22 +125,23 @@ def test_an_introduction_is_double_opt_in_ask_first_then_introduce() -> None:
     assert "Omar Haddad" in ask.title and "Priya Raman" in ask.title
     assert ask.due > TODAY
 
-    step = next_step(ask, PRIYA, a_note(), date(2026, 12, 6), NOW)
-    assert step is not None
-    assert step.kind == "intro"
+    assert next_step(ask, PRIYA, a_note(), date(2026, 12, 6), NOW) is None  # asked is not agreed
+    ask.consent = "yes"
+    step = plan_introduction([ask], PRIYA, a_note(), date(2026, 12, 6), NOW)
+    assert step.kind == "intro" and step.consent == "other"
     assert step.due == date(2026, 12, 7)
     assert step.other == "Omar Haddad" and step.person_id == PRIYA.id
     assert "Omar Haddad" in step.title and "Priya Raman" in step.title
     assert step.uid != ask.uid
-    again = next_step(ask, PRIYA, a_note(), date(2026, 12, 9), NOW)
-    assert again is not None and again.uid == step.uid  # deterministic: never a duplicate reminder
+    again = plan_introduction([ask], PRIYA, a_note(), date(2026, 12, 9), NOW)
+    assert again.uid == step.uid  # deterministic: never a duplicate reminder
 
 
-@pytest.mark.parametrize("kind", ["thank", "promise", "nudge", "intro"])
-def test_only_an_agreed_introduction_unlocks_a_next_step(kind: str) -> None:
+@pytest.mark.parametrize("kind", ["thank", "promise", "nudge", "intro-ask", "intro"])
+def test_marking_done_unlocks_nothing_an_introduction_waits_for_recorded_yeses(kind: str) -> None:
     actions = NoteActions(thank=True, promises=("x",), waiting=True, intros=("Omar",))
     items = plan_followups(a_note(), [PRIYA], actions, TODAY, NOW)
-    items.append(next_step(by_kind(items)["intro-ask"][0], PRIYA, a_note(), TODAY, NOW))
+    items.append(plan_introduction(by_kind(items)["intro-ask"], PRIYA, a_note(), TODAY, NOW))
     item = by_kind(items)[kind][0]
     assert next_step(item, PRIYA, a_note(), TODAY, NOW) is None
 

@@ -27,11 +27,15 @@ The document is an object with these keys, in this order:
     One per person who has them: ``person_id`` (a person ``id``), ``work``, ``how``,
     ``question``, ``offer``, ``common``, ``updated``.
 ``notes``
-    ``id``, ``text``, ``created``, ``person_ids``, ``session_id`` (or ""), ``conference`` (or "").
+    ``id``, ``text``, ``created``, ``person_ids``, ``session_id`` (or ""), ``conference`` (or ""),
+    ``promises`` (``[{"person_id", "text"}]``: whom each promise is for; person 0 in older notes: every
+    person of the note), ``intros`` (``[{"person_id", "other", "ask"}]``, ``ask``: other, person or both).
 ``followups``
-    ``id``, ``kind`` (thank, promise, intro-ask, intro, nudge), ``title``, ``due``
+    ``id``, ``kind`` (thank, promise, intro-ask, intro-ask-person, intro, nudge), ``title``, ``due``
     (``YYYY-MM-DD``), ``person_id``, ``note_id``, ``detail``, ``other``, ``status`` (open,
-    waiting, done, dropped), ``uid`` (the calendar UID), ``sequence``, ``created``, ``updated``.
+    waiting, done, dropped), ``uid`` (the calendar UID), ``sequence``, ``created``, ``updated``,
+    ``consent`` (introductions: an ask's answer, yes or no; on an introduction, whose yes it has:
+    other, person or both; else "").
 
 Times are UTC ISO-8601 strings. Every string is stripped of control characters and escape
 sequences (tab and newline are kept), so the file is safe to ``cat``.

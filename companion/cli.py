@@ -512,6 +512,7 @@ def cmd_note_add(args: argparse.Namespace) -> int:
         intros=tuple(ForPerson(intro_name(store, who), person_id, args.ask) for person_id, who in intros if who),
         waiting=args.waiting or args.nudge_days is not None,
         nudge_days=NUDGE_DAYS if args.nudge_days is None else args.nudge_days,
+        tell_later=args.tell_later,
     )
     note, followups = store.add_note(text, [p.id for p in people], session_id=args.session or "", actions=actions)
     names = ", ".join(clean(p.name, single_line=True) for p in people)
@@ -594,6 +595,8 @@ def cmd_followups(args: argparse.Namespace) -> int:
     action = getattr(args, "followup_action", None)
     if action == "draft":
         return show_draft(store, args.id, as_json=args.json)
+    if action == "hello":
+        return plan_hellos(store, args.conference)
     if action:
         if action == "done":
             changed = store.set_followup_status(args.id, "done")
@@ -604,7 +607,10 @@ def cmd_followups(args: argparse.Namespace) -> int:
         elif action in ("yes", "no"):
             changed = store.answer_followup(args.id, action)
         else:
-            changed = [store.snooze_followup(args.id, parse_day(args.until), today=date.today())]
+            from companion.followups import parse_until
+
+            today = date.today()
+            changed = [store.snooze_followup(args.id, parse_until(args.until, today), today=today)]
         first = changed[0]
         title = clean(first.title, single_line=True)
         if action == "done" and first.status == "dropped":
@@ -644,6 +650,28 @@ def cmd_followups(args: argparse.Namespace) -> int:
     return 0
 
 
+def plan_hellos(store, conference_id: str | None) -> int:  # noqa: ANN001
+    """A virtual hello before the conference to each person on the list who speaks there."""
+    from companion.text import clean
+
+    today = date.today()
+    conference = store.conference(conference_id) if conference_id else store.current_conference(today)
+    if conference is None:
+        raise UsageError("no conference imported yet: companion import schedule FILE")
+    name = clean(conference.name, single_line=True)
+    if conference.last_day is not None and conference.last_day < today:
+        raise UsageError(f"{name} ended on {conference.last_day.isoformat()}; a hello is for before the talk")
+    added, had = store.add_hellos(conference.id, today=today)
+    for f in added:
+        say(f"#{f.id:<4} due {f.due.isoformat()}  {clean(f.title, single_line=True)}")
+    if added:
+        say(f"Planned {len(added)} hello{'' if len(added) == 1 else 's'} before {name}"
+            + (f" ({had} already planned)" if had else "") + ": companion followups draft ID shows each")
+    elif had:
+        say(f"Nothing new: the {had} people on your list who speak at {name} already have a hello.")
+    else:
+        say(f"Nobody on your list speaks at {name}: companion import people FILE, then try again.")
+    return 0
 def person_name(store, person_id: int) -> str:  # noqa: ANN001
     try:
         return store.person(person_id).name
@@ -693,21 +721,24 @@ def cmd_export_ics(args: argparse.Namespace) -> int:
     check_target(args.file, data_dir)
     if args.vdir:
         check_target(args.vdir, data_dir)
-    store = open_store(args, read_only=True)
+    store = open_store(args)
     items = store.followups()
     people = {p.id: p for p in store.people()}
     to_stdout = goes_to_stdout(args.file)
     try:
-        count = export_followups(
+        outcome = export_followups(
             args.file, items, people, vdir=Path(args.vdir) if args.vdir else None, todo=args.todo,
             data_dir=store.data_dir,
         )
     except OSError as error:
         raise _cannot_write(args.file, error) from None
+    store.record_export(outcome.marks)
     open_count = sum(1 for f in items if f.status in ("open", "waiting"))
     kinds = "events and tasks" if args.todo else "events"
-    _tell(f"Wrote {count} follow-ups ({open_count} open) as {kinds} to {args.file}"
-          + (f" and one file each into {args.vdir}" if args.vdir else ""), beside_output=to_stdout)
+    left_out = (f"; {outcome.left_out} done or dropped before they were ever exported left out"
+                if outcome.left_out else "")
+    _tell(f"Wrote {outcome.written} follow-ups ({open_count} open) as {kinds} to {args.file}"
+          + (f" and one file each into {args.vdir}" if args.vdir else "") + left_out, beside_output=to_stdout)
     return 0
 
 
@@ -894,6 +925,8 @@ COMMANDS: tuple[Command, ...] = (
             Arg("--waiting", action="store_true", help="waiting for their reply: nudge in a week"),
             Arg("--nudge-days", type=int, metavar="N",
                 help="waiting for their reply: nudge after N days, 7 to 14 (implies --waiting)"),
+            Arg("--tell-later", action="store_true",
+                help="I will tell them how it went: a follow-up in four weeks to tell them and thank them"),
         )),
     )),
     Command("star", "star a session (its id from 'sessions --json')", cmd_star, (
@@ -919,11 +952,16 @@ COMMANDS: tuple[Command, ...] = (
                 args=(Arg("id", type=int, metavar="ID"),)),
         Command("snooze", "move it to a later date", args=(
             Arg("id", type=int, metavar="ID"),
-            Arg("--until", required=True, help="YYYY-MM-DD, today or later"),
+            Arg("--until", required=True, metavar="WHEN",
+                help="YYYY-MM-DD, +N (days from today) or a weekday (mon, monday: the next one)"),
         )),
         Command("draft", "print a message draft for it (hints go to stderr)", args=(
             Arg("id", type=int, metavar="ID"),
             Arg("--json", action="store_true"),
+        )),
+        Command("hello", "plan a virtual hello, due three days before the conference, to each person on your "
+                "list who speaks there", args=(
+            Arg("--conference", help="a conference id (default: the current or next one)"),
         )),
     )),
     Command("export", "export follow-up reminders, the starred agenda, or everything as JSON",

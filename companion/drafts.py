@@ -39,6 +39,9 @@ class Template:
 
 SUBJECT_MAX = 72
 SIGN_OFF = "Best,"
+YOUR_NAME_LINE = "I'm [your name], [what you do, in a few words]."
+"""The app does not know the user's name: the hello says who they are in words they fill in."""
+OUTCOME_LINE = "[How it went: what you did with their help, and what came of it.]"
 
 TEMPLATES: dict[str, Template] = {
     "thank": Template(
@@ -111,7 +114,33 @@ TEMPLATES: dict[str, Template] = {
             (SIGN_OFF,),
         ),
     ),
+    "hello": Template(
+        to="person",
+        subject=("Looking forward to your talk, {talk}", "Looking forward to your talk"),
+        paragraphs=(
+            (("Hi {first},", "Hi,"),),
+            (YOUR_NAME_LINE,),
+            (("Thank you for {work}.", "Thank you for [which part of your work helped me]."),
+             ("{How}", "[How it helped me.]")),
+            (("I am looking forward to your talk, {talk}.", "I am looking forward to your talk."),),
+            ("No need to reply: I just wanted to say thank you before the conference.",),
+            (SIGN_OFF,),
+        ),
+    ),
+    "tell-later": Template(
+        to="person",
+        subject=("How it went, and thank you",),
+        paragraphs=(
+            (("Hi {first},", "Hi,"),),
+            ("When we talked, I said I would let you know how it went.",),
+            (OUTCOME_LINE,),
+            (("Thank you again for {work}: it made a real difference.",
+              "Thank you again for your help: it made a real difference."),),
+            (SIGN_OFF,),
+        ),
+    ),
 }
+"""The hello (issue 15, item 6) asks for nothing: no question, no offer, no ask slot."""
 
 
 @dataclass(frozen=True)
@@ -145,6 +174,7 @@ def draft_for(
         person = Person(name="", id=followup.person_id)
     hints: list[tuple[str, str]] = []
     slots = _slots(followup, person, point, other_person, hints)
+    slots.update(_kind_slots(followup))
     slots.update(intro_slots(followup, slots))
     used = {SLOT_ANSWERS.get(slot, slot) for slot in _template_slots(template)}
     notes = [hint for hint, field_name in hints if field_name in used]
@@ -195,7 +225,10 @@ def intro_slots(followup: FollowUp, slots: dict[str, str]) -> dict[str, str]:
 # --- filling the slots --------------------------------------------------------------------------
 
 _SLOT = re.compile(r"\{(\w+)\}")
-_PLACEHOLDER = re.compile(r"\[(?:add it here|link or attachment|what you found or did)\]")
+_PLACEHOLDER = re.compile(
+    r"\[(?:add it here|link or attachment|what you found or did|your name|what you do, in a few words"
+    r"|which part of your work helped me|How it helped me\.|How it went: [^\]]*)\]"
+)
 """The bracketed parts the templates leave for the user to fill in."""
 
 
@@ -277,6 +310,14 @@ def _slots(
         slots["promised"] = promise.subject
     slots["promise_line"], slots["promise_placeholder"] = promise.line, promise.placeholder
     return slots
+
+
+def _kind_slots(followup: FollowUp) -> dict[str, str]:
+    """Slots a kind adds of its own: the hello's talk, named as the schedule names it, in quotes."""
+    if followup.kind != "hello":
+        return {}
+    talk = " ".join(clean(followup.detail, single_line=True).split()).strip(" \"'“”")
+    return {"talk": f"“{talk}”" if talk and not asks_for_a_job(talk) else ""}
 
 
 def _recipients(to: str, person: Person, followup: FollowUp, other_person: Person | None) -> str:

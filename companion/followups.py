@@ -20,6 +20,10 @@ from datetime import date, datetime, timedelta
 from companion.errors import CompanionError
 from companion.models import FollowUp, Note, Person
 
+TELL_LATER_DAYS = 28
+"""Days from a note that says "I will tell them how it went" to telling them (four weeks)."""
+HELLO_DAYS_BEFORE = 3
+"""A virtual hello is due this many days before the conference starts (today when that has passed)."""
 NUDGE_DAYS = 7
 """Days from "waiting for their reply" to the nudge, unless the note says otherwise."""
 NUDGE_DAYS_RANGE = (7, 14)
@@ -33,8 +37,10 @@ class FollowUpRule:
     kind: str
     made_by: str
     """What creates it: a :class:`NoteActions` field (a toggle makes one follow-up, a list one per
-    entry), or ``done:KIND`` for the step that marking a KIND follow-up done unlocks."""
+    entry), ``done:KIND`` or ``yes:KIND`` for a step another follow-up unlocks, or
+    ``before:conference`` for the virtual hello (:func:`plan_hellos`, not a note)."""
     due_days: int
+    """Days after the note (or the step that unlocked it); for ``before:conference``, days before it starts."""
     title: str
     """A template: ``{name}`` is the person, ``{detail}`` the promise, ``{other}`` the other person."""
     why: str
@@ -68,6 +74,11 @@ RULES: dict[str, FollowUpRule] = _by_kind(
     FollowUpRule("nudge",     "waiting", NUDGE_DAYS, "Nudge {name} (no reply yet)",
                  "emails fall through the cracks; one kind reminder, then let it go",
                  days_from="nudge_days", once=True),
+    FollowUpRule("tell-later", "tell_later",  TELL_LATER_DAYS, "Tell {name} how it went",
+                 "close the loop: tell them what came of their help, and thank them"),
+    FollowUpRule("hello",     "before:conference", HELLO_DAYS_BEFORE, "Say hello to {name} before their talk: {detail}",
+                 "a virtual hello before the conference: which part of their work helped and how; ask for nothing",
+                 fills="detail"),
 )
 
 
@@ -124,6 +135,8 @@ class NoteActions:
     waiting: bool = False
     nudge_days: int = field(default=NUDGE_DAYS)
     """When waiting for their reply: days until the nudge, 7 to 14."""
+    tell_later: bool = False
+    """I said I would tell them how it went: a follow-up in :data:`TELL_LATER_DAYS` days."""
 
     def __post_init__(self) -> None:
         check_nudge_days(self.nudge_days)
@@ -196,7 +209,7 @@ def plan_followups(
     planned: list[FollowUp] = []
     for person in people:
         for rule in RULES.values():
-            if ":" in rule.made_by:
+            if ":" in rule.made_by:  # unlocked by a done step, or planned before a conference
                 continue
             if rule.once and nudged_without_reply(person, closed):
                 continue
@@ -382,3 +395,86 @@ def nudged_without_reply(person: Person, items: Iterable[FollowUp]) -> bool:
             if closed_at is None or person.last_interaction is None or person.last_interaction <= closed_at:
                 return True
     return False
+
+
+# --- snoozing: one way to say "until when", for the command line and the app -----------------------
+
+SNOOZE_FORMS = "a date (YYYY-MM-DD), +N for N days from today, or a weekday (mon or monday: the next one)"
+"""What :func:`parse_until` accepts, in words, shown before typing and with every refusal."""
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+class SnoozeDateError(CompanionError):
+    """An until-date that is not one of :data:`SNOOZE_FORMS`, or is in the past."""
+
+
+def parse_until(text: str, today: date) -> date:
+    """The day ``text`` means, counted from ``today``: ``2027-05-04``, ``+2`` (two days on), ``today``,
+    ``tomorrow``, or a weekday (``mon``, ``Monday``: the next one, never today). A day before
+    ``today`` or outside 1900-2199 is refused with one line naming the accepted forms."""
+    from companion.session_times import EARLIEST, LATEST
+
+    value = " ".join(text.split()).casefold()
+    day: date | None = None
+    if value.startswith("+") and value[1:].isascii() and value[1:].isdecimal() and len(value) <= 7:
+        day = today + timedelta(days=int(value[1:]))
+    elif value in ("today", "tomorrow"):
+        day = today + timedelta(days=1 if value == "tomorrow" else 0)
+    elif len(value) >= 3 and value.isalpha():
+        matches = [index for index, name in enumerate(WEEKDAYS) if name.startswith(value)]
+        if len(matches) == 1:
+            ahead = (matches[0] - today.weekday() - 1) % 7 + 1
+            day = today + timedelta(days=ahead)
+    else:
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            day = None
+    if day is None:
+        raise SnoozeDateError(f"{text!r} is not a day: use {SNOOZE_FORMS}")
+    if not EARLIEST.date() <= day < LATEST.date():
+        raise SnoozeDateError(f"{text}: a date from {EARLIEST.year} to {LATEST.year - 1}, please")
+    if day < today:
+        raise SnoozeDateError(f"{day.isoformat()} is in the past; snooze to today or later")
+    return day
+
+
+def snooze_default(due: date, today: date) -> date:
+    """The day a snooze offers first: tomorrow, or the day after the due date when that is later
+    (snoozing moves a follow-up on, never back)."""
+    return max(today, due) + timedelta(days=1)
+
+
+# --- the virtual hello before a conference ---------------------------------------------------------
+
+
+def hello_uid(conference_id: str, person_id: int) -> str:
+    """One hello per person and conference: the same UID however often it is planned."""
+    import hashlib
+
+    digest = hashlib.sha1(conference_id.encode()).hexdigest()[:12]
+    return f"companion-hello-c{digest}-p{person_id}@companion"
+
+
+def hello_due(first_day: date | None, today: date) -> date:
+    """:data:`HELLO_DAYS_BEFORE` days before the conference starts, or today when that has passed."""
+    if first_day is None:
+        return today
+    return max(today, first_day - timedelta(days=RULES["hello"].due_days))
+
+
+def plan_hello(conference_id: str, first_day: date | None, person: Person, talk: str,
+               today: date, now: datetime) -> FollowUp:
+    """The hello to ``person``, who speaks at the conference: ``talk`` (its title) is the detail."""
+    rule = RULES["hello"]
+    return FollowUp(
+        kind="hello",
+        title=rule.title.format(name=person.name, detail=talk, other=""),
+        due=hello_due(first_day, today),
+        person_id=person.id,
+        detail=talk,
+        uid=hello_uid(conference_id, person.id),
+        created=now,
+        updated=now,
+    )

@@ -64,7 +64,7 @@ def rank(
     """Positions in ``names``/``others`` (see :func:`search_keys`) matching ``query``, best first,
     each with a score from 0 to 100. ``others`` may be a function giving them: it is called only
     when the names leave room for a match on the other fields."""
-    from rapidfuzz import fuzz, process
+    from rapidfuzz import fuzz
 
     wanted = normalise_name(query)
     if not wanted:
@@ -83,24 +83,33 @@ def rank(
         # and the other fields, which score at most 90, cannot enter.
         words = {word for word in wanted.split() if len(word) > 1} or {wanted}
         pool = sorted({index for word in words for index in [i for i, name in enumerate(names) if word in name]})
-        for _, score, position in process.extract(
-            wanted, [names[index] for index in pool], scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=NAME_CUTOFF
+        for _, score, position in _extract(
+            wanted, [names[index] for index in pool], fuzz.WRatio, limit * 4, NAME_CUTOFF
         ):
             scores[pool[position]] = max(scores.get(pool[position], 0.0), float(score))
         return sorted(scores.items(), key=lambda item: (-item[1], names[item[0]]))[:limit]
-    for _, score, index in process.extract(
-        wanted, names, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=NAME_CUTOFF
-    ):
+    for _, score, index in _extract(wanted, names, fuzz.WRatio, limit * 4, NAME_CUTOFF):
         scores[index] = max(scores.get(index, 0.0), float(score))
     # A match on the other fields scores at most OTHER_WEIGHT * 100: when ``limit`` names already
     # score above that, it can neither enter the list nor raise a score in it.
     if sum(1 for score in scores.values() if score > OTHER_WEIGHT * 100) < limit:
-        for _, score, index in process.extract(
-            wanted, others() if callable(others) else others, scorer=fuzz.partial_ratio, limit=limit * 4, score_cutoff=OTHER_CUTOFF
+        for _, score, index in _extract(
+            wanted, others() if callable(others) else others, fuzz.partial_ratio, limit * 4, OTHER_CUTOFF
         ):
             scores[index] = max(scores.get(index, 0.0), float(score) * OTHER_WEIGHT)
     ranked = sorted(scores.items(), key=lambda item: (-item[1], names[item[0]]))
     return ranked[:limit]
+
+
+def _extract(wanted: str, choices: list[str], scorer: Callable[..., float], limit: int, cutoff: float) -> list[tuple[str, float, int]]:
+    """rapidfuzz's best ``limit`` matches, and every match tied with the last of them: which of several
+    equal scores is kept must not depend on the order the people are stored in (the name decides)."""
+    from rapidfuzz import process
+
+    found = process.extract(wanted, choices, scorer=scorer, limit=limit, score_cutoff=cutoff)
+    if len(found) == limit:
+        found = process.extract(wanted, choices, scorer=scorer, limit=None, score_cutoff=found[-1][1])
+    return found
 
 
 def search_people(people: list[Person], query: str, limit: int = 8) -> list[tuple[Person, float]]:

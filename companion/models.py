@@ -425,6 +425,7 @@ class FollowUp(Record):
         sequence: int = 0,
         created: datetime | None = None,
         updated: datetime | None = None,
+        exported: dict[str, dict[str, Any]] | None = None,
         consent: str = "",
     ) -> None:
         self.kind = kind
@@ -441,6 +442,9 @@ class FollowUp(Record):
         self.sequence = sequence
         self.created = created
         self.updated = updated
+        self.exported: dict[str, dict[str, Any]] = {} if exported is None else exported
+        """What each calendar target was sent: ``{target: {"sequence": n, "status": s}}`` (see
+        companion.exporters.ics); a target never sent it holds no ghost of it."""
         self.consent = consent
         """Introductions only (double opt-in): on an ask, the answer recorded (``yes`` or ``no``, empty
         before one); on the introduction itself, whose yes was recorded (``other``, ``person``, ``both``)."""
@@ -461,6 +465,8 @@ class FollowUp(Record):
             "updated": to_utc_text(self.updated) if self.updated else None,
             "consent": self.consent,
         }
+        if self.exported:
+            row["exported"] = {target: dict(sent) for target, sent in self.exported.items()}
         return row
 
     @classmethod
@@ -479,5 +485,6 @@ class FollowUp(Record):
             sequence=data.get("sequence", 0),
             created=_optional_moment(data.get("created")),
             updated=_optional_moment(data.get("updated")),
+            exported={str(k): dict(v) for k, v in (data.get("exported") or {}).items() if isinstance(v, dict)},
             consent=data.get("consent", ""),
         )

@@ -874,6 +874,66 @@ class Store:
                         changed.append(step)
         return changed
 
+    def add_hellos(
+        self, conference_id: str, *, today: date | None = None, now: datetime | None = None
+    ) -> tuple[list[FollowUp], int]:
+        """Plan a virtual hello (companion.followups.plan_hello) to each person on the list who speaks
+        at the conference, about their first talk there (cancelled talks left out), in one write.
+        A person who has one for this conference already (any status) gets none again. Returns the
+        hellos added and how many speakers already had one."""
+        from companion.followups import hello_uid, plan_hello
+
+        now = now or _utcnow()
+        today = today or now.astimezone().date()
+        conference = self.conference(conference_id)
+        matcher = self.speaker_matcher()
+        talks: dict[int, Session] = {}
+        for session in self.sessions(conference.id):
+            if session.status == "cancelled":
+                continue
+            for speaker in session.speakers:
+                person_id = matcher.match(speaker.name).person_id
+                if person_id is not None:
+                    talks.setdefault(person_id, session)
+        added: list[FollowUp] = []
+        had = 0
+        if not talks:
+            return added, had
+        with self.user.transaction() as db:
+            table = db.table("followups")
+            for person_id, session in talks.items():
+                person = self._person_or_none(person_id)
+                if person is None:
+                    continue
+                if table.search(where("uid") == hello_uid(conference.id, person_id)):
+                    had += 1
+                    continue
+                hello = plan_hello(conference.id, conference.first_day, person, session.title, today, now)
+                hello.id = table.insert(hello.to_dict())
+                added.append(hello)
+        added.sort(key=lambda f: (f.due, f.title))
+        return added, had
+
+    def record_export(self, marks: dict[int, dict[str, dict[str, Any]]]) -> int:
+        """Remember what calendar targets were sent (``FollowUp.exported``; see companion.exporters.ics),
+        merged inside the lock into the follow-ups as they are now: only the targets named change, and
+        a follow-up removed meanwhile is skipped. Nothing to record writes nothing. Returns how many
+        follow-ups changed."""
+        if not marks:
+            return 0
+        changed = 0
+        with self.user.transaction() as db:
+            table = db.table("followups")
+            for followup_id, entries in marks.items():
+                row = table.get(doc_id=followup_id)
+                if row is None:
+                    continue
+                exported = dict(row.get("exported") or {})
+                exported.update({target: dict(sent) for target, sent in entries.items()})
+                table.update({"exported": exported}, doc_ids=[followup_id])
+                changed += 1
+        return changed
+
     def intro_thread(self, item: FollowUp) -> list[FollowUp]:
         """The other follow-ups of ``item``'s introduction (its other ask, the introduction itself)."""
         from companion.followups import in_thread

@@ -284,7 +284,8 @@ class CompanionApp(App[None]):
             promises += tuple(ForPerson(what) for what in request.promises[len(request.promise_for):])
             intros = tuple(ForPerson(who, whom(key), request.intro_ask) for who, key in zip(request.intros, request.intro_for))
             intros += tuple(ForPerson(who, 0, request.intro_ask) for who in request.intros[len(request.intro_for):])
-            actions = NoteActions(thank=request.thank, promises=promises, intros=intros, waiting=request.waiting)
+            actions = NoteActions(thank=request.thank, promises=promises, intros=intros, waiting=request.waiting,
+                                  tell_later=request.tell_later)
             note, followups = self.store.add_note(request.text, person_ids, session_id=request.session_id,
                                                   actions=actions, now=self.now())
         except CompanionError as error:

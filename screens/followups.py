@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from rich.text import Text
 from textual import on
@@ -13,7 +13,7 @@ from textual.widgets import Footer, Header, Static
 
 from companion.cards import followup_draft
 from companion.errors import CompanionError, NotFoundError
-from companion.followups import intro_state, is_intro_ask
+from companion.followups import intro_state, is_intro_ask, snooze_default
 from companion.models import FollowUp, Person
 from screens.base import CompanionScreen
 from screens.modals import DateModal
@@ -43,6 +43,7 @@ class FollowUpsScreen(CompanionScreen):
         Binding("w", "set_status('waiting')", "Waiting", id="waiting"),
         Binding("x", "set_status('dropped')", "Drop", id="drop"),
         Binding("c", "copy_draft", "Copy draft", id="copy-draft"),
+        Binding("h", "hello", "Hello speakers", id="hello"),
         Binding("y", "answer('yes')", "They said yes", id="said-yes"),
         Binding("N", "answer('no')", "They said no", id="said-no"),
     ]
@@ -218,12 +219,40 @@ class FollowUpsScreen(CompanionScreen):
 
         def chosen(until: date | None) -> None:
             store = self.store
-            if until is not None and self.host.attempt(lambda: store.snooze_followup(item.id, until)):
+            if until is not None and self.host.attempt(lambda: store.snooze_followup(item.id, until, today=today)):
                 self.load_followups(keep=self.query_one("#followups", RowList).cursor)
                 self.notify(f"Snoozed until {until:%A %d %B}", markup=False)
 
-        tomorrow = self.host.now().astimezone().date() + timedelta(days=1)
-        self.app.push_screen(DateModal(f"Snooze '{item.title}' until", tomorrow), chosen)
+        today = self.host.now().astimezone().date()
+        self.app.push_screen(DateModal(f"Snooze '{item.title}' until", snooze_default(item.due, today), today=today),
+                             chosen)
+
+    def action_hello(self) -> None:
+        """Plan a virtual hello to each person on the list who speaks at the current conference."""
+        from companion.text import clean
+
+        conference = self.host.conference
+        if conference is None:
+            self.notify("Import a schedule first: a hello is for the people who speak there.", markup=False)
+            return
+        today = self.host.now().astimezone().date()
+        name = clean(conference.name, single_line=True)
+        if conference.last_day is not None and conference.last_day < today:
+            self.notify(f"{name} is over; a hello is for before the talk.", markup=False)
+            return
+        store = self.store
+        planned: list[tuple[list[FollowUp], int]] = []
+        if not self.host.attempt(lambda: planned.append(store.add_hellos(conference.id, today=today, now=self.host.now()))):
+            return
+        added, had = planned[0]
+        if added:
+            self.notify(f"Planned {len(added)} hello{'' if len(added) == 1 else 's'} before {name}, "
+                        f"due {min(f.due for f in added):%A %d %B}.", markup=False)
+        elif had:
+            self.notify(f"Every listed speaker at {name} already has a hello.", markup=False)
+        else:
+            self.notify(f"Nobody on your list speaks at {name}.", markup=False)
+        self.load_followups()
 
     def action_copy_draft(self) -> None:
         item = self.selected()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -414,6 +414,8 @@ class NoteRequest:
     promises_typed: str = ""
     intros_typed: str = ""
     """The promise and introduction fields as typed (shown again if the save fails)."""
+    tell_later: bool = False
+    """I will tell them how it went: a follow-up in four weeks."""
 
 
 INTRO_ASK_CHOICES = [
@@ -492,6 +494,8 @@ class NoteModal(ModalScreen[NoteRequest | None]):
             yield Static(id="note-for")
             yield Checkbox("Waiting for their reply: nudge in a week", draft.waiting if draft else False,
                            id="note-waiting")
+            yield Checkbox("I will tell them how it went: remind me in four weeks",
+                           draft.tell_later if draft else False, id="note-tell-later")
             yield Static(plain(self.problem + " Your note is still here: ctrl+s tries again.") if self.problem else "",
                          id="note-error")
 
@@ -613,6 +617,7 @@ class NoteModal(ModalScreen[NoteRequest | None]):
                 intros=tuple(what for _person, what in intros),
                 waiting=self.query_one("#note-waiting", Checkbox).value,
                 people_typed=self.query_one("#note-people", Input).value,
+                tell_later=self.query_one("#note-tell-later", Checkbox).value,
                 promise_for=tuple(person.id if person else 0 for person, _what in promises),
                 intro_for=tuple(person.id if person else 0 for person, _what in intros),
                 intro_ask=ask if isinstance(ask, str) else "other",
@@ -626,7 +631,8 @@ class NoteModal(ModalScreen[NoteRequest | None]):
 
 
 class DateModal(ModalScreen[date | None]):
-    """Ask for a date (snooze until...)."""
+    """Ask for a day (snooze until...): the forms it accepts are shown before typing, and read by
+    companion.followups.parse_until, as on the command line."""
 
     DEFAULT_CSS = """
     DateModal {
@@ -639,19 +645,29 @@ class DateModal(ModalScreen[date | None]):
         background: $surface;
         padding: 1 2;
     }
+    DateModal #date-forms {
+        color: $text-muted;
+    }
+    DateModal #date-error {
+        color: $error;
+    }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, question: str, default: date) -> None:
+    def __init__(self, question: str, default: date, *, today: date | None = None) -> None:
         super().__init__()
         self.question = question
         self.default = default
+        self.today = today or date.today()
 
     def compose(self) -> ComposeResult:
+        from companion.followups import SNOOZE_FORMS
+
         with Vertical():
             yield Static(plain(self.question))
-            yield Input(self.default.isoformat(), placeholder="YYYY-MM-DD, or +N for N days from today", id="date",
+            yield Input(self.default.isoformat(), placeholder="YYYY-MM-DD, +N or a weekday", id="date",
                         restrict=NO_CONTROLS)
+            yield Static(plain(f"{self.default:%A %d %B}. Type {SNOOZE_FORMS}."), id="date-forms")
             yield Static(id="date-error")
 
     def on_mount(self) -> None:
@@ -659,14 +675,12 @@ class DateModal(ModalScreen[date | None]):
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
-        value = event.value.strip()
+        from companion.followups import SnoozeDateError, parse_until
+
         try:
-            chosen = date.today() + timedelta(days=int(value[1:])) if value.startswith("+") else date.fromisoformat(value)
-        except ValueError:
-            self.query_one("#date-error", Static).update(plain("Use YYYY-MM-DD or +N."))
-            return
-        if chosen < date.today():
-            self.query_one("#date-error", Static).update(plain("That date is in the past."))
+            chosen = parse_until(event.value, self.today)
+        except SnoozeDateError as error:
+            self.query_one("#date-error", Static).update(plain(str(error)))
             return
         self.dismiss(chosen)
 

@@ -146,7 +146,7 @@ async def test_followup_keys_done_wait_drop_snooze_and_copy(store: Store) -> Non
         field.value = "+5"
         await pilot.press("enter")
         await pilot.pause()
-        snoozed = [f for f in store.followups() if f.due == date.today() + timedelta(days=5)]
+        snoozed = [f for f in store.followups() if f.due == NOW.date() + timedelta(days=5)]
         assert snoozed
         await pilot.press("x")
         assert sum(1 for f in store.followups() if f.status == "dropped") == 1

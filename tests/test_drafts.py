@@ -13,7 +13,7 @@ from companion import coach
 from companion.cli import main
 from companion.drafts import TEMPLATES, Draft, asks_for_a_job, draft_for, first_name, to_you
 from companion.errors import CompanionError
-from companion.followups import RULES, ForPerson, NoteActions, plan_followups, plan_introduction
+from companion.followups import RULES, ForPerson, NoteActions, plan_followups, plan_hello, plan_introduction
 from companion.models import FollowUp, Note, Person, TalkingPoint
 from companion.store import Store
 
@@ -38,9 +38,11 @@ NOTE = Note(text="Great chat after her talk; she seemed tired, keep it short", c
 
 def followups_for(detail: str = "send her the slides") -> dict[str, FollowUp]:
     """One follow-up of every kind, as the rules make them."""
-    actions = NoteActions(thank=True, promises=(detail,), intros=(ForPerson("Omar Haddad", ask="both"),), waiting=True)
+    actions = NoteActions(thank=True, promises=(detail,), intros=(ForPerson("Omar Haddad", ask="both"),), waiting=True,
+                          tell_later=True)
     items = {f.kind: f for f in plan_followups(NOTE, [PRIYA], actions, TODAY, NOW)}
     items["intro"] = plan_introduction([items["intro-ask"], items["intro-ask-person"]], PRIYA, NOTE, TODAY, NOW)
+    items["hello"] = plan_hello("nwoss26", TODAY, PRIYA, "Lockfiles Without Tears", TODAY, NOW)
     assert set(items) == set(RULES) == set(TEMPLATES)
     return items
 

@@ -40,7 +40,8 @@ CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u
 
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
-    """Two people, two notes, five follow-ups (one done, one waiting), built the way the app does."""
+    """Two people, two notes, five follow-ups (one waiting), built the way the app does; the thank-you to
+    Ada is marked done by :func:`export_after_done` once a first export has sent it."""
     store = Store(tmp_path / "data")
     store.add_people([
         Person(name="Ada Lovelace", affiliation="Analytical Engines", email="ada@example.org"),
@@ -49,8 +50,6 @@ def store(tmp_path: Path) -> Store:
     ada, zoe = sorted(store.people(), key=lambda p: p.name)
     store.add_note("Talked about engines", [ada.id], actions=NoteActions(thank=True, promises=("the paper", LONG_PROMISE)), now=NOW)
     store.add_note("Compilers!", [zoe.id], actions=NoteActions(thank=True, waiting=True), now=NOW)
-    thank_ada = next(f for f in store.followups() if f.kind == "thank" and f.person_id == ada.id)
-    store.set_followup_status(thank_ada.id, "done", now=NOW)
     return store
 
 
@@ -67,6 +66,15 @@ def export(store: Store, target: Path, vdir: Path | None = None, *, todo: bool =
     return [target, *(sorted(vdir.glob("*.ics")) if vdir else [])]
 
 
+def export_after_done(store: Store, target: Path, vdir: Path | None = None, *, todo: bool = True) -> list[Path]:
+    """Export, mark the thank-you to Ada done, export again to the same targets: the calendars that had
+    it get it CANCELLED (a COMPLETED task) with a higher SEQUENCE (issue 15: no ghosts, but updates)."""
+    export(store, target, vdir, todo=todo)
+    thank_ada = next(f for f in store.followups() if f.kind == "thank" and f.title == "Thank Ada Lovelace")
+    store.set_followup_status(thank_ada.id, "done", now=NOW)
+    return export(store, target, vdir, todo=todo)
+
+
 def run(command: list[str], timeout: float = 30, **kwargs) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, capture_output=True, text=True, timeout=timeout, **kwargs)
 
@@ -75,7 +83,7 @@ def run(command: list[str], timeout: float = 30, **kwargs) -> subprocess.Complet
 
 
 def test_icalendar_and_vobject_parse_every_file(store: Store, tmp_path: Path) -> None:
-    files = export(store, tmp_path / "followups.ics", tmp_path / "vdir")
+    files = export_after_done(store, tmp_path / "followups.ics", tmp_path / "vdir")
     items = items_by_uid(store)
     assert len(items) == 5
     assert len(files) == 1 + 2 * len(items)  # the single file, then one event and one task per follow-up
@@ -127,7 +135,7 @@ def test_icalendar_and_vobject_parse_every_file(store: Store, tmp_path: Path) ->
 
 
 def test_without_todo_there_are_only_events(store: Store, tmp_path: Path) -> None:
-    files = export(store, tmp_path / "f.ics", tmp_path / "vdir", todo=False)
+    files = export_after_done(store, tmp_path / "f.ics", tmp_path / "vdir", todo=False)
     assert len(files) == 1 + len(items_by_uid(store))
     for file in files:
         assert not list(icalendar.Calendar.from_ical(file.read_bytes()).walk("VTODO"))
@@ -141,7 +149,7 @@ def test_khal_reads_the_vdir_with_tasks_in_it(store: Store, tmp_path: Path) -> N
     if not Path(khal).exists():
         pytest.skip("khal is not installed")
     vdir = tmp_path / "vdir"
-    export(store, tmp_path / "f.ics", vdir)
+    export_after_done(store, tmp_path / "f.ics", vdir)
     config = tmp_path / "khal.conf"
     config.write_text(
         f"[calendars]\n[[followups]]\npath = {vdir}\ntype = calendar\n"
@@ -164,7 +172,7 @@ def test_todoman_lists_the_open_tasks_not_the_completed_one(store: Store, tmp_pa
     if importlib.util.find_spec("todoman") is None:
         pytest.skip("todoman is not installed (pip install todoman)")
     vdir = tmp_path / "tasks" / "followups"
-    export(store, tmp_path / "f.ics", vdir)
+    export_after_done(store, tmp_path / "f.ics", vdir)
     config = tmp_path / "todoman_config.py"  # todoman's configuration is a Python file
     config.write_text(
         f"path = {str(vdir.parent / '*')!r}\ncache_path = {str(tmp_path / 'todoman.sqlite3')!r}\n"
@@ -237,7 +245,7 @@ def test_radicale_accepts_each_item_then_updates_it(store: Store, tmp_path: Path
     import httpx
 
     vdir = tmp_path / "vdir"
-    files = export(store, tmp_path / "f.ics", vdir)[1:]
+    files = export_after_done(store, tmp_path / "f.ics", vdir)[1:]
     collection = "/companion/followups/"
     headers = {"Content-Type": "text/calendar; charset=utf-8"}
     with httpx.Client(base_url=radicale, auth=("companion", "unused"), timeout=10) as client:
@@ -327,7 +335,7 @@ def icaljs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_icaljs_parses_every_file(store: Store, tmp_path: Path, icaljs: Path) -> None:
-    files = export(store, tmp_path / "f.ics", tmp_path / "vdir")
+    files = export_after_done(store, tmp_path / "f.ics", tmp_path / "vdir")
     bad = tmp_path / "bad.ics"
     bad.write_text(BAD_TRIGGER)
     checked = run(["node", str(icaljs / "check.mjs"), *map(str, files), str(bad)], cwd=icaljs)

@@ -61,11 +61,13 @@ def add_waiting(store: Store, *, at: datetime = NOW, nudge_days: int = NUDGE_DAY
 
 
 def test_the_rules_are_a_readable_table() -> None:
-    assert list(RULES) == ["thank", "promise", "intro-ask", "intro-ask-person", "intro", "nudge"]
+    assert list(RULES) == ["thank", "promise", "intro-ask", "intro-ask-person", "intro", "nudge", "tell-later", "hello"]
     fields = set(NoteActions.__dataclass_fields__)
     for kind, rule in RULES.items():
         assert rule.kind == kind and rule.title and rule.why and rule.due_days >= 1
-        if ":" in rule.made_by:
+        if rule.made_by == "before:conference":
+            assert kind == "hello"  # the virtual hello: planned before a conference, not by a note
+        elif ":" in rule.made_by:
             assert rule.made_by.split(":")[1] in RULES  # a step unlocked by another rule
         else:
             assert rule.made_by in fields  # a toggle or list of the note form

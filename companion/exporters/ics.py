@@ -7,8 +7,12 @@ day, STATUS NEEDS-ACTION, COMPLETED (with the COMPLETED time) or CANCELLED, and 
 the event's with a ``-todo`` part (a calendar may hold both and UIDs must differ).
 
 UIDs are the follow-ups' stable UIDs and SEQUENCE is their change counter, so a re-import
-updates instead of duplicating; done and dropped items stay in the export (CANCELLED events,
-COMPLETED or CANCELLED todos) so the update reaches the calendar. Times are written in UTC;
+updates instead of duplicating. No ghosts: what each target (the file, the vdir, their events and
+their tasks apart) was sent is kept with the follow-up (``FollowUp.exported``, recorded by the
+store after a successful write, see :func:`plan_export`). A follow-up done or dropped before a
+target ever had it is left out of that target; one the target had is sent again as CANCELLED (a
+COMPLETED or CANCELLED task) with a SEQUENCE above the one it was sent with, and stays so at later
+exports so the update reaches every calendar that imported the file. Times are written in UTC;
 text is stripped of control characters. The one alarm is relative, so it needs no
 ``VALUE=DATE-TIME`` (an absolute trigger would, or ical.js rejects the file).
 """
@@ -45,7 +49,58 @@ def local_zone() -> tzinfo:
         return datetime.now().astimezone().tzinfo or timezone.utc
 
 
-def followup_event(item: FollowUp, person: Person | None, zone: tzinfo, stamp: datetime):  # noqa: ANN201
+CLOSED = ("done", "dropped")
+
+
+def target_key(name: Path | str, *, tasks: bool = False) -> str:
+    """What a target is called in ``FollowUp.exported``: ``-`` for standard output, else the real
+    path of the file (or ``vdir:`` and the folder's), with ``#tasks`` for its VTODOs."""
+    text = str(name)
+    if text != "-":
+        text = os.path.realpath(os.path.expanduser(text))
+    return text + ("#tasks" if tasks else "")
+
+
+def vdir_key(folder: Path | str, *, tasks: bool = False) -> str:
+    return "vdir:" + target_key(folder, tasks=tasks)
+
+
+def plan_export(items: Iterable[FollowUp], key: str) -> list[tuple[FollowUp, int]]:
+    """The follow-ups ``key`` is sent, each with the SEQUENCE to send: a closed item the target never
+    had is left out; an item whose state the target had with the same SEQUENCE or a higher one
+    is sent one above it (a calendar keeps the copy with the higher SEQUENCE)."""
+    planned = []
+    for item in items:
+        sent = item.exported.get(key)
+        if sent is None and item.status in CLOSED:
+            continue
+        sequence = item.sequence
+        if sent is not None:
+            before = int(sent.get("sequence", 0))
+            if _state(str(sent.get("status", ""))) != _state(item.status):
+                sequence = max(sequence, before + 1)
+            else:
+                sequence = max(sequence, before)
+        planned.append((item, sequence))
+    return planned
+
+
+def _state(status: str) -> str:
+    return status if status in CLOSED else "open"
+
+
+def export_marks(planned: Iterable[tuple[FollowUp, int]], key: str) -> dict[int, dict[str, dict[str, object]]]:
+    """What to record once ``planned`` was written to ``key``: per follow-up id, the changed entries only."""
+    marks: dict[int, dict[str, dict[str, object]]] = {}
+    for item, sequence in planned:
+        sent = {"sequence": sequence, "status": _state(item.status)}
+        if item.exported.get(key) != sent:
+            marks.setdefault(item.id, {})[key] = sent
+    return marks
+
+
+def followup_event(item: FollowUp, person: Person | None, zone: tzinfo, stamp: datetime,
+                   sequence: int | None = None):  # noqa: ANN201
     from icalendar import Alarm, Event
 
     start = datetime.combine(item.due, REMINDER_AT, tzinfo=zone).astimezone(timezone.utc)
@@ -58,9 +113,9 @@ def followup_event(item: FollowUp, person: Person | None, zone: tzinfo, stamp: d
     description = _description(item, person)
     if description:
         event.add("description", description)
-    event.add("sequence", item.sequence)
+    event.add("sequence", item.sequence if sequence is None else sequence)
     event.add("categories", ["companion", item.kind])
-    if item.status in ("done", "dropped"):
+    if item.status in CLOSED:
         event.add("status", "CANCELLED")
     else:
         event.add("status", "CONFIRMED")
@@ -95,7 +150,7 @@ def _description(item: FollowUp, person: Person | None) -> str:
     return "\n".join(lines)
 
 
-def followup_todo(item: FollowUp, person: Person | None, stamp: datetime):  # noqa: ANN201
+def followup_todo(item: FollowUp, person: Person | None, stamp: datetime, sequence: int | None = None):  # noqa: ANN201
     """The follow-up as a task: due on its day, its status mapped, the event's SEQUENCE."""
     from icalendar import Todo
 
@@ -111,7 +166,7 @@ def followup_todo(item: FollowUp, person: Person | None, stamp: datetime):  # no
     if description:
         todo.add("description", description)
     todo.add("due", item.due)  # a DATE: the task is due that day, in whatever zone the reader is
-    todo.add("sequence", item.sequence)
+    todo.add("sequence", item.sequence if sequence is None else sequence)
     todo.add("categories", ["companion", item.kind])
     status = TODO_STATUS.get(item.status, "NEEDS-ACTION")
     todo.add("status", status)
@@ -141,24 +196,49 @@ def followups_calendar(
     events: bool = True,
     zone: tzinfo | None = None,
     now: datetime | None = None,
+    sequences: dict[str, dict[int, int]] | None = None,
 ) -> bytes:
-    """A calendar of the follow-ups: their VEVENTs (unless ``events`` is false), then with ``todo`` their VTODOs."""
+    """A calendar of the follow-ups: their VEVENTs (unless ``events`` is false), then with ``todo`` their VTODOs.
+
+    ``sequences``, when given, says which follow-ups go in (``"events"`` and ``"tasks"``: id to the
+    SEQUENCE to send, from :func:`plan_export`); without it every item goes in with its own."""
     zone = zone or local_zone()
     now = now or datetime.now(timezone.utc)
     items = list(items)
     calendar = _calendar("companion follow-ups")
+
+    def sequence(kind: str, item: FollowUp) -> int | None:
+        return item.sequence if sequences is None else sequences[kind].get(item.id)
+
     if events:
         for item in items:
-            calendar.add_component(followup_event(item, people.get(item.person_id), zone, now))
+            if (number := sequence("events", item)) is not None:
+                calendar.add_component(followup_event(item, people.get(item.person_id), zone, now, number))
     if todo:
         for item in items:
-            calendar.add_component(followup_todo(item, people.get(item.person_id), now))
+            if (number := sequence("tasks", item)) is not None:
+                calendar.add_component(followup_todo(item, people.get(item.person_id), now, number))
     return calendar.to_ical()
 
 
 def vdir_name(uid: str) -> str:
     """The file name of an item in a vdir: its UID with anything unsafe in a file name replaced."""
     return "".join(ch if ch.isalnum() or ch in "-_.@" else "_" for ch in uid) + ".ics"
+
+
+class ExportOutcome:
+    """What :func:`export_followups` wrote: how many follow-ups in the file, how many closed ones
+    were left out (never sent there), and the marks to record (``Store.record_export``)."""
+
+    def __init__(self, written: int, left_out: int, marks: dict[int, dict[str, dict[str, object]]]) -> None:
+        self.written = written
+        self.left_out = left_out
+        self.marks = marks
+
+
+def _merge_marks(into: dict[int, dict[str, dict[str, object]]], more: dict[int, dict[str, dict[str, object]]]) -> None:
+    for item_id, entries in more.items():
+        into.setdefault(item_id, {}).update(entries)
 
 
 def export_followups(
@@ -171,10 +251,11 @@ def export_followups(
     zone: tzinfo | None = None,
     now: datetime | None = None,
     data_dir: Path | None = None,
-) -> int:
+) -> ExportOutcome:
     """Write the reminders to ``path`` and, with ``vdir``, one ``<uid>.ics`` per item into that folder
     (with ``todo`` each VTODO in a file of its own too), never into ``data_dir`` (see
-    companion.exporters.output). Returns how many follow-ups were written."""
+    companion.exporters.output). Each target gets what :func:`plan_export` says: no closed item it
+    never had. The caller records the returned marks once the write succeeded."""
     zone = zone or local_zone()
     now = now or datetime.now(timezone.utc)
     check_target(path, data_dir)
@@ -183,18 +264,34 @@ def export_followups(
         if vdir.exists() and not vdir.is_dir():
             raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(vdir))
         vdir.mkdir(parents=True, exist_ok=True)
-    write_output(path, followups_calendar(items, people, todo=todo, zone=zone, now=now), data_dir=data_dir)
+    marks: dict[int, dict[str, dict[str, object]]] = {}
+    file_events = plan_export(items, target_key(path))
+    file_tasks = plan_export(items, target_key(path, tasks=True)) if todo else []
+    sequences = {"events": {item.id: seq for item, seq in file_events}, "tasks": {item.id: seq for item, seq in file_tasks}}
+    write_output(path, followups_calendar(items, people, todo=todo, zone=zone, now=now, sequences=sequences),
+                 data_dir=data_dir)
+    _merge_marks(marks, export_marks(file_events, target_key(path)))
+    _merge_marks(marks, export_marks(file_tasks, target_key(path, tasks=True)))
     if vdir is not None:
-        for item in items:
-            write_output(vdir / vdir_name(item.uid), followups_calendar([item], people, zone=zone, now=now),
+        vdir_events = plan_export(items, vdir_key(vdir))
+        for item, sequence in vdir_events:
+            write_output(vdir / vdir_name(item.uid),
+                         followups_calendar([item], people, zone=zone, now=now,
+                                            sequences={"events": {item.id: sequence}, "tasks": {}}),
                          data_dir=data_dir)
-            if todo:
+        _merge_marks(marks, export_marks(vdir_events, vdir_key(vdir)))
+        if todo:
+            vdir_tasks = plan_export(items, vdir_key(vdir, tasks=True))
+            for item, sequence in vdir_tasks:
                 write_output(
                     vdir / vdir_name(todo_uid(item.uid)),
-                    followups_calendar([item], people, todo=True, events=False, zone=zone, now=now),
+                    followups_calendar([item], people, todo=True, events=False, zone=zone, now=now,
+                                       sequences={"events": {}, "tasks": {item.id: sequence}}),
                     data_dir=data_dir,
                 )
-    return len(items)
+            _merge_marks(marks, export_marks(vdir_tasks, vdir_key(vdir, tasks=True)))
+    sent = {item.id for item, _ in file_events} | {item.id for item, _ in file_tasks}
+    return ExportOutcome(written=len(sent), left_out=len(items) - len(sent), marks=marks)
 
 
 def agenda_uid(session: Session) -> str:

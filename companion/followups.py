@@ -257,6 +257,17 @@ def is_intro_ask(item: FollowUp) -> bool:
     return item.kind in ASK_KINDS.values()
 
 
+INTRO_SILENCE_DAYS = 14
+"""An introduction ask answered by nobody this many days after it was asked ends kindly (no yes implied)."""
+
+
+def silent_ask(item: FollowUp, today: date) -> bool:
+    """An introduction ask that was asked (waiting) and got no answer for :data:`INTRO_SILENCE_DAYS`."""
+    asked = item.updated or item.created
+    return is_intro_ask(item) and item.status == "waiting" and asked is not None \
+        and (today - asked.astimezone().date()).days > INTRO_SILENCE_DAYS
+
+
 def thread_key(item: FollowUp) -> str:
     """What the follow-ups of one introduction share: their uid after the kind (note, person, index)."""
     return item.uid.removeprefix(f"companion-{item.kind}-")

@@ -990,20 +990,24 @@ class Store:
         return self.set_followup_status(followup_id, "open", until=until)[0]
 
     def close_stale_nudges(self, today: date | None = None, *, now: datetime | None = None) -> list[FollowUp]:
-        """Close kindly the nudges overdue by more than their interval with no reply since.
+        """Close kindly the nudges overdue by more than their interval with no reply since, and end
+        the introductions asked and unanswered for two weeks (as silence: no yes implied).
 
         A cold contact gets one nudge; when it has sat unanswered that long it is dropped with
         "no reply, and that is fine" rather than left to nag. Returns the nudges closed.
         """
-        from companion.followups import close_kindly, is_stale
+        from companion.followups import close_kindly, is_stale, silent_ask
 
         today = today or date.today()
+        # An introduction asked and never answered ends as silence does (the other ask with it).
+        ended = [item for item in self.followups(statuses=("waiting",)) if silent_ask(item, today)]
+        silenced = [changed for item in ended for changed in self.answer_followup(item.id, "", now=now)[:1]]
         # Stale with nobody heard from is the widest the test can be: only those need their person read.
         if not any(is_stale(item, None, today) and is_stale(item, self._person_or_none(item.person_id), today)
                    for item in self.followups(statuses=("open", "waiting"))):
-            return []  # nothing to close: no lock, no write
+            return silenced  # nothing more to close: no lock, no write
         now = now or _utcnow()
-        closed: list[FollowUp] = []
+        closed: list[FollowUp] = silenced
         with self.user.transaction() as db:
             table = db.table("followups")
             for item in self.followups(statuses=("open", "waiting")):

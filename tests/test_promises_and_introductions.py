@@ -232,3 +232,17 @@ def test_cli_no_ends_it(cli: Cli, store: Store) -> None:
     result = cli("followups", "no", ask.id)
     assert result.code == 0 and "Ada Lovelace declined" in result.out and "nothing is sent" in result.out
     assert "Nothing to follow up." in cli("followups").out
+
+
+def test_silence_after_asking_ends_the_introduction_kindly_after_two_weeks(store: Store) -> None:
+    from datetime import timedelta
+
+    asks = {f.kind: f for f in add_intro(store, "both")}
+    store.set_followup_status(asks["intro-ask"].id, "done", now=NOW)  # asked Ada
+    store.answer_followup(asks["intro-ask-person"].id, "yes", now=NOW)  # Priya said yes
+    assert store.close_stale_nudges(TODAY + timedelta(days=7), now=NOW + timedelta(days=7)) == []  # still waiting
+    closed = store.close_stale_nudges(TODAY + timedelta(days=15), now=NOW + timedelta(days=15))
+    assert [(f.kind, f.status) for f in closed] == [("intro-ask", "dropped")]
+    assert state(store, asks["intro-ask"]) == "no answer from Ada Lovelace; Priya Raman said yes"
+    assert "intro" not in {f.kind for f in store.followups()}  # no introduction implies a yes never given
+    assert store.followups(statuses=("open", "waiting")) == []

@@ -83,31 +83,44 @@ def _too_large(source: str) -> SourceError:
     return SourceError(f"{source}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
 
 
+class _Capped:
+    """The bytes read so far from a source, refused as soon as they pass the cap."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.parts: list[bytes] = []
+        self.total = 0
+
+    def add(self, chunk: bytes) -> None:
+        self.total += len(chunk)
+        if self.total > MAX_FILE_BYTES:
+            raise _too_large(self.source)
+        self.parts.append(chunk)
+
+    def joined(self) -> bytes:
+        return b"".join(self.parts)
+
+
 def _read_file(fd: int, source: str) -> bytes:
     """A regular file, read to its end but never past the cap (a file may grow while it is read)."""
-    parts: list[bytes] = []
-    total = 0
+    read = _Capped(source)
     while True:
-        chunk = os.read(fd, min(_CHUNK, MAX_FILE_BYTES + 1 - total) or 1)
+        chunk = os.read(fd, min(_CHUNK, MAX_FILE_BYTES + 1 - read.total) or 1)
         if not chunk:
-            return b"".join(parts)
-        total += len(chunk)
-        if total > MAX_FILE_BYTES:
-            raise _too_large(source)
-        parts.append(chunk)
+            return read.joined()
+        read.add(chunk)
 
 
 def _read_pipe(fd: int, source: str, cancelled: threading.Event | None) -> bytes:
     """A pipe or FIFO, read as it comes: the cap, the deadline and ``cancelled`` checked between reads."""
     deadline = time.monotonic() + READ_DEADLINE
-    parts: list[bytes] = []
-    total = 0
+    read = _Capped(source)
     while True:
         if cancelled is not None and cancelled.is_set():
             raise SourceError(f"{source}: the import was cancelled")
         left = deadline - time.monotonic()
         if left <= 0:
-            got = f"{total} bytes" if total else "nothing"
+            got = f"{read.total} bytes" if read.total else "nothing"
             raise SourceError(f"{source}: {got} came through the pipe within {READ_DEADLINE:g} s, "
                               "and it was not closed; gave up")
         readable, _, _ = select.select([fd], [], [], min(_POLL_SECONDS, left))
@@ -118,11 +131,8 @@ def _read_pipe(fd: int, source: str, cancelled: threading.Event | None) -> bytes
         except BlockingIOError:
             continue
         if not chunk:
-            return b"".join(parts)
-        total += len(chunk)
-        if total > MAX_FILE_BYTES:
-            raise _too_large(source)
-        parts.append(chunk)
+            return read.joined()
+        read.add(chunk)
 
 
 # --- sniffing and dispatch ------------------------------------------------------------------------

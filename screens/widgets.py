@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import tzinfo
 
+from rich.text import Text
+from textual import events
 from textual.widgets import Static
 
 from companion.cards import PersonCard
 from companion.coach import PROMPTS, SHORT_NAMES
 from companion.models import Session
+from companion.text import ColumnFit, column_widths, fit_cells
+from screens.rowlist import Column, RowList
 from screens.safe import lines, markup, paragraph, plain
 
 
@@ -16,6 +22,69 @@ def span(session: Session, zone: tzinfo, *, with_date: bool = False) -> str:
     start = session.start.astimezone(zone)
     day = f"{start:%a} {start.day} {start:%b}" if with_date else f"{start:%a}"
     return f"{day} {start:%H:%M}-{session.end.astimezone(zone):%H:%M}"
+
+
+@dataclass(frozen=True)
+class ListColumn:
+    """A column of a :class:`FittedList`: its header and how it is sized (``companion.text.ColumnFit``)."""
+
+    label: str
+    fit: ColumnFit
+
+
+class FittedList(RowList):
+    """A RowList whose columns are sized by priority for the width it has (``text.column_widths``):
+    the name or title keeps what it needs while the other columns shrink or are dropped, and with
+    room to spare more columns are shown, wider. Each cell is cut with ``text.fit_cells``, which
+    counts cells as the terminal draws them (and as Rich does, once the text is ``for_terminal``).
+
+    The row function gives a cell for every column; the list shows those of the columns that fit.
+    """
+
+    def __init__(self, columns: Sequence[ListColumn], *, id: str | None = None, classes: str | None = None) -> None:
+        self.all_columns = list(columns)
+        self.shown: list[tuple[int, int]] = [(index, column.fit.want) for index, column in enumerate(columns)]
+        """(position among ``all_columns``, width) of each column shown, in order."""
+        super().__init__([Column(column.label, column.fit.want) for column in columns], id=id, classes=classes)
+        self._every_cell: Callable[[int], Sequence[Text]] = lambda index: ()
+        self._laid_out_for = -1
+
+    @property
+    def shown_labels(self) -> list[str]:
+        return [self.all_columns[index].label for index, _width in self.shown]
+
+    @property
+    def line_width(self) -> int:
+        """The cells a row is laid out in: the width less the vertical scrollbar's (kept free whether
+        or not it shows, so that rows do not move when a filter makes it come or go)."""
+        return self.size.width - self.styles.scrollbar_size_vertical
+
+    def set_rows(self, count: int, row_for: Callable[[int], Sequence[Text]], *, keep_cursor: bool = True) -> None:
+        self._every_cell = row_for
+        self._lay_out(self.line_width)
+        super().set_rows(count, self._shown_cells, keep_cursor=keep_cursor)
+
+    def _shown_cells(self, index: int) -> list[Text]:
+        cells = self._every_cell(index)
+        return [Text(fit_cells(cells[position].plain, width, pad=False), style=cells[position].style, no_wrap=True)
+                for position, width in self.shown]
+
+    def _lay_out(self, total: int) -> bool:
+        """Size the columns for ``total`` cells; True when that changed what is shown."""
+        if total <= 0 or total == self._laid_out_for:
+            return False
+        self._laid_out_for = total
+        widths = column_widths(total, [column.fit for column in self.all_columns])
+        shown = [(index, width) for index, width in enumerate(widths) if width]
+        if shown == self.shown:
+            return False
+        self.shown = shown
+        self.columns = [Column(self.all_columns[index].label, width) for index, width in shown]
+        return True
+
+    def on_resize(self, _event: events.Resize) -> None:
+        if self._lay_out(self.line_width):
+            super().set_rows(self.row_count, self._shown_cells)
 
 
 class PersonCardView(Static):

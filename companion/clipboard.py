@@ -1,0 +1,62 @@
+"""Handing a draft over: the system clipboard where there is one, else a file the user can open.
+
+The system clipboard is reached through ``pyperclip`` (pbcopy on macOS, the Windows clipboard,
+wl-copy, xclip or xsel on Linux). Its copy can fail without saying so (xclip with no display
+behind it), so a copy counts only when reading the clipboard back gives the text: a message that
+says "copied" is then true.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def copy_to_system(text: str) -> str | None:
+    """Copy ``text`` with the system clipboard. None when the clipboard holds it afterwards, else
+    why not, as a few words ("no system clipboard here")."""
+    try:
+        import pyperclip
+    except ImportError:  # a broken install: the caller falls back as for no clipboard
+        return "no clipboard library installed"
+    try:
+        pyperclip.copy(text)
+        held = pyperclip.paste()
+    except pyperclip.PyperclipException:
+        return "no system clipboard here"
+    except (OSError, UnicodeError):
+        return "the system clipboard could not be reached"
+    if not isinstance(held, str) or _lines(held) != _lines(text):
+        return "the system clipboard did not take it"
+    return None
+
+
+def _lines(text: str) -> str:
+    """Text compared as a clipboard may give it back: Windows line endings, a newline added at the end."""
+    return text.replace("\r\n", "\n").rstrip("\n")
+
+
+def drafts_folder() -> Path:
+    """A folder for drafts handed over as files: in the system's temporary folder, this user's own
+    (mode 0700), never one another user made or a link."""
+    folder = Path(tempfile.gettempdir()) / f"companion-drafts-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        status = folder.lstat()
+        if folder.is_symlink() or not folder.is_dir() or (hasattr(os, "getuid") and status.st_uid != os.getuid()):
+            raise PermissionError(f"{folder} is not this user's folder")
+    except OSError:
+        folder = Path(tempfile.mkdtemp(prefix="companion-drafts-"))
+    return folder
+
+
+def write_draft(name: str, text: str) -> Path:
+    """Write ``text`` to ``name`` (a plain file name) in :func:`drafts_folder`, readable by this user
+    only, and return its path. OSError when it cannot be written."""
+    path = drafts_folder() / name
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    descriptor = os.open(path, flags, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(text if text.endswith("\n") else text + "\n")
+    return path

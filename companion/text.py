@@ -127,8 +127,8 @@ def limit_echoes(message: str, inputs: Iterable[str]) -> str:
 # unambiguous (:func:`for_terminal`): the joiners, variation selectors, skin-tone modifiers and
 # tag characters are left out (the emoji's parts are shown side by side, in their plain colour),
 # letters and their accents are composed, and a lone regional indicator (half a flag) is shown as
-# its letter. What is left is drawn at the same width everywhere, and :func:`cell_width` (the
-# ``wcwidth`` library) says which.
+# its letter. What is left is drawn at the same width everywhere: what :func:`cell_width` (the
+# ``wcwidth`` library) counts, and Rich's ``cell_len`` too (tests/test_text_widths.py holds them equal).
 
 _AMBIGUOUS_WIDTH = re.compile("[\ufe0e\ufe0f\u200d\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f]")
 """Variation selectors, the zero-width joiner, skin-tone modifiers and tag characters: whether they
@@ -155,8 +155,8 @@ def for_terminal(text: str) -> str:
 
 
 def cell_width(text: str) -> int:
-    """The terminal cells ``text`` takes once shown (made safe by :func:`for_terminal`): 2 for an
-    East Asian wide letter or an emoji, 0 for a combining mark, 1 for most others."""
+    """The terminal cells ``text`` takes once shown (:func:`for_terminal`): 2 for an East Asian wide
+    letter or an emoji, 0 for a combining mark, 1 for most others."""
     value = for_terminal(text)
     if value.isascii():
         return len(value)
@@ -165,23 +165,20 @@ def cell_width(text: str) -> int:
     return width(value)
 
 
-def fit_cells(text: str, width: int, *, pad: bool = True) -> str:
-    """``text`` as shown (:func:`for_terminal`), cut at a character boundary with an ellipsis or
-    padded with spaces to exactly ``width`` cells (a wide letter that does not fit leaves a space);
-    without ``pad``, only cut (to at most ``width`` cells)."""
+def cut_cells(text: str, width: int) -> str:
+    """``text`` as shown (:func:`for_terminal`) in at most ``width`` cells: whole when it fits, else
+    cut between two characters as drawn (never inside a flag or a letter with its accent) with an
+    ellipsis marking the cut."""
+    value = for_terminal(text)
     if width <= 0:
         return ""
-    value = for_terminal(text)
-    if not pad:
-        return value if cell_width(value) <= width else fit_cells(value, width).rstrip(" ")
     if value.isascii():
-        return value.ljust(width) if len(value) <= width else value[: width - 1] + "…"
+        return value if len(value) <= width else value[: width - 1] + "…"
     from wcwidth import iter_graphemes
     from wcwidth import width as cells
 
-    total = cells(value)
-    if total <= width:
-        return value + " " * (width - total)
+    if cells(value) <= width:
+        return value
     kept: list[str] = []
     used = 0
     for grapheme in iter_graphemes(value):
@@ -190,7 +187,7 @@ def fit_cells(text: str, width: int, *, pad: bool = True) -> str:
             break
         kept.append(grapheme)
         used += size
-    return "".join(kept) + "…" + " " * (width - 1 - used)
+    return "".join(kept) + "…"
 
 
 class ColumnFit(NamedTuple):

@@ -13,7 +13,7 @@ from textual.widgets import Static
 from companion.cards import PersonCard
 from companion.coach import PROMPTS, SHORT_NAMES
 from companion.models import Session
-from companion.text import ColumnFit, column_widths, fit_cells
+from companion.text import ColumnFit, cell_width, column_widths, cut_cells
 from screens.rowlist import Column, RowList
 from screens.safe import lines, markup, paragraph, plain
 
@@ -32,11 +32,22 @@ class ListColumn:
     fit: ColumnFit
 
 
+def _cut(cell: Text, width: int) -> Text:
+    """A cell as its column shows it. Text beyond ASCII that does not fit is cut here, between
+    characters as drawn (``text.cut_cells``): RowList's cut (Rich's) may split a flag in two, and
+    half a flag is one cell wide in some terminals and two in others. Other cells are kept whole
+    (RowList cuts them the same way when drawing, and ``row()`` still gives the full text)."""
+    plain = cell.plain
+    if plain.isascii() or cell_width(plain) <= width:
+        return cell
+    return Text(cut_cells(plain, width), style=cell.style, no_wrap=True)
+
+
 class FittedList(RowList):
     """A RowList whose columns are sized by priority for the width it has (``text.column_widths``):
     the name or title keeps what it needs while the other columns shrink or are dropped, and with
-    room to spare more columns are shown, wider. Each cell is cut with ``text.fit_cells``, which
-    counts cells as the terminal draws them (and as Rich does, once the text is ``for_terminal``).
+    room to spare more columns are shown, wider. Cells are cut to their column counting cells as the
+    terminal draws them (see :func:`_cut`).
 
     The row function gives a cell for every column; the list shows those of the columns that fit.
     """
@@ -66,8 +77,7 @@ class FittedList(RowList):
 
     def _shown_cells(self, index: int) -> list[Text]:
         cells = self._every_cell(index)
-        return [Text(fit_cells(cells[position].plain, width, pad=False), style=cells[position].style, no_wrap=True)
-                for position, width in self.shown]
+        return [_cut(cells[position], width) for position, width in self.shown]
 
     def _lay_out(self, total: int) -> bool:
         """Size the columns for ``total`` cells; True when that changed what is shown."""

@@ -210,9 +210,9 @@ def column_widths(total: int, columns: Sequence[ColumnFit], gap: int = 1) -> lis
     0 for a column dropped. While the columns do not fit, the secondary ones shrink toward their
     ``least`` (the highest ``drop`` first); when that is not enough, the one with the highest
     ``drop`` is dropped and the others get their width back. A primary column gets less than it
-    wants only when no secondary column is left. Room to spare goes to the columns that grow
-    (primary ones first, then the secondary ones by importance), each up to its ``most``, and the
-    rest to the first primary column."""
+    wants only when no secondary column is left. Room to spare is shared by the columns that grow,
+    each in proportion to how much it may grow (up to its ``most``); the rest goes to the first
+    primary column."""
     count = len(columns)
     giving_way = sorted((index for index in range(count) if columns[index].drop), key=lambda i: (-columns[i].drop, -i))
     primaries = [index for index in range(count) if not columns[index].drop]
@@ -237,10 +237,16 @@ def column_widths(total: int, columns: Sequence[ColumnFit], gap: int = 1) -> lis
         widths[index] -= take
         excess -= take
     spare = -excess
-    for index in primaries + sorted((i for i in giving_way if widths[i]), key=lambda i: (columns[i].drop, i)):
-        grow = min(spare, max(0, columns[index].most - widths[index]))
-        widths[index] += grow
-        spare -= grow
+    room = {index: columns[index].most - widths[index] for index in range(count) if widths[index] and columns[index].most > widths[index]}
+    growing = sum(room.values())
+    if growing and spare > 0:
+        for index, more in room.items():  # each grows by its share of what is spare
+            widths[index] += min(more, spare * more // growing)
+        spare = total - (sum(widths) + gap * (sum(1 for width in widths if width) - 1))
+        for index in primaries + sorted(room, key=lambda i: (columns[i].drop, i)):  # what rounding left, by importance
+            grow = min(spare, max(0, columns[index].most - widths[index]))
+            widths[index] += grow
+            spare -= grow
     if primaries and spare > 0:
         widths[primaries[0]] += spare
     return widths

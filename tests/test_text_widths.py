@@ -116,7 +116,7 @@ def test_the_name_keeps_its_width_while_the_other_columns_give_way() -> None:
     assert at_78 == [24, 18, 14, 12, 6]  # every column, the secondary ones narrower
     at_70 = column_widths(70, PEOPLE)
     assert at_70[0] >= 24 and line(at_70) == 70
-    assert at_70[2] == 0 and at_70[1] == 22 and at_70[4]  # the role (least important) went first
+    assert at_70[2] == 0 and at_70[1] >= 22 and at_70[4]  # the role (least important) went first
     at_40 = column_widths(40, PEOPLE)
     assert at_40[0] >= 24 and line(at_40) <= 40
     assert column_widths(20, PEOPLE) == [20, 0, 0, 0, 0]  # only the name, and now it shrinks

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.widgets import Static
@@ -13,7 +14,7 @@ from textual.widgets import Static
 from companion.cards import PersonCard
 from companion.coach import PROMPTS, SHORT_NAMES
 from companion.models import Session
-from companion.text import ColumnFit, cell_width, column_widths, cut_cells
+from companion.text import ColumnFit, column_widths, cut_cells
 from screens.rowlist import Column, RowList
 from screens.safe import lines, markup, paragraph, plain
 
@@ -38,7 +39,7 @@ def _cut(cell: Text, width: int) -> Text:
     half a flag is one cell wide in some terminals and two in others. Other cells are kept whole
     (RowList cuts them the same way when drawing, and ``row()`` still gives the full text)."""
     plain = cell.plain
-    if plain.isascii() or cell_width(plain) <= width:
+    if plain.isascii() or cell_len(plain) <= width:  # shown text: Rich counts it as the terminal draws it
         return cell
     return Text(cut_cells(plain, width), style=cell.style, no_wrap=True)
 

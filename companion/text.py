@@ -125,10 +125,12 @@ def limit_echoes(message: str, inputs: Iterable[str]) -> str:
 # and Textual count the joined widths, so a row holding such text is drawn shifted in a terminal
 # that does not join, and every later column moves. What is shown is therefore first made
 # unambiguous (:func:`for_terminal`): the joiners, variation selectors, skin-tone modifiers and
-# tag characters are left out (the emoji's parts are shown side by side, in their plain colour),
-# letters and their accents are composed, and a lone regional indicator (half a flag) is shown as
-# its letter. What is left is drawn at the same width everywhere: what :func:`cell_width` (the
-# ``wcwidth`` library) counts, and Rich's ``cell_len`` too (tests/test_text_widths.py holds them equal).
+# tag characters are left out (a joined emoji shows as its parts side by side, a symbol the
+# selector turned into an emoji as the symbol), letters and their accents are composed, and a
+# lone regional indicator (half a flag) is shown as its letter. What is left is drawn at the same
+# width in a terminal that joins and one that does not: what :func:`cell_width` (the ``wcwidth``
+# library) counts, and Rich's ``cell_len`` too (tests/test_text_widths.py holds the three equal).
+# Not covered: an emoji newer than a terminal's own tables, which it may draw one cell wide.
 
 _AMBIGUOUS_WIDTH = re.compile("[\ufe0e\ufe0f\u200d\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f]")
 """Variation selectors, the zero-width joiner, skin-tone modifiers and tag characters: whether they

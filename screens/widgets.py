@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
 
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
-from textual import events
 from textual.widgets import Static
 
 from companion.cards import PersonCard
@@ -33,69 +34,52 @@ class ListColumn:
     fit: ColumnFit
 
 
-def _cut(cell: Text, width: int) -> Text:
-    """A cell as its column shows it. Text beyond ASCII that does not fit is cut here, between
-    characters as drawn (``text.cut_cells``): RowList's cut (Rich's) may split a flag in two, and
-    half a flag is one cell wide in some terminals and two in others. Other cells are kept whole
-    (RowList cuts them the same way when drawing, and ``row()`` still gives the full text)."""
+def _fitted(cell: Text, width: int, style: Style) -> Segment:
+    """A cell cut (with an ellipsis) and padded to exactly ``width`` cells. Text beyond ASCII is cut
+    between characters as drawn (``text.cut_cells``): Rich's own cut may split a flag in two, and
+    half a flag is one cell wide in some terminals and two in others."""
     plain = cell.plain
-    if plain.isascii() or cell_len(plain) <= width:  # shown text: Rich counts it as the terminal draws it
-        return cell
-    return Text(cut_cells(plain, width), style=cell.style, no_wrap=True)
+    if not plain.isascii() and cell_len(plain) > width:
+        plain = cut_cells(plain, width)
+    elif cell_len(plain) > width:
+        plain = plain[: width - 1] + "…"
+    own = Style.parse(cell.style) if isinstance(cell.style, str) else cell.style
+    return Segment(set_cell_size(plain, width), own + style if style else own)
 
 
 class FittedList(RowList):
     """A RowList whose columns are sized by priority for the width it has (``text.column_widths``):
     the name or title keeps what it needs while the other columns shrink or are dropped, and with
-    room to spare more columns are shown, wider. Cells are cut to their column counting cells as the
-    terminal draws them (see :func:`_cut`).
-
-    The row function gives a cell for every column; the list shows those of the columns that fit.
-    """
+    room to spare more columns are shown, wider. A row still has a cell for every column (``row(i)[k]``
+    is column ``k``'s whatever the width); only the columns that fit are drawn, each cell cut as
+    the terminal draws it (:func:`_fitted`)."""
 
     def __init__(self, columns: Sequence[ListColumn], *, id: str | None = None, classes: str | None = None) -> None:
-        self.all_columns = list(columns)
-        self.shown: list[tuple[int, int]] = [(index, column.fit.want) for index, column in enumerate(columns)]
-        """(position among ``all_columns``, width) of each column shown, in order."""
         super().__init__([Column(column.label, column.fit.want) for column in columns], id=id, classes=classes)
-        self._every_cell: Callable[[int], Sequence[Text]] = lambda index: ()
-        self._laid_out_for = -1
+        self.fits = [column.fit for column in columns]
+        self._laid_out: tuple[int, list[int | None]] = (-1, [])
 
-    @property
-    def shown_labels(self) -> list[str]:
-        return [self.all_columns[index].label for index, _width in self.shown]
+    def column_widths(self) -> list[int | None]:
+        """Each column's width as drawn now, None for a column with no room."""
+        return self._widths(self.size.width)
 
-    @property
-    def line_width(self) -> int:
-        """The cells a row is laid out in: the width less the vertical scrollbar's (kept free whether
-        or not it shows, so that rows do not move when a filter makes it come or go)."""
-        return self.size.width - self.styles.scrollbar_size_vertical
+    def _widths(self, total: int) -> list[int | None]:  # type: ignore[override]
+        # The vertical scrollbar's cells are kept free whether or not it shows, so that the
+        # columns do not move when a filter makes it come or go.
+        line = min(total, self.size.width - self.styles.scrollbar_size_vertical)
+        if self._laid_out[0] != line:
+            self._laid_out = (line, [width or None for width in column_widths(max(1, line), self.fits)])
+        return self._laid_out[1]
 
-    def set_rows(self, count: int, row_for: Callable[[int], Sequence[Text]], *, keep_cursor: bool = True) -> None:
-        self._every_cell = row_for
-        self._lay_out(self.line_width)
-        super().set_rows(count, self._shown_cells, keep_cursor=keep_cursor)
-
-    def _shown_cells(self, index: int) -> list[Text]:
-        cells = self._every_cell(index)
-        return [_cut(cells[position], width) for position, width in self.shown]
-
-    def _lay_out(self, total: int) -> bool:
-        """Size the columns for ``total`` cells; True when that changed what is shown."""
-        if total <= 0 or total == self._laid_out_for:
-            return False
-        self._laid_out_for = total
-        widths = column_widths(total, [column.fit for column in self.all_columns])
-        shown = [(index, width) for index, width in enumerate(widths) if width]
-        if shown == self.shown:
-            return False
-        self.shown = shown
-        self.columns = [Column(self.all_columns[index].label, width) for index, width in shown]
-        return True
-
-    def on_resize(self, _event: events.Resize) -> None:
-        if self._lay_out(self.line_width):
-            super().set_rows(self.row_count, self._shown_cells)
+    def _render_cells(self, cells: Sequence[Text], widths: Sequence[int | None], style: Style) -> list[Segment]:  # type: ignore[override]
+        segments: list[Segment] = []
+        for cell, width in zip(cells, widths):
+            if width is None:
+                continue  # a secondary column with no room at this width
+            if segments:
+                segments.append(Segment(" ", style or None))
+            segments.append(_fitted(cell, width, style))
+        return segments
 
 
 class PersonCardView(Static):

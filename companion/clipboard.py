@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -21,8 +23,9 @@ def copy_to_system(text: str) -> str | None:
     except ImportError:  # a broken install: the caller falls back as for no clipboard
         return "no clipboard library installed"
     try:
-        pyperclip.copy(text)
-        held = pyperclip.paste()
+        with _child_errors_discarded():
+            pyperclip.copy(text)
+            held = pyperclip.paste()
     except pyperclip.PyperclipException:
         return "no system clipboard here"
     except (OSError, UnicodeError):
@@ -30,6 +33,26 @@ def copy_to_system(text: str) -> str | None:
     if not isinstance(held, str) or _lines(held) != _lines(text):
         return "the system clipboard did not take it"
     return None
+
+
+@contextmanager
+def _child_errors_discarded() -> Iterator[None]:
+    """Standard error pointed at the null device meanwhile: the clipboard programs pyperclip starts
+    inherit it, and xclip's "Can't open display" would be written over the app's screen."""
+    try:
+        saved = os.dup(2)
+    except OSError:  # no standard error to protect
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+            try:
+                yield
+            finally:
+                os.dup2(saved, 2)
+    finally:
+        os.close(saved)
 
 
 def _lines(text: str) -> str:

@@ -144,3 +144,20 @@ async def test_c_without_a_system_clipboard_says_where_the_draft_went_instead(
     assert len(files) == 1 and str(files[0]) in said
     assert files[0].read_text(encoding="utf-8").strip() == app.clipboard.strip()
     assert files[0].stat().st_mode & 0o077 == 0  # readable by this user only
+
+
+def test_a_clipboard_program_s_errors_never_reach_the_terminal(capfd: pytest.CaptureFixture[str],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """xclip with a display that is gone says "Can't open display" on standard error, which the app's
+    terminal would show over the screen; and its copy fails without saying so."""
+    import subprocess
+
+    from companion.clipboard import copy_to_system
+
+    def copy_like_xclip_without_a_display(text: str) -> None:
+        subprocess.run(["sh", "-c", "echo 'Error: could not open display :99' >&2"], check=False)
+
+    monkeypatch.setattr(pyperclip, "copy", copy_like_xclip_without_a_display)
+    monkeypatch.setattr(pyperclip, "paste", lambda: "")
+    assert copy_to_system("Subject: hello") == "the system clipboard did not take it"
+    assert "open display" not in capfd.readouterr().err

@@ -1,31 +1,50 @@
 """Handing a draft over: the system clipboard where there is one, else a file the user can open.
 
 The system clipboard is reached through ``pyperclip`` (pbcopy on macOS, the Windows clipboard,
-wl-copy, xclip or xsel on Linux). Its copy can fail without saying so (xclip with no display
-behind it), so a copy counts only when reading the clipboard back gives the text: a message that
-says "copied" is then true.
+wl-copy, xclip or xsel on Linux), in a child process: the programs it starts write their errors
+to standard error, which is the app's screen, and one may hang (xclip waiting for a display). A
+copy can also fail without saying so (xclip with no display behind it), so it counts only when
+reading the clipboard back gives the text: a message that says "copied" is then true.
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
+
+CLIPBOARD_SECONDS = 5.0
+"""How long the clipboard may take to copy and give the text back before it is given up."""
+COPIED = "copied"
 
 
 def copy_to_system(text: str) -> str | None:
-    """Copy ``text`` with the system clipboard. None when the clipboard holds it afterwards, else
-    why not, as a few words ("no system clipboard here")."""
+    """Copy ``text`` with the system clipboard (in a child process). None when the clipboard holds
+    it afterwards, else why not, as a few words ("no system clipboard here")."""
+    try:
+        done = subprocess.run([sys.executable, "-m", "companion.clipboard"], input=text.encode("utf-8"),
+                              capture_output=True, timeout=CLIPBOARD_SECONDS, check=False)
+    except subprocess.TimeoutExpired:
+        return "the system clipboard did not answer"
+    except OSError:
+        return "the system clipboard could not be reached"
+    said = done.stdout.decode("utf-8", "replace").strip()
+    if done.returncode == 0 and said == COPIED:
+        return None
+    return said if done.returncode == 0 and said else "the system clipboard could not be reached"
+
+
+def copy_here(text: str) -> str | None:
+    """What the child process does: copy with pyperclip and read it back (None: the clipboard has it)."""
     try:
         import pyperclip
     except ImportError:  # a broken install: the caller falls back as for no clipboard
         return "no clipboard library installed"
     try:
-        with _child_errors_discarded():
-            pyperclip.copy(text)
-            held = pyperclip.paste()
+        pyperclip.copy(text)
+        held = pyperclip.paste()
     except pyperclip.PyperclipException:
         return "no system clipboard here"
     except (OSError, UnicodeError):
@@ -33,26 +52,6 @@ def copy_to_system(text: str) -> str | None:
     if not isinstance(held, str) or _lines(held) != _lines(text):
         return "the system clipboard did not take it"
     return None
-
-
-@contextmanager
-def _child_errors_discarded() -> Iterator[None]:
-    """Standard error pointed at the null device meanwhile: the clipboard programs pyperclip starts
-    inherit it, and xclip's "Can't open display" would be written over the app's screen."""
-    try:
-        saved = os.dup(2)
-    except OSError:  # no standard error to protect
-        yield
-        return
-    try:
-        with open(os.devnull, "wb") as null:
-            os.dup2(null.fileno(), 2)
-            try:
-                yield
-            finally:
-                os.dup2(saved, 2)
-    finally:
-        os.close(saved)
 
 
 def _lines(text: str) -> str:
@@ -83,3 +82,8 @@ def write_draft(name: str, text: str) -> Path:
     with os.fdopen(descriptor, "w", encoding="utf-8") as file:
         file.write(text if text.endswith("\n") else text + "\n")
     return path
+
+
+if __name__ == "__main__":  # the child process of copy_to_system: the text on standard input
+    problem = copy_here(sys.stdin.buffer.read().decode("utf-8"))
+    sys.stdout.write(problem or COPIED)

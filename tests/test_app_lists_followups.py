@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -106,6 +107,9 @@ def drafts_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 async def copy_first_draft(store: Store, clipboard: FakeClipboard, monkeypatch: pytest.MonkeyPatch) -> tuple[CompanionApp, str]:
+    from companion import clipboard as handing_over
+
+    monkeypatch.setattr(handing_over, "copy_to_system", handing_over.copy_here)  # in this process, with the fake
     monkeypatch.setattr(pyperclip, "copy", clipboard.copy)
     monkeypatch.setattr(pyperclip, "paste", clipboard.paste)
     app = make_app(store)
@@ -146,18 +150,28 @@ async def test_c_without_a_system_clipboard_says_where_the_draft_went_instead(
     assert files[0].stat().st_mode & 0o077 == 0  # readable by this user only
 
 
-def test_a_clipboard_program_s_errors_never_reach_the_terminal(capfd: pytest.CaptureFixture[str],
+
+def test_a_clipboard_program_s_errors_never_reach_the_terminal(capfd: pytest.CaptureFixture[str], tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    """xclip with a display that is gone says "Can't open display" on standard error, which the app's
-    terminal would show over the screen; and its copy fails without saying so."""
-    import subprocess
+    """xclip with a display that is gone: it says so on standard error (the app's screen), and its
+    copy fails without saying so. The copy runs in a child process, and is read back."""
+    from companion import clipboard
 
-    from companion.clipboard import copy_to_system
-
-    def copy_like_xclip_without_a_display(text: str) -> None:
-        subprocess.run(["sh", "-c", "echo 'Error: could not open display :99' >&2"], check=False)
-
-    monkeypatch.setattr(pyperclip, "copy", copy_like_xclip_without_a_display)
-    monkeypatch.setattr(pyperclip, "paste", lambda: "")
-    assert copy_to_system("Subject: hello") == "the system clipboard did not take it"
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "xclip").write_text("#!/bin/sh\necho \"Error: Can't open display: :99\" >&2\nexit 1\n")
+    (fake / "xclip").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("DISPLAY", ":99")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    assert clipboard.copy_to_system("Subject: hello") == "the system clipboard did not take it"
     assert "open display" not in capfd.readouterr().err
+
+
+def test_without_any_clipboard_the_child_says_so(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from companion import clipboard
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # no clipboard program to find
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    assert clipboard.copy_to_system("Subject: hello") == "no system clipboard here"

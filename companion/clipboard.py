@@ -84,6 +84,19 @@ def write_draft(name: str, text: str) -> Path:
     return path
 
 
-if __name__ == "__main__":  # the child process of copy_to_system: the text on standard input
-    problem = copy_here(sys.stdin.buffer.read().decode("utf-8"))
-    sys.stdout.write(problem or COPIED)
+def _child() -> None:
+    """The child process of copy_to_system: the text on standard input, the answer on standard
+    output. The clipboard programs get the null device for output: xclip stays running to hold the
+    selection, and were it holding the parent's pipes, the parent would wait for it."""
+    text = sys.stdin.buffer.read().decode("utf-8")
+    answer = os.dup(1)
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    problem = copy_here(text)
+    os.write(answer, (problem or COPIED).encode("utf-8"))
+    os.close(answer)
+
+
+if __name__ == "__main__":
+    _child()

@@ -427,7 +427,7 @@ def print_card(card, zone) -> None:  # noqa: ANN001
     if any(kept.items for kept in card.work):
         say("Their work")
         for text in work_lines(card.work, datetime.now(timezone.utc)):
-            say(line(text))
+            say(text)  # made of cleaned fields (companion.work.one_line)
         say("")
     if card.notes:
         say("Last notes")
@@ -528,10 +528,7 @@ def cmd_research(args: argparse.Namespace) -> int:
         ])
     else:
         for f, kept in report:
-            say(clean(f.person.name, single_line=True))
-            for o in f.outcomes:
-                if o.status == "failed":
-                    say(f"  {o.source}: {o.message}")
+            say(clean(f.person.name, single_line=True))  # what failed was said on stderr
             say("\n".join(work_lines([kept[o.source] for o in f.outcomes if o.source in kept], now)) or "  nothing found")
             for talk in f.talks:
                 say(f"  talk  {talk.date}  {talk.title}  ({talk.detail})")

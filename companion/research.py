@@ -316,11 +316,12 @@ def parse_statuses(payload: bytes, shown: str) -> list[WorkItem]:
         title = warning or _first_line(text, TITLE_CHARACTERS)
         if not title:
             continue
-        rest = " ".join(line.strip() for line in text.split("\n") if line.strip())
-        summary = one_line(rest, SUMMARY_CHARACTERS) if rest and one_line(rest, SUMMARY_CHARACTERS) != title else ""
+        lines = [line.strip() for line in text.split("\n") if line.strip()]
+        summary = one_line(" ".join(lines if warning else lines[1:]), SUMMARY_CHARACTERS)
         date = one_line(status.get("created_at"), 40)[:10]
         items.append(WorkItem("mastodon", title, web_link(status.get("url") or status.get("uri")),
                               date if len(date) == 10 else "", summary))
+    items.sort(key=lambda item: item.date, reverse=True)
     return items[:POSTS_KEPT]
 
 

@@ -114,7 +114,9 @@ def test_research_fills_every_persons_work_and_who_shows_it(cli, listed: Web) ->
     assert repos[0] == "dotfiles" and "old-but-famous" in repos  # by recent push, and the most starred
     famous = next(item for item in priya["github"]["items"] if item["title"] == "old-but-famous")
     assert famous["detail"] == "C, ★ 4200" and famous["summary"] == "A tiny allocator everyone uses"
-    assert [item["title"] for item in priya["mastodon"]["items"]][0].startswith("New post: how we cut")
+    toots = priya["mastodon"]["items"]
+    assert [toot["date"] for toot in toots] == ["2026-11-12", "2026-11-11"]  # newest first
+    assert toots[0]["title"] == "Slides from my talk on idempotent jobs are up" and toots[0]["summary"] == "Link below"
     assert by_name["Priya Raman"]["talks"], "her talks in the imported schedule"
     assert by_name["Grace Hopper"]["sources"][0]["source"] == "website"
 

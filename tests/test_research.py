@@ -310,3 +310,47 @@ def test_the_kept_rows_live_in_the_schedules_file(cli, listed: Web, isolated_dat
     assert (isolated_data_dir / "user.json").read_bytes() == user_before  # the precious file is untouched
     manifest = json.loads((isolated_data_dir / "schedules.json").read_text())
     assert "work" in json.dumps(manifest)
+
+
+# --- the fetch layer's additions for APIs and feeds ------------------------------------------------
+
+
+def test_a_cookie_set_on_a_redirect_is_not_sent_on(web: Web, tmp_path: Path) -> None:
+    from companion.fetch import fetch_url
+
+    def set_cookie(site, handler) -> None:  # noqa: ANN001
+        handler.send_response(302)
+        handler.send_header("Set-Cookie", "session=tracking-you; Path=/")
+        handler.send_header("Location", "/feed.xml")
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    web.blog.routes["/go"] = set_cookie
+    result = fetch_url(web.blog.base + "/go", cache_dir=tmp_path / "cache", expect="feed")
+    assert b"<feed" in result.payload
+    assert [path for path, _h in web.blog.requests] == ["/go", "/feed.xml"]
+    assert "cookie" not in web.blog.requests[-1][1]
+
+
+def test_a_429_with_retry_after_says_when(web: Web, tmp_path: Path) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from companion.fetch import RateLimited, fetch_url
+
+    web.github.add_json("/busy", {"error": "slow down"}, status=429, headers={"Retry-After": "120"})
+    before = datetime.now(timezone.utc)
+    with pytest.raises(RateLimited) as caught:
+        fetch_url(web.github.base + "/busy", cache_dir=tmp_path / "cache", expect="json")
+    assert caught.value.retry_at is not None
+    assert before + timedelta(seconds=110) < caught.value.retry_at < before + timedelta(seconds=200)
+    assert "rate limited by 127.0.0.1" in str(caught.value) and "try again after" in str(caught.value)
+
+
+def test_a_plain_403_is_not_called_a_rate_limit(web: Web, tmp_path: Path) -> None:
+    from companion.errors import SourceError
+    from companion.fetch import RateLimited, fetch_url
+
+    web.github.add_json("/private", {"message": "Forbidden"}, status=403)
+    with pytest.raises(SourceError) as caught:
+        fetch_url(web.github.base + "/private", cache_dir=tmp_path / "cache", expect="json")
+    assert not isinstance(caught.value, RateLimited) and "HTTP 403" in str(caught.value)

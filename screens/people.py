@@ -296,12 +296,18 @@ class PeopleScreen(CompanionScreen):
         self.run_worker(lambda: self._research(person), thread=True, group="research", exit_on_error=False)
 
     def _research(self, person: Person) -> None:
-        """In the worker thread: fetch, keep, then tell the screen (through the app's thread)."""
+        """In the worker thread: fetch, keep, then tell the screen (through the app's thread).
+        Quitting cancels the worker, which ends each waiting fetch at its next poll."""
+        from textual.worker import get_current_worker
+
         from companion.research import research_people
 
+        cancelled = get_current_worker().cancelled_event
         try:
-            found = research_people(self.store, [person])
+            found = research_people(self.store, [person], cancelled=cancelled)
         except CompanionError as error:
+            if cancelled.is_set() and not self.app.is_running:
+                return  # the app quit: nobody to tell
             self.app.call_from_thread(self._researched, person, [clean(error, single_line=True)], True)
             return
         lines, failed = [], False
@@ -311,6 +317,8 @@ class PeopleScreen(CompanionScreen):
                 lines.append(f"{outcome.source}: {outcome.message}")
             else:
                 lines.append(f"{outcome.source}: {len(outcome.items)}" + (" (not modified)" if outcome.status == "not-modified" else ""))
+        if cancelled.is_set() and not self.app.is_running:
+            return
         self.app.call_from_thread(self._researched, person, lines, failed)
 
     def _researched(self, person: Person, lines: list[str], failed: bool) -> None:

@@ -136,3 +136,28 @@ def test_every_kind_of_item_makes_an_answer_the_coach_takes_as_specific() -> Non
         answer = item.answer()
         assert item.title.replace('"', "'") in answer and item.link in answer
         assert first_rule("work", answer) is None, answer
+
+
+async def test_typing_goes_on_while_research_waits_on_a_slow_server(demo_store: Store, sites: tuple[Site, Site]) -> None:
+    from research_servers import slow_route
+
+    from screens.rowlist import RowList
+
+    blog, _github = sites
+    blog.routes["/"] = slow_route
+    person = priya(demo_store)
+    demo_store.save_person(person.replace(links={"blog": blog.base + "/"}), base=person)
+    app = CompanionApp(store=demo_store, clock=lambda: CONFERENCE_MORNING)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3", "slash", *"priya", "enter")
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.screen.sub_title.startswith("researching Priya Raman")
+        await pilot.press("slash", "ctrl+u", *"amara")
+        await pilot.pause()
+        rows = app.screen.query_one("#people", RowList)
+        assert [str(rows.row(i)[0]) for i in range(rows.row_count)] == ["Amara Nwosu"]
+        assert any(worker.group == "research" and worker.is_running for worker in app.screen.workers)
+    # Leaving the app cancelled the worker; nothing was kept from the slow server.
+    assert demo_store.work(person.id) == []

@@ -156,10 +156,10 @@ def mastodon_account(value: str) -> tuple[str, str] | None:
 
 def targets(person: Person) -> list[tuple[str, str]]:
     """(source, link) for each source this person has a link for, in the order of SOURCES."""
-    found = []
+    found: list[tuple[str, str]] = []
     for source in SOURCES:
         link = (person.links.get(source) or "").strip()
-        if link:
+        if link and all(link != other for _source, other in found):  # a website that is also the blog: once
             found.append((source, link))
     return found
 
@@ -239,9 +239,13 @@ def _first_line(text: str, limit: int) -> str:
 
 def parse_feed(payload: bytes, source: str, shown: str) -> list[WorkItem]:
     """The latest posts of an RSS or Atom feed, newest first. Raises SourceError when it is not a feed."""
+    import io
+
     import feedparser
 
-    parsed = feedparser.parse(payload, sanitize_html=True, resolve_relative_uris=False)
+    # A stream, never bytes: feedparser opens bytes as a file name when such a file exists (an
+    # answer that is a path on this machine would be read from the disk).
+    parsed = feedparser.parse(io.BytesIO(payload), sanitize_html=True, resolve_relative_uris=False)
     entries = parsed.get("entries") or []
     if not parsed.get("version") and not entries:
         raise SourceError(f"{shown}: not a feed (RSS or Atom)")

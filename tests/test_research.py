@@ -354,3 +354,12 @@ def test_a_plain_403_is_not_called_a_rate_limit(web: Web, tmp_path: Path) -> Non
     with pytest.raises(SourceError) as caught:
         fetch_url(web.github.base + "/private", cache_dir=tmp_path / "cache", expect="json")
     assert not isinstance(caught.value, RateLimited) and "HTTP 403" in str(caught.value)
+
+
+def test_an_answer_naming_a_file_on_this_machine_is_not_read_from_the_disk(cli, web: Web, tmp_path: Path) -> None:
+    local = tmp_path / "secret-feed.xml"
+    local.write_text(atom_feed("http://local.example", [("A secret from the disk", "2026-01-01")]), encoding="utf-8")
+    web.blog.add("/path.xml", str(local), "application/rss+xml")
+    result = run_one(cli, tmp_path, web, {"blog": web.blog.base + "/path.xml"})
+    assert "not a feed" in failure_line(result, "blog")
+    assert "A secret from the disk" not in result.out + result.err

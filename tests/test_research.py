@@ -360,6 +360,7 @@ def test_an_answer_naming_a_file_on_this_machine_is_not_read_from_the_disk(cli, 
     local = tmp_path / "secret-feed.xml"
     local.write_text(atom_feed("http://local.example", [("A secret from the disk", "2026-01-01")]), encoding="utf-8")
     web.blog.add("/path.xml", str(local), "application/rss+xml")
-    result = run_one(cli, tmp_path, web, {"blog": web.blog.base + "/path.xml"})
+    web.blog.add("/p", blog_page("/path.xml"), "text/html")
+    result = run_one(cli, tmp_path, web, {"blog": web.blog.base + "/p"})
     assert "not a feed" in failure_line(result, "blog")
     assert "A secret from the disk" not in result.out + result.err

@@ -364,3 +364,18 @@ def test_an_answer_naming_a_file_on_this_machine_is_not_read_from_the_disk(cli, 
     result = run_one(cli, tmp_path, web, {"blog": web.blog.base + "/p"})
     assert "not a feed" in failure_line(result, "blog")
     assert "A secret from the disk" not in result.out + result.err
+
+
+def test_kept_rows_are_cleaned_again_when_read() -> None:
+    from companion.work import KeptWork, web_link
+
+    assert web_link("javascript:alert(1)") == "" and web_link("data:text/html,x") == ""
+    assert web_link("https://ok.example/a b") == "" and web_link("https://ok.example/a") == "https://ok.example/a"
+    kept = KeptWork.from_row({
+        "person_id": 3, "source": "blog", "target": "https://x.example", "fetched_at": "2026-11-01T10:00:00+00:00",
+        "items": [{"title": "\x1b[2JTitle\u202e", "link": "javascript:alert(1)", "date": "not a date"}, {"title": ""}, "junk"],
+    })
+    assert kept is not None and len(kept.items) == 1
+    item = kept.items[0]
+    assert item.title == "Title" and item.link == "" and item.date == ""
+    assert KeptWork.from_row({"person_id": 3, "source": "myspace"}) is None

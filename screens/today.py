@@ -15,7 +15,7 @@ from datetime import datetime
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Container, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Footer, Header, Static
 
@@ -46,6 +46,11 @@ class TodayView:
 FIXED_LINES = 12
 """Lines Today takes besides the rows of its blocks: the header and footer, the heading, the three
 blocks' blank line and title, and the follow-ups (a blank line, the title, the counts)."""
+WIDE = 150
+"""From this many columns Today has two: now and next on the left, who to catch and the follow-ups
+on the right (each then fits the height on its own)."""
+FIXED_LEFT, FIXED_RIGHT = 7, 8
+"""Two columns: the lines each takes besides its rows (header, footer, heading, blocks' titles)."""
 
 
 def fit_rows(counts: list[int], room: int) -> list[int]:
@@ -98,9 +103,12 @@ class TodayScreen(CompanionScreen):
         with VerticalScroll():
             yield Static(id="today-heading")
             yield Static(id="ended")
-            yield Static(id="now-next")
-            yield Static(id="catch")
-            yield Static(id="due")
+            with Container(id="today-columns"):
+                with Vertical(id="today-left"):
+                    yield Static(id="now-next")
+                with Vertical(id="today-right"):
+                    yield Static(id="catch")
+                    yield Static(id="due")
         yield Footer()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -223,8 +231,16 @@ class TodayScreen(CompanionScreen):
             return
         counts = [len(view.now) or 1, len(view.catches) or 1, len(view.next) or 1]  # in order of importance
         marker = (1 + min(len(self.ended), 2) + (len(self.ended) > 2)) if self.ended else 0  # its margin and lines
-        room = self.size.height - FIXED_LINES - (len(view.heading) - 1) - marker
-        now_shown, catch_shown, next_shown = counts if self.show_all else fit_rows(counts, max(room, 3))
+        above = len(view.heading) - 1 + marker
+        wide = self.size.width >= WIDE
+        self.set_class(wide, "wide")
+        if self.show_all:
+            now_shown, catch_shown, next_shown = counts
+        elif wide:
+            now_shown, next_shown = fit_rows([counts[0], counts[2]], max(self.size.height - FIXED_LEFT - above, 2))
+            catch_shown = fit_rows([counts[1]], max(self.size.height - FIXED_RIGHT - above, 1))[0]
+        else:
+            now_shown, catch_shown, next_shown = fit_rows(counts, max(self.size.height - FIXED_LINES - above, 3))
         hint = "m: fit the screen" if self.show_all else "enter: the Schedule · m: all here"
         parts = [section_title("Now"), *(view.now[:now_shown] or [plain("Nothing on right now.")])]
         if len(view.now) > now_shown:

@@ -969,7 +969,7 @@ COMMANDS: tuple[Command, ...] = (
                 help="I will tell them how it went: a follow-up in four weeks to tell them and thank them"),
         )),
     )),
-    Command("star", "star a session (its id from 'sessions --json')", cmd_star, (
+    Command("star", "star a session (its id from 'sessions': the end of each line)", cmd_star, (
         Arg("id", metavar="SESSION_ID"),
         Arg("--off", action="store_true", help="unstar it"),
     )),

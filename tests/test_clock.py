@@ -92,7 +92,7 @@ def test_sessions_prints_each_id_and_star_takes_it(big: Store, cli: Callable[...
     assert "10:00-11:00" in line and "CET" not in line  # the laptop is in Berlin too: no name needed
     starred = cli("star", printed)
     assert starred.code == 0 and session_id(0, 7) in big.starred_ids()
-    assert line.startswith("  ") and cli("sessions", "--day", "2026-12-27").out.count(f"* Sun 27 Dec 10:00-11:00") == 3
+    assert line.startswith("  ") and cli("sessions", "--day", "2026-12-27").out.count("* Sun 27 Dec 10:00-11:00") == 3
 
 
 def test_sessions_json_keeps_its_documented_shape(big: Store, cli: Callable[..., CliResult]) -> None:

@@ -186,3 +186,14 @@ async def test_no_zone_is_named_when_the_laptop_is_where_the_conference_is(store
         await pilot.pause()
         shown = text(app, "#now-next")
         assert "10:00-11:00  " in shown and "CET" not in shown
+
+
+async def test_a_note_waiting_for_a_reply_is_counted_as_waiting_on_today_and_follow_ups(store: Store) -> None:
+    # The note about Ada said "waiting for her reply": its nudge is not due yet, so it waits.
+    app = CompanionApp(store=store, clock=lambda: DURING)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "1 waiting for a reply" in text(app, "#due")
+        await pilot.press("4")
+        await pilot.pause()
+        assert "1 waiting" in text(app, "#followup-counts") and "0 upcoming" in text(app, "#followup-counts")

@@ -329,11 +329,20 @@ def cmd_sessions(args: argparse.Namespace) -> int:
             span = spans[(s.start, s.end)] = clock.span(s.start, s.end, "%a %d %b %H:%M")
         out.append(f"{mark} {span}  {clean(s.room, single_line=True)[:14]:<14}  "
                    f"{clean(s.title, single_line=True)}{status}" + (f"  ({speakers})" if speakers else "")
-                   + f"  id: {clean(s.id, single_line=True)}")
+                   + f"  id: {shell_word(clean(s.id, single_line=True))}")
     if not sessions:
         out.append("  no sessions match")
     say("\n".join(out))
     return 0
+
+
+def shell_word(text: str) -> str:
+    """``text`` as one word to paste into a shell (quoted only when it needs to be)."""
+    if text and all(c.isascii() and (c.isalnum() or c in "@%+=:,./-_") for c in text):
+        return text
+    import shlex
+
+    return shlex.quote(text)
 
 
 def person_json(person, readiness: str | None = None) -> dict[str, Any]:  # noqa: ANN001

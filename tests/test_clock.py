@@ -197,3 +197,15 @@ def test_a_nudge_waits_for_a_reply_until_it_is_due(big: Store) -> None:
     nudge = next(f for f in big.followups() if f.kind == "nudge")
     assert big.due_counts(DURING.date())["waiting"] == 1
     assert big.due_counts(nudge.due) == {"overdue": 1, "today": 1, "upcoming": 0, "waiting": 0}
+
+
+def test_a_session_id_is_printed_as_one_word_to_paste(isolated_data_dir: Path, cli: Callable[..., CliResult]) -> None:
+    store = Store(isolated_data_dir)
+    start = datetime(2098, 6, 1, 9, tzinfo=BERLIN)
+    save_parsed_schedule(store, ParsedSchedule("Space Con", "Europe/Berlin", "ical", [
+        Session(id="room 1 $(id) 09:00", conference="", title="Spaces", start=start, end=start + timedelta(hours=1)),
+    ]), "s.ics")
+    line = cli("sessions").out.splitlines()[1]
+    assert line.endswith("id: 'room 1 $(id) 09:00'")
+    done = subprocess.run(["bash", "-c", "printf '%s\\n' " + line.split("id: ", 1)[1]], capture_output=True, text=True)
+    assert done.stdout == "room 1 $(id) 09:00\n"

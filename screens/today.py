@@ -162,10 +162,10 @@ class TodayScreen(CompanionScreen):
         first, last = conference.first_day, conference.last_day
         dates = f"{first:%d %B} to {last:%d %B %Y}" if first and last and first != last else f"{last:%d %B %Y}"
         return [
-            markup("[b]$name[/b]  ended on $day [dim]($dates)[/dim]", name=conference.name,
+            markup("[b]$name[/b] ended on $day [dim]($dates)[/dim].", name=conference.name,
                    day=f"{last:%A %d %B}" if last else "", dates=dates),
-            markup("Its report (who you met, what you learned, what is pending), as Markdown: "
-                   "[b]companion report $id --out report.md[/b]", id=conference.id),
+            plain("Its report, who you met, what you learned and what is pending, as Markdown:"),
+            markup("  [b]companion report $id --out report.md[/b]", id=conference.id),
             plain("2: its schedule · 4: the follow-ups · ctrl+p: another conference"),
         ]
 
@@ -220,7 +220,7 @@ class TodayScreen(CompanionScreen):
         self.query_one("#today-heading", Static).update(lines(view.heading))
         ended = self.query_one("#ended", Static)
         ended.update(lines([
-            markup("[b $warning]Just ended:[/] $title [dim]— n to note it, x to dismiss[/dim]", title=session.title)
+            markup("[b $warning]Just ended[/] [dim](n: note it, x: dismiss)[/dim] $title", title=session.title)
             for session in reversed(self.ended[-2:])
         ] + ([plain(f"  and {len(self.ended) - 2} more that ended earlier")] if len(self.ended) > 2 else [])))
         ended.display = bool(self.ended)

@@ -24,7 +24,7 @@ from companion.agenda import sessions_now_and_next
 from companion.clock import Clock
 from companion.models import DAY_CUTOFF, Conference, Person, Session
 from screens.base import CompanionScreen
-from screens.safe import lines, markup, plain
+from screens.safe import lines, markup, one_line, plain
 from screens.widgets import section_title
 
 class TodayView:
@@ -41,6 +41,8 @@ class TodayView:
         self.next_when = ""
         self.catches: list[Content] = []
         self.catch_title = "Who to catch"
+        self.room_width = 0
+        """How much of a room's name the rows show (they are read again when that changes)."""
 
 
 FIXED_LINES = 12
@@ -50,6 +52,8 @@ WIDE = 150
 """From this many columns Today has two: now and next on the left, who to catch and the follow-ups
 on the right (each then fits the height on its own)."""
 FIXED_LEFT, FIXED_RIGHT = 7, 8
+ROOM_NARROW, ROOM_WIDE, WIDE_ROOMS = 20, 32, 120
+"""A room's name is cut to 20 characters below 120 columns, to 32 from there."""
 """Two columns: the lines each takes besides its rows (header, footer, heading, blocks' titles)."""
 
 
@@ -120,7 +124,14 @@ class TodayScreen(CompanionScreen):
         self.refresh_today()
 
     def on_resize(self) -> None:
-        self.draw()
+        if self.view is not None and self.view.room_width != self.room_width():
+            self.refresh_today()  # rooms are cut to another width
+        else:
+            self.draw()
+
+    def room_width(self) -> int:
+        """How much of a room's name a row shows (38C3 has rooms named like sentences)."""
+        return ROOM_NARROW if self.size.width < WIDE_ROOMS else ROOM_WIDE
 
     # Reading -----------------------------------------------------------------------------------
 
@@ -181,16 +192,23 @@ class TodayScreen(CompanionScreen):
         known = {s.id: [found.person.name for found in speakers_on_list(s, matcher, fuzzy=False) if found.person]
                  for s in [*live, *upcoming]}
 
+        view.with_sessions = True
+        view.room_width = self.room_width()
+
+        def room(session: Session) -> str:
+            name = one_line(session.room)
+            return name if len(name) <= view.room_width else name[: view.room_width - 1].rstrip() + "…"
+
         def describe(session: Session) -> Content:
             later_day = clock.at(session.start).date() != shown_day
             when = clock.span(session.start, session.end, "%a %d %b %H:%M" if later_day else "%H:%M")
             template = ("[$warning]★[/] " if session.id in starred else "  ") + "$when  [b]$room[/b]  "
             if known[session.id]:
                 template += "[$success]$known:[/] "
-            return markup(template + "$title", when=when, room=session.room, title=session.title,
+            return markup(template + "$title", when=when, room=room(session), title=session.title,
                           known=", ".join(known[session.id]))
 
-        view.with_sessions = True
+
         view.now = [describe(s) for s in first_things_first(live, starred, known)]
         view.next = [describe(s) for s in first_things_first(upcoming, starred, known)]
         view.next_when = clock.time(upcoming[0].start, "%a %H:%M" if clock.at(upcoming[0].start).date() != shown_day
@@ -203,7 +221,7 @@ class TodayScreen(CompanionScreen):
                 if person is not None:
                     view.catches.append(markup(
                         "  $at  [b]$room[/b]  $name [dim]($priority)[/dim], after $title",
-                        name=person.name, priority=person.priority, title=session.title, room=session.room,
+                        name=person.name, priority=person.priority, title=session.title, room=room(session),
                         at=clock.time(session.end),
                     ))
         if day is not None:

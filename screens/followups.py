@@ -40,7 +40,7 @@ NARROW_BELOW = 120
 
 
 def bucket(item: FollowUp, today: date) -> str:
-    if item.status == "waiting":
+    if item.status == "waiting" or (item.kind == "nudge" and item.due > today):  # a nudge not due yet waits for a reply (followups.when_due)
         return "waiting"
     if item.due < today:
         return "overdue"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import datetime, timezone, tzinfo
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -18,6 +18,7 @@ from companion.models import Session
 from companion.text import ColumnFit, column_widths, cut_cells
 from screens.rowlist import Column, RowList
 from screens.safe import lines, markup, paragraph, plain
+from screens.work import work_section
 
 
 def span(session: Session, zone: tzinfo, *, with_date: bool = False) -> str:
@@ -143,6 +144,9 @@ class PersonCardView(Static):
                     )
                 else:
                     parts.append(markup("[dim]$when $room  $title (past)[/dim]", when=when, room=session.room, title=session.title))
+        if any(kept.items for kept in card.work):
+            parts.append(section_title("Their work"))
+            parts.extend(work_section(card.work, datetime.now(timezone.utc)))
         if card.notes:
             parts.append(section_title("Last notes"))
             for note in card.notes:

@@ -275,9 +275,9 @@ class FollowUpsScreen(CompanionScreen):
         self.load_followups()
 
     def action_copy_draft(self) -> None:
-        """Copy the selected follow-up's draft: with the system clipboard where there is one (and it
-        took the text); otherwise through the terminal (OSC 52, which not every terminal allows) and
-        into a file, and the message says which happened."""
+        """Copy the selected follow-up's draft: to the terminal's clipboard (OSC 52, which not every
+        terminal allows) and with the system clipboard where there is one (and it took the text),
+        else into a file; the message says which happened."""
         item = self.selected()
         if item is None:
             return
@@ -287,6 +287,9 @@ class FollowUpsScreen(CompanionScreen):
             self.notify(clean(error, single_line=True), severity="error", markup=False)
             return
         text = clean(draft.text())  # a paste never carries an escape sequence from a name or a note
+        # The terminal's clipboard (OSC 52) at once, whatever comes of the system's: over ssh, it is
+        # the one on the user's own machine. Whether it arrived, no program can tell.
+        self.app.copy_to_clipboard(text)
         self.run_worker(lambda: self._hand_over(item.id, text), thread=True, group="copy-draft", exit_on_error=False)
 
     def _hand_over(self, followup_id: int, text: str) -> None:
@@ -300,13 +303,12 @@ class FollowUpsScreen(CompanionScreen):
                 path = str(write_draft(f"followup-{followup_id}.txt", text))
             except OSError:
                 path = None
-        self.app.call_from_thread(self._handed_over, text, problem, path)
+        self.app.call_from_thread(self._handed_over, problem, path)
 
-    def _handed_over(self, text: str, problem: str | None, path: str | None) -> None:
+    def _handed_over(self, problem: str | None, path: str | None) -> None:
         if problem is None:
             self.notify("Copied the draft to the clipboard.", markup=False)
             return
-        self.app.copy_to_clipboard(text)
         where = f"it is also in {path}" if path else "copy it from the draft shown here"
         self.notify(f"Not copied to a system clipboard ({problem}). Sent it to the terminal's clipboard instead, "
                     f"which works only if your terminal allows it; {where}.",

@@ -34,13 +34,14 @@ WORK_LISTED = 8
 PEOPLE_COLUMNS = [
     ListColumn("Name", ColumnFit(want=24, most=40)),
     ListColumn("Affiliation", ColumnFit(want=22, least=16, drop=2, most=40)),
-    ListColumn("Role", ColumnFit(want=20, least=14, drop=4, most=30)),
-    ListColumn("Tags", ColumnFit(want=20, least=14, drop=5, most=40)),
     ListColumn("Priority", ColumnFit(want=12, least=12, drop=3)),
     ListColumn("Points", ColumnFit(want=6, least=6, drop=1)),
+    ListColumn("Role", ColumnFit(want=20, least=14, drop=4, most=30)),
+    ListColumn("Tags", ColumnFit(want=20, least=14, drop=5, most=40)),
 ]
 """The name first; then, as the width allows, the talking points' readiness, the affiliation, the
-priority, the role and the tags (``companion.text.column_widths``)."""
+priority, the role and the tags (``companion.text.column_widths``). A row has a cell for each, in
+this order, whichever are drawn."""
 NARROW_BELOW = 120
 """Narrower than this many cells, the card goes under the list instead of beside it."""
 
@@ -181,10 +182,10 @@ class PeopleScreen(CompanionScreen):
         return (
             cell(name, PRIORITY_STYLE.get(priority, "")),
             cell(affiliation),
-            cell(person.role, "dim"),
-            cell(", ".join(person.tags), "dim"),
             cell(priority),
             cell(ready, READINESS_STYLE[ready]),
+            cell(person.role, "dim"),
+            cell(", ".join(person.tags), "dim"),
         )
 
     def _read_failed(self, error: CompanionError) -> None:

@@ -60,10 +60,6 @@ class FittedList(RowList):
         self.fits = [column.fit for column in columns]
         self._laid_out: tuple[int, list[int | None]] = (-1, [])
 
-    def column_widths(self) -> list[int | None]:
-        """Each column's width as drawn now, None for a column with no room."""
-        return self._widths(self.size.width)
-
     def _widths(self, total: int) -> list[int | None]:  # type: ignore[override]
         # The vertical scrollbar's cells are kept free whether or not it shows, so that the
         # columns do not move when a filter makes it come or go.

@@ -4,17 +4,22 @@ store calls :func:`plan_people_merge` inside its transaction and writes what it 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from itertools import islice
 
 from companion.links import UNIQUE_LINK_KINDS, profile_key
 from companion.models import Person
 from companion.text import normalise_name
 
 
+PROGRESS_EVERY = 1000
+"""How many incoming people between two calls of a plan's progress callback."""
+
+
 class PeopleMerge:
     """What adding people to a list does: who is new, who changed, and why each merge happened."""
 
-    __slots__ = ("new", "changed", "merges")
+    __slots__ = ("new", "changed", "merges", "possible", "unchanged")
 
     def __init__(self) -> None:
         self.new: list[Person] = []
@@ -23,23 +28,38 @@ class PeopleMerge:
         """Stored people (by id) after incoming ones merged into them."""
         self.merges: list[tuple[int, str]] = []
         """(the id merged into, a stored id or a placeholder; why), one per incoming person merged."""
+        self.unchanged: list[tuple[int, str]] = []
+        """Of the merges, those into a stored person that added nothing (a re-import): (the id; why)."""
+        self.possible: list[tuple[int, int, str]] = []
+        """(a new person's placeholder; the stored id or placeholder they may be; why): pairs with
+        something in common but not enough to be sure, both kept, for the user to merge by hand."""
 
 
-def plan_people_merge(stored: Iterable[Person], incoming: Iterable[Person]) -> PeopleMerge:
-    """Merge each incoming person into someone stored with the same email, the same profile
-    (LinkedIn, GitHub, Mastodon, Bluesky, Twitter; a website when a name word is shared too) or the
-    same normalised name, else add them. What is stored wins; empty fields are filled, tags, links
-    and connections are unioned. Two people with different LinkedIn or GitHub profiles are never
-    merged by name alone. An incoming person who repeats an earlier incoming one merges into it."""
+def plan_people_merge(
+    stored: Iterable[Person], incoming: Iterable[Person], progress: Callable[[int], None] | None = None
+) -> PeopleMerge:
+    """Merge each incoming person into someone stored who is the same person, else add them.
+
+    Evidence that two records are one person (see :meth:`PeopleIndex.find`): the same email; the
+    same profile on a site where a URL names one person (LinkedIn, GitHub, Mastodon, Bluesky,
+    Twitter); the same website with the same given name; the same full name with nothing that
+    contradicts it (a different email or profile). A shared website, company or surname alone never
+    merges two people whose given names differ: the incoming one is added and the pair listed as
+    possible duplicates. What is stored wins; empty fields are filled, tags, links and connections
+    are unioned. An incoming person who repeats an earlier incoming one merges into it."""
     plan = PeopleMerge()
     index = PeopleIndex()
     for person in stored:
         index.add(person)
-    for person in incoming:
+    for done, person in enumerate(incoming):
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done)
         match = index.find(person)
         if match is None:
             person.id = -(len(plan.new) + 1)
             plan.new.append(person)
+            for other, why in index.suspects(person):
+                plan.possible.append((person.id, other, why))
             index.add(person)
             continue
         found_id, reason = match
@@ -48,12 +68,16 @@ def plan_people_merge(stored: Iterable[Person], incoming: Iterable[Person]) -> P
         merged = merge_person(Person.from_dict(current.to_dict(), id=found_id), person)
         if found_id < 0:
             plan.new[-found_id - 1] = merged
-            reason += " as a row earlier in this file"
+            plan.merges.append((found_id, reason + " as a row earlier in this file"))
+        elif merged.to_dict() == current.to_dict():
+            plan.merges.append((found_id, reason))
+            plan.unchanged.append((found_id, reason))
+            continue
         else:
             plan.changed[found_id] = merged
             if kept:
                 reason += f"; kept your {', '.join(kept)}"
-        plan.merges.append((found_id, reason))
+            plan.merges.append((found_id, reason))
         index.add(merged)
     return plan
 
@@ -109,6 +133,50 @@ def name_words(name: str) -> set[str]:
     return {word for word in normalise_name(name).split() if len(word) > 1}
 
 
+def given_and_family(name: str) -> tuple[str, str]:
+    """The first and the last word of a normalised name ("" for a one-word name's family name)."""
+    words = normalise_name(name).split()
+    if not words:
+        return "", ""
+    return words[0], words[-1] if len(words) > 1 else ""
+
+
+def same_given_name(a: str, b: str) -> bool:
+    """Whether two names can be one person's by their words: the same given name (or one the
+    initial of the other) and, when both have one, the same family name."""
+    given_a, family_a = given_and_family(a)
+    given_b, family_b = given_and_family(b)
+    if not given_a or not given_b:
+        return False
+    if given_a != given_b and not (
+        (len(given_a) == 1 and given_b.startswith(given_a)) or (len(given_b) == 1 and given_a.startswith(given_b))
+    ):
+        return False
+    return not (family_a and family_b and family_a != family_b)
+
+
+OTHER_MARK = "Other "
+"""How a manual merge keeps a second email or profile in the notes: ``Other email: b@example.org``;
+the index reads these lines back, so a re-import of either record finds the merged person."""
+
+
+def other_values(notes: str) -> list[tuple[str, str]]:
+    """(``email`` or a link kind, value) for each ``Other ...:`` line of the notes."""
+    found = []
+    for line in notes.splitlines():
+        if line.startswith(OTHER_MARK) and ":" in line:
+            label, _, value = line[len(OTHER_MARK):].partition(":")
+            label = label.strip().lower()
+            if label == "email" or label in UNIQUE_LINK_KINDS or label in ("website", "blog"):
+                if value.strip():
+                    found.append((label, value.strip()))
+    return found
+
+
+SITE_CANDIDATES = 200
+"""How many people sharing one website are compared by name (a company's site can have thousands)."""
+
+
 class PeopleIndex:
     """The people on the list by email, profile, website and normalised name, for merging imports."""
 
@@ -116,49 +184,72 @@ class PeopleIndex:
         self.people: dict[int, Person] = {}
         self.by_email: dict[str, int] = {}
         self.by_profile: dict[str, int] = {}
-        self.by_site: dict[str, int] = {}
+        self.by_site: dict[str, dict[int, None]] = {}
         self.by_name: dict[str, list[int]] = {}
+        self.by_family_affiliation: dict[tuple[str, str], dict[int, None]] = {}
 
-    def _keys(self, person: Person) -> list[tuple[str, str]]:
-        """(kind, key) for each link; a profile key without a path ("github.com") identifies nobody."""
+    def _keys(self, person: Person, *, others: bool = False) -> list[tuple[str, str]]:
+        """(kind, key) for each link; a profile key without a path ("github.com") identifies nobody.
+        With ``others``, also the profiles a manual merge kept in the notes."""
+        pairs = list(person.links.items())
+        if others and OTHER_MARK in person.notes:
+            pairs += [(kind, value) for kind, value in other_values(person.notes) if kind != "email"]
         keys = []
-        for kind, url in person.links.items():
+        for kind, url in pairs:
             key = profile_key(kind, url) if url else ""
             if key and (kind not in UNIQUE_LINK_KINDS or "/" in key):
                 keys.append((kind, key))
         return keys
 
+    def _emails(self, person: Person) -> list[str]:
+        emails = [person.email.strip().casefold()] if person.email.strip() else []
+        if OTHER_MARK in person.notes:
+            emails += [value.casefold() for kind, value in other_values(person.notes) if kind == "email"]
+        return emails
+
     def add(self, person: Person) -> None:
         self.people[person.id] = person
-        if person.email.strip():
-            self.by_email.setdefault(person.email.strip().casefold(), person.id)
-        for kind, key in self._keys(person):
-            (self.by_profile if kind in UNIQUE_LINK_KINDS else self.by_site).setdefault(key, person.id)
+        for email in self._emails(person):
+            self.by_email.setdefault(email, person.id)
+        for kind, key in self._keys(person, others=True):
+            if kind in UNIQUE_LINK_KINDS:
+                self.by_profile.setdefault(key, person.id)
+            else:
+                self.by_site.setdefault(key, {})[person.id] = None
         ids = self.by_name.setdefault(normalise_name(person.name), [])
         if person.id not in ids:
             ids.append(person.id)
+        family = given_and_family(person.name)[1]
+        if family and person.affiliation.strip():
+            self.by_family_affiliation.setdefault((family, person.affiliation.strip().casefold()), {})[person.id] = None
 
-    def _conflict(self, stored: Person, incoming: Person) -> bool:
-        for kind in IDENTITY_LINK_KINDS:
+    def _conflict(self, stored: Person, incoming: Person) -> str:
+        """What says two people with one name are two: a different email or profile ("" if nothing)."""
+        theirs_email = incoming.email.strip().casefold()
+        if theirs_email and stored.email.strip() and theirs_email not in self._emails(stored):
+            return "email"
+        for kind in UNIQUE_LINK_KINDS:
             mine, theirs = stored.links.get(kind), incoming.links.get(kind)
             if mine and theirs and profile_key(kind, mine) != profile_key(kind, theirs):
-                return True
-        return False
+                return f"{kind} profile"
+        return ""
 
     def find(self, person: Person) -> tuple[int, str] | None:
-        """The id of the stored person ``person`` is, and why; None for someone new."""
-        email = person.email.strip().casefold()
-        if email and email in self.by_email:
-            return self.by_email[email], f"same email {person.email.strip()}"
+        """The id of the stored person ``person`` is, and the evidence; None for someone new."""
+        for email in self._emails(person):
+            if email in self.by_email:
+                return self.by_email[email], f"same email {person.email.strip() or email}"
         keys = self._keys(person)
         for kind, key in keys:
             if kind in UNIQUE_LINK_KINDS and key in self.by_profile:
                 return self.by_profile[key], f"same {kind} profile {key}"
-        words = name_words(person.name)
         for kind, key in keys:
-            found = self.by_site.get(key) if kind not in UNIQUE_LINK_KINDS else None
-            if found is not None and words & name_words(self.people[found].name):
-                return found, f"same {kind} {key} and name"
+            if kind in UNIQUE_LINK_KINDS:
+                continue
+            for found in islice(self.by_site.get(key, ()), SITE_CANDIDATES):
+                stored = self.people[found]
+                if same_given_name(person.name, stored.name) and not self._conflict(stored, person):
+                    return found, f"same {kind} {key} and name"
         candidates = [
             found for found in self.by_name.get(normalise_name(person.name), [])
             if not self._conflict(self.people[found], person)
@@ -171,3 +262,69 @@ class PeopleIndex:
         if len(candidates) > 1:
             reason += f"; {len(candidates)} people have it, merged into the first"
         return candidates[0], reason
+
+    def suspects(self, person: Person) -> list[tuple[int, str]]:
+        """People ``person`` (someone :meth:`find` found nobody for) may be, each with what they
+        share: the same name but a different email or profile; the same website; the same family
+        name and affiliation. Never merged on this: listed for the user to decide."""
+        found: dict[int, str] = {}
+        for other in self.by_name.get(normalise_name(person.name), ()):
+            found.setdefault(other, f"same name, but a different {self._conflict(self.people[other], person)}")
+        for kind, key in self._keys(person):
+            if kind not in UNIQUE_LINK_KINDS:
+                for other in self.by_site.get(key, ()):
+                    found.setdefault(other, f"same {kind} {key}")
+        family = given_and_family(person.name)[1]
+        if family and person.affiliation.strip():
+            for other in self.by_family_affiliation.get((family, person.affiliation.strip().casefold()), ()):
+                found.setdefault(other, f"same family name and affiliation ({person.affiliation.strip()})")
+        found.pop(person.id, None)
+        return list(found.items())[:5]
+
+
+_PRIORITY_RANK = {"met": 0, "must-meet": 1, "hope-to-meet": 2}
+
+
+def combine_people(kept: Person, other: Person) -> Person:
+    """Two records of one person as one (a merge by hand): ``kept``'s id, name and fields, with
+    nothing of ``other`` lost. Its empty fields are filled from ``other``; a different affiliation,
+    role, email or profile of ``other`` is kept as an ``Also ...``/``Other ...:`` line of the notes
+    (the ``Other`` lines are read back by :class:`PeopleIndex`, so a re-import of either record finds
+    this one); tags, links and connections are unioned, the notes joined, the priority the nearer
+    to met, the last interaction the later."""
+    merged = Person.from_dict(kept.to_dict(), id=kept.id)
+    extra: list[str] = []
+    if normalise_name(other.name) != normalise_name(kept.name):
+        extra.append(f"Also known as: {other.name}")
+    for field in ("affiliation", "role"):
+        mine, theirs = getattr(merged, field), getattr(other, field)
+        if not mine:
+            setattr(merged, field, theirs)
+        elif theirs and theirs.casefold() != mine.casefold():
+            extra.append(f"Also {field}: {theirs}")
+    if not merged.email:
+        merged.email = other.email
+    elif other.email and other.email.strip().casefold() != merged.email.strip().casefold():
+        extra.append(f"{OTHER_MARK}email: {other.email.strip()}")
+    for kind, url in other.links.items():
+        if not url:
+            continue
+        if kind not in merged.links:
+            merged.links[kind] = url
+        elif profile_key(kind, merged.links[kind]) != profile_key(kind, url):
+            extra.append(f"{OTHER_MARK}{kind}: {url}")
+    folded = {tag.casefold() for tag in merged.tags}
+    merged.tags += [tag for tag in other.tags if tag.casefold() not in folded]
+    seen = {(c.kind, c.detail.casefold()) for c in merged.connections}
+    merged.connections += [c for c in other.connections if (c.kind, c.detail.casefold()) not in seen]
+    if _PRIORITY_RANK.get(other.priority, 9) < _PRIORITY_RANK.get(merged.priority, 9):
+        merged.priority = other.priority
+    if other.last_interaction and (merged.last_interaction is None or other.last_interaction > merged.last_interaction):
+        merged.last_interaction = other.last_interaction
+    parts = [merged.notes] if merged.notes.strip() else []
+    if other.notes.strip() and other.notes.strip() not in merged.notes:
+        parts.append(other.notes.strip())
+    lines_there = "\n".join(parts)
+    parts += [line for line in extra if line not in lines_there]
+    merged.notes = "\n".join(parts)
+    return merged

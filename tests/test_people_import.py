@@ -420,14 +420,21 @@ def test_namesakes_with_different_linkedin_profiles_stay_apart(store: Store) -> 
     assert len(store.people()) == 2
 
 
-def test_a_shared_company_website_alone_does_not_merge(store: Store) -> None:
+def test_a_shared_website_merges_only_people_with_the_same_given_name(store: Store) -> None:
     store.add_people([Person(name="Bob Jones", links={"website": "https://acme.example"})])
     changes = store.add_people([
         Person(name="Carol White", links={"website": "https://www.acme.example/"}),
         Person(name="Robert Jones", links={"website": "acme.example"}),
+        Person(name="Bob T. Jones", links={"website": "http://acme.example"}, role="CTO"),
     ])
-    assert [p.name for p in changes.added] == ["Carol White"]
+    assert [p.name for p in changes.added] == ["Carol White", "Robert Jones"]
     assert [reason for _, reason in changes.merges] == ["same website acme.example and name"]
+    assert [(new.name, other.name, why) for new, other, why in changes.possible] == [
+        ("Carol White", "Bob Jones", "same website acme.example"),
+        ("Robert Jones", "Bob Jones", "same website acme.example"),
+        ("Robert Jones", "Carol White", "same website acme.example"),
+    ]
+    assert sorted(p.name for p in store.people()) == ["Bob Jones", "Carol White", "Robert Jones"]
 
 
 def test_merge_keeps_what_the_user_has_fills_gaps_and_unions(store: Store) -> None:

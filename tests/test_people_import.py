@@ -232,7 +232,7 @@ def test_vcard_3_with_several_cards() -> None:
         "twitter": "https://twitter.com/ada",
         "mastodon": "https://hachyderm.example/@ada",
     }  # Facebook is not a link companion keeps; the broken photo cost nothing
-    assert ada.notes == "Met at PyCon, ask about\nthe engine notes"
+    assert ada.notes == "Met at PyCon, ask about\nthe engine notes\nOther email: ada@engines.example"
     assert ada.tags == ["python", "math"]
     assert grace.name == "Grace Brewster Hopper"  # from N when there is no FN
     assert grace.email == "grace@navy.example"
@@ -493,7 +493,8 @@ def test_three_formats_of_the_same_people_end_in_one_list(
     assert sorted(people) == ["Ada Lovelace", "Grace Brewster Hopper", "Hopper, Grace"]  # names as written
     ada = people["Ada Lovelace"]
     assert ada["tags"] == ["python", "math", "engines"]
-    assert ada["notes"] == "Met at PyCon, ask about\nthe engine notes"  # the vCard's note came first and wins
+    # the vCard's note came first and wins; its second email is kept where a re-import finds it
+    assert ada["notes"] == "Met at PyCon, ask about\nthe engine notes\nOther email: ada@engines.example"
     assert ada["priority"] == "hope-to-meet"
     assert people["Grace Brewster Hopper"]["affiliation"] == "US Navy, COBOL"  # a gap filled by LinkedIn
 

@@ -36,7 +36,7 @@ def is_linkedin_export(text: str) -> bool:
     return any(_is_header(line) and "connectedon" in _cell_keys(line) for line in lines)
 
 
-def parse_linkedin(payload: bytes, source: str) -> ParsedPeople:
+def parse_linkedin(payload: bytes, source: str, *, max_rows: int | None = None) -> ParsedPeople:
     text = decode_people_text(payload, source)
     lines = text.split("\n")
     for index, line in enumerate(lines[:HEADER_SEARCH_LINES]):  # noqa: B007 - index is read after the loop
@@ -48,4 +48,5 @@ def parse_linkedin(payload: bytes, source: str) -> ParsedPeople:
             "(is this LinkedIn's Connections.csv?)"
         )
     rest = "\n".join(lines[index:])
-    return people_from_table(rest, source, fmt="linkedin", first_line=index + 1, connected_label="LinkedIn connection")
+    return people_from_table(rest, source, fmt="linkedin", first_line=index + 1, connected_label="LinkedIn connection",
+                            max_rows=max_rows)

@@ -177,6 +177,16 @@ SITE_CANDIDATES = 200
 """How many people sharing one website are compared by name (a company's site can have thousands)."""
 
 
+ALSO_KNOWN_AS = "Also known as: "
+"""The line a manual merge keeps the other record's name in (read back as a name of the person)."""
+
+
+def also_known_as(notes: str) -> list[str]:
+    if ALSO_KNOWN_AS not in notes:
+        return []
+    return [line[len(ALSO_KNOWN_AS):].strip() for line in notes.splitlines() if line.startswith(ALSO_KNOWN_AS)]
+
+
 class PeopleIndex:
     """The people on the list by email, profile, website and normalised name, for merging imports."""
 
@@ -216,9 +226,10 @@ class PeopleIndex:
                 self.by_profile.setdefault(key, person.id)
             else:
                 self.by_site.setdefault(key, {})[person.id] = None
-        ids = self.by_name.setdefault(normalise_name(person.name), [])
-        if person.id not in ids:
-            ids.append(person.id)
+        for name in (person.name, *also_known_as(person.notes)):
+            ids = self.by_name.setdefault(normalise_name(name), [])
+            if person.id not in ids:
+                ids.append(person.id)
         family = given_and_family(person.name)[1]
         if family and person.affiliation.strip():
             self.by_family_affiliation.setdefault((family, person.affiliation.strip().casefold()), {})[person.id] = None
@@ -295,7 +306,7 @@ def combine_people(kept: Person, other: Person) -> Person:
     merged = Person.from_dict(kept.to_dict(), id=kept.id)
     extra: list[str] = []
     if normalise_name(other.name) != normalise_name(kept.name):
-        extra.append(f"Also known as: {other.name}")
+        extra.append(f"{ALSO_KNOWN_AS}{other.name}")
     for field in ("affiliation", "role"):
         mine, theirs = getattr(merged, field), getattr(other, field)
         if not mine:

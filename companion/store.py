@@ -525,7 +525,8 @@ class Store:
                 table.remove(doc_ids=list(changed))
                 table.insert_multiple(Document(person.to_dict(), doc_id=doc_id) for doc_id, person in changed.items())
             final = dict(changed)
-            for placeholder, (person, doc_id) in enumerate(zip(new, table.insert_multiple(p.to_dict() for p in new))):
+            new_ids = table.insert_multiple(p.to_dict() for p in new) if new else []  # nothing to write: no write
+            for placeholder, (person, doc_id) in enumerate(zip(new, new_ids)):
                 person.id = doc_id
                 final[-placeholder - 1] = person
         changes.added = new
@@ -752,8 +753,9 @@ class Store:
         """The sessions where ``person`` speaks (as :meth:`sessions_for`), reading only the speaker
         names the schedule's index keeps and the chunks that hold theirs."""
         speakers = [key[len(SPEAKER_KEY_PREFIX):] for key in self.schedules.index_keys("sessions", SPEAKER_KEY_PREFIX)]
-        key = normalise_name(person.name)
-        likely = likely_names(key, speakers, speakers)
+        likely: set[str] = set()
+        for key in (normalise_name(person.name), *self._merged_names().get(person.id, ())):
+            likely |= likely_names(key, speakers, speakers)
         if not likely:
             return []
         matcher = self.speaker_matcher(few=True)  # a few speaker names: look each up
@@ -773,7 +775,22 @@ class Store:
         speaker is found to be one (its ``by_id`` reads people as they are asked for); ``few`` for a
         handful of names."""
         ids, names = self._people_names()
-        return SpeakerMatcher(list(map(int, ids)), names, by_id=_PeopleById(self), few=few)
+        people_ids = list(map(int, ids))
+        merged = self._merged_names()
+        if merged:  # a record merged away by hand still names its person (their talks stay theirs)
+            there = set(people_ids)
+            pairs = [(kept, name) for kept, names in merged.items() if kept in there for name in names]
+            people_ids, names = people_ids + [kept for kept, _ in pairs], [*names, *(name for _, name in pairs)]
+        return SpeakerMatcher(people_ids, names, by_id=_PeopleById(self), few=few)
+
+    def _merged_names(self) -> dict[int, list[str]]:
+        """The normalised names of the records merged by hand into each kept person (``merges``)."""
+        found: dict[int, list[str]] = {}
+        for row in self.user.rows("merges").values():
+            name = normalise_name(str(row.get("removed_row", {}).get("name", "")))
+            if name and isinstance(row.get("kept"), int):
+                found.setdefault(row["kept"], []).append(name)
+        return found
 
     def sessions_for(
         self, person: Person, sessions: list[Session] | None = None, matcher: SpeakerMatcher | None = None
@@ -781,7 +798,10 @@ class Store:
         """The sessions where ``person`` speaks: accents, middle names and small typos allowed, never a guess."""
         candidates = self.sessions() if sessions is None else sessions
         names = list({speaker.name for session in candidates for speaker in session.speakers})
-        theirs = set((matcher or self.speaker_matcher()).names_for(person, names))
+        matcher = matcher or self.speaker_matcher()
+        theirs = set(matcher.names_for(person, names))
+        for other in self._merged_names().get(person.id, ()):
+            theirs |= set(matcher.names_for(Person(name=other, id=person.id), names))
         return [s for s in candidates if any(speaker.name in theirs for speaker in s.speakers)]
 
     # Talking points ------------------------------------------------------------------------

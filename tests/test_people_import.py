@@ -480,7 +480,7 @@ def test_three_formats_of_the_same_people_end_in_one_list(
     second = run(capsys, "import", "people", linkedin)
     assert second.code == 0, second.err
     assert "(linkedin): 0 new, 2 merged" in second.out
-    assert "  merged Ada Lovelace: same linkedin profile linkedin.com/in/ada-lovelace" in second.out
+    assert "  merged Ada Lovelace: same linkedin profile linkedin.com/in/ada-lovelace (nothing new)" in second.out
     assert "  merged Grace Brewster Hopper: same email grace@navy.example" in second.out
     assert "  line 6: no name, row skipped" in second.out
 

@@ -290,6 +290,6 @@ def parse_vcard(payload: bytes, source: str, *, max_rows: int | None = None) -> 
     if stray is not None:
         skipped.append(f"line {stray}: text outside a card ignored")
     skipped.sort(key=lambda line: int(line.split(":", 1)[0].removeprefix("line ")))
-    apple = "Apple" if any("apple" in line.lower() or ".x-ablabel" in line.lower()
+    apple = "Apple" if any(line.lower().startswith("prodid:") and "apple" in line.lower()
                            for _, lines, _ in cards[:20] for line in lines[:40]) else ""
     return ParsedPeople(people=people, format="vcard", skipped=skipped, layout=apple)

@@ -18,6 +18,7 @@ from companion.lookup import PeopleIndex, PeopleList
 from companion.models import PRIORITIES, Person, TalkingPoint
 from companion.text import clean
 from screens.base import CompanionScreen
+from screens.merge import MergeModal
 from screens.modals import NO_CONTROLS, ConfirmModal, PersonModal, TalkingPointModal
 from screens.rowlist import Column, RowList
 from screens.safe import cell
@@ -43,6 +44,7 @@ class PeopleScreen(CompanionScreen):
         Binding("e", "edit_person", "Edit", id="edit-person"),
         Binding("p", "cycle_priority", "Next priority", id="priority", show=False),
         Binding("delete", "remove_person", "Remove the person", id="remove-person", show=False),
+        Binding("m", "merge_person", "Merge another record into this person", id="merge-person", show=False),
         Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
 
@@ -341,3 +343,34 @@ class PeopleScreen(CompanionScreen):
         self.app.push_screen(
             ConfirmModal(f"Remove {person.name}? Their talking points go too; notes about them stay."), answered
         )
+
+    def action_merge_person(self) -> None:
+        """m: pick another record of the selected person and merge it into them (ctrl+z undoes)."""
+        person = self.selected_person()
+        if person is None:
+            return
+        store = self.store
+
+        def find(text: str) -> list[tuple[int, str, str]]:
+            query = text.strip() or person.name
+            try:
+                found = store.search_people(query, limit=12)
+            except CompanionError as error:
+                self._read_failed(error)
+                return []
+            return [(p.id, p.name, p.affiliation) for p, _ in found if p.id != person.id]
+
+        def picked(other_id: int | None) -> None:
+            if other_id is None:
+                return
+            records: list[dict] = []
+            if self.host.attempt(lambda: records.append(store.merge_people(person.id, other_id))):
+                record = records[0]
+                self.load_people(select_id=person.id)
+                self.host.remember_undo(
+                    lambda: store.undo_merge(record["id"]),
+                    f"Merged {clean(record['removed_row']['name'], single_line=True)} into "
+                    f"{clean(person.name, single_line=True)}",
+                )
+
+        self.app.push_screen(MergeModal(person.name, find), picked)

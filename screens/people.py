@@ -367,8 +367,11 @@ class PeopleScreen(CompanionScreen):
             if self.host.attempt(lambda: records.append(store.merge_people(person.id, other_id))):
                 record = records[0]
                 self.load_people(select_id=person.id)
+                def undo() -> None:
+                    store.undo_merge(record["id"])
+
                 self.host.remember_undo(
-                    lambda: store.undo_merge(record["id"]),
+                    undo,
                     f"Merged {clean(record['removed_row']['name'], single_line=True)} into "
                     f"{clean(person.name, single_line=True)}",
                 )

@@ -349,7 +349,7 @@ def _person_from_row(columns: list[str | None], row: list[str], where: str, conn
     # Generic web columns: each URL filed by its host (a GitHub or LinkedIn URL as such).
     for value in _each(values.get("url", ())):
         add_link(links, link_kind(value), value)
-    emails = []
+    emails: list[str] = []
     for value in _each(values.get("email", ())):
         email = value[len("mailto:"):] if value.lower().startswith("mailto:") else value
         if email and email.casefold() not in (e.casefold() for e in emails):
@@ -389,7 +389,7 @@ def split_labels(value: str) -> list[str]:
     dropped, the ``* `` of the others too), else :func:`split_tags` (``;``, ``,`` or ``|``)."""
     if MULTI_VALUE.strip() not in value and not value.startswith("* "):
         return split_tags(value)
-    tags = []
+    tags: list[str] = []
     for part in value.split(MULTI_VALUE.strip()):
         part = part.strip()
         if part.startswith("*"):

@@ -302,7 +302,8 @@ def cmd_import_people(args: argparse.Namespace) -> int:
     if args.max_rows is not None and args.max_rows < 1:
         raise UsageError(f"--max-rows must be 1 or more (got {args.max_rows})")
     progress = Progress(f"Importing {args.file}")
-    parsed = load_people(args.file, fmt=args.format, max_rows=args.max_rows)
+    parsed = load_people(args.file, fmt=args.format, max_rows=args.max_rows,
+                         progress=lambda done: progress(f"read {done:,} people"))
     total = len(parsed.people)
     progress(f"read {total:,} people; comparing with your list")
     store = open_store(args, backup=True)

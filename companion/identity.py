@@ -5,6 +5,7 @@ store calls :func:`plan_people_merge` inside its transaction and writes what it 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from itertools import islice
 
 from companion.links import UNIQUE_LINK_KINDS, profile_key
@@ -54,13 +55,14 @@ def plan_people_merge(
     for done, person in enumerate(incoming):
         if progress is not None and done % PROGRESS_EVERY == 0:
             progress(done)
-        match = index.find(person)
+        keys = index.keys(person)
+        match = index.find(person, keys)
         if match is None:
             person.id = -(len(plan.new) + 1)
             plan.new.append(person)
-            for other, why in index.suspects(person):
+            for other, why in index.suspects(person, keys):
                 plan.possible.append((person.id, other, why))
-            index.add(person)
+            index.add(person, keys)
             continue
         found_id, reason = match
         current = index.people[found_id]
@@ -133,6 +135,7 @@ def name_words(name: str) -> set[str]:
     return {word for word in normalise_name(name).split() if len(word) > 1}
 
 
+@lru_cache(maxsize=65536)
 def given_and_family(name: str) -> tuple[str, str]:
     """The first and the last word of a normalised name ("" for a one-word name's family name)."""
     words = normalise_name(name).split()
@@ -198,12 +201,12 @@ class PeopleIndex:
         self.by_name: dict[str, list[int]] = {}
         self.by_family_affiliation: dict[tuple[str, str], dict[int, None]] = {}
 
-    def _keys(self, person: Person, *, others: bool = False) -> list[tuple[str, str]]:
+    def keys(self, person: Person, *, others: bool = False) -> list[tuple[str, str]]:
         """(kind, key) for each link; a profile key without a path ("github.com") identifies nobody.
-        With ``others``, also the profiles a manual merge kept in the notes."""
+        With ``others``, only the profiles a manual merge kept in the notes."""
         pairs = list(person.links.items())
-        if others and OTHER_MARK in person.notes:
-            pairs += [(kind, value) for kind, value in other_values(person.notes) if kind != "email"]
+        if others:
+            pairs = [(kind, value) for kind, value in other_values(person.notes) if kind != "email"]
         keys = []
         for kind, url in pairs:
             key = profile_key(kind, url) if url else ""
@@ -217,11 +220,14 @@ class PeopleIndex:
             emails += [value.casefold() for kind, value in other_values(person.notes) if kind == "email"]
         return emails
 
-    def add(self, person: Person) -> None:
+    def add(self, person: Person, keys: list[tuple[str, str]] | None = None) -> None:
         self.people[person.id] = person
         for email in self._emails(person):
             self.by_email.setdefault(email, person.id)
-        for kind, key in self._keys(person, others=True):
+        every = self.keys(person) if keys is None else keys
+        if OTHER_MARK in person.notes:
+            every = every + self.keys(person, others=True)
+        for kind, key in every:
             if kind in UNIQUE_LINK_KINDS:
                 self.by_profile.setdefault(key, person.id)
             else:
@@ -245,12 +251,13 @@ class PeopleIndex:
                 return f"{kind} profile"
         return ""
 
-    def find(self, person: Person) -> tuple[int, str] | None:
-        """The id of the stored person ``person`` is, and the evidence; None for someone new."""
+    def find(self, person: Person, keys: list[tuple[str, str]] | None = None) -> tuple[int, str] | None:
+        """The id of the stored person ``person`` is, and the evidence; None for someone new.
+        ``keys``: :meth:`keys` of ``person``, when already made."""
         for email in self._emails(person):
             if email in self.by_email:
                 return self.by_email[email], f"same email {person.email.strip() or email}"
-        keys = self._keys(person)
+        keys = self.keys(person) if keys is None else keys
         for kind, key in keys:
             if kind in UNIQUE_LINK_KINDS and key in self.by_profile:
                 return self.by_profile[key], f"same {kind} profile {key}"
@@ -274,16 +281,16 @@ class PeopleIndex:
             reason += f"; {len(candidates)} people have it, merged into the first"
         return candidates[0], reason
 
-    def suspects(self, person: Person) -> list[tuple[int, str]]:
+    def suspects(self, person: Person, keys: list[tuple[str, str]] | None = None) -> list[tuple[int, str]]:
         """People ``person`` (someone :meth:`find` found nobody for) may be, each with what they
         share: the same name but a different email or profile; the same website; the same family
         name and affiliation. Never merged on this: listed for the user to decide."""
         found: dict[int, str] = {}
         for other in self.by_name.get(normalise_name(person.name), ()):
             found.setdefault(other, f"same name, but a different {self._conflict(self.people[other], person)}")
-        for kind, key in self._keys(person):
+        for kind, key in self.keys(person) if keys is None else keys:
             if kind not in UNIQUE_LINK_KINDS:
-                for other in self.by_site.get(key, ()):
+                for other in islice(self.by_site.get(key, ()), SITE_CANDIDATES):
                     found.setdefault(other, f"same {kind} {key}")
         family = given_and_family(person.name)[1]
         if family and person.affiliation.strip():

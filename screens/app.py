@@ -431,8 +431,9 @@ class CompanionApp(App[None]):
             if request.kind == "people":
                 from companion.importers.sources import load_people
 
-                parsed = load_people(request.source, cancelled=cancelled)
-                changes = self.store.add_people(parsed.people, progress=self.people_progress(len(parsed.people)))
+                parsed = load_people(request.source, cancelled=cancelled, progress=self.people_progress("read"))
+                changes = self.store.add_people(
+                    parsed.people, progress=self.people_progress(f"of {len(parsed.people):,} compared with your list"))
                 message = describe_people_import(changes, parsed.skipped)
             else:
                 from companion.schedules import import_schedule
@@ -454,9 +455,9 @@ class CompanionApp(App[None]):
             return
         self.call_from_thread(self.import_done, message)
 
-    def people_progress(self, total: int) -> Callable[[int], None]:
-        """For a people import in the worker: a note now and then of how far the comparison with
-        the list has come (a big file takes seconds)."""
+    def people_progress(self, what: str) -> Callable[[int], None]:
+        """For a people import in the worker: a note now and then of how far reading the file or
+        comparing it with the list has come (a big file takes seconds)."""
         import time
 
         last = [time.monotonic()]
@@ -465,7 +466,7 @@ class CompanionApp(App[None]):
             now = time.monotonic()
             if done and now - last[0] >= PROGRESS_SECONDS:
                 last[0] = now
-                self.call_from_thread(self.notify, f"Importing people: {done:,} of {total:,} compared with your list",
+                self.call_from_thread(self.notify, f"Importing people: {done:,} {what}",
                                       markup=False, timeout=PROGRESS_SECONDS)
 
         return progress

@@ -190,3 +190,22 @@ def test_reordered_and_foreign_columns(header: str, tmp_path: Path) -> None:
     result = parse_people(f"{header}\r\nLovelace,likes engines,Ada,blue,ada@example.org\r\n".encode(), "x.csv")
     [ada] = result.people
     assert (ada.name, ada.email, ada.notes) == ("Ada Lovelace", "ada@example.org", "likes engines")
+
+
+def test_a_long_import_says_how_far_it_has_come_on_stderr(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import companion.cli
+
+    class Immediate(companion.cli.Progress):  # as after the first two seconds of a big file
+        def __init__(self, what: str) -> None:
+            super().__init__(what, delay=0, every=0)
+
+    monkeypatch.setattr(companion.cli, "Progress", Immediate)
+    big = tmp_path / "big.csv"
+    big.write_text("name,email\n" + "".join(f"Person {i},p{i}@example.org\n" for i in range(2500)))
+    result = cli("import", "people", big)
+    assert result.code == 0, result.err
+    lines = result.err.splitlines()  # not a terminal: one line each time, never a carriage return
+    assert f"Importing {big}: read 1,000 people" in lines and f"Importing {big}: read 2,000 people" in lines
+    assert f"Importing {big}: read 2,500 people; comparing with your list" in lines
+    assert f"Importing {big}: compared 1,000 of 2,500 with your list" in lines
+    assert "2500 new" in result.out

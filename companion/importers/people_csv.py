@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from companion.errors import SourceError
 from companion.importers import ParsedPeople
@@ -101,6 +101,11 @@ PRIORITY_ALIASES = {
 MAX_PEOPLE_ROWS = 50_000
 """The most people one file may hold unless the user raises it (``--max-rows``): past it the file is
 refused before anything is saved, so a wrong file (a log, a whole CRM) cannot flood the list."""
+
+
+PROGRESS_ROWS = 1000
+"""How many people between two calls of an importer's ``progress`` (with how many were read)."""
+Progress = Callable[[int], None]
 
 
 # --- decoding -------------------------------------------------------------------------------------
@@ -235,7 +240,7 @@ def layout_of(header: list[str]) -> str:
 
 def people_from_table(
     text: str, source: str, *, fmt: str, first_line: int = 1, delimiter: str | None = None,
-    connected_label: str = "Connected", max_rows: int | None = None,
+    connected_label: str = "Connected", max_rows: int | None = None, progress: Progress | None = None,
 ) -> ParsedPeople:
     """People from CSV text whose first non-blank row is the header; ``first_line`` is the file's
     line number of the text's first line, so errors and skips name lines of the file."""
@@ -277,6 +282,8 @@ def people_from_table(
                 skipped.append(f"line {line}: no name, row skipped")
                 continue
             people.append(person)
+            if progress is not None and len(people) % PROGRESS_ROWS == 0:
+                progress(len(people))
             if len(people) > max_rows:
                 raise SourceError(
                     f"{source}: line {line}: more than {max_rows:,} people in one file; import it in parts, "
@@ -443,5 +450,8 @@ def connected_date(value: str) -> str:
     return text
 
 
-def parse_people_csv(payload: bytes, source: str, *, max_rows: int | None = None) -> ParsedPeople:
-    return people_from_table(decode_people_text(payload, source), source, fmt="csv", max_rows=max_rows)
+def parse_people_csv(
+    payload: bytes, source: str, *, max_rows: int | None = None, progress: Progress | None = None
+) -> ParsedPeople:
+    return people_from_table(decode_people_text(payload, source), source, fmt="csv", max_rows=max_rows,
+                             progress=progress)

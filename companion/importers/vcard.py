@@ -15,7 +15,14 @@ from typing import Any
 from companion.errors import SourceError
 from companion.importers import ParsedPeople
 from companion.identity import OTHER_MARK
-from companion.importers.people_csv import MAX_PEOPLE_ROWS, decode_people_text, links_in_text, split_tags
+from companion.importers.people_csv import (
+    MAX_PEOPLE_ROWS,
+    PROGRESS_ROWS,
+    Progress,
+    decode_people_text,
+    links_in_text,
+    split_tags,
+)
 from companion.links import add_link, link_kind, looks_like_url
 from companion.models import LINK_KINDS, Person
 from companion.text import clean, has_visible
@@ -250,7 +257,9 @@ def _problem(error: Exception, card: Card) -> str:
     return f"line {start}: cannot read the card, skipped: {message[:120]}"
 
 
-def parse_vcard(payload: bytes, source: str, *, max_rows: int | None = None) -> ParsedPeople:
+def parse_vcard(
+    payload: bytes, source: str, *, max_rows: int | None = None, progress: Progress | None = None
+) -> ParsedPeople:
     import vobject
 
     text = decode_people_text(payload, source)
@@ -266,7 +275,9 @@ def parse_vcard(payload: bytes, source: str, *, max_rows: int | None = None) -> 
         )
     people: list[Person] = []
     skipped = list(problems)
-    for card in cards:
+    for number, card in enumerate(cards, start=1):
+        if progress is not None and number % PROGRESS_ROWS == 0:
+            progress(number)
         start, lines, _ = card
         # A broken card of a third-party format can fail in many ways inside vobject (ParseError,
         # a bad base64 or quoted-printable value, ...): each costs that card only.

@@ -77,6 +77,7 @@ class MergeModal(ModalScreen[int | None]):
                    else plain(name), id=str(person_id))
             for person_id, name, affiliation in self.found
         ])
+        options.display = bool(self.found)
         if self.found:
             options.highlighted = 0
         self.query_one("#merge-empty", Static).update("" if self.found else plain("Nobody found; type another name."))

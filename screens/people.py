@@ -352,13 +352,19 @@ class PeopleScreen(CompanionScreen):
         store = self.store
 
         def find(text: str) -> list[tuple[int, str, str]]:
-            query = text.strip() or person.name
+            # Typed: who matches it. Nothing typed: who may be this person (their name, their family
+            # name, their affiliation), as an import lists possible duplicates.
+            words = person.name.split()
+            queries = [text.strip()] if text.strip() else [person.name, words[-1] if words else "", person.affiliation]
+            found: dict[int, tuple[int, str, str]] = {}
             try:
-                found = store.search_people(query, limit=12)
+                for query in filter(None, queries):
+                    for match, _score in store.search_people(query, limit=12):
+                        if match.id != person.id:
+                            found.setdefault(match.id, (match.id, match.name, match.affiliation))
             except CompanionError as error:
                 self._read_failed(error)
-                return []
-            return [(p.id, p.name, p.affiliation) for p, _ in found if p.id != person.id]
+            return list(found.values())[:12]
 
         def picked(other_id: int | None) -> None:
             if other_id is None:

@@ -14,7 +14,7 @@ from companion.importers.sources import parse_people
 
 DATA = Path(__file__).parent / "data" / "people"
 FILES = ("google_contacts.csv", "google_contacts_old.csv", "outlook_contacts.csv", "outlook_german.csv",
-         "apple_contacts.vcf")
+         "apple_contacts.vcf", "linkedin_connections.csv")
 
 
 def parsed(name: str):  # noqa: ANN201
@@ -107,6 +107,24 @@ def test_apple_contacts_vcard() -> None:
     assert priya["notes"].startswith("Met at PyData Berlin 2025. Wants to talk about Arrow and the long road from pandas.")
     assert "Other email: priya@home.example" in priya["notes"]
     assert "9j/4AAQ" not in json.dumps(people)  # the photo is dropped, never stored
+
+
+def test_every_export_of_the_same_people_ends_in_one_list(cli) -> None:
+    for name in FILES:
+        result = cli("import", "people", DATA / name)
+        assert result.code == 0, result.err
+    last = result.out
+    assert "(linkedin): 0 new, 3 merged" in last
+    assert "  merged Priya Raman: same linkedin profile linkedin.com/in/priya-raman" in last
+    assert "  merged Niklaus Lamport: same email niklaus@lamport.dev" in last
+    assert "  merged Yukihiro Lamport: same name" in last
+    people = {p["name"]: p for p in cli("people", "--json").json()}
+    assert sorted(people) == ["Ada Lovelace", "Alan Turing", "Emmy Noether", "Grace Hopper", "José Álvarez",
+                              "Konrad Zuse", "Lin Chen", "Niklaus Lamport", "Omar K. Haddad", "Priya Raman",
+                              "Yukihiro Lamport"]
+    priya = people["Priya Raman"]  # Google first, then Apple and LinkedIn filled the gaps
+    assert set(priya["links"]) == {"github", "website", "twitter", "mastodon", "bluesky", "linkedin"}
+    assert people["Yukihiro Lamport"]["links"]["linkedin"] == "https://www.linkedin.com/in/yuki-lamport"
 
 
 def test_a_website_shared_by_two_people_keeps_both(cli, isolated_data_dir: Path) -> None:

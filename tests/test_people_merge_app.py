@@ -59,3 +59,34 @@ async def test_escape_in_the_picker_merges_nobody(tmp_path: Path) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert len(store.people()) == 2
+
+
+async def test_an_import_in_the_app_lists_possible_duplicates_and_then_m_merges_them(tmp_path: Path) -> None:
+    store = Store(tmp_path / "data")
+    app = CompanionApp(store=store, clock=lambda: CONFERENCE_MORNING)
+    source = str(Path(__file__).parent / "data" / "people" / "google_contacts.csv")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        await pilot.press(*source)
+        await pilot.click("#kind-people")
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        [done] = [n.message for n in app._notifications if n.title == "Imported"]
+        assert done.splitlines() == [
+            "5 new people, 0 merged",
+            "1 possible duplicate, both kept (m on People merges two):",
+            "  Yukihiro Lamport / Niklaus Lamport: same website lamport.dev",
+            "1 row skipped: line 9: no name, row skipped",
+        ]
+        await pilot.press("3")
+        await pilot.pause()
+        rows = app.screen.query_one("#people", RowList)
+        rows.cursor = names(rows).index("Niklaus Lamport")
+        await pilot.press("m")
+        await pilot.pause()
+        assert [name for _, name, _ in app.screen.found][0] == "Yukihiro Lamport"  # offered before anything is typed
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Yukihiro Lamport" not in names(rows)

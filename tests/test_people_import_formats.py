@@ -203,9 +203,10 @@ def test_a_vcard_over_the_row_limit_is_refused(cli, tmp_path: Path) -> None:
 @pytest.mark.parametrize("header", [
     "Last Name,Notes,First Name,Favourite Colour,E-mail Address",  # reordered, with an unknown column
     "Nom,Remarques,Prénom,Couleur,Adresse de messagerie",  # French Outlook
+    "Nachname,Notizen,Vorname,E-Mail 1 - Label,E-Mail 1 - Wert",  # German Google Contacts
 ])
 def test_reordered_and_foreign_columns(header: str, tmp_path: Path) -> None:
-    result = parse_people(f"{header}\r\nLovelace,likes engines,Ada,blue,ada@example.org\r\n".encode(), "x.csv")
+    result = parse_people(f"{header}\r\nLovelace,likes engines,Ada,* Work,ada@example.org\r\n".encode(), "x.csv")
     [ada] = result.people
     assert (ada.name, ada.email, ada.notes) == ("Ada Lovelace", "ada@example.org", "likes engines")
 

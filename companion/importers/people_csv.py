@@ -80,8 +80,8 @@ COLUMN_ALIASES: dict[str, str] = {
 # Numbered columns of Google's and Outlook's exports: "E-mail 2 - Value", "Website 1 - Value",
 # "Organization 1 - Name", "E-mail 3 Address"; their "- Label"/"- Type" columns are read beside them.
 _NUMBERED_COLUMNS = (
-    (re.compile(r"^e?mail\d*(?:value|address)?$"), "email"),
-    (re.compile(r"^website\d*(?:value|address|url)?$"), "url"),
+    (re.compile(r"^e?mail\d*(?:value|address|wert|adresse|valeur|valor|waarde|adres)?$"), "email"),
+    (re.compile(r"^(?:website|webseite|siteweb|sitioweb)\d*(?:value|address|url|wert|valeur|valor|waarde)?$"), "url"),
     (re.compile(r"^organi[sz]ation\d*name$"), "affiliation"),
     (re.compile(r"^organi[sz]ation\d*title$"), "role"),
     (re.compile(r"^organi[sz]ation\d*jobdescription$"), None),

@@ -228,3 +228,14 @@ def test_a_long_import_says_how_far_it_has_come_on_stderr(cli, tmp_path: Path, m
     assert f"Importing {big}: read 2,500 people; comparing with your list" in lines
     assert f"Importing {big}: compared 1,000 of 2,500 with your list" in lines
     assert "2500 new" in result.out
+
+
+def test_links_in_notes_are_profiles_only() -> None:
+    notes = ("Maintains https://github.com/pandas-dev/pandas, see https://github.com/jreback. Slides: "
+             "https://speakerdeck.example/jreback/talk. Blog https://jeff.example.org/ and "
+             "https://www.linkedin.com/in/jreback/, https://bsky.app/profile/jeff.bsky.social/post/3k, "
+             "https://fosstodon.example/@jeff/11223344")
+    [person] = parse_people(f'name,notes\nJeff Reback,"{notes}"\n'.encode(), "x.csv").people
+    assert person.links == {"github": "https://github.com/jreback", "website": "https://jeff.example.org/",
+                            "linkedin": "https://www.linkedin.com/in/jreback/"}
+    assert person.notes == notes  # the notes as written

@@ -412,18 +412,28 @@ _URL_IN_TEXT = re.compile(r"(?:https?://|www\.)[^\s<>\"'()\[\]]+", re.IGNORECASE
 _HANDLE_IN_TEXT = re.compile(r"(?<![\w@/])@([A-Za-z0-9_.]{1,64})@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)\b")
 
 
+def _is_profile(kind: str, path: str) -> bool:
+    """Whether a URL's path names a person on its site, not a page of theirs (a repository, a post)."""
+    parts = [part for part in path.split("/") if part]
+    if kind in ("website", "blog"):
+        return not parts
+    if kind == "linkedin":
+        return len(parts) == 2 and parts[0] in ("in", "pub")
+    if kind == "bluesky":
+        return len(parts) == 2 and parts[0] == "profile"
+    return len(parts) == 1  # github.com/NAME, x.com/NAME, host/@NAME
+
+
 def links_in_text(text: str, links: dict[str, str]) -> None:
     """Profiles named in free text (notes): URLs filed by host into the kinds not yet filled, and
-    fediverse handles ``@name@host.social``. A URL to a page deeper than a site's front page
-    (a talk, an article) is no one's website and is left in the text only."""
+    fediverse handles ``@name@host.social``. A URL to a page of someone's (a repository, a talk, an
+    article) names no profile and is left in the text only."""
     if "://" not in text and "www." not in text and "@" not in text:
         return
     for match in _URL_IN_TEXT.finditer(text):
         url = match.group(0).rstrip(".,;:!?")
         kind = link_kind(url)
-        if kind in ("website", "blog") and host_and_path(url)[1]:
-            continue
-        if kind not in links:
+        if kind not in links and _is_profile(kind, host_and_path(url)[1]):
             links[kind] = url
     for match in _HANDLE_IN_TEXT.finditer(text):
         links.setdefault("mastodon", f"@{match.group(1)}@{match.group(2)}")

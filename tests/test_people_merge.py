@@ -132,3 +132,26 @@ def test_merging_someone_with_themselves_is_refused(cli) -> None:
     result = cli("people", "merge", "2", "Niklaus")
     assert result.code == 1
     assert "same person (2)" in result.err and result.err.count("\n") == 1
+
+
+def test_the_same_name_with_a_different_email_is_two_people_listed_as_possible_duplicates(store: Store) -> None:
+    store.add_people([Person(name="David Smith", email="david@acme.example")])
+    changes = store.add_people([Person(name="David Smith", email="dsmith@other.example"),
+                                Person(name="Dave Smith", affiliation="Acme"),
+                                Person(name="Anna Smith", affiliation="Acme")])
+    assert [p.name for p in changes.added] == ["David Smith", "Dave Smith", "Anna Smith"]
+    assert [(a.name, b.name, why) for a, b, why in changes.possible] == [
+        ("David Smith", "David Smith", "same name, but a different email"),
+        ("Anna Smith", "Dave Smith", "same family name and affiliation (Acme)"),
+    ]
+    again = store.add_people([Person(name="David Smith", email="dsmith@other.example")])
+    assert (again.added, again.possible) == ([], [])  # the second David is found by his email now
+
+
+def test_a_shared_website_with_the_same_given_name_or_its_initial_merges(store: Store) -> None:
+    store.add_people([Person(name="Ada Lovelace", links={"website": "https://ada.example"})])
+    changes = store.add_people([Person(name="A. Lovelace", links={"website": "http://www.ada.example/"}, role="Countess"),
+                                Person(name="Ada King-Lovelace", links={"website": "ada.example"})])
+    assert [reason for _, reason in changes.merges] == ["same website ada.example and name"]
+    assert [(a.name, why) for a, _, why in changes.possible] == [("Ada King-Lovelace", "same website ada.example")]
+    assert {p.name: p.role for p in store.people()}["Ada Lovelace"] == "Countess"

@@ -49,7 +49,7 @@ def test_google_contacts_current_layout() -> None:
                           "mastodon": "https://hachyderm.example/@omar"}
     assert people["Lin Chen"].links == {"bluesky": "https://bsky.app/profile/lin.example.net"}
     assert people["Yukihiro Lamport"].links["mastodon"] == "@yuki@ruby.social"  # a handle in the notes
-    assert result.skipped == ["line 9: no name, row skipped"]  # a company-only row
+    assert result.skipped == ["line 9: no name (only a company: Acme Catering), row skipped"]
 
 
 def test_google_contacts_older_layout() -> None:
@@ -78,7 +78,7 @@ def test_outlook_csv() -> None:
     jose = people["José Álvarez"]
     assert jose["links"] == {"linkedin": "https://www.linkedin.com/in/jose-alvarez"}
     assert jose["connections"] == [{"kind": "acquaintance", "detail": "Priya Raman"}]
-    assert result.skipped == ["line 5: no name, row skipped"]
+    assert result.skipped == ["line 5: no name (only a company: Only A Company GmbH), row skipped"]
 
 
 def test_outlook_in_german_saved_by_excel() -> None:

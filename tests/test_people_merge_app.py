@@ -78,7 +78,7 @@ async def test_an_import_in_the_app_lists_possible_duplicates_and_then_m_merges_
             "5 new people, 0 merged",
             "1 possible duplicate, both kept (m on People merges two):",
             "  Yukihiro Lamport / Niklaus Lamport: same website lamport.dev",
-            "1 row skipped: line 9: no name, row skipped",
+            "1 row skipped: line 9: no name (only a company: Acme Catering), row skipped",
         ]
         await pilot.press("3")
         await pilot.pause()

@@ -279,7 +279,10 @@ def people_from_table(
                 skipped.append(f"line {line}: {len(extra)} cell(s) past the header's {len(columns)} columns ignored (the row is imported)")
             person = _person_from_row(columns, row, f"{source}: line {line}", connected_label)
             if person is None:
-                skipped.append(f"line {line}: no name, row skipped")
+                company = next((clean(cell.strip(), single_line=True) for column, cell in zip(columns, row)
+                                if column == "affiliation" and cell.strip()), "")
+                shown = f" (only a company: {company[:60]})" if company else ""
+                skipped.append(f"line {line}: no name{shown}, row skipped")
                 continue
             people.append(person)
             if progress is not None and len(people) % PROGRESS_ROWS == 0:

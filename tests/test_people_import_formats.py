@@ -239,3 +239,11 @@ def test_links_in_notes_are_profiles_only() -> None:
     assert person.links == {"github": "https://github.com/jreback", "website": "https://jeff.example.org/",
                             "linkedin": "https://www.linkedin.com/in/jreback/"}
     assert person.notes == notes  # the notes as written
+
+
+def test_a_google_label_may_hold_a_comma_while_a_plain_tags_column_splits_on_it() -> None:
+    google = parse_people(b"First Name,Last Name,Labels,E-mail 1 - Value\r\n"
+                          b'Ada,Lovelace,"Work, London ::: * myContacts ::: PyData",ada@example.org\r\n', "g.csv")
+    assert google.people[0].tags == ["Work, London", "PyData"]
+    plain = parse_people(b'name,labels\r\nAda Lovelace,"python, rust; math"\r\n', "p.csv")
+    assert plain.people[0].tags == ["python", "rust", "math"]

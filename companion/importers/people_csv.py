@@ -222,6 +222,8 @@ def column_fields(header: list[str]) -> list[str | None]:
             field = next((f for pattern, f in _NUMBERED_COLUMNS if pattern.match(key)), None)
         if key == "title" and "jobtitle" in keys:
             field = None
+        if field == "tags" and key in ("labels", "groupmembership") and layout_of(header).startswith("Google"):
+            field = "labels"  # Google's: separated by " ::: " only (a label may hold a comma)
         fields.append(field)
     return fields
 
@@ -372,8 +374,9 @@ def _person_from_row(columns: list[str | None], row: list[str], where: str, conn
     if len(emails) > 1:  # the first is the person's email; the others kept where a re-import finds them
         notes = "\n".join([*([notes] if notes else []), *(f"{OTHER_MARK}email: {e}" for e in emails[1:])])
     tags: list[str] = []
-    for value in values.get("tags", ()):
-        for tag in split_labels(value):
+    labels = [(value, False) for value in values.get("tags", ())] + [(value, True) for value in values.get("labels", ())]
+    for value, google in labels:
+        for tag in split_labels(value, google=google):
             if tag.casefold() not in (t.casefold() for t in tags):
                 tags.append(tag)
     return Person(
@@ -394,10 +397,11 @@ def _each(cells: Iterable[str]) -> list[str]:
     return [part.strip() for cell in cells for part in cell.split(MULTI_VALUE.strip()) if part.strip()]
 
 
-def split_labels(value: str) -> list[str]:
+def split_labels(value: str, *, google: bool = False) -> list[str]:
     """Tags from a labels or categories cell: Google's ``* myContacts ::: PyData`` (its own labels
-    dropped, the ``* `` of the others too), else :func:`split_tags` (``;``, ``,`` or ``|``)."""
-    if MULTI_VALUE.strip() not in value and not value.startswith("* "):
+    dropped, the ``* `` of the others too; with ``google``, a "Labels" or "Group Membership"
+    column, a label may hold a comma), else :func:`split_tags` (``;``, ``,`` or ``|``)."""
+    if not google and MULTI_VALUE.strip() not in value and not value.startswith("* "):
         return split_tags(value)
     tags: list[str] = []
     for part in value.split(MULTI_VALUE.strip()):

@@ -1,6 +1,10 @@
-"""Who is who on the list: when an imported person is someone already there (same email, same
-profile, same name), and how two records of one person merge. Plain functions over records; the
-store calls :func:`plan_people_merge` inside its transaction and writes what it returns."""
+"""Who is who on the list: when an imported person is someone already there, and how two records
+of one person merge. A merge needs evidence (the same email; the same profile on a site where a URL
+names one person; the same website and given name; the same full name with nothing against it);
+what is only shared (a website, a company and family name, a name with a different email) makes a
+*possible duplicate*: both kept, listed for the user, who can merge them by hand
+(:func:`combine_people`, nothing of either lost). Plain functions over records; the store calls
+:func:`plan_people_merge` inside its transaction and writes what it returns."""
 
 from __future__ import annotations
 

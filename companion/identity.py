@@ -260,7 +260,8 @@ class PeopleIndex:
         ``keys``: :meth:`keys` of ``person``, when already made."""
         for email in self._emails(person):
             if email in self.by_email:
-                return self.by_email[email], f"same email {person.email.strip() or email}"
+                shown = person.email.strip() if person.email.strip().casefold() == email else email
+                return self.by_email[email], f"same email {shown}"
         keys = self.keys(person) if keys is None else keys
         for kind, key in keys:
             if kind in UNIQUE_LINK_KINDS and key in self.by_profile:

@@ -155,3 +155,10 @@ def test_a_shared_website_with_the_same_given_name_or_its_initial_merges(store: 
     assert [reason for _, reason in changes.merges] == ["same website ada.example and name"]
     assert [(a.name, why) for a, _, why in changes.possible] == [("Ada King-Lovelace", "same website ada.example")]
     assert {p.name: p.role for p in store.people()}["Ada Lovelace"] == "Countess"
+
+
+def test_a_second_email_in_the_file_finds_the_person_and_says_which(store: Store) -> None:
+    store.add_people([Person(name="Priya Raman", email="priya@home.example")])
+    changes = store.add_people([Person(name="P. Raman", email="priya@data.example",
+                                       notes="Other email: priya@home.example")])
+    assert [reason for _, reason in changes.merges] == ["same email priya@home.example"]

@@ -93,10 +93,19 @@ def merge_person(current: Person, incoming: Person) -> Person:
 
     Empty text fields are filled, links are added for kinds ``current`` has none of, tags and
     connections are unioned (tags ignoring case), and a missing last interaction is taken over.
-    Name and priority are never changed."""
-    for name in ("affiliation", "role", "email", "notes"):
+    An email ``current`` does not have is kept as an ``Other email:`` line of its notes (emails
+    are how people are found again). Name and priority are never changed."""
+    for name in ("affiliation", "role", "email"):
         if not getattr(current, name) and getattr(incoming, name):
             setattr(current, name, getattr(incoming, name))
+    if not current.notes and incoming.notes:  # their other emails follow, less those already known
+        current.notes = "\n".join(line for line in incoming.notes.split("\n") if not line.startswith(f"{OTHER_MARK}email:"))
+    known = {current.email.strip().casefold()} | {v.casefold() for k, v in other_values(current.notes) if k == "email"}
+    theirs = [incoming.email.strip()] + [v for k, v in other_values(incoming.notes) if k == "email"]
+    for email in theirs:
+        if email and email.casefold() not in known:
+            current.notes = f"{current.notes}\n{OTHER_MARK}email: {email}" if current.notes else f"{OTHER_MARK}email: {email}"
+            known.add(email.casefold())
     for kind, url in incoming.links.items():
         if url:
             current.links.setdefault(kind, url)
@@ -122,7 +131,7 @@ IDENTITY_LINK_KINDS = ("linkedin", "github")
 def kept_fields(current: Person, incoming: Person) -> list[str]:
     """What ``incoming`` says differently from what is stored (and so is not taken over)."""
     kept = [
-        name for name in ("affiliation", "role", "email", "notes")
+        name for name in ("affiliation", "role", "notes")
         if getattr(current, name) and getattr(incoming, name)
         and getattr(current, name).casefold() != getattr(incoming, name).casefold()
     ]

@@ -162,3 +162,7 @@ def test_a_second_email_in_the_file_finds_the_person_and_says_which(store: Store
     changes = store.add_people([Person(name="P. Raman", email="priya@data.example",
                                        notes="Other email: priya@home.example")])
     assert [reason for _, reason in changes.merges] == ["same email priya@home.example"]
+    assert store.people()[0].notes == "Other email: priya@data.example"  # the file's other email is not lost
+    again = store.add_people([Person(name="P. Raman", email="priya@data.example")])
+    assert [reason for _, reason in again.merges] == ["same email priya@data.example"]
+    assert again.unchanged and len(store.people()) == 1

@@ -51,12 +51,14 @@ SIZES = {
         "S": {"sessions": 300, "people": 200, "notes": 500, "followups": 0},
         "L": {"sessions": 5000, "people": 10000, "notes": 20000, "followups": 20000},
         "P": {"sessions": 5000, "people": 200000, "notes": 2000, "followups": 2000},
+        "I": {"people": 50000},
     },
     "smoke": {
         "runs": 2, "slow_runs": 1,
         "S": {"sessions": 40, "people": 30, "notes": 50, "followups": 0},
         "L": {"sessions": 200, "people": 200, "notes": 300, "followups": 300},
         "P": {"sessions": 200, "people": 1000, "notes": 50, "followups": 50},
+        "I": {"people": 500},
     },
 }
 """P (people): a people list at the cap the app is built for (issue 14: 200,000 people), the L schedule."""
@@ -466,6 +468,31 @@ def build_people_workload(size: dict[str, int], root: Path, schedule: bytes) -> 
     return folder
 
 
+def bench_imported_people(report: Report, root: Path, people: int, runs: int, slow_runs: int) -> None:
+    """A Google Contacts export of ``people`` (the most one file may hold without --max-rows) imported
+    by `companion import people` as a whole process, then `who` on that list (budgeted as everywhere)."""
+    csv_path = root / "google-contacts.csv"
+    csv_path.write_bytes(workloads.google_contacts_csv(people))
+    folders = iter(range(1000))
+
+    def import_whole() -> None:
+        run(companion(root / f"I-{next(folders)}", "import", "people", str(csv_path)))
+
+    measure(report, f"companion import people, Google Contacts CSV, {people:,} people, whole process", import_whole,
+            slow_runs, note="into an empty data folder, durable; no budget: a progress line on stderr after 2 s")
+    folder = root / "I-0"
+    again = companion(folder, "import", "people", str(csv_path))
+    measure(report, f"companion import people again (nothing new), {people:,} people, whole process",
+            lambda: run(again), slow_runs, note="compares every row with the list; writes nothing")
+    from companion.store import Store
+
+    probe = Store(folder, read_only=True).people()[people // 2].name
+    command = companion(folder, "who", probe)
+    assert probe in run(command).stdout
+    measure(report, f"companion who, whole process, {people:,} imported people", lambda: run(command), runs,
+            warmup=1, budget=150, note="the largest people file accepted without --max-rows")
+
+
 def bench_people_screen_at_scale(report: Report, folder: Path, people: int, runs: int) -> None:
     """The People screen at P (200,000 people): from switching to it (the app started on Today, its
     housekeeping done) to the list drawn with its first rows, on a Store opened fresh for each run;
@@ -716,6 +743,7 @@ def main() -> int:
         bench_coach_keystroke(report, store, runs)
         people = build_people_workload(sizes["P"], root, ics)
         bench_people_screen_at_scale(report, people, sizes["P"]["people"], slow_runs)
+        bench_imported_people(report, root, sizes["I"]["people"], runs, slow_runs)
         bench_export(report, large, root, slow_runs)
         bench_note_save(report, large, runs)  # last: it adds notes to the L store
     info(f"benchmark took {time.perf_counter() - started:.0f} s")

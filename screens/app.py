@@ -20,7 +20,7 @@ from companion.followups import ForPerson, NoteActions
 from companion.models import Conference, Note, Person, Session
 from companion.errors import CompanionError, NotFoundError
 from companion.schedules import ImportOutcome
-from companion.store import ScheduleShrinkError, Store
+from companion.store import PeopleChanges, ScheduleShrinkError, Store
 from companion.text import clean
 from screens.base import DataChanged
 from screens.commands import ConferenceCommands, ImportCommands, PeopleCommands, SessionCommands
@@ -54,6 +54,22 @@ def describe_outcome(outcome: ImportOutcome) -> str:
     return "\n".join(lines)
 
 
+def describe_people_import(changes: PeopleChanges, skipped: list[str]) -> str:
+    """A few lines on what a people import did, per row class, for a notification."""
+    lines = [f"{len(changes.added)} new people, {len(changes.merged)} merged"
+             + (f" ({len(changes.unchanged)} already up to date)" if changes.unchanged else "")]
+    if changes.possible:
+        lines.append(f"{len(changes.possible)} possible duplicate{'' if len(changes.possible) == 1 else 's'}, "
+                     "both kept (m on People merges two):")
+        lines += [f"  {new.name} / {other.name}: {why}" for new, other, why in changes.possible[:5]]
+    if skipped:
+        lines.append(f"{len(skipped)} row{'' if len(skipped) == 1 else 's'} skipped: {skipped[0]}"
+                     + (" ..." if len(skipped) > 1 else ""))
+    return "\n".join(lines)
+
+
+PROGRESS_SECONDS = 2.0
+"""How often a long people import says how far it has come."""
 ENDED_CHECK_SECONDS = 30
 DATA_CHECK_SECONDS = 1.0
 """How often the app looks whether the data files changed outside it (two stats)."""
@@ -462,8 +478,10 @@ class CompanionApp(App[None]):
             if request.kind == "people":
                 from companion.importers.sources import load_people
 
-                changes = self.store.add_people(load_people(request.source, cancelled=cancelled).people)
-                message = f"{len(changes.added)} new people, {len(changes.merged)} merged"
+                parsed = load_people(request.source, cancelled=cancelled, progress=self.people_progress("read"))
+                changes = self.store.add_people(
+                    parsed.people, progress=self.people_progress(f"of {len(parsed.people):,} compared with your list"))
+                message = describe_people_import(changes, parsed.skipped)
             else:
                 from companion.schedules import import_schedule
 
@@ -483,6 +501,22 @@ class CompanionApp(App[None]):
                                   severity="error", markup=False, timeout=12)
             return
         self.call_from_thread(self.import_done, message)
+
+    def people_progress(self, what: str) -> Callable[[int], None]:
+        """For a people import in the worker: a note now and then of how far reading the file or
+        comparing it with the list has come (a big file takes seconds)."""
+        import time
+
+        last = [time.monotonic()]
+
+        def progress(done: int) -> None:
+            now = time.monotonic()
+            if done and now - last[0] >= PROGRESS_SECONDS:
+                last[0] = now
+                self.call_from_thread(self.notify, f"Importing people: {done:,} {what}",
+                                      markup=False, timeout=PROGRESS_SECONDS)
+
+        return progress
 
     def confirm_shrink(self, request: ImportRequest, message: str) -> None:
         def answered(replace: bool | None) -> None:

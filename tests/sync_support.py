@@ -45,6 +45,8 @@ def calendar_items(url: str, path: str) -> dict[str, Any]:
         calendar = client.calendar(url=url.rstrip("/") + path)
         found = {}
         for item in calendar.objects(load_objects=True):
+            if not item.data:
+                continue
             parsed = icalendar.Calendar.from_ical(item.data)
             for component in parsed.walk():
                 if component.name in ("VTODO", "VEVENT"):
@@ -77,7 +79,10 @@ def edit_card_email(url: str, href: str, etag: str, card: Any, email: str) -> No
     """What a phone does: change the card's email and PUT it back against its ETag."""
     import httpx
 
-    card.email.value = email
+    if "email" in card.contents:
+        card.email.value = email
+    else:
+        card.add("email").value = email
     with httpx.Client(base_url=url, auth=(USER, PASSWORD), timeout=10) as client:
         put = client.put(href, content=card.serialize().encode(), headers={"If-Match": etag, "Content-Type": "text/vcard"})
         assert put.status_code in (200, 201, 204), put.text

@@ -170,6 +170,9 @@ class Run:
         self.carddav = HttpxClient(config["carddav_url"], user, password, deadline)
         self.local = Local(store, config)
         self.recorded = 0
+        self.clean_merges: set[str] = set()
+        """Items the server changed and this side had not: after the merge both say the same, so
+        they need no PUT when the merged record reads as the server's copy."""
 
     def client(self, kind: str) -> Client:
         return self.carddav if kind == "card" else self.caldav
@@ -305,6 +308,8 @@ class Run:
                         digest=item.digest if same else "")
             return
         base = row["base"]
+        if item.digest == row.get("digest"):
+            self.clean_merges.add(key)  # nothing else changed here: once merged, the server's copy is ours
         if kind == "task":
             self._merge_followup(item, base, server)
         elif kind == "card":
@@ -425,7 +430,11 @@ class Run:
         for item in create:
             self.put(item, kept.get(item.key), create=True)
         for item in update:
-            self.put(item, kept.get(item.key), create=False)
+            row = kept[item.key]
+            if item.key in self.clean_merges and self._same(item.kind, row.get("base") or {}, item.fields):
+                self.record(item.key, digest=item.digest)
+                continue
+            self.put(item, row, create=False)
         for row in delete:
             self.delete(row)
 
@@ -468,6 +477,11 @@ class Run:
             if fresh is not None and now is not None and now.get("digest") != fresh.digest and not now.get("gone"):
                 self.put(fresh, now, create=False, again=False)
             return
+        if reply.status == 409 and create and again:
+            # The UID is on the server under another href (another device, an earlier set-up): take
+            # that copy up and update it there instead of making a second one.
+            if self._adopt_elsewhere(item):
+                return
         if reply.status == 404 and not create:
             self.server_deleted(row or {"key": item.key})
             return
@@ -479,6 +493,24 @@ class Run:
             raise Refused(f"the server failed (HTTP {reply.status}); what was not sent waits", reply.status)
         why = "an item with this UID is already elsewhere on the server" if reply.status == 409 else f"HTTP {reply.status}"
         self.report.problems.append(f"{self._what(item)}: the server refused it ({why}); it waits for the next sync")
+
+    def _adopt_elsewhere(self, item: LocalItem) -> bool:
+        client, url = self.client(item.kind), self.collection(item.kind)
+        listing = self._full_listing(client, url, {})[0]
+        hrefs = list(listing)
+        for start in range(0, len(hrefs), MULTIGET_BATCH):
+            for href, etag, body in self.multiget(item.kind, client, url, hrefs[start:start + MULTIGET_BATCH]):
+                read = read_card(body, href) if item.kind == "card" else read_calendar_item(body, self.zone)
+                if read is None or read[0] != item.uid:
+                    continue
+                self.server_changed(item.kind, href, etag, body, None)
+                self.state.flush()
+                self.local = Local(self.store, self.config)
+                fresh, now = self.local.items.get(item.key), self.state.items().get(item.key)
+                if fresh is not None and now is not None and now.get("digest") != fresh.digest:
+                    self.put(fresh, now, create=False, again=False)
+                return True
+        return False
 
     def delete(self, row: dict[str, Any]) -> None:
         kind = row["key"].split(":", 1)[0]

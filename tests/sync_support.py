@@ -62,7 +62,7 @@ def cards(url: str, path: str) -> dict[str, tuple[str, str, Any]]:
 
     body = ('<?xml version="1.0"?><d:propfind xmlns:d="DAV:"><d:prop><d:getetag/></d:prop></d:propfind>')
     with httpx.Client(base_url=url, auth=(USER, PASSWORD), timeout=10) as client:
-        listing = client.request("PROPFIND", path, content=body, headers={"Depth": "1"})
+        listing = client.request("PROPFIND", path, content=body, headers={"Depth": "1", "Content-Type": "application/xml"})
         assert listing.status_code == 207, listing.text
         found = {}
         for response in fromstring(listing.content).findall("{DAV:}response"):
@@ -96,3 +96,64 @@ def complete_task(url: str, path: str, uid: str) -> None:
         calendar = client.calendar(url=url.rstrip("/") + path)
         todo = calendar.todo_by_uid(uid)
         todo.complete()
+
+
+def done_criteria(cli: Callable[..., CliResult], store: Any, url: str, proxy: Any) -> None:  # noqa: ANN401
+    """The issue's done-criteria against the server at ``url`` (companion talks to it through ``proxy``):
+    set-up then sync puts every follow-up, starred session and person there, an independent client sees
+    them (the talking point in the card's NOTE); a second sync sends no PUT; a task completed and an
+    email edited on the server reach companion."""
+    from companion.exporters.ics import agenda_uid, todo_uid
+    prepare(store)
+    setup = set_up(cli, store, proxy.url)
+    assert "Follow-ups ->" in setup.out and "(tasks (VTODO), made)" in setup.out
+    status = cli("--data-dir", store.data_dir, "sync", "status", "--json").json()
+    followups, people = store.followups(), store.people()
+    starred = [s for s in store.sessions() if s.id in store.starred_ids()]
+    assert status["waiting"] == len([f for f in followups if f.status not in ("done", "dropped")]) + len(people) + 2
+
+    first = sync(cli, store)
+    assert first["code"] == 0, first
+    assert first["sent"]["new"] == status["waiting"] and first["waiting"] == 0
+
+    # An independent client sees every follow-up, starred session and person, the point in NOTE.
+    tasks = calendar_items(url, collection_path(store, "tasks"))
+    assert set(tasks) == {todo_uid(f.uid) for f in followups if f.status not in ("done", "dropped")}
+    agenda = calendar_items(url, collection_path(store, "agenda"))
+    assert set(agenda) == {agenda_uid(s) for s in starred}
+    on_server = cards(url, collection_path(store, "people"))
+    assert sorted(card.fn.value for _, _, card in on_server.values()) == sorted(p.name for p in people)
+    with_point = [card for _, _, card in on_server.values() if card.fn.value == people[0].name][0]
+    assert POINT_QUESTION in with_point.note.value
+
+    # Nothing changed: the second sync sends nothing.
+    proxy.reset()
+    second = sync(cli, store)
+    assert second["code"] == 0 and second["sent"] == {"new": 0, "changed": 0, "deleted": 0}
+    assert proxy.count("PUT") == 0
+
+    # On the phone: a task completed, a contact's email edited.
+    task = next(f for f in followups if f.kind == "thank")
+    complete_task(url, collection_path(store, "tasks"), todo_uid(task.uid))
+    person = people[1]
+    href, etag, card = next(v for v in on_server.values() if v[2].fn.value == person.name)
+    edit_card_email(url, href, etag, card, "new.address@example.org")
+
+    third = sync(cli, store)
+    assert third["code"] == 0, third
+    assert store.followup(task.id).status == "done"
+    assert store.person(person.id).email == "new.address@example.org"
+    assert any("done on the server" in line for line in third["received"])
+
+    proxy.reset()
+    fourth = sync(cli, store)
+    assert fourth["code"] == 0 and proxy.count("PUT") == 0, fourth
+    assert cli("--data-dir", store.data_dir, "sync", "status", "--json").json()["waiting"] == 0
+
+
+def collection_path(store: Any, key: str) -> str:  # noqa: ANN401
+    from urllib.parse import urlsplit
+
+    from companion.sync.state import SyncState
+
+    return urlsplit(SyncState(store.data_dir).config()["collections"][key]).path

@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pytest
 from sync_servers import PASSWORD, FaultProxy, Seen, radicale
-from sync_support import calendar_items, cards, edit_card_email, prepare, set_up, sync
+from sync_support import calendar_items, cards, collection_path, edit_card_email, prepare, set_up, sync
 
 from support import CliResult
-from test_sync_radicale import collection_path
 
 
 @pytest.fixture

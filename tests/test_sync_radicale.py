@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from sync_servers import PASSWORD, FaultProxy, radicale
-from sync_support import POINT_QUESTION, calendar_items, cards, complete_task, edit_card_email, prepare, set_up, sync
+from sync_support import done_criteria, sync
 
 from support import CliResult, assert_one_line_error
 
@@ -25,67 +25,12 @@ def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[st
             proxy.close()
 
 
-def collection_path(store, key: str) -> str:  # noqa: ANN001
-    from urllib.parse import urlsplit
-
-    from companion.sync.state import SyncState
-
-    return urlsplit(SyncState(store.data_dir).config()["collections"][key]).path
-
-
 @pytest.mark.slow
 def test_setup_then_sync_puts_everything_there_and_changes_made_there_come_back(
     cli: Callable[..., CliResult], demo_store, server: tuple[str, FaultProxy]  # noqa: ANN001
 ) -> None:
-    from companion.exporters.ics import agenda_uid, todo_uid
-
     url, proxy = server
-    store = demo_store
-    prepare(store)
-    setup = set_up(cli, store, proxy.url)
-    assert "Follow-ups ->" in setup.out and "(tasks (VTODO), made)" in setup.out
-    status = cli("--data-dir", store.data_dir, "sync", "status", "--json").json()
-    followups, people = store.followups(), store.people()
-    starred = [s for s in store.sessions() if s.id in store.starred_ids()]
-    assert status["waiting"] == len([f for f in followups if f.status not in ("done", "dropped")]) + len(people) + 2
-
-    first = sync(cli, store)
-    assert first["code"] == 0, first
-    assert first["sent"]["new"] == status["waiting"] and first["waiting"] == 0
-
-    # An independent client sees every follow-up, starred session and person, the point in NOTE.
-    tasks = calendar_items(url, collection_path(store, "tasks"))
-    assert set(tasks) == {todo_uid(f.uid) for f in followups if f.status not in ("done", "dropped")}
-    agenda = calendar_items(url, collection_path(store, "agenda"))
-    assert set(agenda) == {agenda_uid(s) for s in starred}
-    on_server = cards(url, collection_path(store, "people"))
-    assert sorted(card.fn.value for _, _, card in on_server.values()) == sorted(p.name for p in people)
-    with_point = [card for _, _, card in on_server.values() if card.fn.value == people[0].name][0]
-    assert POINT_QUESTION in with_point.note.value
-
-    # Nothing changed: the second sync sends nothing.
-    proxy.reset()
-    second = sync(cli, store)
-    assert second["code"] == 0 and second["sent"] == {"new": 0, "changed": 0, "deleted": 0}
-    assert proxy.count("PUT") == 0
-
-    # On the phone: a task completed, a contact's email edited.
-    task = next(f for f in followups if f.kind == "thank")
-    complete_task(url, collection_path(store, "tasks"), todo_uid(task.uid))
-    person = people[1]
-    href, etag, card = next(v for v in on_server.values() if v[2].fn.value == person.name)
-    edit_card_email(url, href, etag, card, "new.address@example.org")
-
-    third = sync(cli, store)
-    assert third["code"] == 0, third
-    assert store.followup(task.id).status == "done"
-    assert store.person(person.id).email == "new.address@example.org"
-    assert any("done on the server" in line for line in third["received"])
-
-    proxy.reset()
-    fourth = sync(cli, store)
-    assert fourth["code"] == 0 and proxy.count("PUT") == 0, fourth
-    assert cli("--data-dir", store.data_dir, "sync", "status", "--json").json()["waiting"] == 0
+    done_criteria(cli, demo_store, url, proxy)
 
 
 def test_a_wrong_password_is_one_clear_line(

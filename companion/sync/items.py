@@ -69,7 +69,7 @@ def followup_fields(item: FollowUp, mode: str = "tasks") -> dict[str, Any]:
     state = _state(item.status)
     if mode != "tasks" and state != "open":
         state = "closed"
-    return {"status": state, "due": item.due.isoformat(), "title": item.title}
+    return {"status": state, "due": item.due.isoformat(), "title": clean(item.title, single_line=True)}
 
 
 def followup_item(item: FollowUp, person: Person | None, mode: str) -> LocalItem:
@@ -133,8 +133,13 @@ def person_note(person: Person, point: TalkingPoint | None) -> str:
 
 
 def person_fields(person: Person) -> dict[str, Any]:
-    return {"name": person.name, "affiliation": person.affiliation, "role": person.role, "email": person.email,
-            "links": dict(person.links), "tags": list(person.tags)}
+    """The fields as the card says them (cleaned, one line each), so that a copy read back compares equal."""
+    def one(text: str) -> str:
+        return clean(text, single_line=True)
+
+    return {"name": one(person.name), "affiliation": one(person.affiliation), "role": one(person.role),
+            "email": one(person.email), "links": {kind: one(url) for kind, url in person.links.items()},
+            "tags": [one(tag) for tag in person.tags]}
 
 
 def person_item(person: Person, point: TalkingPoint | None, client_id: str, version: str) -> LocalItem:

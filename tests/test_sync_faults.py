@@ -191,13 +191,14 @@ def test_an_answer_cut_half_way_is_finished_by_the_next_run_without_duplicates(
     assert everything_on_server(demo_store, url) == expected_on_server(demo_store)
 
 
+@pytest.mark.slow
 def test_a_server_slower_than_the_deadline_stops_the_run_kindly(cli: Callable[..., CliResult], demo_store, server) -> None:  # noqa: ANN001
     url, proxy = server
     prepare(demo_store)
     set_up(cli, demo_store, proxy.url)
     proxy.fail(lambda seen: "slow:3" if seen.method == "PUT" else None, times=1)
     first = sync(cli, demo_store, "--deadline", "1.5")
-    assert first["code"] == 1 and "within 1.5 s" in first["err"] or "Timeout" in first["err"], first
+    assert first["code"] == 1 and ("within 1.5 s" in first["err"] or "Timeout" in first["err"]), first
     assert first["waiting"] > 0
     proxy.reset()
     second = sync(cli, demo_store)

@@ -48,3 +48,30 @@ def test_a_task_completed_or_moved_elsewhere_reads_as_done_on_its_day() -> None:
             b"COMPLETED:20261205T100000Z\r\nEND:VTODO\r\nEND:VCALENDAR\r\n")
     assert read_calendar_item(body, UTC) == ("x-todo@companion", {"status": "done", "due": "2026-12-06", "title": "Thank Ana"})
     assert read_calendar_item(b"not a calendar", UTC) is None
+
+
+def test_vcard_4_is_used_only_where_the_address_book_says_it_takes_it() -> None:
+    from companion.sync.dav import Reply
+    from companion.sync.setup import addressbooks
+
+    listing = (
+        b'<?xml version="1.0"?><d:multistatus xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:carddav">'
+        b"<d:response><d:href>/ana/contacts/</d:href><d:propstat><d:prop><d:resourcetype><d:collection/>"
+        b"</d:resourcetype></d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>"
+        b"<d:response><d:href>/ana/contacts/new/</d:href><d:propstat><d:prop><d:resourcetype><d:collection/>"
+        b"<c:addressbook/></d:resourcetype><d:displayname>New</d:displayname><c:supported-address-data>"
+        b'<c:address-data-type content-type="text/vcard" version="3.0"/>'
+        b'<c:address-data-type content-type="text/vcard" version="4.0"/></c:supported-address-data></d:prop>'
+        b"<d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>"
+        b"<d:response><d:href>/ana/contacts/old/</d:href><d:propstat><d:prop><d:resourcetype><d:collection/>"
+        b"<c:addressbook/></d:resourcetype></d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>"
+        b"</d:multistatus>"
+    )
+
+    class Server:
+        def request(self, method: str, url: str, body: bytes = b"", headers: dict[str, str] | None = None) -> Reply:
+            return Reply(207, {}, listing, url)
+
+    books = addressbooks(Server(), "http://dav.example/ana/contacts/")  # type: ignore[arg-type]
+    assert [(b["url"], b["versions"]) for b in books] == [
+        ("http://dav.example/ana/contacts/new/", ["3.0", "4.0"]), ("http://dav.example/ana/contacts/old/", [])]

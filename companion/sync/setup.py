@@ -145,10 +145,11 @@ def _discover_carddav(found: Found, http: HttpxClient) -> None:
                 found.addressbook_home = urljoin(principal, home)
     if not found.addressbook_home:
         return
-    found.addressbooks = _addressbooks(http, found.addressbook_home)
+    found.addressbooks = addressbooks(http, found.addressbook_home)
 
 
-def _addressbooks(http: HttpxClient, home: str) -> list[dict[str, Any]]:
+def addressbooks(http: HttpxClient, home: str) -> list[dict[str, Any]]:
+    """The address books in ``home``: url, display name, and the vCard versions each says it takes."""
     reply = http.request("PROPFIND", home, propfind_body((DAV, "resourcetype"), (DAV, "displayname"),
                                                          (CARDDAV, "supported-address-data")),
                          {"Depth": "1", "Content-Type": "application/xml"})
@@ -210,7 +211,7 @@ def choose_collections(found: Found, user: str, password: str, deadline: Deadlin
             url = urljoin(found.addressbook_home, slug + "/")
             _make_addressbook(http, url, name)
             made.append(url)
-            book = next((b for b in _addressbooks(http, found.addressbook_home) if b["url"] == url),
+            book = next((b for b in addressbooks(http, found.addressbook_home) if b["url"] == url),
                         {"url": url, "name": name, "versions": []})
     finally:
         http.close()

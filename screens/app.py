@@ -58,6 +58,7 @@ DATA_CHECK_SECONDS = 1.0
 """How often the app looks whether the data files changed outside it (two stats)."""
 TERMINAL_CHECK_SECONDS = 2
 AUTO_SYNC_SECONDS = 60
+SYNC_COUNT_SECONDS = 2
 """How long after a change the app syncs by itself (when sync is set up; offline, it tries again later)."""
 
 
@@ -129,6 +130,8 @@ class CompanionApp(App[None]):
         self._data_stamp = store.data_stamp()
         """The data files' stamp when the screens last reloaded (see check_data_files)."""
         self._auto_sync: object | None = None
+        self._sync_counted_stamp: object = None
+        """The data files' and the sync file's stamps when what waits to sync was last counted."""
         """The timer of the sync planned after a change (sync set up and changes waiting)."""
 
     def now(self) -> datetime:
@@ -164,6 +167,7 @@ class CompanionApp(App[None]):
         self.call_after_refresh(self.close_stale_nudges)  # after the first screen is drawn
         self.call_after_refresh(self.refresh_coach_verdicts)
         self.call_after_refresh(self.count_waiting_to_sync)
+        self.set_interval(SYNC_COUNT_SECONDS, self.check_sync_waiting)
 
     def data_changed(self) -> None:
         """Tell the screens on show that what they show has changed: each reloads (DataChanged)."""
@@ -191,6 +195,16 @@ class CompanionApp(App[None]):
         except (CompanionError, OSError):
             return
         self.call_from_thread(self.show_waiting, count)
+
+    def check_sync_waiting(self) -> None:
+        """Count again what waits to sync when a data file changed (by any save, the app's own too): two stats."""
+        from companion.storage import file_stamp
+        from companion.sync.state import SYNC_FILE
+
+        stamp = (self.store.data_stamp(), file_stamp(self.store.data_dir / SYNC_FILE))
+        if stamp != self._sync_counted_stamp and self.sync_set_up():
+            self._sync_counted_stamp = stamp
+            self.count_waiting_to_sync()
 
     def show_waiting(self, count: int) -> None:
         self.title = f"companion · {count} waiting to sync" if count else "companion"

@@ -34,6 +34,15 @@ async def test_s_syncs_and_the_title_counts_what_waits(cli: Callable[..., CliRes
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.title == "companion"
+        # A star saved in the app waits to be sent, and the title says so.
+        await pilot.press("2")
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        app.check_sync_waiting()  # what the app's two-second tick runs
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.title == "companion · 1 waiting to sync"
     assert len(cards(server, collection_path(demo_store, "people"))) == len(demo_store.people())
 
 

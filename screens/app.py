@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import sys
+import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
@@ -130,6 +131,8 @@ class CompanionApp(App[None]):
         self._data_stamp = store.data_stamp()
         """The data files' stamp when the screens last reloaded (see check_data_files)."""
         self._auto_sync: object | None = None
+        self._syncing = threading.Lock()
+        """Held while a sync runs (S pressed during one, or the automatic one, waits for the next)."""
         self._sync_counted_stamp: object = None
         """The data files' and the sync file's stamps when what waits to sync was last counted."""
         """The timer of the sync planned after a change (sync set up and changes waiting)."""
@@ -222,10 +225,12 @@ class CompanionApp(App[None]):
         self.notify("Syncing...", markup=False, timeout=2)
         self.run_sync(quiet=False)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="sync")
+    @work(thread=True, exit_on_error=False, group="sync")
     def run_sync(self, quiet: bool) -> None:
         from companion.sync import command
 
+        if not self._syncing.acquire(blocking=False):
+            return  # one sync at a time: the one running sends what waits
         try:
             report = command.sync(self.store)
         except CompanionError as error:
@@ -233,6 +238,8 @@ class CompanionApp(App[None]):
                 self.call_from_thread(self.notify, clean(str(error), single_line=True), title="Not synced",
                                       severity="error", markup=False)
             return
+        finally:
+            self._syncing.release()
         self.call_from_thread(self.sync_done, report, quiet)
 
     def sync_done(self, report, quiet: bool) -> None:  # noqa: ANN001 - companion.sync.engine.Report

@@ -63,3 +63,18 @@ def test_the_password_command_is_kept_never_the_password(
     for path in demo_store.data_dir.rglob("*"):
         if path.is_file():
             assert PASSWORD.encode() not in path.read_bytes(), path
+
+
+def test_one_sync_at_a_time(cli: Callable[..., CliResult], demo_store, server: tuple[str, FaultProxy]) -> None:  # noqa: ANN001
+    from filelock import FileLock
+
+    from companion.sync.state import SYNC_FILE
+
+    url, proxy = server
+    result = cli("--data-dir", demo_store.data_dir, "sync", "setup", url, "--user", "ana")
+    assert result.code == 0, result.err
+    with FileLock(str(demo_store.data_dir / SYNC_FILE) + ".run.lock"):  # another process's run
+        line = assert_one_line_error(cli("--data-dir", demo_store.data_dir, "sync"))
+    assert "another companion is syncing now" in line
+    assert proxy.count("PUT") == 0
+    assert sync(cli, demo_store)["code"] == 0

@@ -555,23 +555,33 @@ def _one(text: str) -> str:
 def run(store: Store, password: str, *, deadline_seconds: float = DEADLINE_SECONDS,
         state: SyncState | None = None) -> Report:
     """Pull, then push, within ``deadline_seconds``; the report says what happened and what waits."""
+    from filelock import FileLock, Timeout
+
     state = state or SyncState(store.data_dir)
     config = state.require_config()
-    deadline = Deadline(deadline_seconds)
-    sync = Run(store, state, config, password, deadline)
+    one_at_a_time = FileLock(str(state.data_file.path) + ".run.lock", timeout=0)
     try:
-        for kind in ("task", "event", "card"):
-            sync.pull(kind)
-        sync.local = Local(store, config)
-        sync.push()
-    except (Offline, Refused) as error:
-        sync.report.stopped = str(error)
+        one_at_a_time.acquire()
+    except Timeout:
+        raise CompanionError("another companion is syncing now; what waits goes with it or with the next sync") from None
+    try:
+        deadline = Deadline(deadline_seconds)
+        sync = Run(store, state, config, password, deadline)
+        try:
+            for kind in ("task", "event", "card"):
+                sync.pull(kind)
+            sync.local = Local(store, config)
+            sync.push()
+        except (Offline, Refused) as error:
+            sync.report.stopped = str(error)
+        finally:
+            state.flush()
+            sync.report.requests = sync.caldav.requests + sync.carddav.requests
+            sync.caldav.close()
+            sync.carddav.close()
+        sync.report.waiting = waiting(store, state)
     finally:
-        state.flush()
-        sync.report.requests = sync.caldav.requests + sync.carddav.requests
-        sync.caldav.close()
-        sync.carddav.close()
-    sync.report.waiting = waiting(store, state)
+        one_at_a_time.release()
     return sync.report
 
 

@@ -70,11 +70,12 @@ def test_one_sync_at_a_time(cli: Callable[..., CliResult], demo_store, server: t
 
     from companion.sync.state import SYNC_FILE
 
-    url, proxy = server
-    result = cli("--data-dir", demo_store.data_dir, "sync", "setup", url, "--user", "ana")
+    _url, proxy = server
+    result = cli("--data-dir", demo_store.data_dir, "sync", "setup", proxy.url, "--user", "ana")
     assert result.code == 0, result.err
+    proxy.reset()
     with FileLock(str(demo_store.data_dir / SYNC_FILE) + ".run.lock"):  # another process's run
         line = assert_one_line_error(cli("--data-dir", demo_store.data_dir, "sync"))
     assert "another companion is syncing now" in line
     assert proxy.count("PUT") == 0
-    assert sync(cli, demo_store)["code"] == 0
+    assert sync(cli, demo_store)["code"] == 0 and proxy.count("PUT") > 0

@@ -79,3 +79,45 @@ def test_one_sync_at_a_time(cli: Callable[..., CliResult], demo_store, server: t
     assert "another companion is syncing now" in line
     assert proxy.count("PUT") == 0
     assert sync(cli, demo_store)["code"] == 0 and proxy.count("PUT") > 0
+
+
+def test_an_asked_password_is_kept_in_the_keyring_never_in_the_data_folder(
+    cli: Callable[..., CliResult], demo_store, server: tuple[str, FaultProxy], monkeypatch: pytest.MonkeyPatch  # noqa: ANN001
+) -> None:
+    import getpass
+
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    class InMemory(KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+        kept: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.kept.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.kept[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            self.kept.pop((service, username), None)
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(InMemory())
+    try:
+        url, _proxy = server
+        monkeypatch.delenv("COMPANION_DAV_PASSWORD")
+        monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+        asked: list[str] = []
+        monkeypatch.setattr(getpass, "getpass", lambda prompt: asked.append(prompt) or PASSWORD)
+        result = cli("--data-dir", demo_store.data_dir, "sync", "setup", url, "--user", "ana")
+        assert result.code == 0, result.err
+        assert len(asked) == 1 and "kept in the system keyring" in result.out
+        monkeypatch.setattr(getpass, "getpass", lambda prompt: pytest.fail("asked again"))
+        assert sync(cli, demo_store)["code"] == 0  # the keyring's password, not asked again
+        assert list(InMemory.kept.values()) == [PASSWORD]
+        for path in demo_store.data_dir.rglob("*"):
+            if path.is_file():
+                assert PASSWORD.encode() not in path.read_bytes(), path
+    finally:
+        keyring.set_keyring(previous)

@@ -914,7 +914,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     from companion.sync import command
 
     action = getattr(args, "sync_action", None)
-    store = open_store(args)
+    store = open_store(args, read_only=action == "status")
     if action == "setup":
         for line in command.setup(store, args.url, args.user, args.password_command):
             say(line)

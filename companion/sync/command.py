@@ -12,7 +12,7 @@ from companion.store import Store
 from companion.sync import password as passwords
 from companion.sync.engine import Report, run, waiting
 from companion.sync.setup import choose_collections, discover
-from companion.sync.state import SyncState
+from companion.sync.state import SYNC_FILE, SyncState
 from companion.text import clean
 
 
@@ -104,6 +104,8 @@ def status(store: Store) -> tuple[list[str], dict[str, Any]]:
 
 
 def sync(store: Store, deadline: float | None = None) -> Report:
+    if not (store.data_dir / SYNC_FILE).exists():
+        SyncState(store.data_dir, read_only=True).require_config()  # says how to set it up
     state = SyncState(store.data_dir)
     config = state.require_config()
     secret = passwords.password_for(config)

@@ -103,7 +103,7 @@ def xandikos(folder: Path) -> Iterator[str]:
 
 Rule = Callable[["Seen"], "str | None"]
 """Given a request, an action (``"412"``, ``"409"``, ``"507"``, ``"403-token"``, ``"cut"``, ``"slow:2"``,
-``"403-vtodo"``) or None to forward it as it is."""
+``"403-vtodo"``, ``"no-etag"``) or None to forward it as it is."""
 
 
 class Seen:
@@ -152,6 +152,8 @@ class FaultProxy:
                                  {"Content-Type": "application/xml"})
                     return
                 status, headers, answer = proxy._forward(seen)
+                if action == "no-etag":  # a server that rewrites what it is sent and will not say its ETag
+                    headers = [(name, value) for name, value in headers if name.lower() != "etag"]
                 if action == "cut":
                     self.send_response(status)
                     for name, value in headers:

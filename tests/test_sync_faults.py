@@ -280,3 +280,19 @@ def test_killed_mid_sync_then_synced_again_no_duplicates_nothing_lost(
     uids = list(cards(url, collection_path(store, "people")))
     assert len(uids) == len(set(uids)) == len(store.people())
     assert everything_on_server(store, url) == expected_on_server(store)
+
+
+def test_a_put_answered_without_an_etag_is_fetched_again_for_it(cli: Callable[..., CliResult], demo_store, server) -> None:  # noqa: ANN001
+    url, proxy = server
+    prepare(demo_store)
+    set_up(cli, demo_store, proxy.url)
+    proxy.reset()
+    proxy.fail(lambda seen: "no-etag" if seen.method == "PUT" else None, times=-1)
+    first = sync(cli, demo_store)
+    assert first["code"] == 0 and first["waiting"] == 0
+    puts = proxy.count("PUT")
+    assert puts == expected_on_server(demo_store) and proxy.count("GET") == puts
+    proxy.reset()
+    second = sync(cli, demo_store)  # the ETags fetched are the server's: nothing to fetch or send again
+    assert second["code"] == 0 and proxy.count("PUT") == 0 and proxy.count("GET") == 0
+    assert not [seen for seen in proxy.seen if b"multiget" in seen.body]

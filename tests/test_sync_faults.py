@@ -296,3 +296,31 @@ def test_a_put_answered_without_an_etag_is_fetched_again_for_it(cli: Callable[..
     second = sync(cli, demo_store)  # the ETags fetched are the server's: nothing to fetch or send again
     assert second["code"] == 0 and proxy.count("PUT") == 0 and proxy.count("GET") == 0
     assert not [seen for seen in proxy.seen if b"multiget" in seen.body]
+
+
+def test_a_task_moved_and_renamed_on_the_phone_moves_and_renames_the_follow_up(cli: Callable[..., CliResult], synced) -> None:  # noqa: ANN001
+    from datetime import date, timedelta
+
+    import caldav
+
+    from companion.exporters.ics import todo_uid
+
+    store, url, proxy = synced
+    task = next(f for f in store.followups() if f.kind == "promise")
+    later = task.due + timedelta(days=5)
+    with caldav.DAVClient(url=url, username="ana", password=PASSWORD) as client:
+        todo = client.calendar(url=url + collection_path(store, "tasks")).todo_by_uid(todo_uid(task.uid))
+        component = todo.icalendar_component
+        component.pop("due")
+        component.add("due", later)
+        component.pop("summary")
+        component.add("summary", "Send the benchmark results, with the graphs")
+        todo.save()
+    result = sync(cli, store)
+    assert result["code"] == 0, result
+    moved = store.followup(task.id)
+    assert moved.due == later and isinstance(moved.due, date)
+    assert moved.title == "Send the benchmark results, with the graphs"
+    assert moved.status == "open"
+    proxy.reset()
+    assert sync(cli, store)["code"] == 0 and proxy.count("PUT") == 0

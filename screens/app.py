@@ -106,7 +106,7 @@ class CompanionApp(App[None]):
         Binding("4", "switch_mode('followups')", "Follow-ups", id="followups"),
         Binding("n", "new_note", "Note", id="new-note"),
         Binding("i", "import", "Import", id="import"),
-        Binding("S", "sync", "Sync", id="sync"),
+        Binding("S", "sync", "Sync", id="sync", show=False),
         Binding("ctrl+z", "undo", "Undo the last delete", id="undo", show=False),
         Binding("z", "toggle_times", "Times in the conference's or the laptop's zone", id="times", show=False),
         Binding("question_mark", "toggle_help", "Help", id="help"),
@@ -135,11 +135,11 @@ class CompanionApp(App[None]):
         self._data_stamp = store.data_stamp()
         """The data files' stamp when the screens last reloaded (see check_data_files)."""
         self._auto_sync: object | None = None
+        """The timer of the sync planned after a change (sync set up and changes waiting)."""
         self._syncing = threading.Lock()
         """Held while a sync runs (S pressed during one, or the automatic one, waits for the next)."""
         self._sync_counted_stamp: object = None
         """The data files' and the sync file's stamps when what waits to sync was last counted."""
-        """The timer of the sync planned after a change (sync set up and changes waiting)."""
 
     def now(self) -> datetime:
         return self.clock()

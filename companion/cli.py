@@ -1079,6 +1079,38 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return 0 if checkup.healthy else 1
 
 
+def cmd_sync(args: argparse.Namespace) -> int:
+    """Sync with the user's CalDAV/CardDAV server (companion.sync); ``setup`` and ``status`` below it."""
+    from companion.sync import command
+
+    action = getattr(args, "sync_action", None)
+    store = open_store(args, read_only=action == "status")
+    if action == "setup":
+        for line in command.setup(store, args.url, args.user, args.password_command):
+            say(line)
+        return 0
+    if action == "status":
+        lines, info = command.status(store)
+        if args.json:
+            emit_json(info)
+        else:
+            for line in lines:
+                say(line)
+        return 0
+    report = command.sync(store, args.deadline)
+    if args.json:
+        emit_json(report.to_json())
+    else:
+        for line in command.report_lines(report):
+            say(line)
+    if report.stopped:
+        from companion.text import clean
+
+        print(f"companion: error: {clean(report.stopped, single_line=True)}", file=sys.stderr)
+        return 1
+    return 0
+
+
 # --- the command table ---------------------------------------------------------------------------
 #
 # Every command, its options and its help are written once, here. argparse's parser is built from
@@ -1275,6 +1307,19 @@ COMMANDS: tuple[Command, ...] = (
     Command("report", "a Markdown report: who you met, what you learned, what is pending", cmd_report, (
         Arg("conference", metavar="CONFERENCE", nargs="?", help="a conference id (default: everything)"),
         Arg("--out", metavar="FILE.md", help="write it here (default: print it)"),
+    )),
+    Command("sync", "sync follow-ups, the starred agenda and people with your CalDAV/CardDAV server", cmd_sync, (
+        Arg("--json", action="store_true"),
+        Arg("--deadline", type=float, metavar="SECONDS", help="give up (the rest waits) after this long (default 300)"),
+    ), sub_title="action", sub_dest="sync_action", subcommands=(
+        Command("setup", "find your server's calendars and address books and pick or make companion's three", args=(
+            Arg("url", metavar="URL", help="your server (https://dav.example.com/); its well-known paths are followed"),
+            Arg("--user", required=True, metavar="NAME"),
+            Arg("--password-command", metavar="CMD",
+                help="a command that prints the password (pass show dav); else $COMPANION_DAV_PASSWORD, else asked "
+                     "and kept in the system keyring"),
+        )),
+        Command("status", "what is set up and what waits to be sent", args=(Arg("--json", action="store_true"),)),
     )),
     Command("doctor", "check the data folder, its files, backups and locks (changes nothing)", cmd_doctor, (
         Arg("--json", action="store_true"),

@@ -263,10 +263,13 @@ class TimeGrid:
         return next((p for p in self.placements if p.session.id == session_id), None)
 
     def now_placement(self, now: datetime) -> GridPlacement | None:
-        """Where the grid opens at ``now``: the session running now or next (see now_position)."""
-        ordered = sorted(self.placements, key=lambda p: (p.session.start, p.column))
-        position = now_position([p.session for p in ordered], now)
-        return ordered[position] if position is not None else None
+        """Where the grid opens at ``now``: the session running now in the first room (the main
+        halls come first) that has one, else the first of those starting next; None when all ended."""
+        live = [p for p in self.placements if p.session.start <= now < p.session.end and p.session.status != "cancelled"]
+        if live:
+            return min(live, key=lambda p: (p.column, p.row))
+        later = [p for p in self.placements if p.session.start > now and p.session.status != "cancelled"]
+        return min(later, key=lambda p: (p.row, p.column)) if later else None
 
 
 def _slot_minutes(sessions: list[Session], zone: tzinfo) -> int:

@@ -296,11 +296,13 @@ class SessionGrid(ScrollView, can_focus=True):
             return
         visible_rows = max(1, self.size.height - 1)
         x, y = self.scroll_offset
+        # Whole columns: the first one shown starts at the time column's edge.
         left = placement.column * COLUMN_WIDTH
+        whole_columns = max(1, self.area_width // COLUMN_WIDTH)
         if left < x:
             x = left
         elif left + COLUMN_WIDTH > x + self.area_width:
-            x = left + COLUMN_WIDTH - self.area_width
+            x = (placement.column - whole_columns + 1) * COLUMN_WIDTH
         if top:
             y = max(0, placement.row - 1)  # a line of what came before
         elif placement.row < y:

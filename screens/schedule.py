@@ -99,6 +99,8 @@ class ScheduleScreen(CompanionScreen):
         self.all_days = False
         """The list shows every day's sessions the filter keeps (ctrl+o), not only the chosen day's."""
         self.show_laptop_zone = False
+        self.list_at_now: int | None = None
+        """The list's row that now put the cursor on (the grid opens at now while the cursor stays there)."""
         self._loading = asyncio.Lock()
         self.jumps = 0
         """How many times a session was chosen from outside (the palette): a reload keeps the latest."""
@@ -435,6 +437,7 @@ class ScheduleScreen(CompanionScreen):
         else:
             index = 0
         self.list_cursor_to(index, top=True)
+        self.list_at_now = index
         self.show_detail()
 
     def action_day(self, step: int) -> None:
@@ -447,6 +450,8 @@ class ScheduleScreen(CompanionScreen):
 
     def action_toggle_grid(self) -> None:
         chosen = self.selected_session()
+        if not self.grid_shown and self.query_one("#sessions", RowList).cursor == self.list_at_now:
+            chosen = None  # the list is where now put it: the grid opens at now in its own way (the first room)
         switcher = self.query_one("#views", ContentSwitcher)
         switcher.current = "grid" if switcher.current == "sessions" else "sessions"
         self.fit_to_width(self.size.width)

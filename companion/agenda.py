@@ -194,28 +194,32 @@ class TimeGrid:
         self.zone = zone
         self.rooms = rooms
         """The rooms, each over ``lanes[i]`` columns, from ``first_column[i]``."""
-        timed = [s for s in sessions if s.room in set(rooms)]
+        room_at = {room: position for position, room in enumerate(rooms)}
+        timed = [s for s in sessions if s.room in room_at]
         self.slot = timedelta(minutes=_slot_minutes(timed, zone))
+        slot_seconds = int(self.slot.total_seconds())
         if timed:
             first = min(s.start for s in timed).astimezone(zone)
-            minutes = first.hour * 60 + first.minute
-            step = int(self.slot.total_seconds() // 60)
-            self.begin = first.replace(minute=0, second=0, microsecond=0) + timedelta(minutes=minutes % 60 // step * step)
+            step = slot_seconds // 60
+            self.begin = first.replace(minute=first.minute // step * step, second=0, microsecond=0)
             last = min(max(s.end for s in timed), self.begin + GRID_LONGEST)
-            self.row_count = max(1, -(-int((last - self.begin).total_seconds()) // int(self.slot.total_seconds())))
+            self.row_count = max(1, -(-int((last - self.begin).total_seconds()) // slot_seconds))
         else:
             self.begin = datetime.now(timezone.utc)
             self.row_count = 0
-        room_at = {room: position for position, room in enumerate(rooms)}
+        begin = self.begin.timestamp()
         lane_ends: list[list[int]] = [[] for _room in rooms]
         found: list[tuple[int, int, int, Session]] = []  # room, lane, row, session
         spans: list[int] = []
-        for session in sorted(timed, key=lambda s: (s.start, s.end, s.title)):
-            row = self.row_of(session.start)
-            end_row = max(row + 1, min(self.row_count, self._row_ceiling(session.end)))
+        # Seconds from the grid's start, computed once (comparing aware datetimes is slow).
+        starts = [(s.start.timestamp() - begin, s.end.timestamp() - begin, s.title, s) for s in timed]
+        starts.sort(key=lambda item: (item[0], item[1], item[2]))
+        for start, end, _title, session in starts:
+            row = max(0, min(self.row_count - 1, int(start // slot_seconds)))
+            end_row = max(row + 1, min(self.row_count, -(-int(end) // slot_seconds)))
             room = room_at[session.room]
             ends = lane_ends[room]
-            lane = next((index for index, end in enumerate(ends) if end <= row), len(ends))
+            lane = next((index for index, lane_end in enumerate(ends) if lane_end <= row), len(ends))
             if lane == len(ends):
                 ends.append(end_row)
             else:
@@ -246,9 +250,6 @@ class TimeGrid:
         """The row holding ``moment`` (clamped to the grid)."""
         row = int((moment - self.begin).total_seconds() // self.slot.total_seconds())
         return max(0, min(self.row_count - 1, row))
-
-    def _row_ceiling(self, moment: datetime) -> int:
-        return -(-int((moment - self.begin).total_seconds()) // int(self.slot.total_seconds()))
 
     def row_start(self, row: int) -> datetime:
         return self.begin + row * self.slot

@@ -15,7 +15,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -145,6 +145,9 @@ class SessionGrid(ScrollView, can_focus=True):
         self.zone: tzinfo = self.time_grid.zone
         self._texts: dict[str, list[str]] = {}
         self._styles: dict[str, Style] = {}
+        self._cell_styles: dict[tuple[bool, ...], Style] = {}
+        self._lines: dict[tuple[int, int, int], Strip] = {}
+        """Drawn lines by (row, horizontal scroll, width): a cursor move draws only its two sessions' rows again."""
 
     # Data ----------------------------------------------------------------------------------
 
@@ -158,6 +161,7 @@ class SessionGrid(ScrollView, can_focus=True):
         self.time_grid = layout
         self.starred, self.clashes, self.now, self.zone = starred, clashes, now, zone
         self._texts.clear()
+        self._lines.clear()
         self.virtual_size = Size(TIME_WIDTH + layout.column_count * COLUMN_WIDTH, layout.row_count + 1)
         placement = layout.placement_of(keep) if keep else None
         if placement is None:
@@ -167,12 +171,16 @@ class SessionGrid(ScrollView, can_focus=True):
 
     def move_to(self, placement: GridPlacement | None, *, top: bool = False) -> None:
         """Put the cursor on ``placement`` and scroll it into view (``top``: near the top of the view)."""
-        self.cursor = placement
+        before, self.cursor = self.cursor, placement
         if placement is not None:
             self.anchor_row = placement.row
+        for moved in (before, placement):
+            if moved is not None:  # their lines change: drawn again, and only them unless it scrolls
+                rows = range(moved.row, moved.row + moved.rows)
+                self._lines = {key: strip for key, strip in self._lines.items() if key[0] not in rows}
+                self.refresh(Region(0, moved.row + 1 - self.scroll_offset.y, self.size.width, moved.rows))
         self.scroll_to_cursor(top=top)
         self.call_after_refresh(self.scroll_to_cursor, top=top)  # once laid out, if it was not yet
-        self.refresh()
         self.post_message(self.Highlighted(self, placement))
 
     def jump_to_now(self) -> None:
@@ -183,12 +191,15 @@ class SessionGrid(ScrollView, can_focus=True):
     def _style(self, name: str) -> Style:
         style = self._styles.get(name)
         if style is None:
-            style = self._styles[name] = self.get_component_rich_style(f"session-grid--{name}")
+            style = self.rich_style if name == "base" else self.get_component_rich_style(f"session-grid--{name}")
+            self._styles[name] = style
         return style
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles.clear()
+        self._cell_styles.clear()
+        self._lines.clear()
 
     @property
     def area_width(self) -> int:
@@ -216,17 +227,21 @@ class SessionGrid(ScrollView, can_focus=True):
         text = texts[offset] if offset < len(texts) else ""
         starred = session.id in self.starred
         mark = (STAR if starred else "▎") if offset == 0 else "▏"
-        style = base + self._style("session")
-        if starred:
-            style += self._style("starred")
-        if session.id in self.clashes:
-            style += self._style("clash")
-        if session.status == "cancelled":
-            style += Style(strike=True, dim=True)
-        if offset == 0 and not starred:
-            style += Style(bold=True)
-        if placement is self.cursor:
-            style += self._style("cursor")
+        kind = (starred, session.id in self.clashes, session.status == "cancelled", offset == 0, placement is self.cursor)
+        style = self._cell_styles.get(kind)
+        if style is None:
+            style = base + self._style("session")
+            if starred:
+                style += self._style("starred")
+            if kind[1]:
+                style += self._style("clash")
+            if kind[2]:
+                style += Style(strike=True, dim=True)
+            if kind[3] and not starred:
+                style += Style(bold=True)
+            if kind[4]:
+                style += self._style("cursor")
+            self._cell_styles[kind] = style
         return Segment(mark + _fit(text, COLUMN_WIDTH - 2), style)
 
     def _time_cell(self, row: int, base: Style) -> Segment:
@@ -241,51 +256,71 @@ class SessionGrid(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        base = self.rich_style
-        layout = self.time_grid
         scroll_x, scroll_y = self.scroll_offset
+        key = (y - 1 + scroll_y if y else -1, scroll_x, width)
+        strip = self._lines.get(key)
+        if strip is None:
+            if len(self._lines) > 4000:
+                self._lines.clear()
+            strip = self._lines[key] = self._render_line(y, width, scroll_x, scroll_y)
+        return strip
+
+    def _render_line(self, y: int, width: int, scroll_x: int, scroll_y: int) -> Strip:
+        base = self._style("base")
+        layout = self.time_grid
         area = self.area_width
         first_column = scroll_x // COLUMN_WIDTH
         last_column = min(layout.column_count, (scroll_x + area) // COLUMN_WIDTH + 1)
-        segments: list[Segment] = []
         if y == 0:
-            header = self._style("header")
-            segments.append(Segment(_fit("Time", TIME_WIDTH), base + header))
+            header = base + self._style("header")
             cells: list[Segment] = []
             first_room = layout.column_room[first_column] if first_column < layout.column_count else len(layout.rooms)
-            x = layout.first_column[first_room] * COLUMN_WIDTH if first_room < len(layout.rooms) else 0
+            left = layout.first_column[first_room] * COLUMN_WIDTH if first_room < len(layout.rooms) else scroll_x
+            x = left
             for room in range(first_room, len(layout.rooms)):
                 if x >= scroll_x + area:
                     break
                 span = layout.lanes[room] * COLUMN_WIDTH
-                cells.append(Segment(" " + _fit(one_line(layout.rooms[room]), span - 2) + " ", base + header))
+                cells.append(Segment(" " + _fit(one_line(layout.rooms[room]), span - 2) + " ", header))
                 x += span
-            skip = scroll_x - (layout.first_column[first_room] * COLUMN_WIDTH if first_room < len(layout.rooms) else 0)
-            room_strip = Strip(cells).crop(skip, skip + area)
-            return Strip([*segments, *room_strip]).adjust_cell_length(width, base + header)
+            return self._line([Segment(_fit("Time", TIME_WIDTH), header)], cells, scroll_x - left, area, width, header)
         row = y - 1 + scroll_y
         if row >= layout.row_count:
             return Strip.blank(width, base)
-        segments.append(self._time_cell(row, base))
-        segments.append(Segment(" ", base))
         cells = []
+        blank = " " * (COLUMN_WIDTH - 1)
         for column in range(first_column, last_column):
             index = layout.cells[column][row]
             if index < 0:
-                cells.append(Segment(" " * (COLUMN_WIDTH - 1), base))
+                cells.append(Segment(blank, base))
             else:
                 cells.append(self._session_cell(layout.placements[index], row, base))
             cells.append(Segment(" ", base))
-        skip = scroll_x - first_column * COLUMN_WIDTH
-        return Strip([*segments, *Strip(cells).crop(skip, skip + area)]).adjust_cell_length(width, base)
+        fixed = [self._time_cell(row, base), Segment(" ", base)]
+        return self._line(fixed, cells, scroll_x - first_column * COLUMN_WIDTH, area, width, base)
+
+    @staticmethod
+    def _line(fixed: list[Segment], cells: list[Segment], skip: int, area: int, width: int, style: Style) -> Strip:
+        """The fixed time cell, then ``cells`` from ``skip`` cells in for ``area`` cells: one line of ``width``."""
+        if skip or sum(segment.cell_length for segment in cells) > area:
+            cells = list(Segment.divide(cells, [skip, skip + area]))[1]
+        segments = [*fixed, *cells]
+        drawn = sum(segment.cell_length for segment in segments)
+        if drawn < width:
+            segments.append(Segment(" " * (width - drawn), style))
+        return Strip(segments, width)
 
     def on_resize(self) -> None:
         self.virtual_size = Size(TIME_WIDTH + self.time_grid.column_count * COLUMN_WIDTH, self.time_grid.row_count + 1)
 
     def on_focus(self) -> None:
+        self._cell_styles.clear()
+        self._lines.clear()
         self.refresh()
 
     def on_blur(self) -> None:
+        self._cell_styles.clear()
+        self._lines.clear()
         self.refresh()
 
     # Cursor --------------------------------------------------------------------------------

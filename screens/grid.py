@@ -204,7 +204,7 @@ class SessionGrid(ScrollView, can_focus=True):
     @property
     def area_width(self) -> int:
         """The width left for the rooms, beside the time column."""
-        return max(0, self.size.width - TIME_WIDTH)
+        return max(0, self.scrollable_content_region.width - TIME_WIDTH)
 
     def _lines_of(self, placement: GridPlacement) -> list[str]:
         """What a session's cells say, line by line: its title, then its times."""
@@ -255,7 +255,7 @@ class SessionGrid(ScrollView, can_focus=True):
         return Segment(_fit(label, TIME_WIDTH - 1), base + self._style("time"))
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self.scrollable_content_region.width  # without the scrollbar
         scroll_x, scroll_y = self.scroll_offset
         key = (y - 1 + scroll_y if y else -1, scroll_x, width)
         strip = self._lines.get(key)
@@ -329,7 +329,7 @@ class SessionGrid(ScrollView, can_focus=True):
         placement = self.cursor
         if placement is None:
             return
-        visible_rows = max(1, self.size.height - 1)
+        visible_rows = max(1, self.scrollable_content_region.height - 1)
         x, y = self.scroll_offset
         # Whole columns: the first one shown starts at the time column's edge.
         left = placement.column * COLUMN_WIDTH
@@ -340,6 +340,9 @@ class SessionGrid(ScrollView, can_focus=True):
             x = (placement.column - whole_columns + 1) * COLUMN_WIDTH
         if top:
             y = max(0, placement.row - 1)  # a line of what came before
+            if self.now is not None and placement.session.start <= self.now:
+                # A session that began a while ago: down to where now is, its line kept on screen.
+                y = max(y, self.time_grid.row_of(self.now) - visible_rows + 2)
         elif placement.row < y:
             y = placement.row
         elif placement.row + min(placement.rows, visible_rows) > y + visible_rows:

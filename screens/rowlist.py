@@ -198,7 +198,7 @@ class RowList(ScrollView, can_focus=True):
         return segments
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self.scrollable_content_region.width  # without the scrollbar
         base = self._base_style
         if base is None:
             base = self._base_style = self.rich_style

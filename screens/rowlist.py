@@ -255,6 +255,9 @@ class RowList(ScrollView, can_focus=True):
     def _scroll_to_cursor_now(self) -> None:
         self._scroll_to_cursor(self.cursor, again=False)
 
+    def scroll_cursor_into_view(self) -> None:
+        self._scroll_to_cursor(self.cursor)
+
     def scroll_cursor_to_top(self) -> None:
         """Scroll so that the cursor's row is near the top (a line of what comes before it above)."""
 

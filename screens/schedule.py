@@ -96,6 +96,7 @@ class ScheduleScreen(CompanionScreen):
         self.matcher: SpeakerMatcher | None = None
         self.shown: list[Session] = []
         """The sessions in the list: the chosen day's (every day's with all_days) that the filter keeps."""
+        self._list_shown: list[Session] = []
         self.all_days = False
         """The list shows every day's sessions the filter keeps (ctrl+o), not only the chosen day's."""
         self.show_laptop_zone = False
@@ -276,10 +277,18 @@ class ScheduleScreen(CompanionScreen):
     def draw_list(self) -> None:
         shown = self.shown
         rows = self.query_one("#sessions", RowList)
+        before = self._list_shown[rows.cursor] if rows.cursor < len(self._list_shown) else None
+        self._list_shown = shown
         columns = session_columns(self.all_days)
         if rows.columns != columns:
             rows.set_columns(columns)
         rows.set_rows(len(shown), lambda index: self.session_row(shown[index]))
+        if before is not None and (rows.cursor >= len(shown) or shown[rows.cursor] is not before):
+            # The cursor stays on its session when it is still listed (a filter typed, a star).
+            found = next((index for index, session in enumerate(shown) if session is before), None)
+            if found is not None:
+                rows.set_reactive(RowList.cursor, found)
+                rows.scroll_cursor_into_view()
 
     def draw_grid(self, sessions: list[Session], keep: str | None = None) -> None:
         layout = TimeGrid(sessions, self.index.rooms(sessions), self.zone)

@@ -97,6 +97,8 @@ async def test_down_leaves_the_filter_for_the_list_where_s_stars(demo_store: Sto
         field = app.screen.query_one("#filter", Input)
         rows = app.screen.query_one("#sessions", RowList)
         assert app.focused is field
+        # The cursor stayed on the session it was on (now's), which the filter keeps.
+        assert "The State of Python Packaging in 2026" in detail(app)
         await pilot.press("down")
         assert app.focused is rows
         await pilot.press("s")

@@ -209,3 +209,14 @@ async def test_38c3_grid_keeps_the_file_s_room_order_and_opens_at_now(tmp_path: 
         assert grid.scroll_offset.x > 0
         assert all(re.fullmatch(r"(\d\d:\d\d)? *", line(grid, y)[:TIME_WIDTH]) for y in range(1, grid.size.height))
         assert line(grid, 0).startswith("Time")
+
+
+async def test_a_palette_jump_in_the_grid_puts_the_cursor_on_the_session(big_store: Store) -> None:
+    now = FIRST_DAY + timedelta(hours=1)
+    wanted = max(big_store.sessions(), key=lambda s: (s.start, s.room))  # the last day, a room far right
+    async with app_at(big_store, now).run_test(size=(80, 24)) as pilot:
+        grid = await open_grid(pilot)
+        await pilot.app.open_session(wanted.id)
+        await pilot.pause()
+        assert grid.session is not None and grid.session.id == wanted.id
+        assert in_view(grid)

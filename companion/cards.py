@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from companion.errors import NotFoundError
 from companion.matching import SpeakerMatcher
 from companion.models import Conference, FollowUp, FrozenRecord, Note, Person, Record, Session, TalkingPoint
+from companion.work import KeptWork
 
 if TYPE_CHECKING:
     from companion.drafts import Draft
@@ -40,6 +41,7 @@ class PersonCard(Record):
         notes: list[Note],
         followups: list[FollowUp],
         other_matches: list[Person] | None = None,
+        work: list[KeptWork] | None = None,
     ) -> None:
         self.person = person
         self.point = point
@@ -49,6 +51,8 @@ class PersonCard(Record):
         self.notes = notes
         self.followups = followups
         self.other_matches: list[Person] = [] if other_matches is None else other_matches
+        self.work: list[KeptWork] = [] if work is None else work
+        """Their public work as `companion research` kept it (see their_work)."""
 
 
 BREAK_WINDOW = timedelta(minutes=30)
@@ -127,6 +131,7 @@ def person_card(
         ),
         notes=notes,
         followups=open_items,
+        work=their_work(store, person),
     )
 
 
@@ -214,3 +219,17 @@ def talk_choices(sessions: list[Session], conferences: dict[str, Conference]) ->
         short = short.replace('"', "'").replace("\u201c", "'").replace("\u201d", "'")  # one pair of quotes around the title
         choices.append(TalkChoice(short, name, label, f'Your talk "{short}" at {name}' if name else f'Your talk "{short}"'))
     return choices
+
+
+# --- their work, as `companion research` kept it ---------------------------------------------------
+
+
+def their_work(store: Store, person: Person) -> list[KeptWork]:
+    """What research kept for this person, one entry per source (the card shows a few items of
+    each, with how old they are). A damaged row of it leaves the card without it, not without a card."""
+    from companion.errors import CompanionError
+
+    try:
+        return store.work(person.id)
+    except CompanionError:
+        return []

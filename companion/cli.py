@@ -376,6 +376,7 @@ def card_json(card) -> dict[str, Any]:  # noqa: ANN001
         "notes": [{"id": n.id, **n.to_dict()} for n in card.notes],
         "followups": [{"id": f.id, **f.to_dict()} for f in card.followups],
         "other_matches": [person_json(p) for p in card.other_matches],
+        "work": [work_json(kept) for kept in card.work],
     }
 
 
@@ -423,6 +424,11 @@ def print_card(card, zone) -> None:  # noqa: ANN001
                 after += f" ({line(a.catch_break.title)}" + (f", {line(a.catch_break.room)})" if a.catch_break.room else ")")
             say(f"  {when}  {line(s.room)}  {line(s.title)}{after}")
         say("")
+    if any(kept.items for kept in card.work):
+        say("Their work")
+        for text in work_lines(card.work, datetime.now(timezone.utc)):
+            say(text)  # made of cleaned fields (companion.work.one_line)
+        say("")
     if card.notes:
         say("Last notes")
         for n in card.notes:
@@ -436,6 +442,104 @@ def print_card(card, zone) -> None:  # noqa: ANN001
     if card.other_matches:
         say("Other matches: " + "; ".join(
             line(o.name) + (f" ({line(o.affiliation)})" if o.affiliation else "") for o in card.other_matches))
+
+
+def work_lines(work, now: datetime, *, per_source: int = 3, indent: str = "  ") -> list[str]:  # noqa: ANN001
+    """What is kept of their work, a few items per source, each source with how old it is."""
+    from companion.work import age, one_line
+
+    out = []
+    for kept in work:
+        if not kept.items:
+            continue
+        out.append(f"{indent}{kept.source} ({len(kept.items)}, fetched {age(kept.fetched_at, now)})")
+        for item in kept.items[:per_source]:
+            extra = "  ".join(x for x in (item.detail, item.link) if x)
+            out.append(f"{indent}  {item.date or '          '}  {item.title}" + (f"  {extra}" if extra else ""))
+            if item.summary:
+                out.append(f"{indent}              {one_line(item.summary, 100)}")
+    return out
+
+
+def work_json(kept) -> dict[str, Any]:  # noqa: ANN001
+    return {
+        "source": kept.source,
+        "target": kept.target,
+        "fetched_at": kept.fetched_at.isoformat() if kept.fetched_at else None,
+        "items": [item.to_dict() for item in kept.items],
+    }
+
+
+def cmd_research(args: argparse.Namespace) -> int:
+    from companion.research import people_with_links, research_people
+    from companion.text import clean
+    from companion.work import age, one_line
+
+    if not args.timeout > 0:
+        raise UsageError(f"--timeout {args.timeout:g}: give a number of seconds above 0")
+    store = open_store(args)
+    people = [find_person(store, query) for query in args.person] if args.person else people_with_links(store)
+    people = list({person.id: person for person in people}.values())
+    if not people:
+        raise NotFoundError("nobody on your list has a blog, website, GitHub or Mastodon link to research "
+                            "(add links: companion import people FILE, or e in the app)")
+    total, seen = len(people), [0]
+
+    def progress(found) -> None:  # noqa: ANN001
+        seen[0] += 1
+        name = clean(found.person.name, single_line=True)
+        parts = []
+        for outcome in found.outcomes:
+            if outcome.status == "failed":
+                parts.append(f"{outcome.source} failed")
+            else:
+                parts.append(f"{outcome.source} {len(outcome.items)}" + (" (not modified)" if outcome.status == "not-modified" else ""))
+        if found.talks:
+            parts.append(f"talks {len(found.talks)}")
+        print(f"[{seen[0]}/{total}] {name}: {', '.join(parts) or 'no links'}", file=sys.stderr, flush=True)
+        for outcome in found.outcomes:
+            if outcome.status == "failed":
+                print(f"[{seen[0]}/{total}] {name}, {outcome.source}: {outcome.message}", file=sys.stderr, flush=True)
+
+    found = research_people(store, people, progress=progress, total_timeout=args.timeout)
+    now = datetime.now(timezone.utc)
+    order = {person.id: index for index, person in enumerate(people)}
+    found.sort(key=lambda f: order[f.person.id])
+    outcomes = [outcome for f in found for outcome in f.outcomes]
+    kept_anything = False
+    report = []
+    for f in found:
+        kept = {k.source: k for k in store.work(f.person.id)}
+        kept_anything = kept_anything or any(k.items for k in kept.values())
+        report.append((f, kept))
+    if args.json:
+        emit_json([
+            {
+                "person": {"id": f.person.id, "name": f.person.name},
+                "sources": [
+                    {**(work_json(kept[o.source]) if o.source in kept else
+                        {"source": o.source, "target": o.target, "fetched_at": None, "items": []}),
+                     "status": o.status, "message": o.message}
+                    for o in f.outcomes
+                ],
+                "talks": [item.to_dict() for item in f.talks],
+            }
+            for f, kept in report
+        ])
+    else:
+        for f, kept in report:
+            say(clean(f.person.name, single_line=True))  # what failed was said on stderr
+            say("\n".join(work_lines([kept[o.source] for o in f.outcomes if o.source in kept], now)) or "  nothing found")
+            for talk in f.talks:
+                say(f"  talk  {talk.date}  {talk.title}  ({talk.detail})")
+                if talk.summary:
+                    say(f"              {one_line(talk.summary, 100)}")
+            say("")
+        oldest = [k.fetched_at for _f, kept in report for k in kept.values() if k.fetched_at and k.items]
+        if outcomes and all(o.status == "failed" for o in outcomes) and oldest:
+            say(f"Nothing could be fetched; shown is what was kept, the oldest from {age(min(oldest), now)}.")
+    failed_all = bool(outcomes) and all(o.status == "failed" for o in outcomes)
+    return 1 if failed_all and not kept_anything else 0
 
 
 def cmd_who(args: argparse.Namespace) -> int:
@@ -901,6 +1005,12 @@ COMMANDS: tuple[Command, ...] = (
         Arg("query", metavar="QUERY"),
         Arg("--json", action="store_true"),
     ), quick=True),
+    Command("research", "gather their public work (blog feed, GitHub, Mastodon, talks) for the talking points",
+            cmd_research, (
+        Arg("person", metavar="PERSON", nargs="*", help="a name or number (default: everyone with a link)"),
+        Arg("--timeout", type=float, default=20.0, metavar="SECONDS", help="the most one request may take (default 20)"),
+        Arg("--json", action="store_true"),
+    )),
     Command("point", "set or show talking points for a person", cmd_point, (
         Arg("person", metavar="PERSON"),
         Arg("--work", help="which part of their work helped you"),

@@ -32,6 +32,7 @@ from companion.session_times import stored_times_in_range
 from companion.datafile import DataFile
 from companion.storage import Indexer, Stamp, Summariser, file_stamp
 from companion.text import has_visible, normalise_name
+from companion.work import KeptWork, kept_work
 
 if TYPE_CHECKING:
     from companion.followups import NoteActions
@@ -163,7 +164,7 @@ def _followup_summary(row: dict[str, Any]) -> list[str]:
 
 USER_INDEXES: dict[str, Indexer] = {"notes": _note_keys, "followups": _person_keys, "points": _person_keys}
 USER_SUMMARIES: dict[str, Summariser] = {"people": people_summary, "followups": _followup_summary}
-SCHEDULE_INDEXES: dict[str, Indexer] = {"sessions": _session_keys}
+SCHEDULE_INDEXES: dict[str, Indexer] = {"sessions": _session_keys, "work": _person_keys}
 
 
 def _merge_schedule(
@@ -394,6 +395,27 @@ class Store:
         with self.schedules.transaction() as db:
             db.table("conferences").remove(where("id") == conference_id)
             return len(db.table("sessions").remove(where("conference") == conference_id))
+
+    # Their public work (kept with the schedules: it can be fetched again) ------------------
+
+    def work_rows(self, person_id: int) -> dict[str, dict[str, Any]]:
+        """What `companion research` kept for a person, as stored: source -> row (items, validators)."""
+        rows = self.schedules.rows_with("work", person_id).values()
+        return {row["source"]: row for row in rows if row.get("person_id") == person_id and isinstance(row.get("source"), str)}
+
+    def work(self, person_id: int) -> list[KeptWork]:
+        """What `companion research` kept for a person, as records (one per source), in source order."""
+        return kept_work(self.work_rows(person_id).values())
+
+    def save_work(self, person_id: int, rows: Sequence[dict[str, Any]]) -> None:
+        """Keep a person's research: each row replaces the kept row of its source (the others stay)."""
+        if not rows:
+            return
+        with self.schedules.transaction() as db:
+            table = db.table("work")
+            for row in rows:
+                table.remove((where("person_id") == person_id) & (where("source") == row["source"]))
+                table.insert({**row, "person_id": person_id})
 
     # Stars (user data keyed by session id, so they survive re-imports) -------------------
 

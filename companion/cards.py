@@ -80,14 +80,14 @@ def break_after(session: Session, candidates: Iterable[Session]) -> Session | No
 def appearances(
     sessions: list[Session], now: datetime, nearby: Callable[[Session], Iterable[Session]] | None = None
 ) -> list[Appearance]:
-    """The person's sessions, upcoming ones first (soonest first), then past ones; each upcoming one
-    with the break after it, from the sessions ``nearby`` gives for it."""
+    """The person's sessions in time order, upcoming ones first, then past ones (also in time
+    order); each upcoming one with the break after it, from the sessions ``nearby`` gives for it."""
     found = [
         Appearance(s, s.end, s.end >= now, break_after(s, nearby(s)) if nearby and s.end >= now else None)
         for s in sessions if s.status != "cancelled"
     ]
     upcoming = sorted((a for a in found if a.upcoming), key=lambda a: a.session.start)
-    past = sorted((a for a in found if not a.upcoming), key=lambda a: a.session.start, reverse=True)
+    past = sorted((a for a in found if not a.upcoming), key=lambda a: a.session.start)
     return upcoming + past
 
 
@@ -154,6 +154,43 @@ def speakers_on_list(session: Session, matcher: SpeakerMatcher, *, fuzzy: bool =
             by_id.get(match.person_id) if match.person_id is not None else None,
             [by_id[i] for i in match.person_ids if i in by_id] if match.ambiguous else [],
         ))
+    return found
+
+
+class SpeakerFound(Record):
+    """A speaker in the imported schedules who is not on the people list, and where they speak."""
+
+    def __init__(self, name: str, sessions: list[Session]) -> None:
+        self.name = name
+        self.sessions = sessions
+
+
+SPEAKER_SCORE = 90.0
+"""How close a speaker's name must be to the typed words to be offered when nobody on the list matches."""
+
+
+def speakers_not_listed(store: Store, query: str, limit: int = 3) -> list[SpeakerFound]:
+    """Speakers in the imported schedules whose names match ``query`` well (as ``who`` matches
+    people), best first, with their sessions in time order; read from the schedule's index of
+    speaker names and the chunks holding theirs. For ``who`` when nobody on the list matches."""
+    from companion.lookup import rank
+    from companion.store import SPEAKER_KEY_PREFIX, speaker_key
+    from companion.text import normalise_name
+
+    names = [key[len(SPEAKER_KEY_PREFIX):] for key in store.schedules.index_keys("sessions", SPEAKER_KEY_PREFIX)]
+    names.sort()
+    found = []
+    for index, score in rank(names, lambda: [""] * len(names), query, limit):
+        if score < SPEAKER_SCORE:
+            continue
+        key = names[index]
+        rows = store.schedules.rows_with("sessions", speaker_key(key)).values()
+        sessions = sorted((Session.from_dict(row) for row in rows
+                           if any(normalise_name(sp.get("name", "")) == key for sp in row.get("speakers", ()))),
+                          key=lambda session: session.start)
+        shown = next((sp.name for sp in sessions[0].speakers if normalise_name(sp.name) == key), key) if sessions else key
+        if sessions:
+            found.append(SpeakerFound(shown, sessions))
     return found
 
 

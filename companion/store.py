@@ -35,6 +35,7 @@ from companion.text import has_visible, normalise_name
 from companion.work import KeptWork, kept_work
 
 if TYPE_CHECKING:
+    from companion.clock import Clock
     from companion.followups import NoteActions
 
 
@@ -158,8 +159,8 @@ def _session_keys(row: dict[str, Any]) -> list[str]:
 
 
 def _followup_summary(row: dict[str, Any]) -> list[str]:
-    status, due = row.get("status"), row.get("due")
-    return [status if isinstance(status, str) else "", due if isinstance(due, str) else ""]
+    fields = [row.get(key) for key in ("status", "due", "kind")]
+    return [value if isinstance(value, str) else "" for value in fields]
 
 
 USER_INDEXES: dict[str, Indexer] = {"notes": _note_keys, "followups": _person_keys, "points": _person_keys}
@@ -428,6 +429,28 @@ class Store:
             stars.remove(where("session_id") == session_id)
             if starred:
                 stars.insert({"session_id": session_id})
+
+    # Settings: the user's choices that every screen and command follows (user data) ---------------
+
+    def setting(self, name: str, default: str = "") -> str:
+        """A setting's value (``default`` when never set), e.g. ``times`` (companion.clock)."""
+        for row in self.user.rows("settings").values():
+            if row.get("name") == name and isinstance(row.get("value"), str):
+                return row["value"]
+        return default
+
+    def set_setting(self, name: str, value: str) -> None:
+        with self.user.transaction() as db:
+            settings = db.table("settings")
+            settings.remove(where("name") == name)
+            settings.insert({"name": name, "value": value})
+
+    def clock(self, conference: Conference | None = None) -> Clock:
+        """How times are shown for ``conference`` (default: the current one): companion.clock."""
+        from companion.clock import CONFERENCE, SETTING, clock_for
+
+        return clock_for(conference if conference is not None else self.current_conference(),
+                         self.setting(SETTING, CONFERENCE))
 
     # People ------------------------------------------------------------------------------
 
@@ -1046,17 +1069,18 @@ class Store:
             return None
 
     def due_counts(self, today: date | None = None) -> dict[str, int]:
-        """Open follow-ups by urgency: overdue, today, upcoming, and waiting (from the follow-ups'
-        summaries, not the follow-ups themselves)."""
+        """Open follow-ups by urgency: overdue, today, upcoming, and waiting for a reply (a nudge
+        not due yet waits too: followups.when_due), from the follow-ups' summaries, not the
+        follow-ups themselves."""
+        from companion.followups import when_due
+
         today_text = (today or date.today()).isoformat()
         counts = {"overdue": 0, "today": 0, "upcoming": 0, "waiting": 0}
-        _ids, columns = self.user.summaries("followups")
-        statuses, dues = columns or ([], [])
-        for status, due in zip(statuses, dues):
-            if status == "waiting":
-                counts["waiting"] += 1
-            elif status == "open":  # ISO dates compare as text
-                counts["overdue" if due < today_text else "today" if due == today_text else "upcoming"] += 1
+        _ids, columns = self.user.summaries("followups", (0, 1, 2))
+        statuses, dues, kinds = columns or ([], [], [])
+        for status, due, kind in zip(statuses, dues, kinds):
+            if status in ("open", "waiting"):  # ISO dates compare as text
+                counts[when_due(status, kind, due, today_text)] += 1
         return counts
 
 

@@ -753,7 +753,7 @@ class NotesModal(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(markup("[b]$title[/b]  [dim]e edit · delete removes · escape closes[/dim]", title=self.title_text))
-            yield RowList([Column("When", 16), Column("Note")], id="notes-list")
+            yield RowList([Column("When", 20), Column("Note")], id="notes-list")
             yield Static(id="notes-detail")
 
     def on_mount(self) -> None:
@@ -763,7 +763,7 @@ class NotesModal(ModalScreen[None]):
     def show_notes(self, notes: list[Note]) -> None:
         self.notes = notes
         rows = self.query_one("#notes-list", RowList)
-        rows.set_rows(len(notes), lambda i: (cell(f"{notes[i].created.astimezone():%a %d %b %H:%M}"), cell(notes[i].text)))
+        rows.set_rows(len(notes), lambda i: (cell(self.app.times().time(notes[i].created, "%a %d %b %H:%M")), cell(notes[i].text)))
         self.show_detail()
 
     @on(RowList.Highlighted)

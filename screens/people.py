@@ -10,7 +10,6 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input
 
-from companion.agenda import zone_of
 from companion.cards import person_card, talk_choices
 from companion.coach import readiness
 from companion.errors import CompanionError, NotFoundError
@@ -212,7 +211,7 @@ class PeopleScreen(CompanionScreen):
         except CompanionError as error:  # a damaged row file (their notes, say): no card, the list goes on
             self._read_failed(error)
             card = None
-        self.query_one(PersonCardView).show_card(card, zone_of(self.host.conference))
+        self.query_one(PersonCardView).show_card(card, self.host.times().zone)
 
     def note_subject(self) -> tuple[None, list[str]]:
         """A new note from here is about the selected person."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime, timezone, tzinfo
+from datetime import date, timezone, tzinfo
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -50,15 +50,6 @@ TAB_FORMATS = ("%a %d %b", "%a %d", "%d")
 ZONE_LABEL_ROOM = 34
 
 
-def laptop_zone() -> tzinfo:
-    import tzlocal
-
-    try:
-        return tzlocal.get_localzone()
-    except Exception:
-        return datetime.now().astimezone().tzinfo or timezone.utc
-
-
 class DayTabs(Tabs):
     """Day tabs whose underline jumps instead of sliding: the slide re-renders for a third of a second."""
 
@@ -75,7 +66,7 @@ class ScheduleScreen(CompanionScreen):
         Binding("g", "toggle_grid", "Grid/list", id="grid"),
         Binding("left_square_bracket", "day(-1)", "Previous day", id="prev-day", show=False),
         Binding("right_square_bracket", "day(1)", "Next day", id="next-day", show=False),
-        Binding("z", "toggle_zone", "Conference/laptop time zone", id="zone", show=False),
+        Binding("z", "app.toggle_times", "Conference/laptop time zone", id="zone", show=False),
         Binding("o", "notes", "Notes", id="notes", show=False),
         Binding("a", "add_speakers", "Add the speakers to your people", id="add-speakers", show=False),
         Binding("full_stop", "now", "Now", id="now"),
@@ -99,7 +90,6 @@ class ScheduleScreen(CompanionScreen):
         self._list_shown: list[Session] = []
         self.all_days = False
         """The list shows every day's sessions the filter keeps (ctrl+o), not only the chosen day's."""
-        self.show_laptop_zone = False
         self.list_at_now: int | None = None
         """The list's row that now put the cursor on (the grid opens at now while the cursor stays there)."""
         self._loading = asyncio.Lock()
@@ -163,7 +153,7 @@ class ScheduleScreen(CompanionScreen):
 
     @property
     def zone(self) -> tzinfo:
-        return laptop_zone() if self.show_laptop_zone else self.index.zone
+        return self.host.times().zone
 
     @property
     def grid_shown(self) -> bool:
@@ -230,7 +220,7 @@ class ScheduleScreen(CompanionScreen):
         self.shown = self.index.select(None, self.session_filter) if self.all_days else day_sessions
         zone_name = getattr(self.zone, "key", None) or str(self.zone)
         self.query_one("#zone-label", Label).update(
-            plain(f"{'laptop ' if self.show_laptop_zone else ''}{zone_name} · {len(self.shown)} shown"),
+            plain(f"{'laptop ' if self.host.times().laptop else ''}{zone_name} · {len(self.shown)} shown"),
         )
         self.show_filter_hint()
         if self.grid_shown:
@@ -471,10 +461,6 @@ class ScheduleScreen(CompanionScreen):
         if switcher.current == "sessions" and chosen is not None and chosen in self.shown:
             self.list_cursor_to(self.shown.index(chosen))
         self.focus_view()
-
-    def action_toggle_zone(self) -> None:
-        self.show_laptop_zone = not self.show_laptop_zone
-        self.redraw()
 
     def note_subject(self) -> tuple[Session | None, list[str]]:
         """A new note from here is about the selected session (its speakers are filled in by the app)."""

@@ -141,3 +141,26 @@ def google_contacts_csv(count: int, seed: int = 3) -> bytes:
         })
         writer.writerow([row[name] for name in header])
     return out.getvalue().encode("utf-8")
+
+
+GRID_LENGTHS = (20, 25, 30, 40, 45, 60, 90, 120)
+"""Session lengths in the grid workload, in minutes: short talks beside two-hour workshops."""
+
+
+def grid_day(rooms: int, sessions: int, seed: int = 3):  # noqa: ANN201 - a ParsedSchedule
+    """One conference day of ``sessions`` sessions in ``rooms`` rooms (the grid's worst case: the
+    whole conference on one day), written room by room as frab files are, starts on 5 minutes."""
+    from companion.importers import ParsedSchedule
+    from companion.models import Session
+
+    rng = random.Random(seed)
+    made = []
+    per_room = max(1, sessions // rooms)
+    for room in range(rooms):
+        start = datetime(2026, 12, 2, 9, 0, tzinfo=ZONE) + timedelta(minutes=5 * rng.randrange(6))
+        for number in range(per_room):
+            end = start + timedelta(minutes=rng.choice(GRID_LENGTHS))
+            made.append(Session(f"grid-{room}-{number}", "", f"{rng.choice(TOPICS)} in practice, part {room}.{number}",
+                                start, end, room=f"Room {rooms - room}", track=rng.choice(TOPICS)))
+            start = end + timedelta(minutes=5 * rng.randrange(4))
+    return ParsedSchedule(name="Grid Conference", timezone="Europe/Berlin", format="generated", sessions=made)

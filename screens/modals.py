@@ -649,7 +649,7 @@ class NoteModal(Form[NoteRequest | None]):
         margin-top: 1;
     }
     NoteModal.-tall TextArea {
-        height: 10;
+        height: 8;
     }
     NoteModal #note-for {
         height: auto;
@@ -690,7 +690,8 @@ class NoteModal(Form[NoteRequest | None]):
             yield CleanTextArea(clean(draft.text) if draft else "", id="note-text")
             yield Label("People (comma separated; a name not on your list is added)")
             yield Input(clean(", ".join(self.names), single_line=True), id="note-people", restrict=NO_CONTROLS)
-            yield TickBox("They helped me: thank them tomorrow", draft.thank if draft else False, id="note-thank")
+            yield TickBox("They helped me: thank them tomorrow", draft.thank if draft else False, id="note-thank",
+                          compact=True)
             yield Label("I promised... (separate several with ;  with several people, NAME: what)")
             yield Input(clean(draft.promises_typed or "; ".join(draft.promises), single_line=True) if draft else "",
                         placeholder="e.g. our benchmark results; the link to the talk", id="note-promises",
@@ -702,9 +703,9 @@ class NoteModal(Form[NoteRequest | None]):
                          id="note-intro-ask")
             yield Static(id="note-for")
             yield TickBox("Waiting for their reply: nudge in a week", draft.waiting if draft else False,
-                           id="note-waiting")
+                          id="note-waiting", compact=True)
             yield TickBox("I will tell them how it went: remind me in four weeks",
-                           draft.tell_later if draft else False, id="note-tell-later")
+                          draft.tell_later if draft else False, id="note-tell-later", compact=True)
             yield Static(plain(self.problem + " Your note is still here: ctrl+s tries again.") if self.problem else "",
                          id="note-error", classes="form-error")
 
@@ -769,7 +770,9 @@ class NoteModal(Form[NoteRequest | None]):
             parts = [str(problem)]
         if any(part.startswith(("promise to ?", "introduce ?")) for part in parts) and len(people) > 1:
             parts.append("(?: say whom, as NAME: what)")
-        self.query_one("#note-for", Static).update(plain(" · ".join(parts)))
+        shown = self.query_one("#note-for", Static)
+        shown.update(plain(" · ".join(parts)))
+        shown.display = bool(parts)
 
     def action_save(self) -> None:
         from companion.errors import NotFoundError

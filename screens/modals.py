@@ -864,7 +864,7 @@ class DateModal(Form[date | None]):
         from companion.followups import SNOOZE_FORMS
 
         with VerticalScroll(classes="form"):
-            yield Static(plain(self.question, single_line=False))
+            yield Static(plain(self.question))
             yield Input(self.default.isoformat(), placeholder="YYYY-MM-DD, +N or a weekday", id="date",
                         restrict=NO_CONTROLS)
             yield Static(plain(f"{self.default:%A %d %B}. Type {SNOOZE_FORMS}."), id="date-forms")

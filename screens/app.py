@@ -456,9 +456,12 @@ class CompanionApp(App[None]):
         """Say why an import failed, and open its form again with the path and the error (at once
         unless another form is open: then i opens it)."""
         self.import_draft = (request, problem)
+        if isinstance(self.screen, ModalScreen):  # another form is open: leave it be
+            self.notify(problem + " (i opens the import form with it)", title="Import failed", severity="error",
+                        markup=False, timeout=12)
+            return
         self.notify(problem, title="Import failed", severity="error", markup=False, timeout=12)
-        if not isinstance(self.screen, ModalScreen):
-            self.action_import()
+        self.action_import()
 
     def confirm_shrink(self, request: ImportRequest, message: str) -> None:
         def answered(replace: bool | None) -> None:

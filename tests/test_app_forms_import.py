@@ -163,3 +163,26 @@ async def test_the_tilde_is_kept_as_typed(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("HOME", str(tmp_path))
     (tmp_path / "Downloads").mkdir()
     assert complete_path("~/Down") == "~/Downloads/"
+
+
+async def test_a_failed_import_never_jumps_over_a_form_being_typed(tmp_path: Path) -> None:
+    from screens.modals import NoteModal
+
+    store = Store(tmp_path / "data")
+    missing = tmp_path / "slow-then-gone.ics"
+    app = make_app(store)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("n", *"half a thought")
+        await pilot.pause()
+        from screens.modals import ImportRequest
+
+        app.start_import(ImportRequest("auto", str(missing)))  # as when a URL import ends while typing
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, NoteModal)
+        assert any("i opens the import form" in n.message for n in app._notifications)
+        await pilot.press("escape", "y")
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        assert app.screen.query_one("#source", Input).value == str(missing)

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, timezone, tzinfo
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, tzinfo
 
+from companion.clock import conference_zone
 from companion.models import Conference, FrozenRecord, Session
 from companion.text import cut, normalise_name
 
 
-def zone_of(conference: Conference | None) -> ZoneInfo | timezone:
-    if conference is None:
-        return timezone.utc
-    try:
-        return ZoneInfo(conference.timezone)
-    except Exception:
-        return timezone.utc
+def zone_of(conference: Conference | None) -> tzinfo:
+    """The conference's zone (UTC when it names none that exists): see companion.clock."""
+    return conference_zone(conference)
 
 
 def sessions_now_and_next(sessions: list[Session], now: datetime) -> tuple[list[Session], list[Session]]:

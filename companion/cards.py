@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from companion.errors import NotFoundError
 from companion.matching import SpeakerMatcher
 from companion.models import Conference, FollowUp, FrozenRecord, Note, Person, Record, Session, TalkingPoint
+from companion.work import KeptWork
 
 if TYPE_CHECKING:
     from companion.drafts import Draft
@@ -40,6 +41,7 @@ class PersonCard(Record):
         notes: list[Note],
         followups: list[FollowUp],
         other_matches: list[Person] | None = None,
+        work: list[KeptWork] | None = None,
     ) -> None:
         self.person = person
         self.point = point
@@ -49,6 +51,8 @@ class PersonCard(Record):
         self.notes = notes
         self.followups = followups
         self.other_matches: list[Person] = [] if other_matches is None else other_matches
+        self.work: list[KeptWork] = [] if work is None else work
+        """Their public work as `companion research` kept it (see their_work)."""
 
 
 BREAK_WINDOW = timedelta(minutes=30)
@@ -76,14 +80,14 @@ def break_after(session: Session, candidates: Iterable[Session]) -> Session | No
 def appearances(
     sessions: list[Session], now: datetime, nearby: Callable[[Session], Iterable[Session]] | None = None
 ) -> list[Appearance]:
-    """The person's sessions, upcoming ones first (soonest first), then past ones; each upcoming one
-    with the break after it, from the sessions ``nearby`` gives for it."""
+    """The person's sessions in time order, upcoming ones first, then past ones (also in time
+    order); each upcoming one with the break after it, from the sessions ``nearby`` gives for it."""
     found = [
         Appearance(s, s.end, s.end >= now, break_after(s, nearby(s)) if nearby and s.end >= now else None)
         for s in sessions if s.status != "cancelled"
     ]
     upcoming = sorted((a for a in found if a.upcoming), key=lambda a: a.session.start)
-    past = sorted((a for a in found if not a.upcoming), key=lambda a: a.session.start, reverse=True)
+    past = sorted((a for a in found if not a.upcoming), key=lambda a: a.session.start)
     return upcoming + past
 
 
@@ -127,6 +131,7 @@ def person_card(
         ),
         notes=notes,
         followups=open_items,
+        work=their_work(store, person),
     )
 
 
@@ -149,6 +154,43 @@ def speakers_on_list(session: Session, matcher: SpeakerMatcher, *, fuzzy: bool =
             by_id.get(match.person_id) if match.person_id is not None else None,
             [by_id[i] for i in match.person_ids if i in by_id] if match.ambiguous else [],
         ))
+    return found
+
+
+class SpeakerFound(Record):
+    """A speaker in the imported schedules who is not on the people list, and where they speak."""
+
+    def __init__(self, name: str, sessions: list[Session]) -> None:
+        self.name = name
+        self.sessions = sessions
+
+
+SPEAKER_SCORE = 90.0
+"""How close a speaker's name must be to the typed words to be offered when nobody on the list matches."""
+
+
+def speakers_not_listed(store: Store, query: str, limit: int = 3) -> list[SpeakerFound]:
+    """Speakers in the imported schedules whose names match ``query`` well (as ``who`` matches
+    people), best first, with their sessions in time order; read from the schedule's index of
+    speaker names and the chunks holding theirs. For ``who`` when nobody on the list matches."""
+    from companion.lookup import rank
+    from companion.store import SPEAKER_KEY_PREFIX, speaker_key
+    from companion.text import normalise_name
+
+    names = [key[len(SPEAKER_KEY_PREFIX):] for key in store.schedules.index_keys("sessions", SPEAKER_KEY_PREFIX)]
+    names.sort()
+    found = []
+    for index, score in rank(names, lambda: [""] * len(names), query, limit):
+        if score < SPEAKER_SCORE:
+            continue
+        key = names[index]
+        rows = store.schedules.rows_with("sessions", speaker_key(key)).values()
+        sessions = sorted((Session.from_dict(row) for row in rows
+                           if any(normalise_name(sp.get("name", "")) == key for sp in row.get("speakers", ()))),
+                          key=lambda session: session.start)
+        shown = next((sp.name for sp in sessions[0].speakers if normalise_name(sp.name) == key), key) if sessions else key
+        if sessions:
+            found.append(SpeakerFound(shown, sessions))
     return found
 
 
@@ -214,3 +256,17 @@ def talk_choices(sessions: list[Session], conferences: dict[str, Conference]) ->
         short = short.replace('"', "'").replace("\u201c", "'").replace("\u201d", "'")  # one pair of quotes around the title
         choices.append(TalkChoice(short, name, label, f'Your talk "{short}" at {name}' if name else f'Your talk "{short}"'))
     return choices
+
+
+# --- their work, as `companion research` kept it ---------------------------------------------------
+
+
+def their_work(store: Store, person: Person) -> list[KeptWork]:
+    """What research kept for this person, one entry per source (the card shows a few items of
+    each, with how old they are). A damaged row of it leaves the card without it, not without a card."""
+    from companion.errors import CompanionError
+
+    try:
+        return store.work(person.id)
+    except CompanionError:
+        return []

@@ -316,7 +316,9 @@ def cmd_sessions(args: argparse.Namespace) -> int:
         return 0
     from companion.text import clean
 
-    out = [f"{clean(conference.name, single_line=True)} ({conference.timezone})"]
+    clock = store.clock(conference)
+    out = [f"{clean(conference.name, single_line=True)} (times in {clean(clock.name, single_line=True)}; "
+           "the last column is the session's id, for 'companion star ID')"]
     spans: dict[tuple[datetime, datetime], str] = {}  # parallel sessions share their slot
     for s in sessions:
         mark = "*" if s.id in starred else " "
@@ -324,13 +326,23 @@ def cmd_sessions(args: argparse.Namespace) -> int:
         status = " [cancelled]" if s.status == "cancelled" else ""
         span = spans.get((s.start, s.end))
         if span is None:
-            span = spans[(s.start, s.end)] = fmt_span(s.start, s.end, zone)
+            span = spans[(s.start, s.end)] = clock.span(s.start, s.end, "%a %d %b %H:%M")
         out.append(f"{mark} {span}  {clean(s.room, single_line=True)[:14]:<14}  "
-                   f"{clean(s.title, single_line=True)}{status}" + (f"  ({speakers})" if speakers else ""))
+                   f"{clean(s.title, single_line=True)}{status}" + (f"  ({speakers})" if speakers else "")
+                   + f"  id: {shell_word(clean(s.id, single_line=True))}")
     if not sessions:
         out.append("  no sessions match")
     say("\n".join(out))
     return 0
+
+
+def shell_word(text: str) -> str:
+    """``text`` as one word to paste into a shell (quoted only when it needs to be)."""
+    if text and all(c.isascii() and (c.isalnum() or c in "@%+=:,./-_") for c in text):
+        return text
+    import shlex
+
+    return shlex.quote(text)
 
 
 def person_json(person, readiness: str | None = None) -> dict[str, Any]:  # noqa: ANN001
@@ -376,10 +388,11 @@ def card_json(card) -> dict[str, Any]:  # noqa: ANN001
         "notes": [{"id": n.id, **n.to_dict()} for n in card.notes],
         "followups": [{"id": f.id, **f.to_dict()} for f in card.followups],
         "other_matches": [person_json(p) for p in card.other_matches],
+        "work": [work_json(kept) for kept in card.work],
     }
 
 
-def print_card(card, zone) -> None:  # noqa: ANN001
+def print_card(card, clock) -> None:  # noqa: ANN001 - a PersonCard, a companion.clock.Clock
     from companion.coach import PROMPTS, SHORT_NAMES
     from companion.text import clean
 
@@ -417,16 +430,21 @@ def print_card(card, zone) -> None:  # noqa: ANN001
         say("Where they will be")
         for a in card.appearances[:4]:
             s = a.session
-            when = fmt_span(s.start, s.end, zone)
-            after = f"  -> catch them at {a.catch_at.astimezone(zone).strftime('%H:%M')}" if a.upcoming else "  (past)"
+            when = clock.span(s.start, s.end, "%a %d %b %H:%M")
+            after = f"  -> catch them at {clock.time(a.catch_at)}" if a.upcoming else "  (past)"
             if a.catch_break:
                 after += f" ({line(a.catch_break.title)}" + (f", {line(a.catch_break.room)})" if a.catch_break.room else ")")
             say(f"  {when}  {line(s.room)}  {line(s.title)}{after}")
         say("")
+    if any(kept.items for kept in card.work):
+        say("Their work")
+        for text in work_lines(card.work, datetime.now(timezone.utc)):
+            say(text)  # made of cleaned fields (companion.work.one_line)
+        say("")
     if card.notes:
         say("Last notes")
         for n in card.notes:
-            say(f"  {n.created.astimezone().strftime('%Y-%m-%d %H:%M')}  {line(n.text)}")
+            say(f"  {clock.time(n.created, '%Y-%m-%d %H:%M')}  {line(n.text)}")
         say("")
     if card.followups:
         say("Open follow-ups")
@@ -438,9 +456,106 @@ def print_card(card, zone) -> None:  # noqa: ANN001
             line(o.name) + (f" ({line(o.affiliation)})" if o.affiliation else "") for o in card.other_matches))
 
 
+def work_lines(work, now: datetime, *, per_source: int = 3, indent: str = "  ") -> list[str]:  # noqa: ANN001
+    """What is kept of their work, a few items per source, each source with how old it is."""
+    from companion.work import age, one_line
+
+    out = []
+    for kept in work:
+        if not kept.items:
+            continue
+        out.append(f"{indent}{kept.source} ({len(kept.items)}, fetched {age(kept.fetched_at, now)})")
+        for item in kept.items[:per_source]:
+            extra = "  ".join(x for x in (item.detail, item.link) if x)
+            out.append(f"{indent}  {item.date or '          '}  {item.title}" + (f"  {extra}" if extra else ""))
+            if item.summary:
+                out.append(f"{indent}              {one_line(item.summary, 100)}")
+    return out
+
+
+def work_json(kept) -> dict[str, Any]:  # noqa: ANN001
+    return {
+        "source": kept.source,
+        "target": kept.target,
+        "fetched_at": kept.fetched_at.isoformat() if kept.fetched_at else None,
+        "items": [item.to_dict() for item in kept.items],
+    }
+
+
+def cmd_research(args: argparse.Namespace) -> int:
+    from companion.research import people_with_links, research_people
+    from companion.text import clean
+    from companion.work import age, one_line
+
+    if not args.timeout > 0:
+        raise UsageError(f"--timeout {args.timeout:g}: give a number of seconds above 0")
+    store = open_store(args)
+    people = [find_person(store, query) for query in args.person] if args.person else people_with_links(store)
+    people = list({person.id: person for person in people}.values())
+    if not people:
+        raise NotFoundError("nobody on your list has a blog, website, GitHub or Mastodon link to research "
+                            "(add links: companion import people FILE, or e in the app)")
+    total, seen = len(people), [0]
+
+    def progress(found) -> None:  # noqa: ANN001
+        seen[0] += 1
+        name = clean(found.person.name, single_line=True)
+        parts = []
+        for outcome in found.outcomes:
+            if outcome.status == "failed":
+                parts.append(f"{outcome.source} failed")
+            else:
+                parts.append(f"{outcome.source} {len(outcome.items)}" + (" (not modified)" if outcome.status == "not-modified" else ""))
+        if found.talks:
+            parts.append(f"talks {len(found.talks)}")
+        print(f"[{seen[0]}/{total}] {name}: {', '.join(parts) or 'no links'}", file=sys.stderr, flush=True)
+        for outcome in found.outcomes:
+            if outcome.status == "failed":
+                print(f"[{seen[0]}/{total}] {name}, {outcome.source}: {outcome.message}", file=sys.stderr, flush=True)
+
+    found = research_people(store, people, progress=progress, total_timeout=args.timeout)
+    now = datetime.now(timezone.utc)
+    order = {person.id: index for index, person in enumerate(people)}
+    found.sort(key=lambda f: order[f.person.id])
+    outcomes = [outcome for f in found for outcome in f.outcomes]
+    kept_anything = False
+    report = []
+    for f in found:
+        kept = {k.source: k for k in store.work(f.person.id)}
+        kept_anything = kept_anything or any(k.items for k in kept.values())
+        report.append((f, kept))
+    if args.json:
+        emit_json([
+            {
+                "person": {"id": f.person.id, "name": f.person.name},
+                "sources": [
+                    {**(work_json(kept[o.source]) if o.source in kept else
+                        {"source": o.source, "target": o.target, "fetched_at": None, "items": []}),
+                     "status": o.status, "message": o.message}
+                    for o in f.outcomes
+                ],
+                "talks": [item.to_dict() for item in f.talks],
+            }
+            for f, kept in report
+        ])
+    else:
+        for f, kept in report:
+            say(clean(f.person.name, single_line=True))  # what failed was said on stderr
+            say("\n".join(work_lines([kept[o.source] for o in f.outcomes if o.source in kept], now)) or "  nothing found")
+            for talk in f.talks:
+                say(f"  talk  {talk.date}  {talk.title}  ({talk.detail})")
+                if talk.summary:
+                    say(f"              {one_line(talk.summary, 100)}")
+            say("")
+        oldest = [k.fetched_at for _f, kept in report for k in kept.values() if k.fetched_at and k.items]
+        if outcomes and all(o.status == "failed" for o in outcomes) and oldest:
+            say(f"Nothing could be fetched; shown is what was kept, the oldest from {age(min(oldest), now)}.")
+    failed_all = bool(outcomes) and all(o.status == "failed" for o in outcomes)
+    return 1 if failed_all and not kept_anything else 0
+
+
 def cmd_who(args: argparse.Namespace) -> int:
     from companion.cards import person_card
-    from companion.agenda import zone_of
 
     store = open_store(args, read_only=True)
     number = _number(args.query)
@@ -449,15 +564,49 @@ def cmd_who(args: argparse.Namespace) -> int:
     else:
         matches = store.search_people(args.query, limit=6, rows=None if args.json else 1)  # others: name and affiliation
     if not matches:
-        raise NotFoundError(f"nobody on your list matches {args.query!r}")
+        raise NotFoundError(f"nobody on your list matches {args.query!r}" + speaker_hint(store, args))
     card = person_card(store, matches[0][0])
     # Listed below the card: close enough to be who was meant (a shared letter or two scores 60-72).
     card.other_matches = [person for person, score in matches[1:] if score >= 75]
     if args.json:
         emit_json(card_json(card))
         return 0
-    print_card(card, zone_of(store.current_conference()))
+    print_card(card, store.clock())
     return 0
+
+
+def speaker_hint(store, args: argparse.Namespace) -> str:  # noqa: ANN001
+    """For ``who`` when nobody on the list matches: the speakers in the imported schedules who do,
+    where they speak, and the command that adds the first to the list ("" when none does)."""
+    import shlex
+
+    from companion.cards import speakers_not_listed
+    from companion.text import clean
+
+    found = speakers_not_listed(store, args.query)
+    if not found:
+        return ""
+    conferences = {c.id: c for c in store.conferences()}
+    said = []
+    for speaker in found:
+        talks = []
+        for session in speaker.sessions[:3]:
+            conference = conferences.get(session.conference)
+            clock = store.clock(conference)
+            where = ", ".join(part for part in (clock.time(session.start, "%a %d %b %H:%M"),
+                                                clean(session.room, single_line=True)) if part)
+            talks.append(f"{clean(session.title, single_line=True)!r} ({where}"
+                         + (f", {clean(conference.name, single_line=True)})" if conference else ")"))
+        more = f" and {len(speaker.sessions) - 3} more" if len(speaker.sessions) > 3 else ""
+        said.append(f"{clean(speaker.name, single_line=True)} speaks at {'; '.join(talks)}{more}")
+    name = clean(found[0].name, single_line=True)
+    row = '"' + name.replace('"', '""') + '"' if any(c in name for c in ',"') else name
+    command = "printf '%s\\n' name " + shlex.quote(row) + " | companion "
+    if args.data_dir:
+        command += f"--data-dir {shlex.quote(str(args.data_dir))} "
+    command += "import people /dev/stdin"
+    return (f"; in the schedule: {'. '.join(said)}. Not on your list: add {name} with: {command}"
+            " (or in the app: Schedule, select the session, a)")
 
 
 def cmd_point(args: argparse.Namespace) -> int:
@@ -578,9 +727,13 @@ def cmd_notes(args: argparse.Namespace) -> int:
         emit_json([{"id": n.id, **n.to_dict()} for n in notes])
         return 0
     names = {p.id: p.name for p in store.people()}
+    conferences = {c.id: c for c in store.conferences()}
+    clocks = {"": store.clock()}  # a note's time in its conference's zone, else the current one's
     for n in notes:
         who = ", ".join(clean(names.get(i, "?"), single_line=True) for i in n.person_ids)
-        say(f"#{n.id:<4} {n.created.astimezone().strftime('%Y-%m-%d %H:%M')}  {clean(n.text, single_line=True)}"
+        key = n.conference if n.conference in conferences else ""
+        clock = clocks[key] if key in clocks else clocks.setdefault(key, store.clock(conferences[key]))
+        say(f"#{n.id:<4} {clock.time(n.created, '%Y-%m-%d %H:%M')}  {clean(n.text, single_line=True)}"
             + (f"  [{who}]" if who else ""))
     if not notes:
         say("No notes yet: companion note add TEXT --person NAME")
@@ -780,7 +933,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         check_target(args.out, resolve_data_dir(args.data_dir))
     store = open_store(args, read_only=True)
     conference = store.conference(args.conference) if args.conference else None
-    report = build_report(store, conference)
+    report = build_report(store, conference, clock=store.clock(conference))
     if not args.out:
         say(report.text.rstrip("\n"))
         return 0
@@ -901,6 +1054,12 @@ COMMANDS: tuple[Command, ...] = (
         Arg("query", metavar="QUERY"),
         Arg("--json", action="store_true"),
     ), quick=True),
+    Command("research", "gather their public work (blog feed, GitHub, Mastodon, talks) for the talking points",
+            cmd_research, (
+        Arg("person", metavar="PERSON", nargs="*", help="a name or number (default: everyone with a link)"),
+        Arg("--timeout", type=float, default=20.0, metavar="SECONDS", help="the most one request may take (default 20)"),
+        Arg("--json", action="store_true"),
+    )),
     Command("point", "set or show talking points for a person", cmd_point, (
         Arg("person", metavar="PERSON"),
         Arg("--work", help="which part of their work helped you"),
@@ -929,7 +1088,7 @@ COMMANDS: tuple[Command, ...] = (
                 help="I will tell them how it went: a follow-up in four weeks to tell them and thank them"),
         )),
     )),
-    Command("star", "star a session (its id from 'sessions --json')", cmd_star, (
+    Command("star", "star a session (its id from 'sessions': the end of each line)", cmd_star, (
         Arg("id", metavar="SESSION_ID"),
         Arg("--off", action="store_true", help="unstar it"),
     )),

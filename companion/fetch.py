@@ -16,7 +16,12 @@ The rules:
 * conditional GET (If-None-Match / If-Modified-Since) when a cached copy matches the caller's
   validators; a 304 returns that copy;
 * the last good body for each URL is kept in ``cache_dir`` and returned, with a warning, when the
-  network cannot be reached; it is written only after a full body arrived and passed the checks.
+  network cannot be reached; it is written only after a full body arrived and passed the checks;
+* what is expected (``expect``): a schedule (the default; a web page is refused), a web page (a
+  blog's home page, read for its feed's address), a feed (a web page is refused) or JSON (a public
+  API: anything else is refused); a 403 or 429 that says a rate limit was reached is a
+  :class:`RateLimited` naming when to try again (``Retry-After`` or ``X-RateLimit-Reset``); for
+  anything but a schedule no cookie is kept, even from one hop of a redirect to the next.
 
 Every failure is a :class:`~companion.errors.SourceError` with one line naming the URL or host.
 httpx is imported inside :func:`fetch_url`, so importing this module costs nothing.
@@ -34,7 +39,7 @@ import threading
 import time
 import zlib
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
@@ -61,6 +66,56 @@ CANCEL_POLL_SECONDS = 0.1
 _SCHEMES = {"http": "http", "https": "https", "webcal": "https", "webcals": "https"}
 _REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 _HTML_TYPES = {"text/html", "application/xhtml+xml"}
+EXPECTS = ("schedule", "page", "feed", "json")
+"""What a fetch may expect: see the module docstring."""
+ACCEPTS = {
+    "schedule": ACCEPT,
+    "page": "text/html, application/xhtml+xml, application/atom+xml, application/rss+xml, application/xml;q=0.9, */*;q=0.5",
+    "feed": "application/atom+xml, application/rss+xml, application/feed+json, application/xml, text/xml;q=0.9, */*;q=0.5",
+    "json": "application/json",
+}
+
+
+class RateLimited(SourceError):
+    """The server said too many requests (a 429, or a 403 with a rate limit header at zero)."""
+
+    def __init__(self, message: str, retry_at: datetime | None) -> None:
+        super().__init__(message)
+        self.retry_at = retry_at
+        """When the server says to try again (UTC), when it said."""
+
+
+def _retry_at(headers: Any, now: datetime | None = None) -> datetime | None:
+    """When a rate-limited server says to try again: ``Retry-After`` (seconds or an HTTP date) or
+    ``X-RateLimit-Reset`` (seconds since the epoch, as GitHub sends it)."""
+    from email.utils import parsedate_to_datetime
+
+    now = now or datetime.now(timezone.utc)
+    after = (headers.get("retry-after") or "").strip()
+    if after.isdigit() and len(after) < 10:
+        return now + timedelta(seconds=int(after))
+    if after:
+        try:
+            moment = parsedate_to_datetime(after)
+        except (TypeError, ValueError, IndexError):
+            moment = None
+        if moment is not None:
+            return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    reset = (headers.get("x-ratelimit-reset") or "").strip()
+    if reset.isdigit() and len(reset) < 12:
+        try:
+            return datetime.fromtimestamp(int(reset), timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            return None
+    return None
+
+
+def _rate_limited(status: int, headers: Any) -> bool:
+    if status == 429:
+        return True
+    return status == 403 and (
+        (headers.get("x-ratelimit-remaining") or "").strip() == "0" or bool(headers.get("retry-after"))
+    )
 
 
 @dataclass(frozen=True)
@@ -486,6 +541,10 @@ def _exchange(
             content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
             if status == 304:
                 return _Answer(status, final, etag, last_modified, content_type, b"")
+            if not 200 <= status < 300 and _rate_limited(status, response.headers):
+                retry_at = _retry_at(response.headers)
+                when = f"try again after {retry_at:%Y-%m-%d %H:%M} UTC" if retry_at else "try again later"
+                raise RateLimited(f"{shown}: rate limited by {_host(current)} (HTTP {status}); {when}", retry_at)
             if not 200 <= status < 300:
                 phrase = httpx_module.codes.get_reason_phrase(status) or clean(
                     response.reason_phrase, single_line=True
@@ -529,11 +588,19 @@ def _exchange(
             response.close()
 
 
+def _no_cookies() -> Any:
+    """A cookie jar that keeps nothing."""
+    from http.cookiejar import CookieJar, DefaultCookiePolicy
+
+    return CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
+
+
 def _run_exchange(httpx_module: Any, url: str, headers: dict[str, str], *, deadline: float,
                   connect_timeout: float, total_timeout: float, max_bytes: int,
                   max_redirects: int, cancelled: threading.Event | None = None,
-                  auth: tuple[str, str] | None = None) -> _Answer:
-    """Run :func:`_exchange` in a daemon thread and give up on it at the deadline."""
+                  auth: tuple[str, str] | None = None, keep_cookies: bool = True) -> _Answer:
+    """Run :func:`_exchange` in a daemon thread and give up on it at the deadline. Without
+    ``keep_cookies`` a cookie set by one hop of a redirect is not sent to the next."""
     shown, host = shown_url(url), _host(url)
     too_slow = _Unreachable(
         f"{shown}: no complete answer from {host} within {total_timeout:g} s",
@@ -543,6 +610,7 @@ def _run_exchange(httpx_module: Any, url: str, headers: dict[str, str], *, deadl
         follow_redirects=False,
         headers={"User-Agent": USER_AGENT},
         timeout=httpx_module.Timeout(min(connect_timeout, total_timeout)),
+        **({} if keep_cookies else {"cookies": _no_cookies()}),
     )
     outcome: dict[str, Any] = {}
     done = threading.Event()
@@ -595,6 +663,25 @@ def _run_exchange(httpx_module: Any, url: str, headers: dict[str, str], *, deadl
     raise error
 
 
+def _check_kind(body: bytes, content_type: str, expect: str, shown: str) -> None:
+    """Refuse a body that is not what ``expect`` asked for (a web page where a schedule, a feed or
+    JSON was expected: often a captive portal)."""
+    if expect == "page":
+        return
+    page = looks_like_web_page(body) or (content_type in _HTML_TYPES and not _looks_like_schedule(body))
+    if expect == "json":
+        if page or not _head(body).startswith((b"{", b"[")):
+            what = "a web page" if page else "something else"
+            raise SourceError(f"{shown}: the server sent {what}, not JSON"
+                              + (" (maybe a captive portal: log in to the network and try again)" if page else ""))
+        return
+    if page:
+        raise SourceError(
+            f"{shown}: the server sent a web page, not a {expect} "
+            f"(maybe a captive portal: log in to the network and try again)"
+        )
+
+
 # --------------------------------------------------------------------------------------------
 
 
@@ -610,8 +697,10 @@ def fetch_url(
     max_redirects: int = 5,
     cancelled: threading.Event | None = None,
     auth: tuple[str, str] | None = None,
+    expect: str = "schedule",
 ) -> FetchResult:
-    """Fetch a schedule; see the module docstring for the rules. Raises SourceError (one line).
+    """Fetch a schedule (or, by ``expect``, a web page, a feed or JSON); see the module docstring
+    for the rules. Raises SourceError (one line).
 
     ``etag``/``last_modified`` are the validators of the copy the caller already has; they are
     sent (a conditional GET) only when the cached body here is that same copy, so a 304 always
@@ -627,7 +716,9 @@ def fetch_url(
     cache = _Cache(Path(cache_dir), target)
     cached = cache.load()
 
-    headers = {"Accept": ACCEPT, "Accept-Encoding": ACCEPT_ENCODING}
+    if expect not in ACCEPTS:
+        raise ValueError(f"expect must be one of {EXPECTS}, not {expect!r}")
+    headers = {"Accept": ACCEPTS[expect], "Accept-Encoding": ACCEPT_ENCODING}
     conditional = (
         cached is not None
         and bool(etag or last_modified)
@@ -644,7 +735,7 @@ def fetch_url(
         answer = _run_exchange(
             httpx, target, headers, deadline=deadline, connect_timeout=connect_timeout,
             total_timeout=total_timeout, max_bytes=max_bytes, max_redirects=max_redirects, cancelled=cancelled,
-            auth=auth,
+            auth=auth, keep_cookies=expect == "schedule",
         )
     except _Unreachable as offline:
         if cached is None:
@@ -679,13 +770,9 @@ def fetch_url(
         )
 
     body = answer.body
-    if looks_like_web_page(body) or (answer.content_type in _HTML_TYPES and not _looks_like_schedule(body)):
-        raise SourceError(
-            f"{shown}: the server sent a web page, not a schedule "
-            f"(maybe a captive portal: log in to the network and try again)"
-        )
     if not body.strip():
         raise SourceError(f"{shown}: the server sent an empty answer")
+    _check_kind(body, answer.content_type, expect, shown)
     warning = cache.save(
         body, final_url=answer.url, etag=answer.etag, last_modified=answer.last_modified,
         digest=hashlib.sha256(body).hexdigest(),

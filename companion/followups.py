@@ -261,6 +261,16 @@ INTRO_SILENCE_DAYS = 14
 """An introduction ask answered by nobody this many days after it was asked ends kindly (no yes implied)."""
 
 
+def when_due(status: str, kind: str, due: str, today: str) -> str:
+    """Where an open or waiting follow-up stands, from its status, kind and due date (ISO texts, so
+    the store can count from its small summaries): ``overdue``, ``today``, ``upcoming``, or
+    ``waiting`` for a reply. A nudge not due yet is waiting too: the note said "waiting for their
+    reply", and the nudge is what comes when no reply does."""
+    if status == "waiting" or (kind == "nudge" and due > today):
+        return "waiting"
+    return "overdue" if due < today else "today" if due == today else "upcoming"
+
+
 def silent_ask(item: FollowUp, today: date) -> bool:
     """An introduction ask that was asked (waiting) and got no answer for :data:`INTRO_SILENCE_DAYS`."""
     asked = item.updated or item.created

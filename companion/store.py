@@ -32,8 +32,10 @@ from companion.session_times import stored_times_in_range
 from companion.datafile import DataFile
 from companion.storage import Indexer, Stamp, Summariser, file_stamp
 from companion.text import has_visible, normalise_name
+from companion.work import KeptWork, kept_work
 
 if TYPE_CHECKING:
+    from companion.clock import Clock
     from companion.followups import NoteActions
 
 
@@ -157,13 +159,13 @@ def _session_keys(row: dict[str, Any]) -> list[str]:
 
 
 def _followup_summary(row: dict[str, Any]) -> list[str]:
-    status, due = row.get("status"), row.get("due")
-    return [status if isinstance(status, str) else "", due if isinstance(due, str) else ""]
+    fields = [row.get(key) for key in ("status", "due", "kind")]
+    return [value if isinstance(value, str) else "" for value in fields]
 
 
 USER_INDEXES: dict[str, Indexer] = {"notes": _note_keys, "followups": _person_keys, "points": _person_keys}
 USER_SUMMARIES: dict[str, Summariser] = {"people": people_summary, "followups": _followup_summary}
-SCHEDULE_INDEXES: dict[str, Indexer] = {"sessions": _session_keys}
+SCHEDULE_INDEXES: dict[str, Indexer] = {"sessions": _session_keys, "work": _person_keys}
 
 
 def _merge_schedule(
@@ -395,6 +397,27 @@ class Store:
             db.table("conferences").remove(where("id") == conference_id)
             return len(db.table("sessions").remove(where("conference") == conference_id))
 
+    # Their public work (kept with the schedules: it can be fetched again) ------------------
+
+    def work_rows(self, person_id: int) -> dict[str, dict[str, Any]]:
+        """What `companion research` kept for a person, as stored: source -> row (items, validators)."""
+        rows = self.schedules.rows_with("work", person_id).values()
+        return {row["source"]: row for row in rows if row.get("person_id") == person_id and isinstance(row.get("source"), str)}
+
+    def work(self, person_id: int) -> list[KeptWork]:
+        """What `companion research` kept for a person, as records (one per source), in source order."""
+        return kept_work(self.work_rows(person_id).values())
+
+    def save_work(self, person_id: int, rows: Sequence[dict[str, Any]]) -> None:
+        """Keep a person's research: each row replaces the kept row of its source (the others stay)."""
+        if not rows:
+            return
+        with self.schedules.transaction() as db:
+            table = db.table("work")
+            for row in rows:
+                table.remove((where("person_id") == person_id) & (where("source") == row["source"]))
+                table.insert({**row, "person_id": person_id})
+
     # Stars (user data keyed by session id, so they survive re-imports) -------------------
 
     def starred_ids(self) -> set[str]:
@@ -406,6 +429,28 @@ class Store:
             stars.remove(where("session_id") == session_id)
             if starred:
                 stars.insert({"session_id": session_id})
+
+    # Settings: the user's choices that every screen and command follows (user data) ---------------
+
+    def setting(self, name: str, default: str = "") -> str:
+        """A setting's value (``default`` when never set), e.g. ``times`` (companion.clock)."""
+        for row in self.user.rows("settings").values():
+            if row.get("name") == name and isinstance(row.get("value"), str):
+                return row["value"]
+        return default
+
+    def set_setting(self, name: str, value: str) -> None:
+        with self.user.transaction() as db:
+            settings = db.table("settings")
+            settings.remove(where("name") == name)
+            settings.insert({"name": name, "value": value})
+
+    def clock(self, conference: Conference | None = None) -> Clock:
+        """How times are shown for ``conference`` (default: the current one): companion.clock."""
+        from companion.clock import CONFERENCE, SETTING, clock_for
+
+        return clock_for(conference if conference is not None else self.current_conference(),
+                         self.setting(SETTING, CONFERENCE))
 
     # People ------------------------------------------------------------------------------
 
@@ -1024,17 +1069,18 @@ class Store:
             return None
 
     def due_counts(self, today: date | None = None) -> dict[str, int]:
-        """Open follow-ups by urgency: overdue, today, upcoming, and waiting (from the follow-ups'
-        summaries, not the follow-ups themselves)."""
+        """Open follow-ups by urgency: overdue, today, upcoming, and waiting for a reply (a nudge
+        not due yet waits too: followups.when_due), from the follow-ups' summaries, not the
+        follow-ups themselves."""
+        from companion.followups import when_due
+
         today_text = (today or date.today()).isoformat()
         counts = {"overdue": 0, "today": 0, "upcoming": 0, "waiting": 0}
-        _ids, columns = self.user.summaries("followups")
-        statuses, dues = columns or ([], [])
-        for status, due in zip(statuses, dues):
-            if status == "waiting":
-                counts["waiting"] += 1
-            elif status == "open":  # ISO dates compare as text
-                counts["overdue" if due < today_text else "today" if due == today_text else "upcoming"] += 1
+        _ids, columns = self.user.summaries("followups", (0, 1, 2))
+        statuses, dues, kinds = columns or ([], [], [])
+        for status, due, kind in zip(statuses, dues, kinds):
+            if status in ("open", "waiting"):  # ISO dates compare as text
+                counts[when_due(status, kind, due, today_text)] += 1
         return counts
 
 

@@ -6,7 +6,7 @@ import errno
 import os
 import sys
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from textual import on, work
 from textual.worker import get_current_worker
@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.screen import ModalScreen
 
 from companion.cards import speakers_on_list
+from companion.clock import CONFERENCE, LAPTOP, SETTING, Clock, clock_for
 from companion.followups import ForPerson, NoteActions
 from companion.models import Conference, Note, Person, Session
 from companion.errors import CompanionError, NotFoundError
@@ -77,9 +78,6 @@ def _controlling_terminal() -> int | None:
         return None
 
 
-JUST_ENDED_FOR = timedelta(minutes=45)
-
-
 def _utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -105,6 +103,7 @@ class CompanionApp(App[None]):
         Binding("n", "new_note", "Note", id="new-note"),
         Binding("i", "import", "Import", id="import"),
         Binding("ctrl+z", "undo", "Undo the last delete", id="undo", show=False),
+        Binding("z", "toggle_times", "Times in the conference's or the laptop's zone", id="times", show=False),
         Binding("question_mark", "toggle_help", "Help", id="help"),
         Binding("q", "quit", "Quit", id="quit"),
     ]
@@ -117,8 +116,13 @@ class CompanionApp(App[None]):
         self.clock = clock
         """Now, as an aware datetime; tests pass a fixed clock."""
         self.chosen_conference_id: str | None = None
-        self.just_ended: Session | None = None
-        """A starred session that ended while the app was open: the default subject of a new note."""
+        self.just_ended: list[Session] = []
+        """Starred sessions that ended while the app was open and have no note yet, the latest last:
+        Today shows them until a note is taken or the prompt dismissed; the latest is the default
+        subject of a new note."""
+        self.times_shown = store.setting(SETTING, CONFERENCE)
+        """In which zone times are shown (companion.clock), the user's setting."""
+        self._clock: Clock | None = None
         self.undo_stack: list[Callable[[], None]] = []
         self._ended_checked_at: datetime | None = None
         self._terminal: int | None = None
@@ -130,6 +134,24 @@ class CompanionApp(App[None]):
 
     def now(self) -> datetime:
         return self.clock()
+
+    def times(self) -> Clock:
+        """The one clock every screen shows times with (see companion.clock), kept until the data
+        or the conference changes."""
+        if self._clock is None:
+            self._clock = clock_for(self.conference, self.times_shown)
+        return self._clock
+
+    def action_toggle_times(self) -> None:
+        """Show every time in the laptop's zone, or back in the conference's: kept as a setting."""
+        wanted = LAPTOP if self.times_shown == CONFERENCE else CONFERENCE
+        if not self.attempt(lambda: self.store.set_setting(SETTING, wanted)):
+            return
+        self.times_shown = wanted
+        self._clock = None
+        self.notify(f"Times now in {self.times().name}" + ("" if wanted == LAPTOP else " (the conference's zone)"),
+                    markup=False, timeout=4)
+        self.data_changed()
 
     @property
     def conference(self) -> Conference | None:
@@ -164,6 +186,11 @@ class CompanionApp(App[None]):
     def data_changed(self) -> None:
         """Tell the screens on show that what they show has changed: each reloads (DataChanged)."""
         self._data_stamp = self.store.data_stamp()  # what the screens are about to read
+        self._clock = None  # the conference or the setting may have changed
+        try:
+            self.times_shown = self.store.setting(SETTING, CONFERENCE)
+        except CompanionError:
+            pass  # unreadable for a moment: keep the last
         for screen in self.screen_stack:
             screen.post_message(DataChanged())
 
@@ -221,7 +248,8 @@ class CompanionApp(App[None]):
     # Notes ---------------------------------------------------------------------------------------
 
     def check_ended_sessions(self) -> None:
-        """Offer a note on each starred session that ended since the last look."""
+        """Offer a note on each starred session that ended since the last look: a notification,
+        and a line on Today that stays until a note is taken or the prompt dismissed."""
         now = self.now()
         since = self._ended_checked_at or now
         self._ended_checked_at = now
@@ -231,11 +259,30 @@ class CompanionApp(App[None]):
         if conference is None:
             return
         starred = self.store.starred_ids()
-        for session in self.store.sessions(conference.id):
-            if session.id in starred and since < session.end <= now and session.status != "cancelled":
-                self.just_ended = session
-                self.notify(f"{clean(session.title, single_line=True)} just ended. Press n to take a note.",
-                            title="Session over", markup=False, timeout=20)
+        ended = [session for session in self.store.sessions(conference.id)
+                 if session.id in starred and since < session.end <= now and session.status != "cancelled"
+                 and all(session.id != waiting.id for waiting in self.just_ended)]
+        for session in ended:
+            self.just_ended.append(session)
+            self.notify(f"{clean(session.title, single_line=True)} just ended. Press n to take a note "
+                        "(Today keeps the reminder).", title="Session over", markup=False, timeout=20)
+        if ended:
+            self.data_changed()
+
+    def ended_waiting(self) -> list[Session]:
+        """The starred sessions that ended while the app was open and still wait for a note, the
+        latest last (a note taken meanwhile, here or from the command line, ends the wait)."""
+        try:
+            self.just_ended = [session for session in self.just_ended if not self.store.notes(session_id=session.id)]
+        except CompanionError:
+            pass  # unreadable for a moment: keep them
+        return list(self.just_ended)
+
+    def dismiss_ended(self) -> None:
+        """Forget the latest ended session's prompt without a note."""
+        if self.just_ended:
+            self.just_ended.pop()
+            self.data_changed()
 
     def note_subject(self) -> tuple[Session | None, list[str]]:
         """What a new note is about: the screen's selection, else the starred session that just ended."""
@@ -243,9 +290,8 @@ class CompanionApp(App[None]):
         chooser = getattr(self.screen, "note_subject", None)
         if chooser is not None:
             session, names = chooser()
-        if session is None and not names and self.just_ended is not None:
-            if self.now() - self.just_ended.end < JUST_ENDED_FOR:
-                session = self.just_ended
+        if session is None and not names and self.just_ended:
+            session = self.just_ended[-1]  # Today shows it until a note is taken or it is dismissed
         if session is not None and not names:
             matcher = self.store.speaker_matcher()
             names = [found.person.name for found in speakers_on_list(session, matcher) if found.person]
@@ -306,6 +352,7 @@ class CompanionApp(App[None]):
         if len(note.person_ids) < len(set(person_ids)):
             lines.append("saved without someone removed from your people meanwhile")
         self.notify(clean("\n".join(lines)), title="Note saved", markup=False, timeout=15)
+        self.just_ended = [ended for ended in self.just_ended if ended.id != request.session_id]
         self.data_changed()
 
     def show_notes(self, title: str, notes: list[Note], reload: Callable[[], list[Note]]) -> None:

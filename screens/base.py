@@ -22,6 +22,7 @@ from companion.errors import CompanionError
 if TYPE_CHECKING:
     from textual.app import App
 
+    from companion.clock import Clock
     from companion.models import Conference, Note
     from companion.store import Store
 
@@ -41,6 +42,11 @@ class CompanionHost(Protocol):
     store: Store
 
     def now(self) -> datetime: ...
+
+    def times(self) -> Clock:
+        """How every time on every screen is shown (companion.clock): the conference's zone or the
+        laptop's, as the user chose with ``z``."""
+        ...
 
     @property
     def conference(self) -> Conference | None: ...

@@ -6,7 +6,6 @@ from functools import partial
 
 from textual.command import Hit, Hits, Provider
 
-from companion.agenda import zone_of
 from companion.models import Conference
 from companion.text import clean
 from screens.base import host_of
@@ -103,7 +102,7 @@ class SessionCommands(Provider):
 
         from companion.text import cut, normalise_name
 
-        zone = zone_of(conference)
+        zone = app.times().zone
         sessions = app.store.sessions(conference.id)
         labels = [normalise_name(f"{cut(s.title)} {' '.join(sp.name for sp in s.speakers)} {s.room}") for s in sessions]
         words = normalise_name(query).split()

@@ -27,7 +27,7 @@ COLUMNS = [Column("When", 9), Column("Due", 10), Column("Follow-up"), Column("Pe
 
 
 def bucket(item: FollowUp, today: date) -> str:
-    if item.status == "waiting":
+    if item.status == "waiting" or (item.kind == "nudge" and item.due > today):  # a nudge not due yet waits for a reply (followups.when_due)
         return "waiting"
     if item.due < today:
         return "overdue"

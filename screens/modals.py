@@ -29,8 +29,10 @@ from companion.cards import TalkChoice
 from companion.coach import PROMPTS, SHORT_NAMES, CoachRule, first_rule, warm_up
 from companion.models import CONNECTION_KINDS, LINK_KINDS, PRIORITIES, Connection, Note, Person, Session, TalkingPoint
 from companion.text import clean, has_visible
+from companion.work import WorkItem
 from screens.rowlist import Column, RowList
 from screens.safe import cell, lines, markup, paragraph, plain
+from screens.work import WorkList
 
 
 NO_CONTROLS = r"[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*"
@@ -416,11 +418,14 @@ class TalkingPointModal(Form[TalkingPoint | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save"),
         Binding("ctrl+t", "use_talk", "Use their talk", show=True),
+        Binding("ctrl+o", "use_work", "Use this item", show=True),
     ]
 
-    def __init__(self, person_name: str, point: TalkingPoint, talks: Sequence[TalkChoice] = (), *,
-                 unsaved: bool = False) -> None:
+    def __init__(self, person_name: str, point: TalkingPoint, talks: Sequence[TalkChoice] = (),
+                 work: Sequence[WorkItem] = (), *, unsaved: bool = False) -> None:
         super().__init__()
+        self.work = list(work)
+        """Their public work as research kept it, listed beside the first answer (screens/work.py)."""
         self.person_name = person_name
         self.point = point
         self.talks = list(talks)
@@ -446,6 +451,8 @@ class TalkingPointModal(Form[TalkingPoint | None]):
                         yield Input(value=clean(getattr(self.point, key), single_line=True),
                                     placeholder=f"e.g. {example}", id=f"answer-{key}", restrict=NO_CONTROLS)
                         yield Static(id=f"flag-{key}", classes="flag")
+                if key == "work" and self.work:
+                    yield WorkList(self.work, id="work-list")
             yield Static(id="coach", classes="form-foot")
 
     def on_mount(self) -> None:
@@ -516,6 +523,18 @@ class TalkingPointModal(Form[TalkingPoint | None]):
         self.talk_index = (self.talk_index + 1) % len(self.talks)
         field = self.query_one("#answer-work", Input)
         field.value = self.talks[self.talk_index].answer
+        field.cursor_position = len(field.value)
+        field.focus()
+
+    def action_use_work(self) -> None:
+        """Put their next kept work item (its title and link) in the first answer."""
+        found = self.query(WorkList)
+        item = found.first().choose_next() if found else None
+        if item is None:
+            self.notify("None of their work is kept yet: r on People gathers it.", markup=False)
+            return
+        field = self.query_one("#answer-work", Input)
+        field.value = item.answer()
         field.cursor_position = len(field.value)
         field.focus()
 
@@ -939,7 +958,7 @@ class NotesModal(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(markup("[b]$title[/b]  [dim]e edit · delete removes · escape closes[/dim]", title=self.title_text))
-            yield RowList([Column("When", 16), Column("Note")], id="notes-list")
+            yield RowList([Column("When", 20), Column("Note")], id="notes-list")
             yield Static(id="notes-detail")
 
     def on_mount(self) -> None:
@@ -949,7 +968,7 @@ class NotesModal(ModalScreen[None]):
     def show_notes(self, notes: list[Note]) -> None:
         self.notes = notes
         rows = self.query_one("#notes-list", RowList)
-        rows.set_rows(len(notes), lambda i: (cell(f"{notes[i].created.astimezone():%a %d %b %H:%M}"), cell(notes[i].text)))
+        rows.set_rows(len(notes), lambda i: (cell(self.app.times().time(notes[i].created, "%a %d %b %H:%M")), cell(notes[i].text)))
         self.show_detail()
 
     @on(RowList.Highlighted)

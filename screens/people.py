@@ -10,13 +10,13 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input
 
-from companion.agenda import zone_of
 from companion.cards import person_card, talk_choices
 from companion.coach import readiness
 from companion.errors import CompanionError, NotFoundError
 from companion.lookup import PeopleIndex, PeopleList
 from companion.models import PRIORITIES, Person, TalkingPoint
 from companion.text import clean
+from companion.work import recent_items
 from screens.base import CompanionScreen
 from screens.modals import NO_CONTROLS, ConfirmModal, PersonModal, TalkingPointModal
 from screens.rowlist import Column, RowList
@@ -29,6 +29,8 @@ CARD_DELAY_SECONDS = 0.12
 """While the filter is typed, the card of the first match waits for a pause in typing."""
 ROWS_KEPT = 2000
 """At most this many built rows are kept between filters (scrolling through 200,000 would keep them all)."""
+WORK_LISTED = 8
+"""At most this many of their kept work items are listed in the talking-point form."""
 PEOPLE_COLUMNS = [Column("Name"), Column("Affiliation", 22), Column("Priority", 12), Column("Points", 6)]
 
 
@@ -42,6 +44,7 @@ class PeopleScreen(CompanionScreen):
         Binding("a", "add_person", "Add", id="add-person"),
         Binding("e", "edit_person", "Edit", id="edit-person"),
         Binding("p", "cycle_priority", "Next priority", id="priority", show=False),
+        Binding("r", "research", "Research", id="research"),
         Binding("delete", "remove_person", "Remove the person", id="remove-person", show=False),
         Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
@@ -208,7 +211,7 @@ class PeopleScreen(CompanionScreen):
         except CompanionError as error:  # a damaged row file (their notes, say): no card, the list goes on
             self._read_failed(error)
             card = None
-        self.query_one(PersonCardView).show_card(card, zone_of(self.host.conference))
+        self.query_one(PersonCardView).show_card(card, self.host.times().zone)
 
     def note_subject(self) -> tuple[None, list[str]]:
         """A new note from here is about the selected person."""
@@ -256,6 +259,7 @@ class PeopleScreen(CompanionScreen):
         base = store.talking_point(person.id) or TalkingPoint(person_id=person.id)
         conferences = {conference.id: conference for conference in store.conferences()}
         talks = talk_choices(store.speaking_sessions(person), conferences)
+        work = recent_items(store.work(person.id), limit=WORK_LISTED)
 
         def saved(result: TalkingPoint | None) -> None:
             if result is None:
@@ -264,12 +268,65 @@ class PeopleScreen(CompanionScreen):
                 _point, conflicts = store.edit_talking_point(base, result)
             except CompanionError as error:  # keep what was typed: open the form again with it
                 self.notify(clean(error, single_line=True), title="Not saved", severity="error", markup=False)
-                self.app.push_screen(TalkingPointModal(person.name, result, talks), saved)
+                self.app.push_screen(TalkingPointModal(person.name, result, talks, work), saved)
                 return
             self.tell_conflicts(person.name, conflicts)
             self.load_people(select_id=person.id)
 
-        self.app.push_screen(TalkingPointModal(person.name, base, talks), saved)
+        self.app.push_screen(TalkingPointModal(person.name, base, talks, work), saved)
+
+    # Research ---------------------------------------------------------------------------------
+
+    def action_research(self) -> None:
+        """Gather the selected person's public work (companion research) in a thread: typing and
+        moving on go on meanwhile; the header says it is running and a note says what came of it."""
+        person = self.selected_person()
+        if person is None:
+            return
+        from companion.research import targets
+
+        name = clean(person.name, single_line=True)
+        if not targets(person):
+            self.notify(f"{name} has no blog, website, GitHub or Mastodon link to research (e adds one).", markup=False)
+            return
+        self.sub_title = f"researching {name}…"
+        self.notify(f"Researching {name}: " + ", ".join(source for source, _link in targets(person)) + "…",
+                    markup=False, timeout=3)
+        self.run_worker(lambda: self._research(person), thread=True, group="research", exit_on_error=False)
+
+    def _research(self, person: Person) -> None:
+        """In the worker thread: fetch, keep, then tell the screen (through the app's thread).
+        Quitting cancels the worker, which ends each waiting fetch at its next poll."""
+        from textual.worker import get_current_worker
+
+        from companion.research import research_people
+
+        cancelled = get_current_worker().cancelled_event
+        try:
+            found = research_people(self.store, [person], cancelled=cancelled)
+        except CompanionError as error:
+            if cancelled.is_set() and not self.app.is_running:
+                return  # the app quit: nobody to tell
+            self.app.call_from_thread(self._researched, person, [clean(error, single_line=True)], True)
+            return
+        lines, failed = [], False
+        for outcome in found[0].outcomes if found else []:
+            failed = failed or outcome.status == "failed"
+            if outcome.status == "failed":
+                lines.append(f"{outcome.source}: {outcome.message}")
+            else:
+                lines.append(f"{outcome.source}: {len(outcome.items)}" + (" (not modified)" if outcome.status == "not-modified" else ""))
+        if cancelled.is_set() and not self.app.is_running:
+            return
+        self.app.call_from_thread(self._researched, person, lines, failed)
+
+    def _researched(self, person: Person, lines: list[str], failed: bool) -> None:
+        self.sub_title = ""
+        name = clean(person.name, single_line=True)
+        self.notify("\n".join(clean(line, single_line=True) for line in lines), title=f"Research: {name}", markup=False,
+                    severity="warning" if failed else "information", timeout=10 if failed else 5)
+        if self._selected_id() == person.id:
+            self.show_card()
 
     def action_add_person(self) -> None:
         self.app.push_screen(PersonModal(), self.person_added)

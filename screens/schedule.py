@@ -53,7 +53,7 @@ class ScheduleScreen(CompanionScreen):
         Binding("g", "toggle_grid", "Grid/list", id="grid"),
         Binding("left_square_bracket", "day(-1)", "Previous day", id="prev-day", show=False),
         Binding("right_square_bracket", "day(1)", "Next day", id="next-day", show=False),
-        Binding("z", "toggle_zone", "Conference/laptop time zone", id="zone", show=False),
+        Binding("z", "app.toggle_times", "Conference/laptop time zone", id="zone", show=False),
         Binding("o", "notes", "Notes", id="notes", show=False),
         Binding("a", "add_speakers", "Add the speakers to your people", id="add-speakers", show=False),
         Binding("escape", "clear_filter", "Clear filter", show=False),
@@ -109,7 +109,7 @@ class ScheduleScreen(CompanionScreen):
 
     @property
     def zone(self) -> tzinfo:
-        return laptop_zone() if self.show_laptop_zone else self.index.zone
+        return self.host.times().zone
 
     async def load_conference(self) -> None:
         """Read the current conference from the store; keep the day and filter the user chose."""
@@ -160,7 +160,7 @@ class ScheduleScreen(CompanionScreen):
         self.shown = self.index.select(self.day, self.session_filter)
         zone_name = getattr(self.zone, "key", None) or str(self.zone)
         self.query_one("#zone-label", Label).update(
-            plain(f"times: {'laptop ' if self.show_laptop_zone else ''}{zone_name}  ·  {len(self.shown)} shown"),
+            plain(f"times: {'laptop ' if self.host.times().laptop else ''}{zone_name}  ·  {len(self.shown)} shown"),
             layout=False,  # fixed width: no need to lay the screen out again
         )
         if self.query_one("#views", ContentSwitcher).current == "grid":

@@ -1,92 +1,289 @@
-"""Today: what is on now and next, who to catch where, and what is due."""
+"""Today: what is on now and next, who to catch where, and what is due.
+
+Now first, and it fits: sessions you starred and sessions where people on your list speak come
+first in each block, and each block is cut to what the terminal has room for with a "+N more" line
+(enter opens the Schedule, ``m`` shows everything here), so "who to catch" and the follow-ups stay
+on the first screen even when two dozen sessions run at once. A starred session that ended while
+the app was open stays here as a reminder until a note is taken (``n``) or it is dismissed (``x``).
+A conference that is over says so and how to get its report. Every time goes through the app's
+one clock (companion.clock)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
+
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.binding import Binding
+from textual.containers import Container, Vertical, VerticalScroll
+from textual.content import Content
 from textual.widgets import Footer, Header, Static
 
 from companion.cards import speakers_on_list
-from companion.agenda import sessions_now_and_next, zone_of
+from companion.agenda import sessions_now_and_next
+from companion.clock import Clock
+from companion.models import DAY_CUTOFF, Conference, Person, Session
 from screens.base import CompanionScreen
-from screens.safe import lines, markup, plain
-from screens.widgets import section_title, span
+from screens.safe import lines, markup, one_line, plain
+from screens.widgets import section_title
+
+class TodayView:
+    """What Today shows, read once and drawn again at each resize: each block's lines whole (the
+    drawing cuts them to fit)."""
+
+    def __init__(self, heading: list[Content], due: list[Content]) -> None:
+        self.heading = heading
+        self.due = due
+        self.with_sessions = False
+        """False without a schedule and for a conference that has ended: no Now, Next, Who to catch."""
+        self.now: list[Content] = []
+        self.next: list[Content] = []
+        self.next_when = ""
+        self.catches: list[Content] = []
+        self.catch_title = "Who to catch"
+        self.room_width = 0
+        """How much of a room's name the rows show (they are read again when that changes)."""
+
+
+FIXED_LINES = 12
+"""Lines Today takes besides the rows of its blocks: the header and footer, the heading, the three
+blocks' blank line and title, and the follow-ups (a blank line, the title, the counts)."""
+WIDE = 150
+"""From this many columns Today has two: now and next on the left, who to catch and the follow-ups
+on the right (each then fits the height on its own)."""
+FIXED_LEFT, FIXED_RIGHT = 7, 8
+ROOM_NARROW, ROOM_WIDE, WIDE_ROOMS = 20, 32, 120
+"""A room's name is cut to 20 characters below 120 columns, to 32 from there."""
+"""Two columns: the lines each takes besides its rows (header, footer, heading, blocks' titles)."""
+
+
+def fit_rows(counts: list[int], room: int) -> list[int]:
+    """How many rows of each block to show in ``room`` lines, a block cut short taking one line
+    more for its "+N more": every block shows at least one row, then one more each in turn (the
+    blocks in order of importance) while there is room."""
+    shown = [min(count, 1) for count in counts]
+
+    def cost() -> int:
+        return sum(rows + (rows < count) for rows, count in zip(shown, counts))
+
+    grew = True
+    while grew:
+        grew = False
+        for index, count in enumerate(counts):
+            if shown[index] < count:
+                extra = 0 if shown[index] + 1 == count else 1  # the last row takes the "+N more" line's place
+                if cost() + extra <= room:
+                    shown[index] += 1
+                    grew = True
+    return shown
+
+
+def first_things_first(sessions: Iterable[Session], starred: set[str], known: dict[str, list[str]]) -> list[Session]:
+    """Sessions you starred first, then those where people on your list speak, then the rest, each
+    group in the order given (time, then room)."""
+    return sorted(sessions, key=lambda s: (s.id not in starred, not known.get(s.id)))
 
 
 class TodayScreen(CompanionScreen):
     """The first screen at a conference: now, next, people to catch, follow-ups due."""
 
     CSS_PATH = "today.tcss"
+    BINDINGS = [
+        Binding("enter", "open_schedule", "All sessions", id="today-schedule", show=False),
+        Binding("m", "toggle_more", "Show all / fit the screen", id="today-more", show=False),
+        Binding("x", "dismiss_ended", "Dismiss", id="today-dismiss"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.show_all = False
+        """``m``: every row of every block, the screen scrolling, instead of what fits."""
+        self.ended: list[Session] = []
+        """Starred sessions that ended while the app was open and wait for a note (the app's)."""
+        self.view: TodayView | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll():
             yield Static(id="today-heading")
-            yield Static(id="now-next")
-            yield Static(id="catch")
-            yield Static(id="due")
+            yield Static(id="ended")
+            with Container(id="today-columns"):
+                with Vertical(id="today-left"):
+                    yield Static(id="now-next")
+                with Vertical(id="today-right"):
+                    yield Static(id="catch")
+                    yield Static(id="due")
         yield Footer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "dismiss_ended":
+            return bool(self.ended)
+        return True
 
     async def reload(self) -> None:
         self.refresh_today()
+
+    def on_resize(self) -> None:
+        if self.view is not None and self.view.room_width != self.room_width():
+            self.refresh_today()  # rooms are cut to another width
+        else:
+            self.draw()
+
+    def room_width(self) -> int:
+        """How much of a room's name a row shows (38C3 has rooms named like sentences)."""
+        return ROOM_NARROW if self.size.width < WIDE_ROOMS else ROOM_WIDE
+
+    # Reading -----------------------------------------------------------------------------------
 
     def refresh_today(self) -> None:
         store = self.store
         now = self.host.now()
         conference = self.host.conference
-        heading = self.query_one("#today-heading", Static)
-        if conference is None:
-            heading.update(plain("No schedule yet: press i to import one (a file or a URL), or run companion import schedule SRC"))
-            self.query_one("#now-next", Static).update("")
-            self.query_one("#catch", Static).update("")
-        else:
-            zone = zone_of(conference)
-            local_now = now.astimezone(zone)
-            day_text = f"{local_now:%A %d %B, %H:%M}"
-            heading.update(markup("[b]$name[/b]  [dim]$day ($zone)[/dim]", name=conference.name, day=day_text, zone=conference.timezone))
-            sessions = store.sessions_around(conference, now, zone)
-            starred = store.starred_ids()
-            matcher = store.speaker_matcher()
-            live, upcoming = sessions_now_and_next(sessions, now)
-
-            def describe(session) -> object:  # noqa: ANN001
-                # An overview: exact names and middle names left out; a typo'd name is matched in the
-                # session's own detail (the schedule) and on the person's card.
-                known = [found.person.name for found in speakers_on_list(session, matcher, fuzzy=False) if found.person]
-                later_day = session.start.astimezone(zone).date() != local_now.date()
-                template = ("[$warning]★[/] " if session.id in starred else "") + "$when  [b]$room[/b]  $title"
-                if known:
-                    template += "  [$success]— on your list: $known[/]"
-                return markup(template, when=span(session, zone, with_date=later_day), room=session.room,
-                              title=session.title, known=", ".join(known))
-
-            parts = [section_title("Now")]
-            parts += [describe(s) for s in live] or [plain("Nothing on right now.")]
-            parts.append(section_title("Next"))
-            parts += [describe(s) for s in upcoming] or [plain("Nothing later today or after.")]
-            self.query_one("#now-next", Static).update(lines(parts))
-
-            today = min((s.conference_day(zone) for s in sessions if s.end >= now), default=None)
-            today_sessions = [s for s in sessions if s.conference_day(zone) == today and s.end >= now]
-            catches = []
-            for session in sorted(today_sessions, key=lambda s: (s.end, s.start)):  # by the moment to catch them
-                for found in speakers_on_list(session, matcher, fuzzy=False):  # a day's worth: exact names only
-                    person = found.person
-                    if person is not None:
-                        catches.append(markup(
-                            "$name [dim]($priority)[/dim]  after $title, $room at $at",
-                            name=person.name, priority=person.priority, title=session.title, room=session.room,
-                            at=f"{session.end.astimezone(zone):%H:%M}",
-                        ))
-            heading_text = "Who to catch today" if today == local_now.date() else f"Who to catch on {today:%A}" if today else "Who to catch"
-            catch_parts = [section_title(heading_text)]
-            catch_parts += catches or [plain("None of your people speak in the rest of the conference.")]
-            self.query_one("#catch", Static).update(lines(catch_parts))
+        clock = self.host.times()
+        ended_waiting = getattr(self.app, "ended_waiting", None)
+        self.ended = ended_waiting() if ended_waiting is not None else []
+        self.refresh_bindings()
         counts = store.due_counts(now.astimezone().date())
-        self.query_one("#due", Static).update(lines([
-            section_title("Follow-ups"),
-            markup(
-                "[$error]$overdue overdue[/]  ·  [b]$today due today[/b]  ·  $upcoming upcoming  ·  $waiting waiting for a reply",
-                **{key: str(value) for key, value in counts.items()},
-            ),
-        ]))
+        due = [section_title("Follow-ups"), markup(
+            "[$error]$overdue overdue[/]  ·  [b]$today due today[/b]  ·  $upcoming upcoming  ·  $waiting waiting for a reply",
+            **{key: str(value) for key, value in counts.items()},
+        )]
+        if conference is None:
+            self.view = TodayView([plain("No schedule yet: press i to import one (a file or a URL), "
+                                         "or run companion import schedule SRC")], due)
+            self.draw()
+            return
+        sessions = store.sessions_around(conference, now, clock.conference_zone)
+        day = now.astimezone(clock.conference_zone).date()
+        if conference.last_day and day > conference.last_day and not any(s.end >= now for s in sessions):
+            self.view = TodayView(self.ended_heading(conference), due)
+            self.draw()
+            return
+        heading = [markup("[b]$name[/b]  [dim]$day ($zone)[/dim]", name=conference.name,
+                          day=clock.at(now).strftime("%A %d %B, %H:%M"), zone=clock.name)]
+        if conference.first_day and day < conference.first_day:
+            days = (conference.first_day - day).days
+            heading.append(markup("[dim]Starts on $when, in $n day$s.[/dim]", when=f"{conference.first_day:%A %d %B}",
+                                  n=str(days), s="" if days == 1 else "s"))
+        self.view = TodayView(heading, due)
+        self.read_sessions(self.view, sessions, now, clock)
+        self.draw()
+
+    def ended_heading(self, conference: Conference) -> list[Content]:
+        first, last = conference.first_day, conference.last_day
+        dates = f"{first:%d %B} to {last:%d %B %Y}" if first and last and first != last else f"{last:%d %B %Y}"
+        return [
+            markup("[b]$name[/b] ended on $day [dim]($dates)[/dim].", name=conference.name,
+                   day=f"{last:%A %d %B}" if last else "", dates=dates),
+            plain("Its report, who you met, what you learned and what is pending, as Markdown:"),
+            markup("  [b]companion report $id --out report.md[/b]", id=conference.id),
+            plain("2: its schedule · 4: the follow-ups · ctrl+p: another conference"),
+        ]
+
+    def read_sessions(self, view: TodayView, sessions: list[Session], now: datetime, clock: Clock) -> None:
+        """Now and Next (starred and listed people's sessions first), and who to catch, in order."""
+        store = self.store
+        starred = store.starred_ids()
+        matcher = store.speaker_matcher()
+        zone = clock.conference_zone
+        shown_day = clock.at(now).date()
+        live, upcoming = sessions_now_and_next(sessions, now)
+        # An overview: exact names only (a typo'd name is matched in the schedule and on the card).
+        known = {s.id: [found.person.name for found in speakers_on_list(s, matcher, fuzzy=False) if found.person]
+                 for s in [*live, *upcoming]}
+
+        view.with_sessions = True
+        view.room_width = self.room_width()
+
+        def room(session: Session) -> str:
+            name = one_line(session.room)
+            return name if len(name) <= view.room_width else name[: view.room_width - 1].rstrip() + "…"
+
+        def describe(session: Session) -> Content:
+            later_day = clock.at(session.start).date() != shown_day
+            when = clock.span(session.start, session.end, "%a %d %b %H:%M" if later_day else "%H:%M")
+            template = ("[$warning]★[/] " if session.id in starred else "  ") + "$when  [b]$room[/b]  "
+            if known[session.id]:
+                template += "[$success]$known:[/] "
+            return markup(template + "$title", when=when, room=room(session), title=session.title,
+                          known=", ".join(known[session.id]))
+
+
+        view.now = [describe(s) for s in first_things_first(live, starred, known)]
+        view.next = [describe(s) for s in first_things_first(upcoming, starred, known)]
+        view.next_when = clock.time(upcoming[0].start, "%a %H:%M" if clock.at(upcoming[0].start).date() != shown_day
+                                    else "%H:%M") if upcoming else ""
+        day = min((s.conference_day(zone) for s in sessions if s.end >= now), default=None)
+        for session in sorted((s for s in sessions if s.conference_day(zone) == day and s.end >= now),
+                              key=lambda s: (s.end, s.start)):  # by the moment to catch them
+            for found in speakers_on_list(session, matcher, fuzzy=False):  # a day's worth: exact names only
+                person: Person | None = found.person
+                if person is not None:
+                    view.catches.append(markup(
+                        "  $at  [b]$room[/b]  $name [dim]($priority)[/dim], after $title",
+                        name=person.name, priority=person.priority, title=session.title, room=room(session),
+                        at=clock.time(session.end),
+                    ))
+        if day is not None:
+            today = (now.astimezone(zone) - DAY_CUTOFF).date()
+            view.catch_title = "Who to catch today" if day == today else f"Who to catch on {day:%A}"
+
+    # Drawing -----------------------------------------------------------------------------------
+
+    def draw(self) -> None:
+        """Show what was read, each block cut to the room the terminal has (all of it after ``m``)."""
+        view = self.view
+        if view is None or not self.is_mounted:
+            return
+        self.query_one("#today-heading", Static).update(lines(view.heading))
+        ended = self.query_one("#ended", Static)
+        ended.update(lines([
+            markup("[b $warning]Just ended[/] [dim](n: note it, x: dismiss)[/dim] $title", title=session.title)
+            for session in reversed(self.ended[-2:])
+        ] + ([plain(f"  and {len(self.ended) - 2} more that ended earlier")] if len(self.ended) > 2 else [])))
+        ended.display = bool(self.ended)
+        self.query_one("#due", Static).update(lines(view.due))
+        for block in ("#now-next", "#catch"):
+            self.query_one(block, Static).display = view.with_sessions
+        if not view.with_sessions:
+            return
+        counts = [len(view.now) or 1, len(view.catches) or 1, len(view.next) or 1]  # in order of importance
+        marker = (1 + min(len(self.ended), 2) + (len(self.ended) > 2)) if self.ended else 0  # its margin and lines
+        above = len(view.heading) - 1 + marker
+        wide = self.size.width >= WIDE
+        self.set_class(wide, "wide")
+        if self.show_all:
+            now_shown, catch_shown, next_shown = counts
+        elif wide:
+            now_shown, next_shown = fit_rows([counts[0], counts[2]], max(self.size.height - FIXED_LEFT - above, 2))
+            catch_shown = fit_rows([counts[1]], max(self.size.height - FIXED_RIGHT - above, 1))[0]
+        else:
+            now_shown, catch_shown, next_shown = fit_rows(counts, max(self.size.height - FIXED_LINES - above, 3))
+        hint = "m: fit the screen" if self.show_all else "enter: the Schedule · m: all here"
+        parts = [section_title("Now"), *(view.now[:now_shown] or [plain("Nothing on right now.")])]
+        if len(view.now) > now_shown:
+            parts.append(markup("[dim]  +$n more now · $hint[/dim]", n=str(len(view.now) - now_shown), hint=hint))
+        parts.append(section_title(f"Next, at {view.next_when}" if view.next_when else "Next"))
+        parts += view.next[:next_shown] or [plain("Nothing later today or after.")]
+        if len(view.next) > next_shown:
+            parts.append(markup("[dim]  +$n more then · $hint[/dim]", n=str(len(view.next) - next_shown), hint=hint))
+        self.query_one("#now-next", Static).update(lines(parts))
+        catch = [section_title(view.catch_title),
+                 *(view.catches[:catch_shown] or [plain("None of your people speak in the rest of the conference.")])]
+        if len(view.catches) > catch_shown:
+            catch.append(markup("[dim]  +$n more later · m: all here[/dim]", n=str(len(view.catches) - catch_shown)))
+        self.query_one("#catch", Static).update(lines(catch))
+
+    # Keys --------------------------------------------------------------------------------------
+
+    async def action_open_schedule(self) -> None:
+        await self.app.switch_mode("schedule")
+
+    def action_toggle_more(self) -> None:
+        self.show_all = not self.show_all
+        self.draw()
+
+    def action_dismiss_ended(self) -> None:
+        dismiss = getattr(self.app, "dismiss_ended", None)
+        if dismiss is not None:
+            dismiss()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from datetime import datetime, timezone, tzinfo
 
 from textual.widgets import Static
 
@@ -10,6 +10,7 @@ from companion.cards import PersonCard
 from companion.coach import PROMPTS, SHORT_NAMES
 from companion.models import Session
 from screens.safe import lines, markup, paragraph, plain
+from screens.work import work_section
 
 
 def span(session: Session, zone: tzinfo, *, with_date: bool = False) -> str:
@@ -79,6 +80,9 @@ class PersonCardView(Static):
                     )
                 else:
                     parts.append(markup("[dim]$when $room  $title (past)[/dim]", when=when, room=session.room, title=session.title))
+        if any(kept.items for kept in card.work):
+            parts.append(section_title("Their work"))
+            parts.extend(work_section(card.work, datetime.now(timezone.utc)))
         if card.notes:
             parts.append(section_title("Last notes"))
             for note in card.notes:

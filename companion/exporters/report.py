@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone, tzinfo
 from pathlib import Path
 
+from companion.clock import Clock, clock_for, short_name
 from companion.models import Conference, FollowUp, Note, Person, Session
 from companion.exporters.output import write_output
 from companion.text import clean
@@ -63,19 +64,6 @@ class Report:
     groups: list[str] = field(default_factory=list)
 
 
-def _zone(conference: Conference | None) -> tzinfo:
-    if conference is not None:
-        try:
-            from zoneinfo import ZoneInfo
-
-            return ZoneInfo(conference.timezone)
-        except Exception:
-            pass
-    from companion.exporters.ics import local_zone
-
-    return local_zone()
-
-
 def notes_in_scope(notes: Iterable[Note], conference: Conference | None, sessions: dict[str, Session], zone: tzinfo) -> list[Note]:
     if conference is None:
         return list(notes)
@@ -98,14 +86,19 @@ def build_report(
     today: date | None = None,
     zone: tzinfo | None = None,
     now: datetime | None = None,
+    clock: Clock | None = None,
 ) -> Report:
-    """The report as Markdown text, with counts for the command's summary line."""
-    zone = zone or _zone(conference)
+    """The report as Markdown text, with counts for the command's summary line. Times are shown
+    by ``clock`` (companion.clock: the conference's zone or the laptop's, as the user chose; by
+    default the report's conference's zone, else the laptop's), or in ``zone``; the report names it."""
+    if clock is None:
+        clock = Clock(zone) if zone is not None else clock_for(conference)
+    zone = clock.zone
     now = now or datetime.now(timezone.utc)
     today = today or now.astimezone(zone).date()
     sessions = {s.id: s for s in store.sessions()}
     people = {p.id: p for p in store.people()}
-    notes = notes_in_scope(store.notes(), conference, sessions, zone)
+    notes = notes_in_scope(store.notes(), conference, sessions, clock.conference_zone)  # days are the conference's
     note_ids = {n.id for n in notes}
     all_note_ids = {n.id for n in store.notes()}
 
@@ -115,7 +108,7 @@ def build_report(
         if item.note_id in all_note_ids or item.created is None:  # its note belongs elsewhere
             return False
         first, last = conference.first_day, conference.last_day  # its note was deleted: go by when it was made
-        return bool(first and last and first <= item.created.astimezone(zone).date() <= last)
+        return bool(first and last and first <= item.created.astimezone(clock.conference_zone).date() <= last)
 
     pending = [f for f in store.followups(statuses=("open", "waiting")) if pending_in_scope(f)]
 
@@ -123,7 +116,8 @@ def build_report(
     out: list[str] = [f"# {title}", ""]
     if conference is not None and conference.first_day and conference.last_day:
         out += [f"{conference.first_day.isoformat()} to {conference.last_day.isoformat()}, {md(conference.timezone)}.", ""]
-    out += [f"Written {now.astimezone(zone).strftime('%Y-%m-%d %H:%M')} by companion.", ""]
+    out += [f"Written {now.astimezone(zone).strftime('%Y-%m-%d %H:%M')} by companion. "
+            f"Times are in {md(clock.name)} ({md(short_name(now.astimezone(zone)))}).", ""]
 
     # Who you met -------------------------------------------------------------------------
     noted: dict[int, int] = {}

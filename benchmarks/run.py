@@ -51,15 +51,20 @@ SIZES = {
         "S": {"sessions": 300, "people": 200, "notes": 500, "followups": 0},
         "L": {"sessions": 5000, "people": 10000, "notes": 20000, "followups": 20000},
         "P": {"sessions": 5000, "people": 200000, "notes": 2000, "followups": 2000},
+        "I": {"people": 50000},
+        "G": {"rooms": 100, "sessions": 1500},
     },
     "smoke": {
         "runs": 2, "slow_runs": 1,
         "S": {"sessions": 40, "people": 30, "notes": 50, "followups": 0},
         "L": {"sessions": 200, "people": 200, "notes": 300, "followups": 300},
         "P": {"sessions": 200, "people": 1000, "notes": 50, "followups": 50},
+        "I": {"people": 500},
+        "G": {"rooms": 20, "sessions": 200},
     },
 }
-"""P (people): a people list at the cap the app is built for (issue 14: 200,000 people), the L schedule."""
+"""P (people): a people list at the cap the app is built for (issue 14: 200,000 people), the L schedule.
+G (grid): one day of 1,500 sessions in 100 rooms (workloads.grid_day), the room grid's worst case."""
 
 
 @dataclass
@@ -321,6 +326,91 @@ def bench_schedule_screen(report: Report, store, sessions: int, runs: int) -> No
     asyncio.run(drive())
 
 
+def bench_schedule_grid(report: Report, root: Path, size: dict[str, int], runs: int) -> None:
+    """The room grid on a day of ``size["sessions"]`` sessions in ``size["rooms"]`` rooms: building
+    its layout, opening it (g) and a cursor move or a scroll, each to the settled screen."""
+    from companion.agenda import SessionIndex, TimeGrid, zone_of
+    from companion.schedules import save_parsed_schedule
+    from companion.store import Store
+    from screens.app import CompanionApp
+    from screens.grid import SessionGrid
+
+    folder = root / "grid"
+    store = Store(folder)
+    save_parsed_schedule(store, workloads.grid_day(size["rooms"], size["sessions"]), "grid.xml")
+    conference = store.conferences()[0]
+    index = SessionIndex(store.sessions(conference.id), zone_of(conference), conference.rooms)
+    day = index.select(index.days[0])
+    rooms = index.rooms(day)
+    label = f"{size['sessions']:,} sessions in {size['rooms']} rooms"
+    layout = TimeGrid(day, rooms, index.zone)
+    measure(report, f"grid layout (TimeGrid) of a day of {label}", lambda: TimeGrid(day, rooms, index.zone), runs,
+            warmup=1, note=f"{layout.row_count} rows of {int(layout.slot.total_seconds() // 60)} minutes, "
+                           f"{layout.column_count} columns")
+    now = day[len(day) // 2].start + (day[len(day) // 2].end - day[len(day) // 2].start) / 2
+
+    def draw(grid: SessionGrid) -> None:
+        """Every line on screen, as a repaint asks for them (a line unchanged since is taken from the cache)."""
+        for y in range(grid.size.height):
+            grid.render_line(y)
+
+    async def drive() -> None:
+        app = CompanionApp(store=store, clock=lambda: now)
+        async with app.run_test(size=(200, 50)) as pilot:
+            await pilot.press("2")
+            await pilot.pause()
+            list_moves = []
+            for key in ("down", "up") * runs:
+                cpu = time.process_time()
+                await pilot.press(key)
+                await pilot.pause()
+                list_moves.append((time.process_time() - cpu) * 1000)
+            opened, moves, shown, moved, scrolled = [], [], [], [], []
+            for _ in range(runs):
+                cpu = time.process_time()
+                await pilot.press("g")  # to the grid (and back, untimed, below)
+                await pilot.pause()
+                opened.append((time.process_time() - cpu) * 1000)
+                grid = app.screen.query_one("#grid", SessionGrid)
+                assert grid.session is not None
+                wall = time.perf_counter()
+                grid.show(TimeGrid(day, rooms, index.zone), starred=set(), clashes=set(), now=now, zone=index.zone)
+                grid._lines.clear()
+                draw(grid)
+                shown.append((time.perf_counter() - wall) * 1000)
+                for key in ("right", "down", "left", "up"):
+                    wall = time.perf_counter()
+                    grid.action_move(*{"right": (1, 0), "down": (0, 1), "left": (-1, 0), "up": (0, -1)}[key])
+                    draw(grid)
+                    moved.append((time.perf_counter() - wall) * 1000)
+                    await pilot.pause()
+                    cpu = time.process_time()
+                    await pilot.press(key)
+                    await pilot.pause()
+                    moves.append((time.process_time() - cpu) * 1000)
+                for x, y in ((grid.max_scroll_x, grid.max_scroll_y), (0, 0)):
+                    wall = time.perf_counter()
+                    grid.scroll_to(x=x, y=y, animate=False, immediate=True)
+                    draw(grid)
+                    scrolled.append((time.perf_counter() - wall) * 1000)
+                    await pilot.pause()
+                await pilot.press("g")
+                await pilot.pause()
+            summary(report, f"grid shown on a day of {label}: layout, cursor at now, the screen's lines drawn (sync)",
+                    shown, budget=50, note="200x50")
+            summary(report, f"grid cursor move on a day of {label}, the screen's lines drawn again (sync)", moved,
+                    budget=16, note="right, down, left, up; a move that scrolls draws every line")
+            summary(report, f"grid scroll to the far corner on a day of {label}, the screen's lines drawn (sync)",
+                    scrolled, budget=16, note="bottom right and back to the top left, as the mouse wheel or scrollbar does")
+            summary(report, f"grid open (g) on a day of {label}, CPU to settled screen", opened,
+                    note="with the detail pane, the footer's keys and the layout that change with it")
+            summary(report, f"grid cursor move on a day of {label}, CPU to settled screen", moves,
+                    baseline_name="a cursor move in the list", baseline=statistics.median(list_moves),
+                    note="with the detail pane shown again")
+
+    asyncio.run(drive())
+
+
 # --- the command line --------------------------------------------------------------------------------
 
 
@@ -464,6 +554,31 @@ def build_people_workload(size: dict[str, int], root: Path, schedule: bytes) -> 
     info(f"workload P: {size['people']:,} people, {size['sessions']:,} sessions; user data "
          f"{data_size(folder, 'user')}; built in {time.perf_counter() - started:.1f} s")
     return folder
+
+
+def bench_imported_people(report: Report, root: Path, people: int, runs: int, slow_runs: int) -> None:
+    """A Google Contacts export of ``people`` (the most one file may hold without --max-rows) imported
+    by `companion import people` as a whole process, then `who` on that list (budgeted as everywhere)."""
+    csv_path = root / "google-contacts.csv"
+    csv_path.write_bytes(workloads.google_contacts_csv(people))
+    folders = iter(range(1000))
+
+    def import_whole() -> None:
+        run(companion(root / f"I-{next(folders)}", "import", "people", str(csv_path)))
+
+    measure(report, f"companion import people, Google Contacts CSV, {people:,} people, whole process", import_whole,
+            slow_runs, note="into an empty data folder, durable; no budget: a progress line on stderr after 2 s")
+    folder = root / "I-0"
+    again = companion(folder, "import", "people", str(csv_path))
+    measure(report, f"companion import people again (nothing new), {people:,} people, whole process",
+            lambda: run(again), slow_runs, note="compares every row with the list; writes nothing")
+    from companion.store import Store
+
+    probe = Store(folder, read_only=True).people()[people // 2].name
+    command = companion(folder, "who", probe)
+    assert probe in run(command).stdout
+    measure(report, f"companion who, whole process, {people:,} imported people", lambda: run(command), runs,
+            warmup=1, budget=150, note="the largest people file accepted without --max-rows")
 
 
 def bench_people_screen_at_scale(report: Report, folder: Path, people: int, runs: int) -> None:
@@ -714,8 +829,10 @@ def main() -> int:
         bench_schedule_screen(report, store, sizes["L"]["sessions"], runs)
         bench_people_keystroke(report, store, sizes["L"]["people"], runs)
         bench_coach_keystroke(report, store, runs)
+        bench_schedule_grid(report, root, sizes["G"], runs)
         people = build_people_workload(sizes["P"], root, ics)
         bench_people_screen_at_scale(report, people, sizes["P"]["people"], slow_runs)
+        bench_imported_people(report, root, sizes["I"]["people"], runs, slow_runs)
         bench_export(report, large, root, slow_runs)
         bench_note_save(report, large, runs)  # last: it adds notes to the L store
     info(f"benchmark took {time.perf_counter() - started:.0f} s")

@@ -107,3 +107,60 @@ def populate_store(store, *, people: int, notes: int, followups: int, sessions: 
                      uid=f"companion-thank-n{index}-p0-0@companion", created=now, updated=now).to_dict()
             for index in range(followups)
         )
+
+
+GOOGLE_CONTACTS_HEADER = (
+    "First Name,Middle Name,Last Name,Phonetic First Name,Phonetic Middle Name,Phonetic Last Name,Name Prefix,"
+    "Name Suffix,Nickname,File As,Organization Name,Organization Title,Organization Department,Birthday,Notes,Photo,"
+    "Labels,E-mail 1 - Label,E-mail 1 - Value,E-mail 2 - Label,E-mail 2 - Value,Phone 1 - Label,Phone 1 - Value,"
+    "Website 1 - Label,Website 1 - Value"
+)
+
+
+def google_contacts_csv(count: int, seed: int = 3) -> bytes:
+    """A Google Contacts export (current layout, CRLF) of ``count`` people: labels with Google's own,
+    two emails in one cell for some, a GitHub profile for a third and a shared company site for the rest."""
+    import csv
+    import io
+
+    rng = random.Random(seed)
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    header = GOOGLE_CONTACTS_HEADER.split(",")
+    writer.writerow(header)
+    for index in range(count):
+        row = dict.fromkeys(header, "")
+        emails = f"p{index}@example.org" + (f" ::: p{index}@home.example" if index % 7 == 0 else "")
+        row.update({
+            "First Name": rng.choice(FIRST_NAMES), "Last Name": f"{rng.choice(LAST_NAMES)} {index}",
+            "Organization Name": f"{rng.choice(LAST_NAMES)} Labs", "Organization Title": "Engineer",
+            "Notes": "Met at a conference." if index % 5 == 0 else "", "Photo": "https://lh3.googleusercontent.com/x",
+            "Labels": f"* myContacts ::: {rng.choice(TOPICS)}", "E-mail 1 - Label": "* Work", "E-mail 1 - Value": emails,
+            "Website 1 - Value": f"https://github.com/user{index}" if index % 3 == 0
+            else f"https://company{rng.randrange(2000)}.example",
+        })
+        writer.writerow([row[name] for name in header])
+    return out.getvalue().encode("utf-8")
+
+
+GRID_LENGTHS = (20, 25, 30, 40, 45, 60, 90, 120)
+"""Session lengths in the grid workload, in minutes: short talks beside two-hour workshops."""
+
+
+def grid_day(rooms: int, sessions: int, seed: int = 3):  # noqa: ANN201 - a ParsedSchedule
+    """One conference day of ``sessions`` sessions in ``rooms`` rooms (the grid's worst case: the
+    whole conference on one day), written room by room as frab files are, starts on 5 minutes."""
+    from companion.importers import ParsedSchedule
+    from companion.models import Session
+
+    rng = random.Random(seed)
+    made = []
+    per_room = max(1, sessions // rooms)
+    for room in range(rooms):
+        start = datetime(2026, 12, 2, 9, 0, tzinfo=ZONE) + timedelta(minutes=5 * rng.randrange(6))
+        for number in range(per_room):
+            end = start + timedelta(minutes=rng.choice(GRID_LENGTHS))
+            made.append(Session(f"grid-{room}-{number}", "", f"{rng.choice(TOPICS)} in practice, part {room}.{number}",
+                                start, end, room=f"Room {rooms - room}", track=rng.choice(TOPICS)))
+            start = end + timedelta(minutes=5 * rng.randrange(4))
+    return ParsedSchedule(name="Grid Conference", timezone="Europe/Berlin", format="generated", sessions=made)

@@ -252,28 +252,149 @@ def cmd_conferences(args: argparse.Namespace) -> int:
     return 0
 
 
+class Progress:
+    """A progress line on stderr for a long import: rewritten in place on a terminal, else a line
+    now and then; nothing at all for an import over in under ``delay`` seconds."""
+
+    def __init__(self, what: str, *, delay: float = 2.0, every: float = 5.0) -> None:
+        import time
+
+        self.what, self.delay, self.every = what, delay, every
+        self.clock = time.monotonic
+        self.started = self.clock()
+        self.last = 0.0
+        self.tty = sys.stderr.isatty()
+        self.shown = False
+
+    def __call__(self, text: str) -> None:
+        now = self.clock()
+        if now - self.started < self.delay or now - self.last < (0.2 if self.tty else self.every):
+            return
+        self.last = now
+        line = f"{self.what}: {text}"
+        if self.tty:
+            sys.stderr.write("\r\x1b[K" + line)
+        else:
+            sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+        self.shown = True
+
+    def done(self) -> None:
+        if self.shown and self.tty:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+
+SHOWN_LINES = 50
+"""How many people of each kind an import lists by name before "... and N more"."""
+
+
+def _skipped_json(line: str) -> dict[str, Any]:
+    where, _, why = line.partition(": ")
+    number = _number(where.removeprefix("line "))
+    return {"line": number, "why": why} if number is not None else {"line": None, "why": line}
+
+
 def cmd_import_people(args: argparse.Namespace) -> int:
     from companion.importers.sources import load_people
-
-    parsed = load_people(args.file, fmt=args.format)
-    store = open_store(args, backup=True)
-    changes = store.add_people(parsed.people)
-    say(
-        f"Imported {len(parsed.people)} {'person' if len(parsed.people) == 1 else 'people'} from {args.file} ({parsed.format}): "
-        f"{len(changes.added)} new, {len(changes.merges)} merged"
-    )
     from companion.text import clean
 
-    for person, reason in changes.merges:
-        say(f"  merged {clean(person.name, single_line=True)}: {clean(reason, single_line=True)}")
-    for line in parsed.skipped:
-        say(f"  {clean(line, single_line=True)}")
+    if args.max_rows is not None and args.max_rows < 1:
+        raise UsageError(f"--max-rows must be 1 or more (got {args.max_rows})")
+    progress = Progress(f"Importing {args.file}")
+    parsed = load_people(args.file, fmt=args.format, max_rows=args.max_rows,
+                         progress=lambda done: progress(f"read {done:,} people"))
+    total = len(parsed.people)
+    progress(f"read {total:,} people; comparing with your list")
+    store = open_store(args, backup=True)
+    changes = store.add_people(parsed.people, progress=lambda done: progress(f"compared {done:,} of {total:,} with your list"))
+    progress.done()
+    unchanged = {person.id for person, _ in changes.unchanged}
+    if args.json:
+        emit_json({
+            "file": args.file, "format": parsed.format, "layout": parsed.layout, "rows": total,
+            "new": [{"id": p.id, "name": p.name} for p in changes.added],
+            "merged": [{"id": p.id, "name": p.name, "evidence": reason} for p, reason in changes.merges],
+            "unchanged": [{"id": p.id, "name": p.name, "evidence": reason} for p, reason in changes.unchanged],
+            "possible_duplicates": [
+                {"id": new.id, "name": new.name, "other_id": other.id, "other_name": other.name, "why": why}
+                for new, other, why in changes.possible
+            ],
+            "skipped": [_skipped_json(line) for line in parsed.skipped],
+        })
+        return 0
+    what = f"{parsed.format}, {parsed.layout}" if parsed.layout else parsed.format
+    counts = f"{len(changes.added)} new, {len(changes.merges)} merged"
+    if changes.unchanged:
+        counts += f" ({len(changes.unchanged)} of them already up to date)"
+    if changes.possible:
+        counts += f", {len(changes.possible)} possible duplicate{'' if len(changes.possible) == 1 else 's'}"
+    if parsed.skipped:
+        counts += f", {len(parsed.skipped)} skipped"
+    say(f"Imported {total} {'person' if total == 1 else 'people'} from {args.file} ({what}): {counts}")
+
+    def listed(lines: list[str]) -> None:
+        for line in lines[:SHOWN_LINES]:
+            say(f"  {clean(line, single_line=True)}")
+        if len(lines) > SHOWN_LINES:
+            say(f"  ... and {len(lines) - SHOWN_LINES:,} more (--json lists them all)")
+
+    if changes.added and len(changes.added) <= SHOWN_LINES:
+        say("  new: " + ", ".join(clean(p.name, single_line=True) for p in changes.added))
+    listed([f"merged {person.name}: {reason}" + (" (nothing new)" if person.id in unchanged else "")
+            for person, reason in changes.merges])
+    listed([f"possible duplicate: {new.name} ({new.id}) and {other.name} ({other.id}), {why}; both kept "
+            f"(companion people merge {other.id} {new.id} makes them one)" for new, other, why in changes.possible])
+    listed(parsed.skipped)
     sessions = store.sessions()
     if sessions:
         # The same matching the app uses (accents, middle names, typos; ambiguous names not counted).
         matcher = store.speaker_matcher()
         speaking = {matcher.match(sp.name).person_id for s in sessions for sp in s.speakers} - {None}
         say(f"  {len(speaking)} of {len(store.people())} people speak at an imported session")
+    return 0
+
+
+def cmd_people_merge(args: argparse.Namespace) -> int:
+    from companion.text import clean
+
+    store = open_store(args, backup=True)
+    kept, other = find_person(store, args.keep), find_person(store, args.other)
+    if kept.id == other.id:
+        raise UsageError(f"{args.keep!r} and {args.other!r} are the same person ({kept.id}); name two people")
+    record = store.merge_people(kept.id, other.id)
+    moved = []
+    if record["notes"]:
+        moved.append(f"{len(record['notes'])} note{'' if len(record['notes']) == 1 else 's'}")
+    if record["followups"]:
+        moved.append(f"{len(record['followups'])} follow-up{'' if len(record['followups']) == 1 else 's'}")
+    if record["points"][1] is not None:
+        moved.append("the talking point")
+    if args.json:
+        emit_json({"kept": person_json(store.person(kept.id)), "removed": {"id": other.id, "name": other.name},
+                   "merge": record["id"], "moved": moved, "undo": f"companion people unmerge {record['id']}"})
+        return 0
+    say(f"Merged {clean(other.name, single_line=True)} ({other.id}) into {clean(kept.name, single_line=True)} "
+        f"({kept.id}), nothing of either lost" + (f"; moved {', '.join(moved)}" if moved else ""))
+    say(f"  undo: companion people unmerge {record['id']}")
+    return 0
+
+
+def cmd_people_unmerge(args: argparse.Namespace) -> int:
+    from companion.text import clean
+
+    store = open_store(args, backup=True)
+    if args.merge is None and not store.merges():
+        say("No merge to undo.")
+        return 0
+    number = None if args.merge is None else _number(args.merge)
+    if args.merge is not None and number is None:
+        raise UsageError(f"{args.merge!r} is not a merge number (companion people merge prints it)")
+    record = store.undo_merge(number)
+    kept = clean(record["kept_before"]["name"], single_line=True)
+    removed = clean(record["removed_row"]["name"], single_line=True)
+    say(f"Undid merge {record['id']}: {removed} ({record['removed']}) is back beside {kept} ({record['kept']}), "
+        "with their notes, follow-ups and talking point")
     return 0
 
 
@@ -958,6 +1079,38 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return 0 if checkup.healthy else 1
 
 
+def cmd_sync(args: argparse.Namespace) -> int:
+    """Sync with the user's CalDAV/CardDAV server (companion.sync); ``setup`` and ``status`` below it."""
+    from companion.sync import command
+
+    action = getattr(args, "sync_action", None)
+    store = open_store(args, read_only=action == "status")
+    if action == "setup":
+        for line in command.setup(store, args.url, args.user, args.password_command):
+            say(line)
+        return 0
+    if action == "status":
+        lines, info = command.status(store)
+        if args.json:
+            emit_json(info)
+        else:
+            for line in lines:
+                say(line)
+        return 0
+    report = command.sync(store, args.deadline)
+    if args.json:
+        emit_json(report.to_json())
+    else:
+        for line in command.report_lines(report):
+            say(line)
+    if report.stopped:
+        from companion.text import clean
+
+        print(f"companion: error: {clean(report.stopped, single_line=True)}", file=sys.stderr)
+        return 1
+    return 0
+
+
 # --- the command table ---------------------------------------------------------------------------
 #
 # Every command, its options and its help are written once, here. argparse's parser is built from
@@ -1025,9 +1178,12 @@ COMMANDS: tuple[Command, ...] = (
             Arg("--speakers", metavar="FILE", help="a Sessionize Speakers JSON file to name the speakers"),
             Arg("--force", action="store_true", help=FORCE_HELP),
         )),
-        Command("people", "people to meet (CSV, vCard, LinkedIn Connections.csv)", cmd_import_people, (
+        Command("people", "people to meet (CSV incl. Google Contacts and Outlook, vCard, LinkedIn Connections.csv)",
+                cmd_import_people, (
             Arg("file", metavar="FILE"),
             Arg("--format", choices=PEOPLE_FORMATS, help="default: sniffed from the content"),
+            Arg("--max-rows", type=int, metavar="N", help="the most people one file may hold (default 50,000)"),
+            Arg("--json", action="store_true", help="what the import did, row by row, as JSON"),
         )),
     )),
     Command("refresh", "fetch schedules again; report what changed in starred sessions", cmd_refresh, (
@@ -1049,6 +1205,16 @@ COMMANDS: tuple[Command, ...] = (
     ), quick=True),
     Command("people", "list the people you want to meet", cmd_people, (
         Arg("--json", action="store_true"),
+    ), sub_title="action", sub_dest="people_action", subcommands=(
+        Command("merge", "make two records of one person one (nothing of either is lost; undoable)", cmd_people_merge, (
+            Arg("keep", metavar="KEEP", help="the person to keep: a number from 'companion people' or a name"),
+            Arg("other", metavar="OTHER", help="the person merged into KEEP and removed"),
+            Arg("--json", action="store_true"),
+        )),
+        Command("unmerge", "undo a merge by hand (the last one, or the number 'people merge' printed)",
+                cmd_people_unmerge, (
+            Arg("merge", metavar="N", nargs="?", help="the merge's number (default: the last)"),
+        )),
     )),
     Command("who", "a person's card: talking points, where they will be, notes", cmd_who, (
         Arg("query", metavar="QUERY"),
@@ -1141,6 +1307,19 @@ COMMANDS: tuple[Command, ...] = (
     Command("report", "a Markdown report: who you met, what you learned, what is pending", cmd_report, (
         Arg("conference", metavar="CONFERENCE", nargs="?", help="a conference id (default: everything)"),
         Arg("--out", metavar="FILE.md", help="write it here (default: print it)"),
+    )),
+    Command("sync", "sync follow-ups, the starred agenda and people with your CalDAV/CardDAV server", cmd_sync, (
+        Arg("--json", action="store_true"),
+        Arg("--deadline", type=float, metavar="SECONDS", help="give up (the rest waits) after this long (default 300)"),
+    ), sub_title="action", sub_dest="sync_action", subcommands=(
+        Command("setup", "find your server's calendars and address books and pick or make companion's three", args=(
+            Arg("url", metavar="URL", help="your server (https://dav.example.com/); its well-known paths are followed"),
+            Arg("--user", required=True, metavar="NAME"),
+            Arg("--password-command", metavar="CMD",
+                help="a command that prints the password (pass show dav); else $COMPANION_DAV_PASSWORD, else asked "
+                     "and kept in the system keyring"),
+        )),
+        Command("status", "what is set up and what waits to be sent", args=(Arg("--json", action="store_true"),)),
     )),
     Command("doctor", "check the data folder, its files, backups and locks (changes nothing)", cmd_doctor, (
         Arg("--json", action="store_true"),

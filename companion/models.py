@@ -105,6 +105,7 @@ class Conference(Record):
         etag: str = "",
         last_modified: str = "",
         options: dict[str, str] | None = None,
+        rooms: list[str] | None = None,
     ) -> None:
         self.id = id
         self.name = name
@@ -118,6 +119,8 @@ class Conference(Record):
         self.last_modified = last_modified
         self.options: dict[str, str] = {} if options is None else options
         """How it was imported (tz, format, name, speakers file), so a refresh repeats it."""
+        self.rooms: list[str] = [] if rooms is None else rooms
+        """The rooms in the schedule's own order (as its file first names them): main halls first."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -132,6 +135,7 @@ class Conference(Record):
             "etag": self.etag,
             "last_modified": self.last_modified,
             "options": dict(self.options),
+            "rooms": list(self.rooms),
         }
 
     @classmethod
@@ -148,6 +152,7 @@ class Conference(Record):
             etag=data.get("etag", ""),
             last_modified=data.get("last_modified", ""),
             options=dict(data.get("options", {})),
+            rooms=[room for room in data.get("rooms") or [] if isinstance(room, str)],
         )
 
 

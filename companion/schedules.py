@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from companion.errors import SourceError
 from companion.importers import ParsedSchedule
+from companion.agenda import room_order
 from companion.models import Conference
 from companion.store import ScheduleChanges, Store
 from companion.text import normalise_name, slugify
@@ -233,6 +234,7 @@ def save_parsed_schedule(
         etag=etag,
         last_modified=last_modified,
         options=dict(options or {}),
+        rooms=room_order(parsed.sessions),
     )
     for session in parsed.sessions:
         session.conference = conference_id

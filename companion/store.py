@@ -7,7 +7,7 @@ schedules, which can always be imported again. Both are :class:`~companion.dataf
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
@@ -26,6 +26,7 @@ from companion.models import (
     Record,
     Session,
     TalkingPoint,
+    to_utc_text,
 )
 from companion.paths import ensure_data_dir
 from companion.session_times import stored_times_in_range
@@ -67,11 +68,21 @@ class ScheduleChanges(Record):
 class PeopleChanges(Record):
     """What an import did to the people list."""
 
-    def __init__(self, added: list[Person] | None = None, merges: list[tuple[Person, str]] | None = None) -> None:
+    def __init__(
+        self,
+        added: list[Person] | None = None,
+        merges: list[tuple[Person, str]] | None = None,
+        unchanged: list[tuple[Person, str]] | None = None,
+        possible: list[tuple[Person, Person, str]] | None = None,
+    ) -> None:
         self.added: list[Person] = [] if added is None else added
         self.merges: list[tuple[Person, str]] = [] if merges is None else merges
         """People merged into someone already on the list: (the person after the merge, why they
         matched and what of theirs was kept), e.g. "same email ada@example.org; kept your affiliation"."""
+        self.unchanged: list[tuple[Person, str]] = [] if unchanged is None else unchanged
+        """Of the merges, those that added nothing to the person on the list (a re-import)."""
+        self.possible: list[tuple[Person, Person, str]] = [] if possible is None else possible
+        """Possible duplicates: (a person just added, someone they may be, what they share); both kept."""
 
     @property
     def merged(self) -> list[Person]:
@@ -230,6 +241,42 @@ def _merge_schedule(
         changes.conference = Conference.from_dict(dict(conference_rows[0]))
         return changes, []
     return changes, kept
+
+
+def _answers(row: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(row.get(key) for key in TalkingPoint.ANSWERS)
+
+
+def _combined_point(keep_id: int, kept: TalkingPoint | None, other: TalkingPoint | None) -> TalkingPoint | None:
+    """One talking point of two: each answer the kept one's, with the other's added on a new line
+    when it says something else."""
+    if other is None:
+        return kept
+    point = TalkingPoint(person_id=keep_id) if kept is None else TalkingPoint.from_dict(kept.to_dict())
+    point.person_id = keep_id
+    for key in TalkingPoint.ANSWERS:
+        mine, theirs = getattr(point, key).strip(), getattr(other, key).strip()
+        if theirs and theirs not in mine:
+            setattr(point, key, f"{mine}\n{theirs}" if mine else theirs)
+    point.updated = _utcnow()
+    return point
+
+
+def _repointed_note(row: dict[str, Any], old: int, new: int) -> dict[str, Any]:
+    """A note's people, promises and introductions with person ``old`` as ``new``."""
+    ids: list[int] = []
+    for person_id in row.get("person_ids", ()):
+        person_id = new if person_id == old else person_id
+        if person_id not in ids:
+            ids.append(person_id)
+
+    def moved(entries: Any) -> list[Any]:
+        return [
+            {**entry, "person_id": new} if isinstance(entry, dict) and entry.get("person_id") == old else entry
+            for entry in entries or ()
+        ]
+
+    return {"person_ids": ids, "promises": moved(row.get("promises")), "intros": moved(row.get("intros"))}
 
 
 class Store:
@@ -502,9 +549,10 @@ class Store:
             raise NotFoundError(f"no person with id {person_id}")
         return Person.from_dict(row, id=person_id)
 
-    def add_people(self, people: Iterable[Person]) -> PeopleChanges:
+    def add_people(self, people: Iterable[Person], progress: Callable[[int], None] | None = None) -> PeopleChanges:
         """Add people, merging each into someone already on the list who is the same person (the
-        rules are companion.identity's: same email, profile or name; what is stored wins)."""
+        rules are companion.identity's: same email, profile, or name with nothing against it; what
+        is stored wins). ``progress`` is called now and then with how many were compared."""
         from tinydb.table import Document
 
         from companion.identity import plan_people_merge
@@ -513,7 +561,8 @@ class Store:
         people = [_named(person) for person in people]
         with self.user.transaction() as db:
             table = db.table("people")
-            plan = plan_people_merge((Person.from_dict(document, id=document.doc_id) for document in table.all()), people)
+            stored = {document.doc_id: Person.from_dict(document, id=document.doc_id) for document in table.all()}
+            plan = plan_people_merge(stored.values(), people, progress)
             new, changed, merges = plan.new, plan.changed, plan.merges
             # One pass over the table for all the changes: TinyDB copies the whole table on every
             # insert or update, so one call per person would make a large import quadratic.
@@ -521,11 +570,16 @@ class Store:
                 table.remove(doc_ids=list(changed))
                 table.insert_multiple(Document(person.to_dict(), doc_id=doc_id) for doc_id, person in changed.items())
             final = dict(changed)
-            for placeholder, (person, doc_id) in enumerate(zip(new, table.insert_multiple(p.to_dict() for p in new))):
+            new_ids = table.insert_multiple(p.to_dict() for p in new) if new else []  # nothing to write: no write
+            for placeholder, (person, doc_id) in enumerate(zip(new, new_ids)):
                 person.id = doc_id
                 final[-placeholder - 1] = person
         changes.added = new
-        changes.merges = [(final[found_id], reason) for found_id, reason in merges]
+        changes.merges = [(final.get(found_id) or stored[found_id], reason) for found_id, reason in merges]
+        changes.unchanged = [(stored[found_id], reason) for found_id, reason in plan.unchanged]
+        changes.possible = [
+            (final[placeholder], final.get(other) or stored[other], why) for placeholder, other, why in plan.possible
+        ]
         return changes
 
     def save_person(self, person: Person, *, base: Person | None = None) -> Person:
@@ -646,12 +700,107 @@ class Store:
                 db.table("points").insert(point.to_dict())
         return person
 
+    def merge_people(self, keep_id: int, other_id: int) -> dict[str, Any]:
+        """Merge the person ``other_id`` into ``keep_id`` by hand (companion.identity.combine_people:
+        nothing of either is lost): their talking points are combined, and the notes, promises,
+        introductions and follow-ups about ``other_id`` are re-pointed to ``keep_id``; then
+        ``other_id`` is removed. Returns the merge as kept in the ``merges`` table, which
+        :meth:`undo_merge` reads to put everything back."""
+        from companion.coach import remember
+        from companion.identity import combine_people
+
+        if keep_id == other_id:
+            raise CompanionError("a person cannot be merged with themselves; name two different people")
+        with self.user.transaction() as db:
+            kept, other = self.person(keep_id), self.person(other_id)
+            merged = combine_people(kept, other)
+            kept_point, other_point = self.talking_point(keep_id), self.talking_point(other_id)
+            point = _combined_point(keep_id, kept_point, other_point)
+            if point is not None and point != kept_point:
+                remember(point)  # the coach's verdict on the combined answers
+            people = db.table("people")
+            people.update(merged.to_dict(), doc_ids=[keep_id])
+            people.remove(doc_ids=[other_id])
+            points = db.table("points")
+            points.remove(doc_ids=self._point_ids(keep_id) + self._point_ids(other_id))
+            if point is not None:
+                points.insert(point.to_dict())
+            note_rows: dict[str, Any] = {}
+            notes = db.table("notes")
+            for doc_id, row in self.user.rows_with("notes", other_id).items():
+                if other_id not in row.get("person_ids", ()):
+                    continue
+                note_rows[doc_id] = {key: row.get(key) for key in ("person_ids", "promises", "intros")}
+                notes.update(_repointed_note(row, other_id, keep_id), doc_ids=[int(doc_id)])
+            followup_ids = [int(doc_id) for doc_id, row in self.user.rows_with("followups", other_id).items()
+                            if row.get("person_id") == other_id]
+            if followup_ids:
+                db.table("followups").update({"person_id": keep_id}, doc_ids=followup_ids)
+            record = {
+                "kept": keep_id, "removed": other_id, "when": to_utc_text(_utcnow()),
+                "kept_before": kept.to_dict(), "kept_after": merged.to_dict(), "removed_row": other.to_dict(),
+                "points": [p.to_dict() if p is not None else None for p in (kept_point, other_point, point)],
+                "notes": note_rows, "followups": followup_ids,
+            }
+            record["id"] = db.table("merges").insert(record)
+        return record
+
+    def merges(self) -> list[dict[str, Any]]:
+        """The merges by hand that can be undone, newest last (each with its ``id``)."""
+        rows = self.user.rows("merges")
+        return [{**row, "id": int(doc_id)} for doc_id, row in sorted(rows.items(), key=lambda item: int(item[0]))]
+
+    def undo_merge(self, merge_id: int | None = None) -> dict[str, Any]:
+        """Undo a merge by hand (the newest when ``merge_id`` is None): the removed person is back
+        under their old id with their talking point, notes and follow-ups; the kept person loses
+        what the merge gave them, keeping what was changed since (companion.merge)."""
+        from tinydb.table import Document
+
+        from companion.merge import PERSON_RULES, merge_rows
+
+        with self.user.transaction() as db:
+            records = self.merges()
+            if not records:
+                raise NotFoundError("no merge to undo")
+            chosen = [r for r in records if merge_id is None or r["id"] == merge_id]
+            if not chosen:
+                raise NotFoundError(f"no merge with number {merge_id} (merges to undo: {', '.join(str(r['id']) for r in records)})")
+            record = chosen[-1]
+            keep_id, other_id = record["kept"], record["removed"]
+            people = db.table("people")
+            if self.user.row("people", other_id) is not None:
+                raise CompanionError(f"person {other_id} is on the list again; the merge cannot be undone")
+            current = self.user.row("people", keep_id)
+            if current is not None:
+                row = merge_rows(record["kept_after"], record["kept_before"], dict(current), PERSON_RULES).row
+                people.update(row, doc_ids=[keep_id])
+            people.insert(Document(record["removed_row"], doc_id=other_id))
+            kept_point, other_point, after_point = record["points"]
+            points = db.table("points")
+            now_point = self.talking_point(keep_id)
+            if after_point is not None and now_point is not None and _answers(now_point.to_dict()) == _answers(after_point):
+                points.remove(doc_ids=self._point_ids(keep_id))
+                if kept_point is not None:
+                    points.insert(kept_point)
+            if other_point is not None:
+                points.insert(other_point)
+            notes = db.table("notes")
+            for doc_id, fields in record["notes"].items():
+                if self.user.row("notes", int(doc_id)) is not None:
+                    notes.update(fields, doc_ids=[int(doc_id)])
+            followups = [i for i in record["followups"] if (self.user.row("followups", i) or {}).get("person_id") == keep_id]
+            if followups:
+                db.table("followups").update({"person_id": other_id}, doc_ids=followups)
+            db.table("merges").remove(doc_ids=[record["id"]])
+        return record
+
     def speaking_sessions(self, person: Person) -> list[Session]:
         """The sessions where ``person`` speaks (as :meth:`sessions_for`), reading only the speaker
         names the schedule's index keeps and the chunks that hold theirs."""
         speakers = [key[len(SPEAKER_KEY_PREFIX):] for key in self.schedules.index_keys("sessions", SPEAKER_KEY_PREFIX)]
-        key = normalise_name(person.name)
-        likely = likely_names(key, speakers, speakers)
+        likely: set[str] = set()
+        for key in (normalise_name(person.name), *self._merged_names().get(person.id, ())):
+            likely |= likely_names(key, speakers, speakers)
         if not likely:
             return []
         matcher = self.speaker_matcher(few=True)  # a few speaker names: look each up
@@ -671,7 +820,22 @@ class Store:
         speaker is found to be one (its ``by_id`` reads people as they are asked for); ``few`` for a
         handful of names."""
         ids, names = self._people_names()
-        return SpeakerMatcher(list(map(int, ids)), names, by_id=_PeopleById(self), few=few)
+        people_ids = list(map(int, ids))
+        merged = self._merged_names()
+        if merged:  # a record merged away by hand still names its person (their talks stay theirs)
+            there = set(people_ids)
+            pairs = [(kept, name) for kept, names in merged.items() if kept in there for name in names]
+            people_ids, names = people_ids + [kept for kept, _ in pairs], [*names, *(name for _, name in pairs)]
+        return SpeakerMatcher(people_ids, names, by_id=_PeopleById(self), few=few)
+
+    def _merged_names(self) -> dict[int, list[str]]:
+        """The normalised names of the records merged by hand into each kept person (``merges``)."""
+        found: dict[int, list[str]] = {}
+        for row in self.user.rows("merges").values():
+            name = normalise_name(str(row.get("removed_row", {}).get("name", "")))
+            if name and isinstance(row.get("kept"), int):
+                found.setdefault(row["kept"], []).append(name)
+        return found
 
     def sessions_for(
         self, person: Person, sessions: list[Session] | None = None, matcher: SpeakerMatcher | None = None
@@ -679,7 +843,10 @@ class Store:
         """The sessions where ``person`` speaks: accents, middle names and small typos allowed, never a guess."""
         candidates = self.sessions() if sessions is None else sessions
         names = list({speaker.name for session in candidates for speaker in session.speakers})
-        theirs = set((matcher or self.speaker_matcher()).names_for(person, names))
+        matcher = matcher or self.speaker_matcher()
+        theirs = set(matcher.names_for(person, names))
+        for other in self._merged_names().get(person.id, ()):
+            theirs |= set(matcher.names_for(Person(name=other, id=person.id), names))
         return [s for s in candidates if any(speaker.name in theirs for speaker in s.speakers)]
 
     # Talking points ------------------------------------------------------------------------

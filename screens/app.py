@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import sys
+import threading
 from collections.abc import Callable
 from datetime import datetime, timezone
 
@@ -20,7 +21,7 @@ from companion.followups import ForPerson, NoteActions
 from companion.models import Conference, Note, Person, Session
 from companion.errors import CompanionError, NotFoundError
 from companion.schedules import ImportOutcome
-from companion.store import ScheduleShrinkError, Store
+from companion.store import PeopleChanges, ScheduleShrinkError, Store
 from companion.text import clean
 from screens.base import DataChanged
 from screens.commands import ConferenceCommands, ImportCommands, PeopleCommands, SessionCommands
@@ -54,10 +55,29 @@ def describe_outcome(outcome: ImportOutcome) -> str:
     return "\n".join(lines)
 
 
+def describe_people_import(changes: PeopleChanges, skipped: list[str]) -> str:
+    """A few lines on what a people import did, per row class, for a notification."""
+    lines = [f"{len(changes.added)} new people, {len(changes.merged)} merged"
+             + (f" ({len(changes.unchanged)} already up to date)" if changes.unchanged else "")]
+    if changes.possible:
+        lines.append(f"{len(changes.possible)} possible duplicate{'' if len(changes.possible) == 1 else 's'}, "
+                     "both kept (m on People merges two):")
+        lines += [f"  {new.name} / {other.name}: {why}" for new, other, why in changes.possible[:5]]
+    if skipped:
+        lines.append(f"{len(skipped)} row{'' if len(skipped) == 1 else 's'} skipped: {skipped[0]}"
+                     + (" ..." if len(skipped) > 1 else ""))
+    return "\n".join(lines)
+
+
+PROGRESS_SECONDS = 2.0
+"""How often a long people import says how far it has come."""
 ENDED_CHECK_SECONDS = 30
 DATA_CHECK_SECONDS = 1.0
 """How often the app looks whether the data files changed outside it (two stats)."""
 TERMINAL_CHECK_SECONDS = 2
+AUTO_SYNC_SECONDS = 60
+SYNC_COUNT_SECONDS = 2
+"""How long after a change the app syncs by itself (when sync is set up; offline, it tries again later)."""
 
 
 def _terminal_fd() -> int | None:
@@ -102,6 +122,7 @@ class CompanionApp(App[None]):
         Binding("4", "switch_mode('followups')", "Follow-ups", id="followups"),
         Binding("n", "new_note", "Note", id="new-note"),
         Binding("i", "import", "Import", id="import"),
+        Binding("S", "sync", "Sync", id="sync", show=False),
         Binding("ctrl+z", "undo", "Undo the last delete", id="undo", show=False),
         Binding("z", "toggle_times", "Times in the conference's or the laptop's zone", id="times", show=False),
         Binding("question_mark", "toggle_help", "Help", id="help"),
@@ -131,6 +152,12 @@ class CompanionApp(App[None]):
         """The data files' stamp when the screens last reloaded (see check_data_files)."""
         self.import_draft: tuple[ImportRequest, str] | None = None
         """The last import that failed and why: the import form opens with it (the path is kept)."""
+        self._auto_sync: object | None = None
+        """The timer of the sync planned after a change (sync set up and changes waiting)."""
+        self._syncing = threading.Lock()
+        """Held while a sync runs (S pressed during one, or the automatic one, waits for the next)."""
+        self._sync_counted_stamp: object = None
+        """The data files' and the sync file's stamps when what waits to sync was last counted."""
 
     def now(self) -> datetime:
         return self.clock()
@@ -182,6 +209,8 @@ class CompanionApp(App[None]):
             self.notify(warning, title="Data restored", severity="warning", markup=False, timeout=15)
         self.call_after_refresh(self.close_stale_nudges)  # after the first screen is drawn
         self.call_after_refresh(self.refresh_coach_verdicts)
+        self.call_after_refresh(self.count_waiting_to_sync)
+        self.set_interval(SYNC_COUNT_SECONDS, self.check_sync_waiting)
 
     def data_changed(self) -> None:
         """Tell the screens on show that what they show has changed: each reloads (DataChanged)."""
@@ -193,6 +222,83 @@ class CompanionApp(App[None]):
             pass  # unreadable for a moment: keep the last
         for screen in self.screen_stack:
             screen.post_message(DataChanged())
+        self.count_waiting_to_sync()
+
+    # Sync with the user's DAV server (companion.sync): in a worker, the UI never waits on the network.
+
+    def sync_set_up(self) -> bool:
+        from companion.sync.state import SYNC_FILE
+
+        return (self.store.data_dir / SYNC_FILE).exists()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="sync-count")
+    def count_waiting_to_sync(self) -> None:
+        """Show in the title how many changes wait to be sent, and plan a sync a little later."""
+        if not self.sync_set_up():
+            return
+        from companion.sync.engine import waiting
+
+        try:
+            count = waiting(self.store)
+        except (CompanionError, OSError):
+            return
+        self.call_from_thread(self.show_waiting, count)
+
+    def check_sync_waiting(self) -> None:
+        """Count again what waits to sync when a data file changed (by any save, the app's own too): two stats."""
+        from companion.storage import file_stamp
+        from companion.sync.state import SYNC_FILE
+
+        stamp = (self.store.data_stamp(), file_stamp(self.store.data_dir / SYNC_FILE))
+        if stamp != self._sync_counted_stamp and self.sync_set_up():
+            self._sync_counted_stamp = stamp
+            self.count_waiting_to_sync()
+
+    def show_waiting(self, count: int) -> None:
+        self.title = f"companion · {count} waiting to sync" if count else "companion"
+        if count and self._auto_sync is None:
+            self._auto_sync = self.set_timer(AUTO_SYNC_SECONDS, self.auto_sync)
+
+    def auto_sync(self) -> None:
+        self._auto_sync = None
+        self.run_sync(quiet=True)
+
+    def action_sync(self) -> None:
+        if not self.sync_set_up():
+            self.notify("Sync is not set up: companion sync setup URL --user NAME", markup=False)
+            return
+        self.notify("Syncing...", markup=False, timeout=2)
+        self.run_sync(quiet=False)
+
+    @work(thread=True, exit_on_error=False, group="sync")
+    def run_sync(self, quiet: bool) -> None:
+        from companion.sync import command
+
+        if not self._syncing.acquire(blocking=False):
+            return  # one sync at a time: the one running sends what waits
+        try:
+            report = command.sync(self.store)
+        except CompanionError as error:
+            if not quiet:
+                self.call_from_thread(self.notify, clean(str(error), single_line=True), title="Not synced",
+                                      severity="error", markup=False)
+            return
+        finally:
+            self._syncing.release()
+        self.call_from_thread(self.sync_done, report, quiet)
+
+    def sync_done(self, report, quiet: bool) -> None:  # noqa: ANN001 - companion.sync.engine.Report
+        from companion.sync.command import report_lines
+
+        self.show_waiting(report.waiting)
+        if report.received:
+            self.data_changed()
+        if report.stopped:
+            if not quiet:
+                self.notify(clean(report.stopped, single_line=True), title="Sync stopped", severity="warning", markup=False)
+            return
+        if not quiet or report.received or report.conflicts:
+            self.notify(clean("\n".join(report_lines(report))), title="Synced", markup=False, timeout=10)
 
     def check_data_files(self) -> None:
         """Reload the screens when the data files changed outside the app (an import or a note from
@@ -480,8 +586,11 @@ class CompanionApp(App[None]):
             if kind == "people":
                 if payload is None:
                     payload = read_source(request.source, cancelled=cancelled)
-                changes = self.store.add_people(parse_people(payload, request.source).people)
-                message = f"{len(changes.added)} new people, {len(changes.merged)} merged"
+                parsed_people = parse_people(payload, request.source, progress=self.people_progress("read"))
+                changes = self.store.add_people(
+                    parsed_people.people,
+                    progress=self.people_progress(f"of {len(parsed_people.people):,} compared with your list"))
+                message = describe_people_import(changes, parsed_people.skipped)
             else:
                 parsed = None if payload is None else parse_schedule(payload, request.source, tz=request.tz or None)
                 outcome = import_schedule(self.store, request.source, tz=request.tz or None, force=force,
@@ -509,6 +618,22 @@ class CompanionApp(App[None]):
             return
         self.notify(problem, title="Import failed", severity="error", markup=False, timeout=12)
         self.action_import()
+
+    def people_progress(self, what: str) -> Callable[[int], None]:
+        """For a people import in the worker: a note now and then of how far reading the file or
+        comparing it with the list has come (a big file takes seconds)."""
+        import time
+
+        last = [time.monotonic()]
+
+        def progress(done: int) -> None:
+            now = time.monotonic()
+            if done and now - last[0] >= PROGRESS_SECONDS:
+                last[0] = now
+                self.call_from_thread(self.notify, f"Importing people: {done:,} {what}",
+                                      markup=False, timeout=PROGRESS_SECONDS)
+
+        return progress
 
     def confirm_shrink(self, request: ImportRequest, message: str) -> None:
         def answered(replace: bool | None) -> None:

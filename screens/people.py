@@ -18,6 +18,7 @@ from companion.models import PRIORITIES, Person, TalkingPoint
 from companion.text import clean
 from companion.work import recent_items
 from screens.base import CompanionScreen
+from screens.merge import MergeModal
 from screens.modals import NO_CONTROLS, ConfirmModal, PersonModal, TalkingPointModal
 from screens.rowlist import Column, RowList
 from screens.safe import cell
@@ -46,6 +47,7 @@ class PeopleScreen(CompanionScreen):
         Binding("p", "cycle_priority", "Next priority", id="priority", show=False),
         Binding("r", "research", "Research", id="research"),
         Binding("delete", "remove_person", "Remove the person", id="remove-person", show=False),
+        Binding("m", "merge_person", "Merge another record into this person", id="merge-person", show=False),
         Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
 
@@ -398,3 +400,43 @@ class PeopleScreen(CompanionScreen):
         self.app.push_screen(
             ConfirmModal(f"Remove {person.name}? Their talking points go too; notes about them stay."), answered
         )
+
+    def action_merge_person(self) -> None:
+        """m: pick another record of the selected person and merge it into them (ctrl+z undoes)."""
+        person = self.selected_person()
+        if person is None:
+            return
+        store = self.store
+
+        def find(text: str) -> list[tuple[int, str, str]]:
+            # Typed: who matches it. Nothing typed: who may be this person (their name, their family
+            # name, their affiliation), as an import lists possible duplicates.
+            words = person.name.split()
+            queries = [text.strip()] if text.strip() else [person.name, words[-1] if words else "", person.affiliation]
+            found: dict[int, tuple[int, str, str]] = {}
+            try:
+                for query in filter(None, queries):
+                    for match, _score in store.search_people(query, limit=12):
+                        if match.id != person.id:
+                            found.setdefault(match.id, (match.id, match.name, match.affiliation))
+            except CompanionError as error:
+                self._read_failed(error)
+            return list(found.values())[:12]
+
+        def picked(other_id: int | None) -> None:
+            if other_id is None:
+                return
+            records: list[dict] = []
+            if self.host.attempt(lambda: records.append(store.merge_people(person.id, other_id))):
+                record = records[0]
+                self.load_people(select_id=person.id)
+                def undo() -> None:
+                    store.undo_merge(record["id"])
+
+                self.host.remember_undo(
+                    undo,
+                    f"Merged {clean(record['removed_row']['name'], single_line=True)} into "
+                    f"{clean(person.name, single_line=True)}",
+                )
+
+        self.app.push_screen(MergeModal(person.name, find), picked)

@@ -41,7 +41,44 @@ def _style_of(cell: Text) -> Style:
 class Column:
     label: str
     width: int = 0
-    """Cells are cut or padded to this width; 0 means: take the width that is left."""
+    """Cells are cut or padded to this width; 0 means: take the width that is left (a primary column)."""
+    give_way: int = 0
+    """When the primary columns get less than they want, the columns with a give_way shrink (to
+    ``least``) and then drop, lowest give_way first; 0: the column always keeps its width."""
+    least: int = 0
+    """The narrowest a giving-way column shrinks to before it is dropped (0: dropped at once)."""
+    wants: int = 0
+    """For a primary column: the width it wants before secondary columns give way (0: none)."""
+
+
+def column_widths(columns: Sequence[Column], total: int) -> list[int | None]:
+    """Each column's width in ``total`` cells (one cell between columns), or None for a column
+    dropped: the primary (flexible) columns take what is left, and while they get less than they
+    want the giving-way columns shrink, then drop, in their order."""
+    widths: list[int | None] = [column.width for column in columns]
+    flexible = [index for index, column in enumerate(columns) if not column.width]
+    wanted = max((columns[index].wants for index in flexible), default=0)
+    yielding = sorted((index for index, column in enumerate(columns) if column.width and column.give_way),
+                      key=lambda index: columns[index].give_way)
+
+    def share() -> int:
+        present = [index for index, width in enumerate(widths) if width is not None]
+        fixed = sum(widths[index] or 0 for index in present if index not in flexible)
+        return (total - fixed - (len(present) - 1)) // max(1, len(flexible))
+
+    for index in yielding:
+        deficit = wanted - share()
+        if deficit <= 0:
+            break
+        width = widths[index]
+        assert width is not None
+        least = columns[index].least
+        if least and width - deficit >= least:
+            widths[index] = width - deficit
+            break
+        widths[index] = None
+    flexible_width = max(1, share())
+    return [flexible_width if index in flexible else width for index, width in enumerate(widths)]
 
 
 class RowList(ScrollView, can_focus=True):
@@ -98,6 +135,7 @@ class RowList(ScrollView, can_focus=True):
         self._built: dict[int, Sequence[Text]] = {}
         self._line_cache: dict[tuple[int, int, bool], Strip] = {}
         self._base_style: Style | None = None
+        self._widths_cache: tuple[int, list[int | None]] | None = None
 
     # Data ----------------------------------------------------------------------------------
 
@@ -136,22 +174,31 @@ class RowList(ScrollView, can_focus=True):
 
     # Drawing -------------------------------------------------------------------------------
 
-    def _widths(self, total: int) -> list[int]:
-        fixed = sum(column.width + 1 for column in self.columns if column.width)
-        flexible = [column for column in self.columns if not column.width]
-        share = max(1, (total - fixed - len(flexible)) // max(1, len(flexible)))
-        return [column.width or share for column in self.columns]
+    def _widths(self, total: int) -> list[int | None]:
+        widths = self._widths_cache
+        if widths is None or widths[0] != total:
+            widths = self._widths_cache = (total, column_widths(self.columns, total))
+        return widths[1]
 
-    def _render_cells(self, cells: Sequence[Text], widths: list[int], style: Style) -> list[Segment]:
+    def set_columns(self, columns: Sequence[Column]) -> None:
+        """Show other columns (the rows' cells must match them from the next draw on)."""
+        self.columns = list(columns)
+        self._widths_cache = None
+        self._line_cache.clear()
+        self.refresh()
+
+    def _render_cells(self, cells: Sequence[Text], widths: list[int | None], style: Style) -> list[Segment]:
         segments: list[Segment] = []
-        for index, (cell, width) in enumerate(zip(cells, widths)):
-            segments.append(Segment(_fit(cell.plain, width), _style_of(cell) + style if style else _style_of(cell)))
-            if index < len(widths) - 1:
+        for cell, width in zip(cells, widths):
+            if width is None:
+                continue  # a secondary column with no room at this width
+            if segments:
                 segments.append(Segment(" ", style or None))
+            segments.append(Segment(_fit(cell.plain, width), _style_of(cell) + style if style else _style_of(cell)))
         return segments
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self.scrollable_content_region.width  # without the scrollbar
         base = self._base_style
         if base is None:
             base = self._base_style = self.rich_style
@@ -193,13 +240,32 @@ class RowList(ScrollView, can_focus=True):
 
     # Cursor --------------------------------------------------------------------------------
 
-    def _scroll_to_cursor(self, cursor: int) -> None:
+    def _scroll_to_cursor(self, cursor: int, *, again: bool = True) -> None:
         visible_rows = max(1, self.size.height - 1)
         top = self.scroll_offset.y
         if cursor < top:
-            self.scroll_to(y=cursor, animate=False)
+            self.scroll_to(y=cursor, animate=False, force=True)
         elif cursor >= top + visible_rows:
-            self.scroll_to(y=cursor - visible_rows + 1, animate=False)
+            self.scroll_to(y=cursor - visible_rows + 1, animate=False, force=True)
+        if again:
+            # Rows just replaced, or a list not laid out yet (shown a moment ago): the scroll above
+            # was held to the old size; once laid out, bring the cursor into view again.
+            self.call_after_refresh(self._scroll_to_cursor_now)
+
+    def _scroll_to_cursor_now(self) -> None:
+        self._scroll_to_cursor(self.cursor, again=False)
+
+    def scroll_cursor_into_view(self) -> None:
+        self._scroll_to_cursor(self.cursor)
+
+    def scroll_cursor_to_top(self) -> None:
+        """Scroll so that the cursor's row is near the top (a line of what comes before it above)."""
+
+        def scroll() -> None:
+            self.scroll_to(y=max(0, self.cursor - 1), animate=False, force=True)
+
+        scroll()
+        self.call_after_refresh(scroll)
 
     def watch_cursor(self, old: int, new: int) -> None:
         self._line_cache = {key: strip for key, strip in self._line_cache.items() if key[0] not in (old, new)}

@@ -3,38 +3,51 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime, timezone, tzinfo
+from datetime import date, timezone, tzinfo
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import ContentSwitcher, DataTable, Footer, Header, Input, Label, Static, Tab, Tabs
+from textual.containers import Container, Horizontal, VerticalScroll
+from textual.widgets import ContentSwitcher, Footer, Header, Input, Label, Static, Tab, Tabs
 
 from rich.text import Text
 
 from companion.cards import speakers_on_list
-from companion.agenda import SessionFilter, SessionIndex, conflicts, grid, zone_of
+from companion.agenda import SessionFilter, SessionIndex, TimeGrid, conflicts, now_position, zone_of
 from companion.matching import SpeakerMatcher
 from companion.models import Conference, Person, Session
 from companion.text import clean
 from screens.base import CompanionScreen
+from screens.grid import SessionGrid
 from screens.modals import NO_CONTROLS
 from screens.rowlist import Column, RowList
 from screens.safe import cell, lines, markup, paragraph, plain
 from screens.widgets import section_title
 
 STAR = "★"
-SESSION_COLUMNS = [Column(STAR, 1), Column("!", 1), Column("Time", 11), Column("Room", 14), Column("Title")]
+TITLE_WANTS = 40
+"""The title's width before the room and track give way to it (then it shrinks)."""
 
 
-def laptop_zone() -> tzinfo:
-    import tzlocal
+def session_columns(all_days: bool) -> list[Column]:
+    """The list's columns: the title first; the track, then the room, shrink and drop before it does."""
+    return [
+        Column(STAR, 1),
+        Column("!", 1),
+        Column("When" if all_days else "Time", 18 if all_days else 11),
+        Column("Title", wants=TITLE_WANTS),
+        Column("Room", 14, give_way=2, least=8),
+        Column("Track", 14, give_way=1, least=8),
+    ]
 
-    try:
-        return tzlocal.get_localzone()
-    except Exception:
-        return datetime.now().astimezone().tzinfo or timezone.utc
+
+SESSION_COLUMNS = session_columns(False)
+STACKED_BELOW = 110
+"""Narrower than this, the detail goes under the list instead of beside it."""
+TAB_FORMATS = ("%a %d %b", "%a %d", "%d")
+"""Day tab labels, longest first: the longest that fits every day's tab in the width."""
+ZONE_LABEL_ROOM = 34
 
 
 class DayTabs(Tabs):
@@ -56,7 +69,11 @@ class ScheduleScreen(CompanionScreen):
         Binding("z", "app.toggle_times", "Conference/laptop time zone", id="zone", show=False),
         Binding("o", "notes", "Notes", id="notes", show=False),
         Binding("a", "add_speakers", "Add the speakers to your people", id="add-speakers", show=False),
+        Binding("full_stop", "now", "Now", id="now"),
+        Binding("ctrl+o", "toggle_all_days", "All days", id="all-days"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("down", "leave_filter", "To the list", show=False),
+        Binding("up", "leave_filter", "To the list", show=False),
     ]
 
     def __init__(self) -> None:
@@ -69,8 +86,12 @@ class ScheduleScreen(CompanionScreen):
         self.clashes: dict[str, list[Session]] = {}
         self.matcher: SpeakerMatcher | None = None
         self.shown: list[Session] = []
-        self.grid_cells: dict[tuple[int, int], Session] = {}
-        self.show_laptop_zone = False
+        """The sessions in the list: the chosen day's (every day's with all_days) that the filter keeps."""
+        self._list_shown: list[Session] = []
+        self.all_days = False
+        """The list shows every day's sessions the filter keeps (ctrl+o), not only the chosen day's."""
+        self.list_at_now: int | None = None
+        """The list's row that now put the cursor on (the grid opens at now while the cursor stays there)."""
         self._loading = asyncio.Lock()
         self.jumps = 0
         """How many times a session was chosen from outside (the palette): a reload keeps the latest."""
@@ -80,25 +101,48 @@ class ScheduleScreen(CompanionScreen):
         with Horizontal(id="schedule-bar"):
             yield DayTabs(id="days")
             yield Label(id="zone-label")
-        yield Input(placeholder="Filter: words, room:NAME, track:NAME (escape clears)", id="filter", restrict=NO_CONTROLS)
-        with Horizontal():
+        yield Input(placeholder="Filter: words, room:NAME, track:NAME (down: to the list, escape clears)", id="filter",
+                    restrict=NO_CONTROLS)
+        yield Label(id="filter-hint")
+        with Container(id="body"):
             with ContentSwitcher(initial="sessions", id="views"):
                 yield RowList(SESSION_COLUMNS, id="sessions")
-                yield DataTable(id="grid", cursor_type="cell")
+                yield SessionGrid(id="grid")
             with VerticalScroll(classes="detail"):
                 yield Static(id="session-detail")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
+        self.query_one("#filter-hint", Label).display = False
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.fit_to_width(event.size.width)
+
+    def fit_to_width(self, width: int) -> None:
+        """Stack the detail under the list when the terminal is narrow (or the grid is shown), and
+        shorten the day tabs until every day's tab fits."""
+        grid = self.query_one("#views", ContentSwitcher).current == "grid"
+        self.query_one("#body").set_class(grid or width < STACKED_BELOW, "stacked")
+        tabs = list(self.query_one("#days", Tabs).query(Tab))
+        room = width - ZONE_LABEL_ROOM
+        for fmt in TAB_FORMATS:
+            labels = [f"{date.fromisoformat((tab.id or '').removeprefix('day-')):{fmt}}" for tab in tabs]
+            if sum(len(label) + 2 for label in labels) <= room or fmt == TAB_FORMATS[-1]:
+                break
+        for tab, label in zip(tabs, labels if tabs else []):
+            if str(tab.label) != label:
+                tab.label = label
 
     async def reload(self) -> None:
         rows = self.query_one("#sessions", RowList)
         chosen, jumps, cursor = self.selected_session(), self.jumps, rows.cursor
-        await self.load_conference()
+        first = await self.load_conference()
+        if first:
+            self.action_now()  # a conference shown for the first time opens at now
+            return
         # Only when nothing moved the cursor meanwhile (a key, a palette jump): theirs is the newer choice.
-        if chosen is not None and jumps == self.jumps and rows.cursor == cursor \
-                and self.query_one("#views", ContentSwitcher).current != "grid":
+        if chosen is not None and jumps == self.jumps and rows.cursor == cursor and not self.grid_shown:
             # Kept by which session it is: a re-import elsewhere may move it, or add one above it.
             found = next((index for index, session in enumerate(self.shown) if session.id == chosen.id), None)
             if found is not None:
@@ -111,33 +155,45 @@ class ScheduleScreen(CompanionScreen):
     def zone(self) -> tzinfo:
         return self.host.times().zone
 
-    async def load_conference(self) -> None:
-        """Read the current conference from the store; keep the day and filter the user chose."""
-        async with self._loading:  # a resume and a palette jump can both ask at once
-            await self._load_conference()
+    @property
+    def grid_shown(self) -> bool:
+        return self.query_one("#views", ContentSwitcher).current == "grid"
 
-    async def _load_conference(self) -> None:
+    async def load_conference(self) -> bool:
+        """Read the current conference from the store; keep the day and filter the user chose.
+        True when the conference is shown for the first time (it then opens at now)."""
+        async with self._loading:  # a resume and a palette jump can both ask at once
+            return await self._load_conference()
+
+    async def _load_conference(self) -> bool:
         store = self.store
-        now: datetime = self.host.now()
         conference = self.host.conference
         if conference is None:
             self.conference = None
             self.index = SessionIndex([], timezone.utc)
             self.query_one("#session-detail", Static).update(plain("No schedule yet: press i to import one (a file or a URL)."))
             self.redraw()
-            return
+            return False
         changed_conference = self.conference is None or self.conference.id != conference.id
 
         def read() -> tuple[SessionIndex, set[str], SpeakerMatcher]:  # store reads only: in a worker
-            return SessionIndex(store.sessions(conference.id), zone_of(conference)), store.starred_ids(), store.speaker_matcher()
+            index = SessionIndex(store.sessions(conference.id), zone_of(conference), conference.rooms)
+            return index, store.starred_ids(), store.speaker_matcher()
 
         self.index, self.starred, self.matcher = await self.read_in_worker(read)
         self.conference = conference
         self.clashes = conflicts(self.index.sessions, self.starred)
         if changed_conference or self.day not in self.index.days:
-            self.day = self.index.day_of(now)
+            self.day = self.today()
         await self.rebuild_tabs()
         self.redraw()
+        return changed_conference
+
+    def today(self) -> date | None:
+        """The conference day it is now (with the 05:00 cut-off: 01:00 is still the night before), else the first day."""
+        now = self.host.now()
+        day = Session("", "", "", now, now).conference_day(self.index.zone)
+        return day if day in self.index.days else (self.index.days[0] if self.index.days else None)
 
     async def rebuild_tabs(self) -> None:
         tabs = self.query_one("#days", Tabs)
@@ -146,6 +202,7 @@ class ScheduleScreen(CompanionScreen):
             await tabs.clear()
             for day in self.index.days:
                 await tabs.add_tab(Tab(f"{day:%a %d %b}", id=f"day-{day.isoformat()}"))
+            self.fit_to_width(self.size.width or self.app.size.width)
         self.show_day_tab()
 
     def show_day_tab(self) -> None:
@@ -155,68 +212,89 @@ class ScheduleScreen(CompanionScreen):
         if wanted and any(tab.id == wanted for tab in tabs.query(Tab)):
             tabs.active = wanted
 
-    def redraw(self) -> None:
-        """Draw the chosen day with the filter applied, in the list or the grid."""
-        self.shown = self.index.select(self.day, self.session_filter)
+    def redraw(self, keep: str | None = None) -> None:
+        """Draw the chosen day with the filter applied, in the list or the grid (the grid's cursor on
+        session ``keep``, else on the session it is on, else on what runs now or next)."""
+        keep = keep or self.grid_session_id()
+        day_sessions = self.index.select(self.day, self.session_filter)
+        self.shown = self.index.select(None, self.session_filter) if self.all_days else day_sessions
         zone_name = getattr(self.zone, "key", None) or str(self.zone)
         self.query_one("#zone-label", Label).update(
-            plain(f"times: {'laptop ' if self.host.times().laptop else ''}{zone_name}  ·  {len(self.shown)} shown"),
-            layout=False,  # fixed width: no need to lay the screen out again
+            plain(f"{'laptop ' if self.host.times().laptop else ''}{zone_name} · {len(self.shown)} shown"),
         )
-        if self.query_one("#views", ContentSwitcher).current == "grid":
-            self.draw_grid()
+        self.show_filter_hint()
+        if self.grid_shown:
+            self.draw_grid(day_sessions, keep)
         else:
             self.draw_list()
         self.show_detail()
 
+    def show_filter_hint(self) -> None:
+        """Under an active filter: how many sessions it keeps on other days, and the key that shows them."""
+        hint = self.query_one("#filter-hint", Label)
+        if not self.session_filter:
+            hint.display = False
+            return
+        if self.all_days:
+            text = "every day's sessions that match · ctrl+o: only this day's"
+        else:
+            others = self.index.other_days_matching(self.day, self.session_filter)
+            text = (f"{others} more on other days · ctrl+o shows them" if others
+                    else "none on other days")
+        if self.grid_shown and self.all_days:
+            text = "the grid shows one day · " + text
+        hint.update(plain(text))
+        hint.display = True
+
     def session_row(self, session: Session) -> tuple[Text, ...]:
         zone = self.zone
         start = session.start.astimezone(zone)
+        starred = session.id in self.starred
         style = "strike dim" if session.status == "cancelled" else ("italic" if session.status == "changed" else "")
+        if starred:
+            style = f"{style} bold".strip()
+        when = f"{start:%a %d %H:%M}-{session.end.astimezone(zone):%H:%M}" if self.all_days \
+            else f"{start:%H:%M}-{session.end.astimezone(zone):%H:%M}"
         return (
-            cell(STAR if session.id in self.starred else "", "bold yellow"),
+            cell(STAR if starred else "", "bold yellow"),
             cell("!" if session.id in self.clashes else "", "bold red"),
-            cell(f"{start:%H:%M}-{session.end.astimezone(zone):%H:%M}"),
-            cell(session.room),
+            cell(when, "bold" if starred else ""),
             cell(session.title, style),
+            cell(session.room),
+            cell(session.track, "dim"),
         )
 
     def draw_list(self) -> None:
         shown = self.shown
-        self.query_one("#sessions", RowList).set_rows(len(shown), lambda index: self.session_row(shown[index]))
+        rows = self.query_one("#sessions", RowList)
+        before = self._list_shown[rows.cursor] if rows.cursor < len(self._list_shown) else None
+        self._list_shown = shown
+        columns = session_columns(self.all_days)
+        if rows.columns != columns:
+            rows.set_columns(columns)
+        rows.set_rows(len(shown), lambda index: self.session_row(shown[index]))
+        if before is not None and (rows.cursor >= len(shown) or shown[rows.cursor] is not before):
+            # The cursor stays on its session when it is still listed (a filter typed, a star).
+            found = next((index for index, session in enumerate(shown) if session is before), None)
+            if found is not None:
+                rows.set_reactive(RowList.cursor, found)
+                rows.scroll_cursor_into_view()
 
-    def draw_grid(self) -> None:
-        table = self.query_one("#grid", DataTable)
-        table.clear(columns=True)
-        rooms = self.index.rooms(self.shown)
-        starts, cells = grid(self.shown, rooms)
-        zone = self.zone
-        table.add_column("Time", key="time", width=5)
-        for room in rooms:
-            table.add_column(cell(room, "bold"), width=22)
-        self.grid_cells = {}
-        rows = []
-        for row_index, start in enumerate(starts):
-            row = [cell(f"{start.astimezone(zone):%H:%M}")]
-            for column_index, room in enumerate(rooms, start=1):
-                session = cells.get((start, room))
-                if session is None:
-                    row.append(cell(""))
-                    continue
-                self.grid_cells[(row_index, column_index)] = session
-                star = STAR + " " if session.id in self.starred else ""
-                style = "bold red" if session.id in self.clashes else ("bold" if star else "")
-                row.append(cell(star + session.title, style))
-            rows.append(row)
-        table.add_rows(rows)
-        if rooms and table.cursor_column == 0:
-            table.move_cursor(column=1)
+    def draw_grid(self, sessions: list[Session], keep: str | None = None) -> None:
+        layout = TimeGrid(sessions, self.index.rooms(sessions), self.zone)
+        self.query_one("#grid", SessionGrid).show(
+            layout, starred=self.starred, clashes=set(self.clashes), now=self.host.now(), zone=self.zone, keep=keep)
+
+    def grid_session_id(self) -> str | None:
+        """The session under the grid's cursor, when the grid is shown (a redraw keeps it there)."""
+        if not self.grid_shown:
+            return None
+        session = self.query_one("#grid", SessionGrid).session
+        return session.id if session is not None else None
 
     def selected_session(self) -> Session | None:
-        if self.query_one("#views", ContentSwitcher).current == "grid":
-            table = self.query_one("#grid", DataTable)
-            coordinate = table.cursor_coordinate
-            return self.grid_cells.get((coordinate.row, coordinate.column))
+        if self.grid_shown:
+            return self.query_one("#grid", SessionGrid).session
         row_list = self.query_one("#sessions", RowList)
         if not self.shown or row_list.cursor >= len(self.shown):
             return None
@@ -273,7 +351,7 @@ class ScheduleScreen(CompanionScreen):
     # Events and actions --------------------------------------------------------------------
 
     @on(RowList.Highlighted, "#sessions")
-    @on(DataTable.CellHighlighted, "#grid")
+    @on(SessionGrid.Highlighted, "#grid")
     def highlighted(self) -> None:
         self.show_detail()
 
@@ -285,6 +363,8 @@ class ScheduleScreen(CompanionScreen):
         if chosen != self.day:
             self.day = chosen
             self.redraw()
+            if self.all_days:
+                self.list_cursor_to(next((i for i, s in enumerate(self.shown) if s.conference_day(self.index.zone) == chosen), 0))
 
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
@@ -298,6 +378,10 @@ class ScheduleScreen(CompanionScreen):
     def focus_view(self) -> None:
         self.query_one(f"#{self.query_one('#views', ContentSwitcher).current}").focus()
 
+    def action_leave_filter(self) -> None:
+        """Down or up in the filter (or on the day tabs): to the list, where s stars again."""
+        self.focus_view()
+
     def action_filter(self) -> None:
         field = self.query_one("#filter", Input)
         field.display = True
@@ -310,6 +394,51 @@ class ScheduleScreen(CompanionScreen):
         field.display = False
         self.focus_view()
 
+    def action_toggle_all_days(self) -> None:
+        """The list: every day's sessions the filter keeps, or the chosen day's only (the cursor stays on its session)."""
+        chosen = self.selected_session()
+        self.all_days = not self.all_days
+        if self.grid_shown:
+            self.redraw(keep=chosen.id if chosen else None)
+            if self.all_days:
+                self.notify("The grid shows one day: g for the list of every day.", markup=False, timeout=4)
+            return
+        if chosen is not None and not self.all_days:
+            self.day = chosen.conference_day(self.index.zone)
+            self.show_day_tab()
+        self.redraw()
+        if chosen is not None and chosen in self.shown:
+            self.list_cursor_to(self.shown.index(chosen))
+
+    def list_cursor_to(self, index: int, *, top: bool = False) -> None:
+        rows = self.query_one("#sessions", RowList)
+        if not rows.row_count:
+            return
+        rows.cursor = max(0, min(rows.row_count - 1, index))
+        if top:
+            rows.scroll_cursor_to_top()
+
+    def action_now(self) -> None:
+        """To now: today's conference day (else the first day), on the session running now or next."""
+        today = self.today()
+        if today is not None and today != self.day:
+            self.day = today
+            self.show_day_tab()
+            self.redraw()
+        now = self.host.now()
+        if self.grid_shown:
+            self.query_one("#grid", SessionGrid).jump_to_now()
+            return
+        is_today = today is not None and Session("", "", "", now, now).conference_day(self.index.zone) == today
+        if self.all_days or is_today:
+            position = now_position(self.shown, now)
+            index = len(self.shown) - 1 if position is None else position
+        else:
+            index = 0
+        self.list_cursor_to(index, top=True)
+        self.list_at_now = index
+        self.show_detail()
+
     def action_day(self, step: int) -> None:
         if not self.index.days or self.day is None:
             return
@@ -319,14 +448,19 @@ class ScheduleScreen(CompanionScreen):
         self.redraw()
 
     def action_toggle_grid(self) -> None:
+        chosen = self.selected_session()
+        if not self.grid_shown and self.query_one("#sessions", RowList).cursor == self.list_at_now:
+            chosen = None  # the list is where now put it: the grid opens at now in its own way (the first room)
         switcher = self.query_one("#views", ContentSwitcher)
         switcher.current = "grid" if switcher.current == "sessions" else "sessions"
-        self.redraw()
+        self.fit_to_width(self.size.width)
+        if switcher.current == "grid" and chosen is not None:
+            self.day = chosen.conference_day(self.index.zone)
+            self.show_day_tab()
+        self.redraw(keep=chosen.id if chosen else None)
+        if switcher.current == "sessions" and chosen is not None and chosen in self.shown:
+            self.list_cursor_to(self.shown.index(chosen))
         self.focus_view()
-
-    def action_toggle_zone(self) -> None:
-        self.show_laptop_zone = not self.show_laptop_zone
-        self.redraw()
 
     def note_subject(self) -> tuple[Session | None, list[str]]:
         """A new note from here is about the selected session (its speakers are filled in by the app)."""
@@ -342,23 +476,26 @@ class ScheduleScreen(CompanionScreen):
         )
 
     async def select_session(self, session_id: str) -> None:
-        """Show this session: its day, no filter, the list view, the cursor on it."""
+        """Show this session (the palette's jump): its day, in the view shown, the cursor on it and
+        in view. The filter stays when it keeps the session, else it is cleared."""
         self.jumps += 1  # a reload under way keeps this choice, not the session selected before it
         await self.load_conference()
         session = self.index.by_id.get(session_id)
         if session is None:
             return
         self.day = session.conference_day(self.index.zone)
-        field = self.query_one("#filter", Input)
-        field.value = ""
-        self.session_filter = SessionFilter()
-        self.query_one("#views", ContentSwitcher).current = "sessions"
+        if self.session_filter and session not in self.index.select(None, self.session_filter):
+            field = self.query_one("#filter", Input)
+            with field.prevent(Input.Changed):
+                field.value = ""
+            field.display = False
+            self.session_filter = SessionFilter()
         self.show_day_tab()
-        self.redraw()
-        rows = self.query_one("#sessions", RowList)
-        rows.cursor = self.shown.index(session)
+        self.redraw(keep=session.id)
+        if not self.grid_shown:
+            self.list_cursor_to(self.shown.index(session))
         self.jumps += 1  # and a reload that began while this one was on its way
-        rows.focus()
+        self.focus_view()
 
     def action_add_speakers(self) -> None:
         """Add the selected session's speakers who are not on the people list (ambiguous ones are left alone)."""

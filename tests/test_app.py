@@ -12,6 +12,7 @@ from companion.models import Person
 from companion.store import Store
 from screens.app import CompanionApp
 from support import CONFERENCE_MORNING
+from screens.grid import SessionGrid
 from screens.rowlist import RowList
 from screens.widgets import PersonCardView
 
@@ -66,7 +67,7 @@ async def test_schedule_shows_one_day_at_a_time_and_stars_with_s(demo_store: Sto
         assert table.row_count == 22
         await pilot.press("left_square_bracket")
         assert table.row_count == 26
-        await pilot.press("down")
+        await pilot.press("home", "down")  # the list opens at now (row 1, the 10:00 talks): from the top
         await pilot.pause()
         second = row_texts(table)[1]
         assert "The State of Python Packaging in 2026" in second
@@ -88,7 +89,7 @@ async def test_schedule_marks_conflicts_between_starred_sessions(demo_store: Sto
         await pilot.pause()
         table = app.screen.query_one("#sessions", RowList)
         # Rows 1 and 2 are the 10:00 talks in Hall A and Room 101: they overlap.
-        await pilot.press("down", "s", "down", "s")
+        await pilot.press("home", "down", "s", "down", "s")
         await pilot.pause()
         rows = row_texts(table)
         assert rows[1].startswith("★ | !") and rows[2].startswith("★ | !")
@@ -116,15 +117,15 @@ async def test_schedule_grid_has_a_column_per_room(demo_store: Store) -> None:
     async with app.run_test(size=(160, 40)) as pilot:
         await pilot.press("2", "g")
         await pilot.pause()
-        grid = app.screen.query_one("#grid", DataTable)
-        headers = [str(column.label) for column in grid.columns.values()]
-        assert headers[0] == "Time" and set(headers[1:]) == {"Hall A", "Room 101", "Workshop Room", "Foyer"}
-        first_row = row_texts(grid)[0]
-        assert first_row.startswith("09:00") and "Keynote" in first_row
-        assert "Keynote" in static_text(app, "#session-detail")  # the cursor starts on the first room
-        await pilot.press("down")
-        await pilot.pause()
+        grid = app.screen.query_one("#grid", SessionGrid)
+        assert set(grid.time_grid.rooms) == {"Hall A", "Room 101", "Workshop Room", "Foyer"}
+        first = grid.time_grid.placements[0]
+        assert first.session.start.astimezone(BERLIN).strftime("%H:%M") == "09:00" and "Keynote" in first.session.title
+        # The cursor starts on what runs at 10:05, in the first room that has a talk then.
         assert "The State of Python Packaging in 2026" in static_text(app, "#session-detail")
+        await pilot.press("up")
+        await pilot.pause()
+        assert "Keynote" in static_text(app, "#session-detail")
 
 
 async def test_people_lists_everyone_and_shows_the_card(demo_store: Store) -> None:

@@ -27,7 +27,7 @@ def store(tmp_path: Path) -> Store:
 async def test_n_on_the_schedule_prefills_the_session_and_its_speakers(store: Store) -> None:
     app = CompanionApp(store=store, clock=lambda: NOW)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("2", "down", "n")  # the packaging talk by Priya Raman
+        await pilot.press("2", "home", "down", "n")  # the packaging talk by Priya Raman
         await pilot.pause()
         assert isinstance(app.screen, NoteModal)
         assert app.focused is app.screen.query_one("#note-text", TextArea)

@@ -199,7 +199,7 @@ async def test_palette_finds_a_session_by_words_in_any_case_or_with_a_typo(demo_
 async def test_a_speaker_not_on_the_list_is_added_with_a(demo_store: Store) -> None:
     app = CompanionApp(store=demo_store, clock=lambda: NOW)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("2")
+        await pilot.press("2", "home")  # the list opens at now: to the first session
         await pilot.pause()
         # The first session is the keynote by Ingrid Halvorsen, who is not on the list.
         assert "a: add to your people" in str(app.screen.query_one("#session-detail", Static).visual)

@@ -263,7 +263,7 @@ async def test_the_schedule_shows_a_starred_talk_moved_by_a_command_line_import(
         await pilot.pause()
         screen = app.screen
         rows = screen.query_one("#sessions", RowList)
-        listed = {str(rows.row(i)[4]): str(rows.row(i)[2]) for i in range(rows.row_count)}
+        listed = {str(rows.row(i)[3]): str(rows.row(i)[2]) for i in range(rows.row_count)}  # title: time
         zone = screen.zone  # type: ignore[attr-defined]
         assert listed[talk.title].startswith(f"{moved.start.astimezone(zone):%H:%M}")
 

@@ -232,7 +232,7 @@ def test_vcard_3_with_several_cards() -> None:
         "twitter": "https://twitter.com/ada",
         "mastodon": "https://hachyderm.example/@ada",
     }  # Facebook is not a link companion keeps; the broken photo cost nothing
-    assert ada.notes == "Met at PyCon, ask about\nthe engine notes"
+    assert ada.notes == "Met at PyCon, ask about\nthe engine notes\nOther email: ada@engines.example"
     assert ada.tags == ["python", "math"]
     assert grace.name == "Grace Brewster Hopper"  # from N when there is no FN
     assert grace.email == "grace@navy.example"
@@ -420,14 +420,21 @@ def test_namesakes_with_different_linkedin_profiles_stay_apart(store: Store) -> 
     assert len(store.people()) == 2
 
 
-def test_a_shared_company_website_alone_does_not_merge(store: Store) -> None:
+def test_a_shared_website_merges_only_people_with_the_same_given_name(store: Store) -> None:
     store.add_people([Person(name="Bob Jones", links={"website": "https://acme.example"})])
     changes = store.add_people([
         Person(name="Carol White", links={"website": "https://www.acme.example/"}),
         Person(name="Robert Jones", links={"website": "acme.example"}),
+        Person(name="Bob T. Jones", links={"website": "http://acme.example"}, role="CTO"),
     ])
-    assert [p.name for p in changes.added] == ["Carol White"]
+    assert [p.name for p in changes.added] == ["Carol White", "Robert Jones"]
     assert [reason for _, reason in changes.merges] == ["same website acme.example and name"]
+    assert [(new.name, other.name, why) for new, other, why in changes.possible] == [
+        ("Carol White", "Bob Jones", "same website acme.example"),
+        ("Robert Jones", "Bob Jones", "same website acme.example"),
+        ("Robert Jones", "Carol White", "same website acme.example"),
+    ]
+    assert sorted(p.name for p in store.people()) == ["Bob Jones", "Carol White", "Robert Jones"]
 
 
 def test_merge_keeps_what_the_user_has_fills_gaps_and_unions(store: Store) -> None:
@@ -473,7 +480,7 @@ def test_three_formats_of_the_same_people_end_in_one_list(
     second = run(capsys, "import", "people", linkedin)
     assert second.code == 0, second.err
     assert "(linkedin): 0 new, 2 merged" in second.out
-    assert "  merged Ada Lovelace: same linkedin profile linkedin.com/in/ada-lovelace" in second.out
+    assert "  merged Ada Lovelace: same linkedin profile linkedin.com/in/ada-lovelace (nothing new)" in second.out
     assert "  merged Grace Brewster Hopper: same email grace@navy.example" in second.out
     assert "  line 6: no name, row skipped" in second.out
 
@@ -486,7 +493,8 @@ def test_three_formats_of_the_same_people_end_in_one_list(
     assert sorted(people) == ["Ada Lovelace", "Grace Brewster Hopper", "Hopper, Grace"]  # names as written
     ada = people["Ada Lovelace"]
     assert ada["tags"] == ["python", "math", "engines"]
-    assert ada["notes"] == "Met at PyCon, ask about\nthe engine notes"  # the vCard's note came first and wins
+    # the vCard's note came first and wins; its second email is kept where a re-import finds it
+    assert ada["notes"] == "Met at PyCon, ask about\nthe engine notes\nOther email: ada@engines.example"
     assert ada["priority"] == "hope-to-meet"
     assert people["Grace Brewster Hopper"]["affiliation"] == "US Navy, COBOL"  # a gap filled by LinkedIn
 

@@ -78,3 +78,5 @@ class ParsedPeople:
     format: str
     skipped: list[str] = field(default_factory=list)
     """One line per skipped row: where and why."""
+    layout: str = ""
+    """Which address book wrote the file when the importer can tell ("Google Contacts", "Outlook", "Apple")."""

@@ -13,7 +13,7 @@ import re
 
 from companion.errors import SourceError
 from companion.importers import ParsedPeople
-from companion.importers.people_csv import decode_people_text, people_from_table
+from companion.importers.people_csv import Progress, decode_people_text, people_from_table
 
 HEADER_SEARCH_LINES = 200
 _CELL_SPLIT = re.compile(r"[,;\t]")
@@ -36,7 +36,9 @@ def is_linkedin_export(text: str) -> bool:
     return any(_is_header(line) and "connectedon" in _cell_keys(line) for line in lines)
 
 
-def parse_linkedin(payload: bytes, source: str) -> ParsedPeople:
+def parse_linkedin(
+    payload: bytes, source: str, *, max_rows: int | None = None, progress: Progress | None = None
+) -> ParsedPeople:
     text = decode_people_text(payload, source)
     lines = text.split("\n")
     for index, line in enumerate(lines[:HEADER_SEARCH_LINES]):  # noqa: B007 - index is read after the loop
@@ -48,4 +50,5 @@ def parse_linkedin(payload: bytes, source: str) -> ParsedPeople:
             "(is this LinkedIn's Connections.csv?)"
         )
     rest = "\n".join(lines[index:])
-    return people_from_table(rest, source, fmt="linkedin", first_line=index + 1, connected_label="LinkedIn connection")
+    return people_from_table(rest, source, fmt="linkedin", first_line=index + 1, connected_label="LinkedIn connection",
+                            max_rows=max_rows, progress=progress)

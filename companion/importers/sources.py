@@ -302,7 +302,10 @@ def sniff_people_format(payload: bytes) -> str:
     return "csv"
 
 
-def parse_people(payload: bytes, source: str, *, fmt: str | None = None) -> ParsedPeople:
+def parse_people(
+    payload: bytes, source: str, *, fmt: str | None = None, max_rows: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ParsedPeople:
     """People from ``payload``, in ``fmt`` (csv, vcard or linkedin) or the format its content shows."""
     if fmt is not None and fmt.strip():
         chosen = PEOPLE_FORMAT_ALIASES.get(fmt.strip().lower())
@@ -310,12 +313,18 @@ def parse_people(payload: bytes, source: str, *, fmt: str | None = None) -> Pars
             raise SourceError(f"{source}: unknown people format {fmt!r} (use one of: {', '.join(PEOPLE_FORMATS)})")
     else:
         chosen = sniff_people_format(payload)
-    parsed: ParsedPeople = importer(PEOPLE_IMPORTERS[chosen])(payload, source)
+    parsed: ParsedPeople = importer(PEOPLE_IMPORTERS[chosen])(payload, source, max_rows=max_rows, progress=progress)
     return parsed
 
 
-def load_people(source: str, *, fmt: str | None = None, cancelled: threading.Event | None = None) -> ParsedPeople:
-    return parse_people(read_source(source, cancelled=cancelled), source, fmt=fmt)
+def load_people(
+    source: str, *, fmt: str | None = None, cancelled: threading.Event | None = None, max_rows: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ParsedPeople:
+    """People from a file or URL; ``max_rows`` (default 50,000) is the most one file may hold;
+    ``progress`` is called now and then with how many people were read."""
+    return parse_people(read_source(source, cancelled=cancelled), source, fmt=fmt, max_rows=max_rows,
+                        progress=progress)
 
 
 def sniff_import_kind(payload: bytes) -> str:

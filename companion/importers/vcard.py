@@ -14,7 +14,15 @@ from typing import Any
 
 from companion.errors import SourceError
 from companion.importers import ParsedPeople
-from companion.importers.people_csv import decode_people_text, split_tags
+from companion.identity import OTHER_MARK
+from companion.importers.people_csv import (
+    MAX_PEOPLE_ROWS,
+    PROGRESS_ROWS,
+    Progress,
+    decode_people_text,
+    links_in_text,
+    split_tags,
+)
 from companion.links import add_link, link_kind, looks_like_url
 from companion.models import LINK_KINDS, Person
 from companion.text import clean, has_visible
@@ -189,6 +197,23 @@ def _add_social(links: dict[str, str], types: list[str], value: str, users: list
         links.setdefault(kind, handle)
 
 
+def _is_company(contents: dict[str, list[Any]]) -> bool:
+    """Apple's card of a company (``X-ABShowAs:COMPANY``), or a 4.0 ``KIND:org``: nobody to meet."""
+    shown = [_text(line.value).lower() for line in contents.get("x-abshowas", [])]
+    kinds = [_text(line.value).lower() for line in contents.get("kind", [])]
+    return "company" in shown or "org" in kinds or "organization" in kinds
+
+
+def _other_emails(contents: dict[str, list[Any]], first: str) -> list[str]:
+    found: list[str] = []
+    for line in contents.get("email", []):
+        value = _text(line.value)
+        value = value[len("mailto:"):] if value.lower().startswith("mailto:") else value
+        if value and value.casefold() != first.casefold() and value.casefold() not in (f.casefold() for f in found):
+            found.append(value)
+    return found
+
+
 def _person(contents: dict[str, list[Any]]) -> Person | None:
     name = _name(contents)
     if not name or not has_visible(name):
@@ -210,10 +235,12 @@ def _person(contents: dict[str, list[Any]]) -> Person | None:
         for tag in split_tags(";".join(_text(v) for v in values)):
             if tag.casefold() not in (t.casefold() for t in tags):
                 tags.append(tag)
-    return Person(
-        name=name, affiliation=affiliation, role=role, email=_preferred_email(contents), links=_links(contents),
-        tags=tags, notes=notes,
-    )
+    email = _preferred_email(contents)
+    links = _links(contents)
+    links_in_text(notes, links)
+    others = [f"{OTHER_MARK}email: {other}" for other in _other_emails(contents, email)]
+    notes = "\n".join([*([notes] if notes else []), *others])
+    return Person(name=name, affiliation=affiliation, role=role, email=email, links=links, tags=tags, notes=notes)
 
 
 def _problem(error: Exception, card: Card) -> str:
@@ -230,7 +257,9 @@ def _problem(error: Exception, card: Card) -> str:
     return f"line {start}: cannot read the card, skipped: {message[:120]}"
 
 
-def parse_vcard(payload: bytes, source: str) -> ParsedPeople:
+def parse_vcard(
+    payload: bytes, source: str, *, max_rows: int | None = None, progress: Progress | None = None
+) -> ParsedPeople:
     import vobject
 
     text = decode_people_text(payload, source)
@@ -238,9 +267,17 @@ def parse_vcard(payload: bytes, source: str) -> ParsedPeople:
     if not cards and not problems:
         where = f"line {stray}: " if stray else ""
         raise SourceError(f"{source}: {where}not a vCard file (no BEGIN:VCARD)")
+    limit = MAX_PEOPLE_ROWS if max_rows is None else max_rows
+    if len(cards) > limit:
+        raise SourceError(
+            f"{source}: line {cards[limit][0]}: more than {limit:,} cards in one file; import it in parts, "
+            f"or raise the limit with --max-rows"
+        )
     people: list[Person] = []
     skipped = list(problems)
-    for card in cards:
+    for number, card in enumerate(cards, start=1):
+        if progress is not None and number % PROGRESS_ROWS == 0:
+            progress(number)
         start, lines, _ = card
         # A broken card of a third-party format can fail in many ways inside vobject (ParseError,
         # a bad base64 or quoted-printable value, ...): each costs that card only.
@@ -248,6 +285,9 @@ def parse_vcard(payload: bytes, source: str) -> ParsedPeople:
             card = vobject.readOne("\r\n".join(lines) + "\r\n")
         except Exception as error:  # noqa: BLE001
             skipped.append(_problem(error, card))
+            continue
+        if _is_company(card.contents):
+            skipped.append(f"line {start}: a company's card, not a person, skipped")
             continue
         person = _person(card.contents)
         if person is None:
@@ -261,4 +301,6 @@ def parse_vcard(payload: bytes, source: str) -> ParsedPeople:
     if stray is not None:
         skipped.append(f"line {stray}: text outside a card ignored")
     skipped.sort(key=lambda line: int(line.split(":", 1)[0].removeprefix("line ")))
-    return ParsedPeople(people=people, format="vcard", skipped=skipped)
+    apple = "Apple" if any(line.lower().startswith("prodid:") and "apple" in line.lower()
+                           for _, lines, _ in cards[:20] for line in lines[:40]) else ""
+    return ParsedPeople(people=people, format="vcard", skipped=skipped, layout=apple)

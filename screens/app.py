@@ -150,6 +150,8 @@ class CompanionApp(App[None]):
         self._notes_reload: Callable[[], list[Note]] = lambda: []
         self._data_stamp = store.data_stamp()
         """The data files' stamp when the screens last reloaded (see check_data_files)."""
+        self.import_draft: tuple[ImportRequest, str] | None = None
+        """The last import that failed and why: the import form opens with it (the path is kept)."""
         self._auto_sync: object | None = None
         """The timer of the sync planned after a change (sync set up and changes waiting)."""
         self._syncing = threading.Lock()
@@ -549,34 +551,50 @@ class CompanionApp(App[None]):
     # Import ------------------------------------------------------------------------------------
 
     def action_import(self) -> None:
-        self.push_screen(ImportModal(), self.start_import)
+        request, problem = self.import_draft or (None, "")
+        self.push_screen(ImportModal(request, problem), self.start_import)
 
     def start_import(self, request: ImportRequest | None, force: bool = False) -> None:
-        if request is not None:
-            from companion.fetch import shown_url  # the URL without a password it may carry
+        if request is None:  # cancelled: the path stays for the next time, the error goes
+            if self.import_draft is not None:
+                self.import_draft = (self.import_draft[0], "")
+            return
+        from companion.fetch import shown_url  # the URL without a password it may carry
 
-            self.notify(f"Importing {shown_url(request.source)}... (ctrl+p: cancel the import)", markup=False, timeout=3)
-            self.run_import(request, force)
+        self.import_draft = None
+        self.notify(f"Importing {shown_url(request.source)}... (ctrl+p: cancel the import)", markup=False, timeout=3)
+        self.run_import(request, force)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="import")
     def run_import(self, request: ImportRequest, force: bool) -> None:
         """Fetch and parse in a thread (a URL can take seconds); report back on the main thread.
-        Cancelling the worker (quitting, or "Cancel the import" in the palette) ends a fetch or a
-        read that is waiting (a silent pipe) at its next poll."""
+        A file whose kind the user did not choose is imported as what its content shows
+        (importers.sources.sniff_import_kind). Cancelling the worker (quitting, or "Cancel the
+        import" in the palette) ends a fetch or a read that is waiting (a silent pipe) at its next poll."""
         cancelled = get_current_worker().cancelled_event
         try:
-            if request.kind == "people":
-                from companion.importers.sources import load_people
+            from companion.importers.sources import parse_people, parse_schedule, read_source, sniff_import_kind
+            from companion.schedules import import_schedule, is_url
 
-                parsed = load_people(request.source, cancelled=cancelled, progress=self.people_progress("read"))
+            kind, payload = request.kind, None
+            if kind not in ("schedule", "people"):
+                if is_url(request.source):
+                    kind = "schedule"  # only schedules are fetched from a URL
+                else:
+                    payload = read_source(request.source, cancelled=cancelled)
+                    kind = sniff_import_kind(payload)
+            if kind == "people":
+                if payload is None:
+                    payload = read_source(request.source, cancelled=cancelled)
+                parsed_people = parse_people(payload, request.source, progress=self.people_progress("read"))
                 changes = self.store.add_people(
-                    parsed.people, progress=self.people_progress(f"of {len(parsed.people):,} compared with your list"))
-                message = describe_people_import(changes, parsed.skipped)
+                    parsed_people.people,
+                    progress=self.people_progress(f"of {len(parsed_people.people):,} compared with your list"))
+                message = describe_people_import(changes, parsed_people.skipped)
             else:
-                from companion.schedules import import_schedule
-
+                parsed = None if payload is None else parse_schedule(payload, request.source, tz=request.tz or None)
                 outcome = import_schedule(self.store, request.source, tz=request.tz or None, force=force,
-                                          cancelled=cancelled)
+                                          parsed=parsed, cancelled=cancelled)
                 message = describe_outcome(outcome)
         except ScheduleShrinkError as error:
             self.call_from_thread(self.confirm_shrink, request, str(error))
@@ -586,11 +604,20 @@ class CompanionApp(App[None]):
                 return  # the app quit: nobody to tell
             from companion.text import limit_echoes
 
-            self.call_from_thread(self.notify, limit_echoes(clean(error, single_line=True), [request.source]),
-                                  title="Import failed",
-                                  severity="error", markup=False, timeout=12)
+            self.call_from_thread(self.import_failed, request, limit_echoes(clean(error, single_line=True), [request.source]))
             return
         self.call_from_thread(self.import_done, message)
+
+    def import_failed(self, request: ImportRequest, problem: str) -> None:
+        """Say why an import failed, and open its form again with the path and the error (at once
+        unless another form is open: then i opens it)."""
+        self.import_draft = (request, problem)
+        if isinstance(self.screen, ModalScreen):  # another form is open: leave it be
+            self.notify(problem + " (i opens the import form with it)", title="Import failed", severity="error",
+                        markup=False, timeout=12)
+            return
+        self.notify(problem, title="Import failed", severity="error", markup=False, timeout=12)
+        self.action_import()
 
     def people_progress(self, what: str) -> Callable[[int], None]:
         """For a people import in the worker: a note now and then of how far reading the file or

@@ -1,17 +1,28 @@
-"""Modal forms. Each returns a typed result with dismiss(); none touches storage."""
+"""Modal forms. Each returns a typed result with dismiss(); none touches storage.
+
+Every form is a :class:`Form`: sized to the terminal (a share of its width with a cap, a body that
+scrolls inside the frame, so that each field down to the last is reachable at 80x24 and the space of
+a wide terminal is used), and escape never loses typing: a form whose fields changed asks first."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
+from typing import ClassVar, TypeVar
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.message import Message
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.style import Style
+from textual.suggester import Suggester
+from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Select, Static, TextArea
 
 from companion.cards import TalkChoice
@@ -41,61 +52,245 @@ class CleanTextArea(TextArea):
             self.focus()
 
 
+class TickBox(Checkbox):
+    """A checkbox whose state reads as text, ``[x]`` or ``[ ]``, not only as a colour (a monochrome
+    terminal, a colour-blind reader)."""
+
+    @property
+    def _button(self) -> Content:
+        style = self.get_visual_style("toggle--button")
+        mark = Style(foreground=style.foreground, bold=True)
+        return Content.assemble("[", ("x" if self.value else " ", mark), "]")
+
+
+class Choice(RadioButton):
+    """A radio button whose state reads as shape, ``(•)`` or ``( )``, not only as a colour."""
+
+    @property
+    def _button(self) -> Content:
+        style = self.get_visual_style("toggle--button")
+        mark = Style(foreground=style.foreground, bold=True)
+        return Content.assemble("(", ("•" if self.value else " ", mark), ")")
+
+
+FORM_WIDTHS = [(0, "-narrow"), (100, "-normal"), (160, "-wide")]
+"""The terminal widths at which a form changes shape: a narrow terminal gives a form all its width,
+a wide one lays some forms out side by side (the coach beside the answer)."""
+FORM_HEIGHTS = [(0, "-short"), (36, "-tall")]
+
+ResultT = TypeVar("ResultT")
+
+
+class Form(ModalScreen[ResultT]):
+    """A modal form: its frame (the widget with class ``form``) takes a share of the terminal with a
+    cap and scrolls inside when the terminal is short; escape closes it at once when nothing was
+    changed, and asks before discarding what was typed otherwise."""
+
+    HORIZONTAL_BREAKPOINTS = FORM_WIDTHS
+    VERTICAL_BREAKPOINTS = FORM_HEIGHTS
+    DEFAULT_CSS = """
+    Form {
+        align: center middle;
+    }
+    Form > .form {
+        width: 90%;
+        max-width: 120;
+        height: auto;
+        max-height: 100%;
+        border: thick $primary;
+        background: $surface;
+        padding: 0 2;
+    }
+    Form.-narrow > .form {
+        width: 100%;
+        padding: 0 1;
+    }
+    Form .form-title {
+        dock: top;
+        height: auto;
+        background: $surface;
+    }
+    Form .form-foot {
+        dock: bottom;
+        height: auto;
+        background: $surface;
+        border-top: solid $primary-background;
+    }
+    Form Label {
+        width: 100%;
+        margin-top: 1;
+    }
+    Form .form-error {
+        color: $error;
+        height: auto;
+    }
+    Form .buttons {
+        height: auto;
+        align-horizontal: right;
+        margin-top: 1;
+    }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    unsaved = False
+    """True when the form was opened again with what a failed save held: escape asks even untouched."""
+    FIELDS: ClassVar[str] = "Input, TextArea, Checkbox, RadioButton, Select"
+
+    def typed(self) -> tuple[tuple[str | None, object], ...]:
+        """Every field's value now (what escape compares with the values the form opened with)."""
+        return tuple((field.id, field.text if isinstance(field, TextArea) else getattr(field, "value", None))
+                     for field in self.query(self.FIELDS))
+
+    def on_mount(self) -> None:
+        self._typed_at_open = self.typed()
+
+    def changed(self) -> bool:
+        return self.unsaved or self.typed() != getattr(self, "_typed_at_open", None)
+
+    def action_cancel(self) -> None:
+        """Close; when something was typed, only after a yes (no, or escape, goes back to the form)."""
+        if not self.changed():
+            self.dismiss(None)  # type: ignore[arg-type]
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)  # type: ignore[arg-type]
+
+        self.app.push_screen(ConfirmModal("Discard what you typed?", yes="Discard", no="Keep typing"), answered)
+
+    def scroll_into_view(self, widget: Widget) -> None:
+        """Scroll the form's body so that ``widget`` (a field with its label and advice) shows."""
+        self.call_after_refresh(widget.scroll_visible, animate=False)
+
+
+def complete_path(typed: str, *, limit: int = 5000) -> str | None:
+    """The path ``typed`` completes to, as a shell would: the one entry its last part starts with,
+    else the part all those entries share, else the first of them (sorted), a folder with ``/``.
+    The text typed is kept as typed (``~`` stays ``~``); None when nothing completes it. Hidden
+    entries only when the part typed starts with a dot; URLs are not paths."""
+    if not typed or "://" in typed or "\n" in typed:
+        return None
+    folder, part = os.path.split(typed)
+    where = Path(os.path.expanduser(folder or "."))
+    names: list[tuple[str, bool]] = []
+    try:
+        with os.scandir(where) as entries:
+            for entry in entries:
+                if entry.name.startswith(part) and (part.startswith(".") or not entry.name.startswith(".")):
+                    try:
+                        names.append((entry.name, entry.is_dir()))
+                    except OSError:
+                        names.append((entry.name, False))
+                    if len(names) >= limit:
+                        break
+    except OSError:
+        return None
+    if not names:
+        return None
+    names.sort()
+    if len(names) == 1:
+        name, is_dir = names[0]
+        return typed[: len(typed) - len(part)] + name + ("/" if is_dir else "")
+    shared = os.path.commonprefix([name for name, _dir in names])
+    if len(shared) > len(part):
+        return typed[: len(typed) - len(part)] + shared
+    name, is_dir = names[0]
+    return typed[: len(typed) - len(part)] + name + ("/" if is_dir else "")
+
+
+class PathSuggester(Suggester):
+    """Suggests the file or folder a typed path completes to (shown greyed after the cursor; right
+    arrow or tab takes it)."""
+
+    def __init__(self) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        found = complete_path(value)
+        return found if found is not None and found != value else None
+
+
+class PathInput(Input):
+    """An input for a file path: tab completes it (and moves on when there is nothing to complete)."""
+
+    BINDINGS = [Binding("tab", "complete", "Complete the path", show=False)]
+
+    def action_complete(self) -> None:
+        found = complete_path(self.value)
+        if found is not None and found != self.value and self.cursor_at_end:
+            self.value = found
+            self.cursor_position = len(found)
+        else:
+            self.screen.focus_next()
+
+
 @dataclass(frozen=True)
 class ImportRequest:
     kind: str
-    """``schedule`` or ``people``."""
+    """``auto`` (what the file's content shows), ``schedule`` or ``people``."""
     source: str
     tz: str = ""
 
 
-class ImportModal(ModalScreen[ImportRequest | None]):
-    """Ask for a file or URL to import, and for schedules an optional time zone."""
+IMPORT_KINDS = ("auto", "schedule", "people")
+
+
+class ImportModal(Form[ImportRequest | None]):
+    """Ask for a file or URL to import (tab completes a path), what it holds (the file's content
+    tells, unless the user says), and for schedules an optional time zone. Opened again with the
+    request and ``problem`` when an import failed, so the path is kept and the error shown here."""
 
     DEFAULT_CSS = """
-    ImportModal {
-        align: center middle;
-    }
-    ImportModal > Vertical {
-        width: 76;
-        height: auto;
-        border: thick $primary;
-        background: $surface;
-        padding: 1 2;
-    }
-    ImportModal Input {
-        margin-bottom: 1;
+    ImportModal > .form {
+        max-width: 110;
     }
     ImportModal RadioSet {
         layout: horizontal;
-        margin-bottom: 1;
+        width: 100%;
+        margin-top: 1;
     }
-    ImportModal .buttons {
-        height: auto;
-        align-horizontal: right;
+    ImportModal RadioSet > RadioButton {
+        width: auto;
+        margin-right: 2;
+    }
+    ImportModal #kind-hint {
+        color: $text-muted;
     }
     """
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "submit", "Import"),
-    ]
+    BINDINGS = [Binding("ctrl+s", "submit", "Import")]
+
+    def __init__(self, draft: ImportRequest | None = None, problem: str = "") -> None:
+        super().__init__()
+        self.draft = draft
+        self.problem = problem
 
     def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label("Import", classes="section-title")
-            yield Input(placeholder="a file path, or an http(s) or webcal:// URL", id="source", restrict=NO_CONTROLS)
-            with RadioSet(id="kind"):
-                yield RadioButton("Schedule", value=True, id="kind-schedule")
-                yield RadioButton("People", id="kind-people")
-            yield Input(placeholder="time zone for floating times, e.g. Europe/Berlin (optional)", id="tz",
-                        restrict=NO_CONTROLS)
-            yield Static(id="import-error")
+        draft = self.draft or ImportRequest("auto", "")
+        with VerticalScroll(classes="form"):
+            yield Static(markup("[b]Import[/b]  [dim]ctrl+s imports, escape cancels[/dim]"), classes="form-title")
+            yield Label("A file (tab completes its path) or an http(s) or webcal:// URL")
+            yield PathInput(clean(draft.source, single_line=True), placeholder="e.g. ~/Downloads/schedule.xml",
+                            id="source", restrict=NO_CONTROLS, suggester=PathSuggester())
+            with RadioSet(id="kind") as kinds:
+                kinds.border_title = "What it holds"
+                yield Choice("What its content shows", value=draft.kind not in ("schedule", "people"), id="kind-auto")
+                yield Choice("A schedule", value=draft.kind == "schedule", id="kind-schedule")
+                yield Choice("People", value=draft.kind == "people", id="kind-people")
+            yield Static(plain("A schedule: iCalendar, frab XML, schedule.json or Sessionize. "
+                               "People: CSV with a header, vCard or LinkedIn's Connections.csv."), id="kind-hint")
+            yield Label("Time zone for floating times (schedules; optional)")
+            yield Input(clean(draft.tz, single_line=True), placeholder="e.g. Europe/Berlin", id="tz", restrict=NO_CONTROLS)
+            yield Static(plain(self.problem + " Fix it and press ctrl+s again.") if self.problem else "",
+                         id="import-error", classes="form-error")
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Import", variant="primary", id="import")
 
     def on_mount(self) -> None:
-        self.query_one("#source", Input).focus()
+        field = self.query_one("#source", Input)
+        field.focus()
+        field.cursor_position = len(field.value)
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#import")
@@ -105,16 +300,16 @@ class ImportModal(ModalScreen[ImportRequest | None]):
             self.query_one("#import-error", Static).update(plain("Type a file path or a URL first."))
             self.query_one("#source", Input).focus()
             return
-        kind = "people" if self.query_one("#kind-people", RadioButton).value else "schedule"
+        kind = next((kind for kind in IMPORT_KINDS if self.query_one(f"#kind-{kind}", RadioButton).value), "auto")
         self.dismiss(ImportRequest(kind, source, self.query_one("#tz", Input).value.strip()))
 
     @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def cancel_pressed(self) -> None:
+        self.action_cancel()
 
 
 class ConfirmModal(ModalScreen[bool]):
-    """A yes/no question; escape means no."""
+    """A yes/no question: y says yes, n or escape no."""
 
     DEFAULT_CSS = """
     ConfirmModal {
@@ -122,7 +317,9 @@ class ConfirmModal(ModalScreen[bool]):
     }
     ConfirmModal > Vertical {
         width: 70;
+        max-width: 100%;
         height: auto;
+        max-height: 100%;
         border: thick $warning;
         background: $surface;
         padding: 1 2;
@@ -132,19 +329,30 @@ class ConfirmModal(ModalScreen[bool]):
         align-horizontal: right;
         margin-top: 1;
     }
+    ConfirmModal Button {
+        margin-left: 1;
+    }
     """
-    BINDINGS = [Binding("escape", "answer(False)", "No"), Binding("y", "answer(True)", "Yes")]
+    BINDINGS = [
+        Binding("escape", "answer(False)", "No"),
+        Binding("n", "answer(False)", "No"),
+        Binding("y", "answer(True)", "Yes"),
+    ]
 
-    def __init__(self, question: str) -> None:
+    def __init__(self, question: str, *, yes: str = "Yes", no: str = "No") -> None:
         super().__init__()
         self.question = question
+        self.yes = yes
+        self.no = no
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(plain(self.question, single_line=False))
+            yield Static(markup("[dim]y: $yes · n or escape: $no[/dim]", yes=self.yes.lower(), no=self.no.lower()),
+                         id="confirm-keys")
             with Horizontal(classes="buttons"):
-                yield Button("No", id="no")
-                yield Button("Yes", variant="warning", id="yes")
+                yield Button(f"{self.no} (n)", id="no")
+                yield Button(f"{self.yes} (y)", variant="warning", id="yes")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
@@ -162,26 +370,24 @@ def _and(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-class TalkingPointModal(ModalScreen[TalkingPoint | None]):
+class TalkingPointModal(Form[TalkingPoint | None]):
     """The five questions of a talking point, each with an example, and the coach reading along:
-    a weak answer is flagged under it, with why and what to write instead. When the person speaks
-    at an imported conference, their talks are listed and ctrl+t puts one in the first answer."""
+    a weak answer is flagged under it (beside it on a wide terminal), with why and what to write
+    instead, as it is typed; the coach's summary stays at the foot of the form. When the person
+    speaks at an imported conference, their talks are listed and ctrl+t puts one in the first answer."""
 
     DEFAULT_CSS = """
-    TalkingPointModal {
-        align: center middle;
+    TalkingPointModal > .form {
+        max-width: 130;
     }
-    TalkingPointModal > VerticalScroll {
-        width: 96;
-        max-width: 100%;
+    TalkingPointModal.-wide > .form {
+        max-width: 180;
+    }
+    TalkingPointModal .field {
         height: auto;
-        max-height: 95%;
-        border: thick $primary;
-        background: $surface;
-        padding: 0 2;
     }
-    TalkingPointModal Label {
-        margin-top: 1;
+    TalkingPointModal .answer {
+        height: auto;
     }
     TalkingPointModal .flag {
         height: auto;
@@ -190,25 +396,33 @@ class TalkingPointModal(ModalScreen[TalkingPoint | None]):
     TalkingPointModal .flag.-shown {
         display: block;
     }
+    TalkingPointModal.-wide .answer {
+        layout: horizontal;
+    }
+    TalkingPointModal.-wide .answer Input {
+        width: 1fr;
+    }
+    TalkingPointModal.-wide .flag {
+        display: block;
+        width: 1fr;
+        padding-left: 2;
+    }
     TalkingPointModal #talks {
         height: auto;
         margin-top: 1;
     }
     TalkingPointModal #coach {
-        margin-top: 1;
-        height: auto;
         min-height: 2;
     }
     """
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "save", "Save"),
         Binding("ctrl+t", "use_talk", "Use their talk", show=True),
         Binding("ctrl+o", "use_work", "Use this item", show=True),
     ]
 
     def __init__(self, person_name: str, point: TalkingPoint, talks: Sequence[TalkChoice] = (),
-                 work: Sequence[WorkItem] = ()) -> None:
+                 work: Sequence[WorkItem] = (), *, unsaved: bool = False) -> None:
         super().__init__()
         self.work = list(work)
         """Their public work as research kept it, listed beside the first answer (screens/work.py)."""
@@ -216,27 +430,30 @@ class TalkingPointModal(ModalScreen[TalkingPoint | None]):
         self.point = point
         self.talks = list(talks)
         self.talk_index = -1
+        self.unsaved = unsaved
         self._verdicts: dict[tuple[str, str], CoachRule | None] = {}
         self._shown: dict[str, object] = {}
         """What each flag line and the summary show now: updated only when it changes."""
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll():
+        with VerticalScroll(classes="form"):
             yield Static(markup("[b]Talking points for $name[/b]  [dim]ctrl+s saves, escape cancels[/dim]",
-                                name=self.person_name))
+                                name=self.person_name), classes="form-title")
             if self.talks:
                 rows = [markup("[b]Their talks[/b] [dim](ctrl+t puts one in the first answer)[/dim]")]
                 rows += [markup("$n. [i]$title[/i]  [dim]$conference, $day[/dim]", n=str(n), title=talk.title,
                                 conference=talk.conference, day=talk.day) for n, talk in enumerate(self.talks, 1)]
                 yield Static(lines(rows), id="talks")
             for key, (prompt, example) in PROMPTS.items():
-                yield Label(prompt)
-                yield Input(value=clean(getattr(self.point, key), single_line=True), placeholder=f"e.g. {example}",
-                            id=f"answer-{key}", restrict=NO_CONTROLS)
-                yield Static(id=f"flag-{key}", classes="flag")
+                with Vertical(classes="field", id=f"field-{key}"):
+                    yield Label(prompt)
+                    with Vertical(classes="answer"):
+                        yield Input(value=clean(getattr(self.point, key), single_line=True),
+                                    placeholder=f"e.g. {example}", id=f"answer-{key}", restrict=NO_CONTROLS)
+                        yield Static(id=f"flag-{key}", classes="flag")
                 if key == "work" and self.work:
                     yield WorkList(self.work, id="work-list")
-            yield Static(id="coach")
+            yield Static(id="coach", classes="form-foot")
 
     def on_mount(self) -> None:
         self.query_one("#answer-work", Input).focus()
@@ -267,9 +484,10 @@ class TalkingPointModal(ModalScreen[TalkingPoint | None]):
                 self._shown[key] = rule
                 flag = self.query_one(f"#flag-{key}", Static)
                 flag.set_class(rule is not None, "-shown")
-                if rule is not None:
-                    flag.update(markup("[$warning]coach:[/] $reason\n[dim]For example:[/dim] $better",
-                                       reason=rule.reason, better=rule.better))
+                flag.update(markup("[$warning]coach:[/] $reason\n[dim]For example:[/dim] $better",
+                                   reason=rule.reason, better=rule.better) if rule is not None else "")
+                if self.focused is not None and self.focused.id == f"answer-{key}":
+                    self.scroll_into_view(self.query_one(f"#field-{key}"))
             if not any(char.isalnum() for char in text):
                 missing.append(SHORT_NAMES[key])
         parts = []
@@ -289,6 +507,13 @@ class TalkingPointModal(ModalScreen[TalkingPoint | None]):
     @on(Input.Submitted)
     def next_field(self) -> None:
         self.focus_next()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """The field focused shows whole: its question, the answer and the coach's advice on it."""
+        for field in event.widget.ancestors:
+            if isinstance(field, Widget) and field.has_class("field"):
+                self.scroll_into_view(field)
+                break
 
     def action_use_talk(self) -> None:
         """Put their next talk in the first answer (each press, the next one)."""
@@ -316,42 +541,30 @@ class TalkingPointModal(ModalScreen[TalkingPoint | None]):
     def action_save(self) -> None:
         self.dismiss(self.current())
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
-
-class PersonModal(ModalScreen[Person | None]):
+class PersonModal(Form[Person | None]):
     """Add or edit a person: who they are, how to reach them, why and how we are connected."""
 
     DEFAULT_CSS = """
-    PersonModal {
-        align: center middle;
-    }
-    PersonModal > VerticalScroll {
-        width: 90;
-        height: 90%;
-        border: thick $primary;
-        background: $surface;
-        padding: 0 2;
-    }
-    PersonModal Label {
-        margin-top: 1;
-    }
     PersonModal #connections {
         height: 5;
     }
+    PersonModal.-tall #connections {
+        height: 8;
+    }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
+    BINDINGS = [Binding("ctrl+s", "save", "Save")]
 
-    def __init__(self, person: Person | None = None) -> None:
+    def __init__(self, person: Person | None = None, *, unsaved: bool = False) -> None:
         super().__init__()
         self.person = person or Person(name="")
+        self.unsaved = unsaved
 
     def compose(self) -> ComposeResult:
         person = self.person
         title = "Edit person" if person.id else "Add a person"
-        with VerticalScroll():
-            yield Static(markup("[b]$title[/b]  [dim]ctrl+s saves, escape cancels[/dim]", title=title))
+        with VerticalScroll(classes="form"):
+            yield Static(markup("[b]$title[/b]  [dim]ctrl+s saves, escape cancels[/dim]", title=title), classes="form-title")
             yield Label("Name")
             yield Input(clean(person.name, single_line=True), id="name", restrict=NO_CONTROLS)
             yield Label("Affiliation")
@@ -372,7 +585,7 @@ class PersonModal(ModalScreen[Person | None]):
             yield CleanTextArea(clean("\n".join(f"{c.kind}: {c.detail}" for c in person.connections)), id="connections")
             yield Label("Why I want to meet them")
             yield Input(clean(person.notes, single_line=True), id="notes", restrict=NO_CONTROLS)
-            yield Static(id="person-error")
+            yield Static(id="person-error", classes="form-error")
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()
@@ -405,9 +618,6 @@ class PersonModal(ModalScreen[Person | None]):
             notes=self.value("notes"),
         )
         self.dismiss(person)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 @dataclass(frozen=True)
@@ -446,32 +656,29 @@ INTRO_ASK_CHOICES = [
 """Whose yes an introduction asks for before it is made (double opt-in)."""
 
 
-class NoteModal(ModalScreen[NoteRequest | None]):
+class NoteModal(Form[NoteRequest | None]):
     """A quick note after a session or a chat; the toggles become follow-ups."""
 
     DEFAULT_CSS = """
-    NoteModal {
-        align: center middle;
-    }
-    NoteModal > VerticalScroll {
-        width: 90;
-        height: auto;
-        max-height: 95%;
-        border: thick $primary;
-        background: $surface;
-        padding: 0 2;
+    NoteModal.-wide > .form {
+        max-width: 160;
     }
     NoteModal TextArea {
         height: 6;
-    }
-    NoteModal Label {
         margin-top: 1;
     }
-    NoteModal #note-error {
-        color: $error;
+    NoteModal.-tall TextArea {
+        height: 8;
+    }
+    NoteModal #note-for {
+        height: auto;
+        color: $text-muted;
+    }
+    NoteModal Checkbox {
+        margin-top: 1;
     }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
+    BINDINGS = [Binding("ctrl+s", "save", "Save")]
 
     def __init__(
         self,
@@ -489,19 +696,21 @@ class NoteModal(ModalScreen[NoteRequest | None]):
         self.draft = draft
         """A note typed before whose save failed: the form opens with it, and ``problem`` says why."""
         self.problem = problem
+        self.unsaved = draft is not None  # what a failed save held: escape asks before it goes
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll():
+        with VerticalScroll(classes="form"):
             if self.session is not None:
                 yield Static(markup("[b]New note about $title[/b]  [dim]ctrl+s saves, escape cancels[/dim]",
-                                    title=self.session.title))
+                                    title=self.session.title), classes="form-title")
             else:
-                yield Static(markup("[b]New note[/b]  [dim]ctrl+s saves, escape cancels[/dim]"))
+                yield Static(markup("[b]New note[/b]  [dim]ctrl+s saves, escape cancels[/dim]"), classes="form-title")
             draft = self.draft
             yield CleanTextArea(clean(draft.text) if draft else "", id="note-text")
             yield Label("People (comma separated; a name not on your list is added)")
             yield Input(clean(", ".join(self.names), single_line=True), id="note-people", restrict=NO_CONTROLS)
-            yield Checkbox("They helped me: thank them tomorrow", draft.thank if draft else False, id="note-thank")
+            yield TickBox("They helped me: thank them tomorrow", draft.thank if draft else False, id="note-thank",
+                          compact=True)
             yield Label("I promised... (separate several with ;  with several people, NAME: what)")
             yield Input(clean(draft.promises_typed or "; ".join(draft.promises), single_line=True) if draft else "",
                         placeholder="e.g. our benchmark results; the link to the talk", id="note-promises",
@@ -512,12 +721,12 @@ class NoteModal(ModalScreen[NoteRequest | None]):
             yield Select(INTRO_ASK_CHOICES, value=draft.intro_ask if draft else "other", allow_blank=False,
                          id="note-intro-ask")
             yield Static(id="note-for")
-            yield Checkbox("Waiting for their reply: nudge in a week", draft.waiting if draft else False,
-                           id="note-waiting")
-            yield Checkbox("I will tell them how it went: remind me in four weeks",
-                           draft.tell_later if draft else False, id="note-tell-later")
+            yield TickBox("Waiting for their reply: nudge in a week", draft.waiting if draft else False,
+                          id="note-waiting", compact=True)
+            yield TickBox("I will tell them how it went: remind me in four weeks",
+                          draft.tell_later if draft else False, id="note-tell-later", compact=True)
             yield Static(plain(self.problem + " Your note is still here: ctrl+s tries again.") if self.problem else "",
-                         id="note-error")
+                         id="note-error", classes="form-error")
 
     def on_mount(self) -> None:
         area = self.query_one("#note-text", TextArea)
@@ -580,7 +789,9 @@ class NoteModal(ModalScreen[NoteRequest | None]):
             parts = [str(problem)]
         if any(part.startswith(("promise to ?", "introduce ?")) for part in parts) and len(people) > 1:
             parts.append("(?: say whom, as NAME: what)")
-        self.query_one("#note-for", Static).update(plain(" · ".join(parts)))
+        shown = self.query_one("#note-for", Static)
+        shown.update(plain(" · ".join(parts)))
+        shown.display = bool(parts)
 
     def action_save(self) -> None:
         from companion.errors import NotFoundError
@@ -646,33 +857,21 @@ class NoteModal(ModalScreen[NoteRequest | None]):
             )
         )
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
-
-class DateModal(ModalScreen[date | None]):
+class DateModal(Form[date | None]):
     """Ask for a day (snooze until...): the forms it accepts are shown before typing, and read by
     companion.followups.parse_until, as on the command line."""
 
     DEFAULT_CSS = """
-    DateModal {
-        align: center middle;
-    }
-    DateModal > Vertical {
-        width: 60;
-        height: auto;
-        border: thick $primary;
-        background: $surface;
+    DateModal > .form {
+        width: 64;
+        max-width: 100%;
         padding: 1 2;
     }
     DateModal #date-forms {
         color: $text-muted;
     }
-    DateModal #date-error {
-        color: $error;
-    }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, question: str, default: date, *, today: date | None = None) -> None:
         super().__init__()
@@ -683,12 +882,12 @@ class DateModal(ModalScreen[date | None]):
     def compose(self) -> ComposeResult:
         from companion.followups import SNOOZE_FORMS
 
-        with Vertical():
+        with VerticalScroll(classes="form"):
             yield Static(plain(self.question))
             yield Input(self.default.isoformat(), placeholder="YYYY-MM-DD, +N or a weekday", id="date",
                         restrict=NO_CONTROLS)
             yield Static(plain(f"{self.default:%A %d %B}. Type {SNOOZE_FORMS}."), id="date-forms")
-            yield Static(id="date-error")
+            yield Static(id="date-error", classes="form-error")
 
     def on_mount(self) -> None:
         self.query_one("#date", Input).focus()
@@ -704,24 +903,30 @@ class DateModal(ModalScreen[date | None]):
             return
         self.dismiss(chosen)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
 
 class NotesModal(ModalScreen[None]):
     """A person's or a session's notes: e edits, delete removes (ctrl+z undoes), escape closes.
     The modal asks for changes with messages; the app does them and hands back the new list."""
 
+    HORIZONTAL_BREAKPOINTS = FORM_WIDTHS
+    VERTICAL_BREAKPOINTS = FORM_HEIGHTS
     DEFAULT_CSS = """
     NotesModal {
         align: center middle;
     }
     NotesModal > Vertical {
-        width: 100;
+        width: 90%;
+        max-width: 160;
         height: 80%;
         border: thick $primary;
         background: $surface;
         padding: 0 1;
+    }
+    NotesModal.-narrow > Vertical {
+        width: 100%;
+    }
+    NotesModal.-short > Vertical {
+        height: 100%;
     }
     NotesModal #notes-detail {
         height: auto;
@@ -789,41 +994,32 @@ class NotesModal(ModalScreen[None]):
         self.dismiss(None)
 
 
-class EditNoteModal(ModalScreen[str | None]):
+class EditNoteModal(Form[str | None]):
     """Edit a note's text; ctrl+s saves, escape cancels. Opened again with the edited text and
     ``problem`` when a save failed."""
 
     DEFAULT_CSS = """
-    EditNoteModal {
-        align: center middle;
-    }
-    EditNoteModal > Vertical {
-        width: 90;
-        height: auto;
-        border: thick $primary;
-        background: $surface;
-        padding: 0 1;
-    }
     EditNoteModal TextArea {
         height: 8;
     }
-    EditNoteModal #edit-note-error {
-        color: $error;
+    EditNoteModal.-tall TextArea {
+        height: 16;
     }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
+    BINDINGS = [Binding("ctrl+s", "save", "Save")]
 
     def __init__(self, text: str, problem: str = "") -> None:
         super().__init__()
         self.text = text
         self.problem = problem
+        self.unsaved = bool(problem)  # an edit whose save failed: escape asks before it goes
 
     def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(markup("[b]Edit note[/b]  [dim]ctrl+s saves, escape cancels[/dim]"))
+        with VerticalScroll(classes="form"):
+            yield Static(markup("[b]Edit note[/b]  [dim]ctrl+s saves, escape cancels[/dim]"), classes="form-title")
             yield CleanTextArea(clean(self.text), id="edit-note")
             if self.problem:
-                yield Static(plain(self.problem + " Your edit is still here: ctrl+s tries again."), id="edit-note-error")
+                yield Static(plain(self.problem + " Your edit is still here: ctrl+s tries again."), id="edit-note-error", classes="form-error")
 
     def on_mount(self) -> None:
         area = self.query_one("#edit-note", TextArea)
@@ -833,6 +1029,3 @@ class EditNoteModal(ModalScreen[str | None]):
     def action_save(self) -> None:
         text = clean(self.query_one("#edit-note", TextArea).text).strip()
         self.dismiss(text or None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

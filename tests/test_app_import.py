@@ -60,7 +60,7 @@ async def test_escape_cancels_the_import(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("i")
         await pilot.pause()
-        await pilot.press(*"whatever.ics", "escape")
+        await pilot.press(*"whatever.ics", "escape", "y")  # a path typed: escape asks first
         await pilot.pause()
         assert store.conferences() == []
         assert not app.screen.is_modal

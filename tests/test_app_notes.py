@@ -68,7 +68,7 @@ async def test_escape_cancels_a_note_and_saves_nothing(store: Store) -> None:
     before = len(store.notes())
     app = CompanionApp(store=store, clock=lambda: NOW)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("n", *"never mind", "escape")
+        await pilot.press("n", *"never mind", "escape", "y")  # typed text: escape asks first
         await pilot.pause()
         assert len(store.notes()) == before
         assert not isinstance(app.screen, NoteModal)

@@ -325,3 +325,18 @@ def load_people(
     ``progress`` is called now and then with how many people were read."""
     return parse_people(read_source(source, cancelled=cancelled), source, fmt=fmt, max_rows=max_rows,
                         progress=progress)
+
+
+def sniff_import_kind(payload: bytes) -> str:
+    """``schedule`` or ``people``: what an import source holds, from its content (never its name),
+    for an import that does not say. A schedule format companion reads is a schedule; a vCard, a
+    LinkedIn export or any other text in lines is people (a CSV); JSON or XML that is no schedule
+    companion reads is called a schedule too, so that its importer names what is wrong with it."""
+    if sniff_schedule_format(payload) is not None:
+        return "schedule"
+    head = strip_bom(payload)[:65536]
+    if _VCARD_BEGIN.search(head):
+        return "people"
+    if head.lstrip(b" \t\r\n")[:1] in (b"{", b"[", b"<"):
+        return "schedule"
+    return "people"

@@ -8,22 +8,35 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Container, VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from companion.cards import followup_draft
 from companion.errors import CompanionError, NotFoundError
 from companion.followups import intro_state, is_intro_ask, snooze_default
 from companion.models import FollowUp, Person
+from companion.text import ColumnFit, clean
 from screens.base import CompanionScreen
 from screens.modals import DateModal
-from screens.rowlist import Column, RowList
+from screens.rowlist import RowList
 from screens.safe import cell, lines, markup, paragraph, plain
-from screens.widgets import section_title
+from screens.widgets import FittedList, ListColumn, section_title
 
 WHEN_STYLE = {"overdue": "bold red", "today": "bold", "upcoming": "", "waiting": "dim"}
 WHEN_RANK = {"overdue": 0, "today": 1, "upcoming": 2, "waiting": 3}
-COLUMNS = [Column("When", 9), Column("Due", 10), Column("Follow-up"), Column("Person", 22)]
+COLUMNS = [
+    ListColumn("When", ColumnFit(want=8, least=8, drop=3)),
+    ListColumn("Due", ColumnFit(want=10, least=10, drop=2)),
+    ListColumn("Follow-up", ColumnFit(want=36, most=90)),
+    ListColumn("Person", ColumnFit(want=20, least=16, drop=1, most=28)),
+    ListColumn("Kind", ColumnFit(want=12, least=10, drop=4, most=14)),
+]
+"""The title first; then, as the width allows, the person, the due date, how urgent and the kind
+(``companion.text.column_widths``)."""
+KIND_SHOWN = {"thank": "thank-you", "intro-ask": "intro: ask", "intro-ask-person": "intro: ask", "intro": "introduce",
+              "tell-later": "tell later"}
+NARROW_BELOW = 120
+"""Narrower than this many cells, the draft goes under the list instead of beside it."""
 
 
 def bucket(item: FollowUp, today: date) -> str:
@@ -34,9 +47,21 @@ def bucket(item: FollowUp, today: date) -> str:
     return "today" if item.due == today else "upcoming"
 
 
+def counts_line(items: list[tuple[str, FollowUp]]):  # noqa: ANN201 - Content
+    """What the list holds, counted from the list itself (so the two always agree): how many
+    follow-ups, and how many are overdue, due today, upcoming and waiting for a reply."""
+    counts = {name: sum(1 for when, _ in items if when == name) for name in WHEN_RANK}
+    return markup(
+        " [b]$total open[/b]  ·  [$error]$overdue overdue[/]  ·  [b]$today due today[/b]  ·  $upcoming upcoming  ·  "
+        "$waiting waiting",
+        total=str(len(items)), **{key: str(value) for key, value in counts.items()},
+    )
+
+
 class FollowUpsScreen(CompanionScreen):
     CSS_PATH = "followups.tcss"
     AUTO_FOCUS = "#followups"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_BELOW, "-wide")]
     BINDINGS = [
         Binding("d", "set_status('done')", "Done", id="done"),
         Binding("z", "snooze", "Snooze", id="snooze"),
@@ -60,8 +85,8 @@ class FollowUpsScreen(CompanionScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="followup-counts")
-        with Horizontal():
-            yield RowList(COLUMNS, id="followups")
+        with Container(id="followups-body"):
+            yield FittedList(COLUMNS, id="followups")
             with VerticalScroll(classes="detail"):
                 yield Static(id="draft")
         yield Footer()
@@ -102,11 +127,7 @@ class FollowUpsScreen(CompanionScreen):
     def show_followups(self, people: dict[int, Person], items: list[tuple[str, FollowUp]], states: dict[int, str],
                        keep: int | None = None) -> None:
         self.people, self.items, self.states = people, items, states
-        counts = {name: sum(1 for when, _ in self.items if when == name) for name in WHEN_RANK}
-        self.query_one("#followup-counts", Static).update(markup(
-            " [$error]$overdue overdue[/]  ·  [b]$today today[/b]  ·  $upcoming upcoming  ·  $waiting waiting",
-            **{key: str(value) for key, value in counts.items()},
-        ))
+        self.query_one("#followup-counts", Static).update(counts_line(self.items))
         rows = self.query_one("#followups", RowList)
         rows.set_rows(len(self.items), self.row)
         if keep is not None:
@@ -118,7 +139,8 @@ class FollowUpsScreen(CompanionScreen):
         person = self.people.get(item.person_id)
         state = self.states.get(item.id)
         title = f"{item.title} · {state}" if state else item.title
-        return (cell(when, WHEN_STYLE[when]), cell(item.due.isoformat()), cell(title), cell(person.name if person else ""))
+        return (cell(when, WHEN_STYLE[when]), cell(item.due.isoformat()), cell(title), cell(person.name if person else ""),
+                cell(KIND_SHOWN.get(item.kind, item.kind), "dim"))
 
     def selected(self) -> FollowUp | None:
         cursor = self.query_one("#followups", RowList).cursor
@@ -229,8 +251,6 @@ class FollowUpsScreen(CompanionScreen):
 
     def action_hello(self) -> None:
         """Plan a virtual hello to each person on the list who speaks at the current conference."""
-        from companion.text import clean
-
         conference = self.host.conference
         if conference is None:
             self.notify("Import a schedule first: a hello is for the people who speak there.", markup=False)
@@ -255,16 +275,44 @@ class FollowUpsScreen(CompanionScreen):
         self.load_followups()
 
     def action_copy_draft(self) -> None:
+        """Copy the selected follow-up's draft: to the terminal's clipboard (OSC 52, which not every
+        terminal allows) and with the system clipboard where there is one (and it took the text),
+        else into a file; the message says which happened."""
         item = self.selected()
         if item is None:
             return
         try:
             draft = followup_draft(self.store, item)
         except CompanionError as error:
-            self.notify(str(error), severity="error", markup=False)
+            self.notify(clean(error, single_line=True), severity="error", markup=False)
             return
-        self.app.copy_to_clipboard(draft.text())
-        self.notify("Draft copied to the clipboard.", markup=False)
+        text = clean(draft.text())  # a paste never carries an escape sequence from a name or a note
+        # The terminal's clipboard (OSC 52) at once, whatever comes of the system's: over ssh, it is
+        # the one on the user's own machine. Whether it arrived, no program can tell.
+        self.app.copy_to_clipboard(text)
+        self.run_worker(lambda: self._hand_over(item.id, text), thread=True, group="copy-draft", exit_on_error=False)
+
+    def _hand_over(self, followup_id: int, text: str) -> None:
+        """In a worker thread (a clipboard program may take a moment): copy, else write the file."""
+        from companion.clipboard import copy_to_system, write_draft
+
+        problem = copy_to_system(text)
+        path = None
+        if problem is not None:
+            try:
+                path = str(write_draft(f"followup-{followup_id}.txt", text))
+            except OSError:
+                path = None
+        self.app.call_from_thread(self._handed_over, problem, path)
+
+    def _handed_over(self, problem: str | None, path: str | None) -> None:
+        if problem is None:
+            self.notify("Copied the draft to the clipboard.", markup=False)
+            return
+        where = f"it is also in {path}" if path else "copy it from the draft shown here"
+        self.notify(f"Not copied to a system clipboard ({problem}). Sent it to the terminal's clipboard instead, "
+                    f"which works only if your terminal allows it; {where}.",
+                    title="Draft", severity="warning", markup=False, timeout=20)
 
     def note_subject(self) -> tuple[None, list[str]]:
         item = self.selected()

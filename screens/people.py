@@ -6,7 +6,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Container, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input
 
@@ -15,14 +15,14 @@ from companion.coach import readiness
 from companion.errors import CompanionError, NotFoundError
 from companion.lookup import PeopleIndex, PeopleList
 from companion.models import PRIORITIES, Person, TalkingPoint
-from companion.text import clean
+from companion.text import ColumnFit, clean
 from companion.work import recent_items
 from screens.base import CompanionScreen
 from screens.merge import MergeModal
 from screens.modals import NO_CONTROLS, ConfirmModal, PersonModal, TalkingPointModal
-from screens.rowlist import Column, RowList
+from screens.rowlist import RowList
 from screens.safe import cell
-from screens.widgets import PersonCardView
+from screens.widgets import FittedList, ListColumn, PersonCardView
 
 READINESS_STYLE = {"ready": "green", "weak": "yellow", "draft": "cyan", "none": "dim"}
 PRIORITY_STYLE = {"must-meet": "bold", "hope-to-meet": "", "met": "dim"}
@@ -32,12 +32,25 @@ ROWS_KEPT = 2000
 """At most this many built rows are kept between filters (scrolling through 200,000 would keep them all)."""
 WORK_LISTED = 8
 """At most this many of their kept work items are listed in the talking-point form."""
-PEOPLE_COLUMNS = [Column("Name"), Column("Affiliation", 22), Column("Priority", 12), Column("Points", 6)]
+PEOPLE_COLUMNS = [
+    ListColumn("Name", ColumnFit(want=24, most=40)),
+    ListColumn("Affiliation", ColumnFit(want=22, least=16, drop=2, most=40)),
+    ListColumn("Priority", ColumnFit(want=12, least=12, drop=3)),
+    ListColumn("Points", ColumnFit(want=6, least=6, drop=1)),
+    ListColumn("Role", ColumnFit(want=20, least=14, drop=4, most=30)),
+    ListColumn("Tags", ColumnFit(want=20, least=14, drop=5, most=40)),
+]
+"""The name first; then, as the width allows, the talking points' readiness, the affiliation, the
+priority, the role and the tags (``companion.text.column_widths``). A row has a cell for each, in
+this order, whichever are drawn."""
+NARROW_BELOW = 120
+"""Narrower than this many cells, the card goes under the list instead of beside it."""
 
 
 class PeopleScreen(CompanionScreen):
     CSS_PATH = "people.tcss"
     AUTO_FOCUS = "#people"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_BELOW, "-wide")]
     BINDINGS = [
         Binding("slash", "filter", "Filter", id="filter"),
         Binding("t", "talking_points", "Points", id="talking-points"),
@@ -69,8 +82,8 @@ class PeopleScreen(CompanionScreen):
         yield Header()
         yield Input(placeholder="Filter people: name, affiliation, tag, handle (escape clears)", id="people-filter",
                     restrict=NO_CONTROLS)
-        with Horizontal():
-            yield RowList(PEOPLE_COLUMNS, id="people")
+        with Container(id="people-body"):
+            yield FittedList(PEOPLE_COLUMNS, id="people")
             with VerticalScroll(classes="detail"):
                 yield PersonCardView(id="card")
         yield Footer()
@@ -159,16 +172,22 @@ class PeopleScreen(CompanionScreen):
         store = self.store
         try:
             # Gone when removed by another process since the list was read: an empty row until reloaded.
-            name, affiliation, priority = store.person_as_listed(person_id) or ("", "", "")
+            listed = store.person_as_listed(person_id)
+            if listed is None:
+                return tuple(cell("") for _ in PEOPLE_COLUMNS)
+            name, affiliation, priority = listed
+            person = store.person(person_id)  # the row just read: its role and tags
             ready = readiness(store.talking_point(person_id))
         except CompanionError as error:  # a damaged row file: this row says so, the others are drawn
             self._read_failed(error)
-            return (cell("(could not be read)", "dim"), cell(""), cell(""), cell(""))
+            return (cell("(could not be read)", "dim"), *(cell("") for _ in PEOPLE_COLUMNS[1:]))
         return (
             cell(name, PRIORITY_STYLE.get(priority, "")),
             cell(affiliation),
             cell(priority),
             cell(ready, READINESS_STYLE[ready]),
+            cell(person.role, "dim"),
+            cell(", ".join(person.tags), "dim"),
         )
 
     def _read_failed(self, error: CompanionError) -> None:

@@ -5,6 +5,9 @@ command palette, so ``[@click=app.quit]`` would run an action and ``[/]`` would 
 value goes through :func:`companion.text.clean` (no control characters or escape sequences) and
 is then wrapped so it is never parsed: :func:`plain` for widgets, :func:`cell` for DataTable
 cells, and :func:`markup` to mix our own styling with untrusted values as template variables.
+Each is also shown as :func:`companion.text.for_terminal` makes it: without the characters whose
+width depends on the terminal (emoji joiners, variation selectors, skin tones), so that the width
+Textual counts is the width the terminal draws and the columns after it stay in place.
 """
 
 from __future__ import annotations
@@ -12,18 +15,18 @@ from __future__ import annotations
 from rich.text import Text
 from textual.content import Content
 
-from companion.text import clean, cut
+from companion.text import clean, cut, for_terminal
 
 
 def one_line(value: object) -> str:
     """Untrusted text as one clean line, cut to ``ONE_LINE_CHARACTERS`` (cut first: cleaning and
     wrapping a megabyte title would hold the app up)."""
-    return clean(cut(value) if isinstance(value, str) else value, single_line=True)
+    return for_terminal(clean(cut(value) if isinstance(value, str) else value, single_line=True))
 
 
 def plain(value: object, *, single_line: bool = True) -> Content:
     """Untrusted text as Content, shown literally (one line cut as :func:`one_line` does)."""
-    return Content(one_line(value) if single_line else clean(value))
+    return Content(one_line(value) if single_line else for_terminal(clean(value)))
 
 
 def markup(template: str, **values: object) -> Content:
@@ -33,7 +36,7 @@ def markup(template: str, **values: object) -> Content:
 
 def paragraph(value: object) -> Content:
     """Untrusted multi-line text (an abstract, a note) as Content, shown literally."""
-    return Content(clean(value))
+    return Content(for_terminal(clean(value)))
 
 
 def cell(value: object, style: str = "") -> Text:

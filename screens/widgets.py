@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
 
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
 from textual.widgets import Static
 
 from companion.cards import PersonCard
 from companion.coach import PROMPTS, SHORT_NAMES
 from companion.models import Session
+from companion.text import ColumnFit, column_widths, cut_cells
+from screens.rowlist import Column, RowList
 from screens.safe import lines, markup, paragraph, plain
 from screens.work import work_section
 
@@ -17,6 +25,58 @@ def span(session: Session, zone: tzinfo, *, with_date: bool = False) -> str:
     start = session.start.astimezone(zone)
     day = f"{start:%a} {start.day} {start:%b}" if with_date else f"{start:%a}"
     return f"{day} {start:%H:%M}-{session.end.astimezone(zone):%H:%M}"
+
+
+@dataclass(frozen=True)
+class ListColumn:
+    """A column of a :class:`FittedList`: its header and how it is sized (``companion.text.ColumnFit``)."""
+
+    label: str
+    fit: ColumnFit
+
+
+def _fitted(cell: Text, width: int, style: Style) -> Segment:
+    """A cell cut (with an ellipsis) and padded to exactly ``width`` cells. Text beyond ASCII is cut
+    between characters as drawn (``text.cut_cells``): Rich's own cut may split a flag in two, and
+    half a flag is one cell wide in some terminals and two in others."""
+    plain = cell.plain
+    if not plain.isascii() and cell_len(plain) > width:
+        plain = cut_cells(plain, width)
+    elif cell_len(plain) > width:
+        plain = plain[: width - 1] + "…"
+    own = Style.parse(cell.style) if isinstance(cell.style, str) else cell.style
+    return Segment(set_cell_size(plain, width), own + style if style else own)
+
+
+class FittedList(RowList):
+    """A RowList whose columns are sized by priority for the width it has (``text.column_widths``):
+    the name or title keeps what it needs while the other columns shrink or are dropped, and with
+    room to spare more columns are shown, wider. A row still has a cell for every column (``row(i)[k]``
+    is column ``k``'s whatever the width); only the columns that fit are drawn, each cell cut as
+    the terminal draws it (:func:`_fitted`)."""
+
+    def __init__(self, columns: Sequence[ListColumn], *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__([Column(column.label, column.fit.want) for column in columns], id=id, classes=classes)
+        self.fits = [column.fit for column in columns]
+        self._laid_out: tuple[int, list[int | None]] = (-1, [])
+
+    def _widths(self, total: int) -> list[int | None]:  # type: ignore[override]
+        # The vertical scrollbar's cells are kept free whether or not it shows, so that the
+        # columns do not move when a filter makes it come or go.
+        line = min(total, self.size.width - self.styles.scrollbar_size_vertical)
+        if self._laid_out[0] != line:
+            self._laid_out = (line, [width or None for width in column_widths(max(1, line), self.fits)])
+        return self._laid_out[1]
+
+    def _render_cells(self, cells: Sequence[Text], widths: Sequence[int | None], style: Style) -> list[Segment]:  # type: ignore[override]
+        segments: list[Segment] = []
+        for cell, width in zip(cells, widths):
+            if width is None:
+                continue  # a secondary column with no room at this width
+            if segments:
+                segments.append(Segment(" ", style or None))
+            segments.append(_fitted(cell, width, style))
+        return segments
 
 
 class PersonCardView(Static):

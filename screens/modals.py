@@ -7,7 +7,7 @@ a wide terminal is used), and escape never loses typing: a form whose fields cha
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -419,13 +419,18 @@ class TalkingPointModal(Form[TalkingPoint | None]):
         Binding("ctrl+s", "save", "Save"),
         Binding("ctrl+t", "use_talk", "Use their talk", show=True),
         Binding("ctrl+o", "use_work", "Use this item", show=True),
+        Binding("ctrl+r", "research", "Gather their work", show=True),
     ]
 
     def __init__(self, person_name: str, point: TalkingPoint, talks: Sequence[TalkChoice] = (),
-                 work: Sequence[WorkItem] = (), *, unsaved: bool = False) -> None:
+                 work: Sequence[WorkItem] = (), *, unsaved: bool = False,
+                 research: Callable[[], bool] | None = None) -> None:
         super().__init__()
         self.work = list(work)
         """Their public work as research kept it, listed beside the first answer (screens/work.py)."""
+        self.research = research
+        """Starts gathering their work (the screen below runs it in a worker and calls :meth:`show_work`
+        with what was kept); answers whether it started. None: the form cannot start it."""
         self.person_name = person_name
         self.point = point
         self.talks = list(talks)
@@ -537,6 +542,26 @@ class TalkingPointModal(Form[TalkingPoint | None]):
         field.value = item.answer()
         field.cursor_position = len(field.value)
         field.focus()
+
+    def action_research(self) -> None:
+        """Gather their public work now, while the form stays open and typing goes on."""
+        if self.research is None:
+            self.notify("Research runs from People (r) or companion research.", markup=False)
+            return
+        self.research()
+
+    def show_work(self, work: Sequence[WorkItem]) -> None:
+        """What research kept, listed under the first answer (mounted there when it was not yet)."""
+        self.work = list(work)
+        found = self.query(WorkList)
+        if found:
+            listed = found.first()
+            listed.items, listed.chosen = list(work), -1
+            listed.show()
+        elif work:
+            field = self.query_one("#field-work")
+            if field.parent is not None:
+                field.parent.mount(WorkList(self.work, id="work-list"), after=field)
 
     def action_save(self) -> None:
         self.dismiss(self.current())

@@ -282,6 +282,9 @@ class PeopleScreen(CompanionScreen):
         talks = talk_choices(store.speaking_sessions(person), conferences)
         work = recent_items(store.work(person.id), limit=WORK_LISTED)
 
+        def research() -> bool:
+            return self.research(person)
+
         def saved(result: TalkingPoint | None) -> None:
             if result is None:
                 return
@@ -289,12 +292,12 @@ class PeopleScreen(CompanionScreen):
                 _point, conflicts = store.edit_talking_point(base, result)
             except CompanionError as error:  # keep what was typed: open the form again with it
                 self.notify(clean(error, single_line=True), title="Not saved", severity="error", markup=False)
-                self.app.push_screen(TalkingPointModal(person.name, result, talks, work), saved)
+                self.app.push_screen(TalkingPointModal(person.name, result, talks, work, research=research, unsaved=True), saved)
                 return
             self.tell_conflicts(person.name, conflicts)
             self.load_people(select_id=person.id)
 
-        self.app.push_screen(TalkingPointModal(person.name, base, talks, work), saved)
+        self.app.push_screen(TalkingPointModal(person.name, base, talks, work, research=research), saved)
 
     # Research ---------------------------------------------------------------------------------
 
@@ -302,18 +305,23 @@ class PeopleScreen(CompanionScreen):
         """Gather the selected person's public work (companion research) in a thread: typing and
         moving on go on meanwhile; the header says it is running and a note says what came of it."""
         person = self.selected_person()
-        if person is None:
-            return
+        if person is not None:
+            self.research(person)
+
+    def research(self, person: Person) -> bool:
+        """Start gathering one person's work in a worker (People's r, and ctrl+r in their
+        talking-point form); False when they have no link to research."""
         from companion.research import targets
 
         name = clean(person.name, single_line=True)
         if not targets(person):
             self.notify(f"{name} has no blog, website, GitHub or Mastodon link to research (e adds one).", markup=False)
-            return
+            return False
         self.sub_title = f"researching {name}…"
         self.notify(f"Researching {name}: " + ", ".join(source for source, _link in targets(person)) + "…",
                     markup=False, timeout=3)
         self.run_worker(lambda: self._research(person), thread=True, group="research", exit_on_error=False)
+        return True
 
     def _research(self, person: Person) -> None:
         """In the worker thread: fetch, keep, then tell the screen (through the app's thread).
@@ -348,6 +356,9 @@ class PeopleScreen(CompanionScreen):
                     severity="warning" if failed else "information", timeout=10 if failed else 5)
         if self._selected_id() == person.id:
             self.show_card()
+        form = self.app.screen
+        if isinstance(form, TalkingPointModal) and form.point.person_id == person.id:
+            form.show_work(recent_items(self.store.work(person.id), limit=WORK_LISTED))  # the form open meanwhile lists it
 
     def action_add_person(self) -> None:
         self.app.push_screen(PersonModal(), self.person_added)

@@ -161,3 +161,30 @@ async def test_typing_goes_on_while_research_waits_on_a_slow_server(demo_store: 
         assert any(worker.group == "research" and worker.is_running for worker in app.screen.workers)
     # Leaving the app cancelled the worker; nothing was kept from the slow server.
     assert demo_store.work(person.id) == []
+
+
+async def test_ctrl_r_in_the_form_gathers_their_work_while_it_stays_open_and_lists_it(
+        demo_store: Store, sites: tuple[Site, Site]) -> None:
+    blog, _github = sites
+    person = point_her_links_at(demo_store, blog)
+    app = CompanionApp(store=demo_store, clock=lambda: CONFERENCE_MORNING)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.press("3", "slash", *"priya", "enter")
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, TalkingPointModal) and not form.query(WorkList)  # nothing kept yet
+        await pilot.press(*"your ")  # typing goes on while it runs
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is form  # the form stayed open, with what was typed
+        assert form.query_one("#answer-work", Input).value == "your "
+        listed = str(form.query_one(WorkList).visual)
+        assert "Scheduling cron jobs without double runs" in listed
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert form.query_one("#answer-work", Input).value.startswith('Your post "Scheduling cron jobs')
+    assert demo_store.work(person.id)  # kept for when the Wi-Fi is gone

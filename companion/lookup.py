@@ -30,6 +30,11 @@ OTHER_CUTOFF = 80.0
 OTHER_WEIGHT = 0.9
 SURE_SCORE = 90.0
 SURE_GAP = 8.0
+def typos_allowed(word: str) -> int:
+    """How many letters a typed word may have wrong (added, missing or changed) and still mean a
+    word of a name: one in a short word, two from five letters, three from nine. Letters merely
+    shared in another order ("Ingrid" and "Turing", "Mei" and "Mbeki") are more edits than that."""
+    return 1 if len(word) <= 4 else 2 if len(word) <= 8 else 3
 
 
 SUMMARY_NAME_KEY, SUMMARY_OTHER_KEYS, SUMMARY_NAME, SUMMARY_AFFILIATION, SUMMARY_ROLE_KEY = range(5)
@@ -87,7 +92,9 @@ def rank(
             wanted, [names[index] for index in pool], fuzz.WRatio, limit * 4, NAME_CUTOFF
         ):
             scores[pool[position]] = max(scores.get(pool[position], 0.0), float(score))
-        return sorted(scores.items(), key=lambda item: (-item[1], names[item[0]]))[:limit]
+        # (The names close to it only: the other keys are not read on this fast path.)
+        kept = {index: score for index, score in scores.items() if plausible(wanted.split(), names[index])}
+        return sorted(kept.items(), key=lambda item: (-item[1], names[item[0]]))[:limit]
     for _, score, index in _extract(wanted, names, fuzz.WRatio, limit * 4, NAME_CUTOFF):
         scores[index] = max(scores.get(index, 0.0), float(score))
     # A match on the other fields scores at most OTHER_WEIGHT * 100: when ``limit`` names already
@@ -97,8 +104,52 @@ def rank(
             wanted, others() if callable(others) else others, fuzz.partial_ratio, limit * 4, OTHER_CUTOFF
         ):
             scores[index] = max(scores.get(index, 0.0), float(score) * OTHER_WEIGHT)
-    ranked = sorted(scores.items(), key=lambda item: (-item[1], names[item[0]]))
+    ranked = sorted(_plausible_only(scores, names, others, wanted).items(), key=lambda item: (-item[1], names[item[0]]))
     return ranked[:limit]
+
+
+def plausible(words: list[str], text: str) -> bool:
+    """Whether the typed ``words`` (normalised) could mean a person whose normalised name (or name
+    and other keys) is ``text``: every word of two letters or more is inside a word of ``text``,
+    or that word (or its beginning, for a word being typed) is within :func:`typos_allowed` edits
+    of it; initials alone must begin a word (with longer words typed, an initial is not checked: a
+    middle initial the list lacks is no contradiction). A name that scores well against the query
+    only because letters recur is not a match: the one rule that turns weak fuzzy scores away
+    (``who``, the "did you mean" hints, the palette, the pickers)."""
+    from rapidfuzz.distance import Levenshtein
+
+    tokens = text.split()
+    longer = [word for word in words if len(word) > 1]
+    for word in longer or words:
+        if len(word) == 1:
+            if not any(token.startswith(word) for token in tokens):
+                return False
+            continue
+        allowed = typos_allowed(word)
+        if not any(word in token
+                   or Levenshtein.distance(word, token, score_cutoff=allowed) <= allowed
+                   or (len(word) >= 4 and Levenshtein.distance(word, token[:len(word)], score_cutoff=allowed) <= allowed)
+                   for token in tokens):
+            return False
+    return True
+
+
+def _plausible_only(
+    scores: dict[int, float], names: list[str], others: list[str] | Callable[[], list[str]], wanted: str
+) -> dict[int, float]:
+    """``scores`` without the matches :func:`plausible` turns away; the other keys are read only
+    when a name alone does not hold every typed word."""
+    words = wanted.split()
+    kept: dict[int, float] = {}
+    other_keys: list[str] | None = None
+    for index, score in scores.items():
+        if not plausible(words, names[index]):
+            if other_keys is None:
+                other_keys = others() if callable(others) else others
+            if not plausible(words, f"{names[index]} {other_keys[index]}"):
+                continue
+        kept[index] = score
+    return kept
 
 
 def _extract(wanted: str, choices: list[str], scorer: Callable[..., float], limit: int, cutoff: float) -> list[tuple[str, float, int]]:
@@ -235,7 +286,7 @@ class PeopleIndex:
         # Nothing contains the words: the names closest to them (partial_ratio, so a few letters,
         # typos and all, are compared with the part of a name that fits them best).
         close = process.extract(" ".join(words), self._names, scorer=fuzz.partial_ratio, limit=20, score_cutoff=70)
-        return [index for _name, _score, index in close]
+        return [index for _name, _score, index in close if plausible(words, self._names[index])]
 
 
 class PeopleList:

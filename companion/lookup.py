@@ -31,10 +31,10 @@ OTHER_WEIGHT = 0.9
 SURE_SCORE = 90.0
 SURE_GAP = 8.0
 def typos_allowed(word: str) -> int:
-    """How many letters a typed word may have wrong (added, missing or changed) and still mean a
-    word of a name: one in a short word, two from five letters, three from nine. Letters merely
-    shared in another order ("Ingrid" and "Turing", "Mei" and "Mbeki") are more edits than that."""
-    return 1 if len(word) <= 4 else 2 if len(word) <= 8 else 3
+    """How many letters a typed word may have wrong (added, missing, changed, or two swapped) and still mean a
+    word of a name: one up to six letters, two up to ten, then three. Letters merely shared in
+    another order ("Ingrid" and "Turing", "Mei" and "Mbeki", "Karin" and "Martin") are more edits."""
+    return 1 if len(word) <= 6 else 2 if len(word) <= 10 else 3
 
 
 SUMMARY_NAME_KEY, SUMMARY_OTHER_KEYS, SUMMARY_NAME, SUMMARY_AFFILIATION, SUMMARY_ROLE_KEY = range(5)
@@ -111,12 +111,13 @@ def rank(
 def plausible(words: list[str], text: str) -> bool:
     """Whether the typed ``words`` (normalised) could mean a person whose normalised name (or name
     and other keys) is ``text``: every word of two letters or more is inside a word of ``text``,
-    or that word (or its beginning, for a word being typed) is within :func:`typos_allowed` edits
-    of it; initials alone must begin a word (with longer words typed, an initial is not checked: a
-    middle initial the list lacks is no contradiction). A name that scores well against the query
+    or within :func:`typos_allowed` edits of that word (the beginning of a word being typed must be
+    typed right: "Marta" is not the beginning of "Martin" mistyped); initials alone must begin a
+    word (with longer words typed, an initial is not checked: a middle initial the list lacks is no
+    contradiction). A name that scores well against the query
     only because letters recur is not a match: the one rule that turns weak fuzzy scores away
     (``who``, the "did you mean" hints, the palette, the pickers)."""
-    from rapidfuzz.distance import Levenshtein
+    from rapidfuzz.distance import OSA
 
     tokens = text.split()
     longer = [word for word in words if len(word) > 1]
@@ -127,8 +128,7 @@ def plausible(words: list[str], text: str) -> bool:
             continue
         allowed = typos_allowed(word)
         if not any(word in token
-                   or Levenshtein.distance(word, token, score_cutoff=allowed) <= allowed
-                   or (len(word) >= 4 and Levenshtein.distance(word, token[:len(word)], score_cutoff=allowed) <= allowed)
+                   or OSA.distance(word, token, score_cutoff=allowed) <= allowed
                    for token in tokens):
             return False
     return True

@@ -117,3 +117,28 @@ def test_search_lists_only_close_people(loaded: None, isolated_data_dir: Path) -
 ])
 def test_plausible(typed: str, text: str, expected: bool) -> None:
     assert plausible(typed.split(), text) is expected
+
+
+async def test_the_merge_picker_lists_only_people_the_typed_letters_can_mean(tmp_path: Path) -> None:
+    from companion.models import Person
+    from screens.app import CompanionApp
+    from screens.merge import MergeModal
+    from support import CONFERENCE_MORNING
+
+    store = Store(tmp_path / "data")
+    store.add_people([Person(name="Amara Nwosu", affiliation="Open Access Collective"),
+                      Person(name="José Álvarez", affiliation="Cobalt Labs", email="jose@cobalt.example"),
+                      Person(name="Jose Alvarez", email="jose@elsewhere.example"),
+                      Person(name="Diego Ramírez")])
+    app = CompanionApp(store=store, clock=lambda: CONFERENCE_MORNING)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        await pilot.press("down", "down", "m")  # the second José (Amara, Diego, then the two)
+        await pilot.pause()
+        assert isinstance(app.screen, MergeModal)
+        await pilot.press(*"jos")
+        await pilot.pause()
+        found = [name for _, name, _ in app.screen.found]
+        assert len(found) == 1 and normalise_name(found[0]) == "jose alvarez", found
+        await pilot.press("escape")

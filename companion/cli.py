@@ -348,10 +348,14 @@ def cmd_import_people(args: argparse.Namespace) -> int:
     listed(parsed.skipped)
     sessions = store.sessions()
     if sessions:
-        # The same matching the app uses (accents, middle names, typos; ambiguous names not counted).
+        # The same matching the app uses (accents, middle names, typos); a speaker who may be one of
+        # several (the same name twice) counts for each, as each card shows the talk as maybe theirs.
         matcher = store.speaker_matcher()
-        speaking = {matcher.match(sp.name).person_id for s in sessions for sp in s.speakers} - {None}
-        say(f"  {len(speaking)} of {len(store.people())} people speak at an imported session")
+        matches = [matcher.match(sp.name) for s in sessions for sp in s.speakers]
+        speaking = {i for match in matches for i in match.person_ids}
+        unsure = speaking - {match.person_id for match in matches}
+        maybe = f" ({len(unsure)} of them maybe: a speaker's name fits two of your people)" if unsure else ""
+        say(f"  {len(speaking)} of {len(store.people())} people speak at an imported session{maybe}")
     return 0
 
 
@@ -503,7 +507,8 @@ def card_json(card) -> dict[str, Any]:  # noqa: ANN001
              "end": a.session.to_dict()["end"], "room": a.session.room, "upcoming": a.upcoming,
              "catch_at": a.catch_at.isoformat(),
              "catch_break": {"id": a.catch_break.id, "title": a.catch_break.title, "room": a.catch_break.room}
-             if a.catch_break else None}
+             if a.catch_break else None,
+             "maybe_also": [person_json(other) for other in a.maybe]}
             for a in card.appearances
         ],
         "notes": [{"id": n.id, **n.to_dict()} for n in card.notes],
@@ -514,6 +519,7 @@ def card_json(card) -> dict[str, Any]:  # noqa: ANN001
 
 
 def print_card(card, clock) -> None:  # noqa: ANN001 - a PersonCard, a companion.clock.Clock
+    from companion.cards import told_apart
     from companion.coach import PROMPTS, SHORT_NAMES
     from companion.text import clean
 
@@ -556,6 +562,8 @@ def print_card(card, clock) -> None:  # noqa: ANN001 - a PersonCard, a companion
             if a.catch_break:
                 after += f" ({line(a.catch_break.title)}" + (f", {line(a.catch_break.room)})" if a.catch_break.room else ")")
             say(f"  {when}  {line(s.room)}  {line(s.title)}{after}")
+            if a.maybe:
+                say(f"      maybe theirs: the speaker may be {' or '.join(map(line, told_apart([p, *a.maybe])[1:]))} instead")
         say("")
     if any(kept.items for kept in card.work):
         say("Their work")

@@ -50,7 +50,7 @@ def test_each_record_of_the_name_shows_the_talk_as_maybe_theirs(
         assert [p["id"] for p in talks[TALK]["maybe_also"]] == [other.id]
         text = cli("who", str(person.id)).out
         assert TALK in text
-        assert f"maybe theirs: the speaker may be José Álvarez (" in text and f"#{other.id})" in text
+        assert "maybe theirs: the speaker may be José Álvarez (" in text and f"#{other.id})" in text
         # ctrl+t in the talking-point form lists their talks from the same store call
         assert TALK in [s.title for s in Store(isolated_data_dir, read_only=True).speaking_sessions(person)]
     # Someone surely the speaker: no doubt shown.

@@ -2,7 +2,8 @@
 
 Every search for a person goes through this module. Its entry points:
 
-- :func:`rank`: the one ranking (positions and scores 0-100) over normalised names and other keys;
+- :func:`rank`: the one ranking (positions and scores 0-100) over normalised names and other keys,
+  keeping only :func:`plausible` matches (each typed word inside or a typo away from a word of theirs);
 - :func:`search_people`: people records matching a query, best first (the app's palette, names in
   drafts and introductions);
 - ``Store.search_people``: the same ranking over the small search summaries kept beside the people
@@ -30,10 +31,13 @@ OTHER_CUTOFF = 80.0
 OTHER_WEIGHT = 0.9
 SURE_SCORE = 90.0
 SURE_GAP = 8.0
+
+
 def typos_allowed(word: str) -> int:
-    """How many letters a typed word may have wrong (added, missing, changed, or two swapped) and still mean a
-    word of a name: one up to six letters, two up to ten, then three. Letters merely shared in
-    another order ("Ingrid" and "Turing", "Mei" and "Mbeki", "Karin" and "Martin") are more edits."""
+    """How many letters a typed word may have wrong (added, missing, changed, or two swapped) and
+    still mean a word of a name: one up to six letters, two up to ten, then three. Letters merely
+    shared in another order ("Ingrid" and "Turing", "Mei" and "Mbeki", "Karin" and "Martin") are
+    more edits than that."""
     return 1 if len(word) <= 6 else 2 if len(word) <= 10 else 3
 
 
@@ -68,12 +72,16 @@ def rank(
 ) -> list[tuple[int, float]]:
     """Positions in ``names``/``others`` (see :func:`search_keys`) matching ``query``, best first,
     each with a score from 0 to 100. ``others`` may be a function giving them: it is called only
-    when the names leave room for a match on the other fields."""
+    when the names leave room for a match on the other fields, or a name alone does not hold what
+    was typed. A match must be :func:`plausible`: every typed word close to a word of the person's
+    name or other keys (a high fuzzy score from shared letters alone is no match)."""
     from rapidfuzz import fuzz
 
     wanted = normalise_name(query)
     if not wanted:
         return []
+    if callable(others):
+        others = _once(others)
     scores: dict[int, float] = {}
     spaced = f" {wanted}"
     for index in [index for index, name in enumerate(names) if wanted in name]:  # the loop in C, then the few
@@ -114,9 +122,9 @@ def plausible(words: list[str], text: str) -> bool:
     or within :func:`typos_allowed` edits of that word (the beginning of a word being typed must be
     typed right: "Marta" is not the beginning of "Martin" mistyped); initials alone must begin a
     word (with longer words typed, an initial is not checked: a middle initial the list lacks is no
-    contradiction). A name that scores well against the query
-    only because letters recur is not a match: the one rule that turns weak fuzzy scores away
-    (``who``, the "did you mean" hints, the palette, the pickers)."""
+    contradiction). A name that scores well against the query only because letters recur is not a
+    match: the one rule that turns weak fuzzy scores away (``who``, the "did you mean" hints, the
+    palette, the merge picker, the People filter's fallback)."""
     from rapidfuzz.distance import OSA
 
     tokens = text.split()
@@ -150,6 +158,18 @@ def _plausible_only(
                 continue
         kept[index] = score
     return kept
+
+
+def _once(read: Callable[[], list[str]]) -> Callable[[], list[str]]:
+    """``read``, called at most once: its answer kept for the next calls."""
+    kept: list[list[str]] = []
+
+    def once() -> list[str]:
+        if not kept:
+            kept.append(read())
+        return kept[0]
+
+    return once
 
 
 def _extract(wanted: str, choices: list[str], scorer: Callable[..., float], limit: int, cutoff: float) -> list[tuple[str, float, int]]:

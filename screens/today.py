@@ -3,7 +3,11 @@
 Now first, and it fits: sessions you starred and sessions where people on your list speak come
 first in each block, and each block is cut to what the terminal has room for with a "+N more" line
 (enter opens the Schedule, ``m`` shows everything here), so "who to catch" and the follow-ups stay
-on the first screen even when two dozen sessions run at once. A starred session that ended while
+on the first screen even when two dozen sessions run at once. Who to catch is
+companion.agenda.who_to_catch: by when, must-meet first at the same moment, people already met
+last, each kept a while after their talk ends ("just now"); its "+N more" says how many hidden are
+must-meet. Rooms come in the schedule's own order (Conference.rooms), never as text ("Saal 10"
+before "Saal 2"). Today reads again as the clock passes each minute. A starred session that ended while
 the app was open stays here as a reminder until a note is taken (``n``) or it is dismissed (``x``).
 A conference that is over says so and how to get its report. Every time goes through the app's
 one clock (companion.clock)."""
@@ -46,6 +50,8 @@ class TodayView:
         """How much of a room's name the rows show (they are read again when that changes)."""
 
 
+CLOCK_CHECK_SECONDS = 15
+"""How often Today looks whether the minute it shows has passed (and reads again if so)."""
 FIXED_LINES = 12
 """Lines Today takes besides the rows of its blocks: the header and footer, the heading, the three
 blocks' blank line and title, and the follow-ups (a blank line, the title, the counts)."""
@@ -96,6 +102,8 @@ class TodayScreen(CompanionScreen):
         self.ended: list[Session] = []
         """Starred sessions that ended while the app was open and wait for a note (the app's)."""
         self.view: TodayView | None = None
+        self.read_at: datetime | None = None
+        """The minute what is shown was read at (it is read again once the clock passes it)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -115,8 +123,17 @@ class TodayScreen(CompanionScreen):
             return bool(self.ended)
         return True
 
+    def on_mount(self) -> None:
+        self.set_interval(CLOCK_CHECK_SECONDS, self.follow_the_clock)
+
     async def reload(self) -> None:
         self.refresh_today()
+
+    async def follow_the_clock(self) -> None:
+        """Now, Next and who to catch move with the clock (a talk starts, a catch's grace ends):
+        read again, while Today is on show, once the minute it was read at has passed."""
+        if self.is_current and self.read_at != self.host.now().replace(second=0, microsecond=0):
+            await self._reload()
 
     def on_resize(self) -> None:
         if self.view is not None and self.view.room_width != self.room_width():
@@ -133,6 +150,7 @@ class TodayScreen(CompanionScreen):
     def refresh_today(self) -> None:
         store = self.store
         now = self.host.now()
+        self.read_at = now.replace(second=0, microsecond=0)
         conference = self.host.conference
         clock = self.host.times()
         ended_waiting = getattr(self.app, "ended_waiting", None)

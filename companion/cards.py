@@ -23,11 +23,15 @@ class Appearance(Record):
     """Where a person will be: a session they speak at, and the moment to catch them after (the
     break that follows it, when the schedule has one)."""
 
-    def __init__(self, session: Session, catch_at: datetime, upcoming: bool, catch_break: Session | None = None) -> None:
+    def __init__(self, session: Session, catch_at: datetime, upcoming: bool, catch_break: Session | None = None,
+                 maybe: list[Person] | None = None) -> None:
         self.session = session
         self.catch_at = catch_at
         self.upcoming = upcoming
         self.catch_break = catch_break
+        self.maybe = maybe or []
+        """Others on the list the speaker may be instead (the same name, or as close): the talk is
+        then theirs or this person's, uncertain; empty when surely this person's."""
 
 
 class PersonCard(Record):
@@ -78,12 +82,16 @@ def break_after(session: Session, candidates: Iterable[Session]) -> Session | No
 
 
 def appearances(
-    sessions: list[Session], now: datetime, nearby: Callable[[Session], Iterable[Session]] | None = None
+    sessions: list[Session], now: datetime, nearby: Callable[[Session], Iterable[Session]] | None = None,
+    maybe: dict[str, list[Person]] | None = None,
 ) -> list[Appearance]:
     """The person's sessions in time order, upcoming ones first, then past ones (also in time
-    order); each upcoming one with the break after it, from the sessions ``nearby`` gives for it."""
+    order); each upcoming one with the break after it, from the sessions ``nearby`` gives for it;
+    ``maybe``: by session id, the others its speaker may be (see Appearance.maybe)."""
+    maybe = maybe or {}
     found = [
-        Appearance(s, s.end, s.end >= now, break_after(s, nearby(s)) if nearby and s.end >= now else None)
+        Appearance(s, s.end, s.end >= now, break_after(s, nearby(s)) if nearby and s.end >= now else None,
+                   maybe.get(s.id))
         for s in sessions if s.status != "cancelled"
     ]
     upcoming = sorted((a for a in found if a.upcoming), key=lambda a: a.session.start)
@@ -119,20 +127,51 @@ def person_card(
     flags, missing = review(point) if point else ([], list(TalkingPoint.ANSWERS))
     notes = store.notes(person_id=person.id)[-notes_shown:]
     open_items = store.followups(statuses=("open", "waiting"), person_id=person.id)
+    talks = store.talks_in(person, context.sessions, context.matcher) if context else store.speaking_talks(person)
+    others = {i: _listed(store, i) for _session, ids in talks for i in ids}
     return PersonCard(
         person=person,
         point=point,
         flags=[{"rule": f.rule, "field": f.field, "reason": f.reason, "better": f.better} for f in flags],
         missing=missing,
         appearances=appearances(
-            store.sessions_for(person, context.sessions, context.matcher) if context else store.speaking_sessions(person),
+            [session for session, _ids in talks],
             now,
             (lambda _session: context.sessions) if context else store.sessions_after,
+            {session.id: [p for p in map(others.get, ids) if p is not None] for session, ids in talks if ids},
         ),
         notes=notes,
         followups=open_items,
         work=their_work(store, person),
     )
+
+
+def told_apart(people: list[Person]) -> list[str]:
+    """How to name each of ``people`` (a speaker's possible matches, a card's "maybe" line) so that
+    two of the same name can be told apart: the name, and for a name shared in the list, what
+    differs between them (the affiliation, else the email) and their number on the list."""
+    from companion.text import normalise_name
+
+    keys = [normalise_name(person.name) for person in people]
+    labels = []
+    for person, key in zip(people, keys):
+        same = [other for other, other_key in zip(people, keys) if other_key == key]
+        if len(same) < 2:
+            labels.append(person.name)
+            continue
+        detail = [person.affiliation] if len({o.affiliation for o in same}) > 1 and person.affiliation else []
+        if not detail and len({o.email for o in same}) > 1 and person.email:
+            detail = [person.email]
+        number = [f"#{person.id}"] if person.id is not None else []
+        labels.append(f"{person.name} ({', '.join(detail + number)})" if detail or number else person.name)
+    return labels
+
+
+def _listed(store: Store, person_id: int) -> Person | None:
+    try:
+        return store.person(person_id)
+    except NotFoundError:
+        return None
 
 
 class SpeakerOnList(Record):

@@ -348,10 +348,14 @@ def cmd_import_people(args: argparse.Namespace) -> int:
     listed(parsed.skipped)
     sessions = store.sessions()
     if sessions:
-        # The same matching the app uses (accents, middle names, typos; ambiguous names not counted).
+        # The same matching the app uses (accents, middle names, typos); a speaker who may be one of
+        # several (the same name twice) counts for each, as each card shows the talk as maybe theirs.
         matcher = store.speaker_matcher()
-        speaking = {matcher.match(sp.name).person_id for s in sessions for sp in s.speakers} - {None}
-        say(f"  {len(speaking)} of {len(store.people())} people speak at an imported session")
+        matches = [matcher.match(sp.name) for s in sessions for sp in s.speakers]
+        speaking = {i for match in matches for i in match.person_ids}
+        unsure = speaking - {match.person_id for match in matches}
+        maybe = f" ({len(unsure)} of them maybe: a speaker's name fits two of your people)" if unsure else ""
+        say(f"  {len(speaking)} of {len(store.people())} people speak at an imported session{maybe}")
     return 0
 
 
@@ -503,7 +507,8 @@ def card_json(card) -> dict[str, Any]:  # noqa: ANN001
              "end": a.session.to_dict()["end"], "room": a.session.room, "upcoming": a.upcoming,
              "catch_at": a.catch_at.isoformat(),
              "catch_break": {"id": a.catch_break.id, "title": a.catch_break.title, "room": a.catch_break.room}
-             if a.catch_break else None}
+             if a.catch_break else None,
+             "maybe_also": [person_json(other) for other in a.maybe]}
             for a in card.appearances
         ],
         "notes": [{"id": n.id, **n.to_dict()} for n in card.notes],
@@ -514,6 +519,7 @@ def card_json(card) -> dict[str, Any]:  # noqa: ANN001
 
 
 def print_card(card, clock) -> None:  # noqa: ANN001 - a PersonCard, a companion.clock.Clock
+    from companion.cards import told_apart
     from companion.coach import PROMPTS, SHORT_NAMES
     from companion.text import clean
 
@@ -556,6 +562,8 @@ def print_card(card, clock) -> None:  # noqa: ANN001 - a PersonCard, a companion
             if a.catch_break:
                 after += f" ({line(a.catch_break.title)}" + (f", {line(a.catch_break.room)})" if a.catch_break.room else ")")
             say(f"  {when}  {line(s.room)}  {line(s.title)}{after}")
+            if a.maybe:
+                say(f"      maybe theirs: the speaker may be {' or '.join(map(line, told_apart([p, *a.maybe])[1:]))} instead")
         say("")
     if any(kept.items for kept in card.work):
         say("Their work")
@@ -639,11 +647,11 @@ def cmd_research(args: argparse.Namespace) -> int:
     order = {person.id: index for index, person in enumerate(people)}
     found.sort(key=lambda f: order[f.person.id])
     outcomes = [outcome for f in found for outcome in f.outcomes]
-    kept_anything = False
+    gathered_anything = False  # an item fetched now or kept from before, or a talk, for anyone asked
     report = []
     for f in found:
         kept = {k.source: k for k in store.work(f.person.id)}
-        kept_anything = kept_anything or any(k.items for k in kept.values())
+        gathered_anything = gathered_anything or bool(f.talks) or any(k.items for k in kept.values())
         report.append((f, kept))
     if args.json:
         emit_json([
@@ -662,7 +670,11 @@ def cmd_research(args: argparse.Namespace) -> int:
     else:
         for f, kept in report:
             say(clean(f.person.name, single_line=True))  # what failed was said on stderr
-            say("\n".join(work_lines([kept[o.source] for o in f.outcomes if o.source in kept], now)) or "  nothing found")
+            lines = work_lines([kept[o.source] for o in f.outcomes if o.source in kept], now)
+            if lines:
+                say("\n".join(lines))
+            else:  # nothing of their work to show: say why, in one line with what else was found
+                say(f"  {research_summary(f.outcomes)}; talks: {len(f.talks) or 'none'}")
             for talk in f.talks:
                 say(f"  talk  {talk.date}  {talk.title}  ({talk.detail})")
                 if talk.summary:
@@ -671,8 +683,20 @@ def cmd_research(args: argparse.Namespace) -> int:
         oldest = [k.fetched_at for _f, kept in report for k in kept.values() if k.fetched_at and k.items]
         if outcomes and all(o.status == "failed" for o in outcomes) and oldest:
             say(f"Nothing could be fetched; shown is what was kept, the oldest from {age(min(oldest), now)}.")
-    failed_all = bool(outcomes) and all(o.status == "failed" for o in outcomes)
-    return 1 if failed_all and not kept_anything else 0
+    # 1 only when nothing at all could be gathered and a fetch failed (else a failure is a line on stderr).
+    return 1 if not gathered_anything and any(o.status == "failed" for o in outcomes) else 0
+
+
+def research_summary(outcomes) -> str:  # noqa: ANN001
+    """For a person ``research`` found none of whose work: what came of their links, in a few words."""
+    if not outcomes:
+        return "no links to fetch (blog, website, GitHub or Mastodon)"
+    failed = [o.source for o in outcomes if o.status == "failed"]
+    if len(failed) == len(outcomes):
+        return f"nothing fetched ({', '.join(failed)} failed); kept: nothing"
+    if failed:
+        return f"nothing found at their links ({', '.join(failed)} failed); kept: nothing"
+    return "nothing found at their links"
 
 
 def cmd_who(args: argparse.Namespace) -> int:

@@ -1,7 +1,8 @@
 """Who is who on the list: when an imported person is someone already there, and how two records
 of one person merge. A merge needs evidence (the same email; the same profile on a site where a URL
 names one person; the same website and given name; the same full name with nothing against it);
-what is only shared (a website, a company and family name, a name with a different email) makes a
+what is only shared (a website, a company and family name, a name with a different email, a first
+and last name with a middle initial in one of them) makes a
 *possible duplicate*: both kept, listed for the user, who can merge them by hand
 (:func:`combine_people`, nothing of either lost). Plain functions over records; the store calls
 :func:`plan_people_merge` inside its transaction and writes what it returns."""
@@ -213,6 +214,8 @@ class PeopleIndex:
         self.by_site: dict[str, dict[int, None]] = {}
         self.by_name: dict[str, list[int]] = {}
         self.by_family_affiliation: dict[tuple[str, str], dict[int, None]] = {}
+        self.by_first_last: dict[str, dict[int, None]] = {}
+        """First and last word of the normalised names (a middle name or initial left out)."""
 
     def keys(self, person: Person, *, others: bool = False) -> list[tuple[str, str]]:
         """(kind, key) for each link; a profile key without a path ("github.com") identifies nobody.
@@ -249,7 +252,9 @@ class PeopleIndex:
             ids = self.by_name.setdefault(normalise_name(name), [])
             if person.id not in ids:
                 ids.append(person.id)
-        family = given_and_family(person.name)[1]
+        given, family = given_and_family(person.name)
+        if family:
+            self.by_first_last.setdefault(f"{given} {family}", {})[person.id] = None
         if family and person.affiliation.strip():
             self.by_family_affiliation.setdefault((family, person.affiliation.strip().casefold()), {})[person.id] = None
 
@@ -297,7 +302,8 @@ class PeopleIndex:
 
     def suspects(self, person: Person, keys: list[tuple[str, str]] | None = None) -> list[tuple[int, str]]:
         """People ``person`` (someone :meth:`find` found nobody for) may be, each with what they
-        share: the same name but a different email or profile; the same website; the same family
+        share: the same name but a different email or profile; the same first and last name with a
+        middle name or initial in one only (or two different); the same website; the same family
         name and affiliation. Never merged on this: listed for the user to decide."""
         found: dict[int, str] = {}
         for other in self.by_name.get(normalise_name(person.name), ()):
@@ -306,7 +312,10 @@ class PeopleIndex:
             if kind not in UNIQUE_LINK_KINDS:
                 for other in islice(self.by_site.get(key, ()), SITE_CANDIDATES):
                     found.setdefault(other, f"same {kind} {key}")
-        family = given_and_family(person.name)[1]
+        given, family = given_and_family(person.name)
+        if family:  # "Omar K. Haddad" and "Omar Haddad": a middle initial is no contradiction, nor proof
+            for other in islice(self.by_first_last.get(f"{given} {family}", ()), SITE_CANDIDATES):
+                found.setdefault(other, "same first and last name (a middle name or initial differs)")
         if family and person.affiliation.strip():
             for other in self.by_family_affiliation.get((family, person.affiliation.strip().casefold()), ()):
                 found.setdefault(other, f"same family name and affiliation ({person.affiliation.strip()})")

@@ -2,7 +2,8 @@
 
 Every search for a person goes through this module. Its entry points:
 
-- :func:`rank`: the one ranking (positions and scores 0-100) over normalised names and other keys;
+- :func:`rank`: the one ranking (positions and scores 0-100) over normalised names and other keys,
+  keeping only :func:`plausible` matches (each typed word inside or a typo away from a word of theirs);
 - :func:`search_people`: people records matching a query, best first (the app's palette, names in
   drafts and introductions);
 - ``Store.search_people``: the same ranking over the small search summaries kept beside the people
@@ -30,6 +31,14 @@ OTHER_CUTOFF = 80.0
 OTHER_WEIGHT = 0.9
 SURE_SCORE = 90.0
 SURE_GAP = 8.0
+
+
+def typos_allowed(word: str) -> int:
+    """How many letters a typed word may have wrong (added, missing, changed, or two swapped) and
+    still mean a word of a name: one up to six letters, two up to ten, then three. Letters merely
+    shared in another order ("Ingrid" and "Turing", "Mei" and "Mbeki", "Karin" and "Martin") are
+    more edits than that."""
+    return 1 if len(word) <= 6 else 2 if len(word) <= 10 else 3
 
 
 SUMMARY_NAME_KEY, SUMMARY_OTHER_KEYS, SUMMARY_NAME, SUMMARY_AFFILIATION, SUMMARY_ROLE_KEY = range(5)
@@ -63,12 +72,16 @@ def rank(
 ) -> list[tuple[int, float]]:
     """Positions in ``names``/``others`` (see :func:`search_keys`) matching ``query``, best first,
     each with a score from 0 to 100. ``others`` may be a function giving them: it is called only
-    when the names leave room for a match on the other fields."""
+    when the names leave room for a match on the other fields, or a name alone does not hold what
+    was typed. A match must be :func:`plausible`: every typed word close to a word of the person's
+    name or other keys (a high fuzzy score from shared letters alone is no match)."""
     from rapidfuzz import fuzz
 
     wanted = normalise_name(query)
     if not wanted:
         return []
+    if callable(others):
+        others = _once(others)
     scores: dict[int, float] = {}
     spaced = f" {wanted}"
     for index in [index for index, name in enumerate(names) if wanted in name]:  # the loop in C, then the few
@@ -87,7 +100,9 @@ def rank(
             wanted, [names[index] for index in pool], fuzz.WRatio, limit * 4, NAME_CUTOFF
         ):
             scores[pool[position]] = max(scores.get(pool[position], 0.0), float(score))
-        return sorted(scores.items(), key=lambda item: (-item[1], names[item[0]]))[:limit]
+        # (The names close to it only: the other keys are not read on this fast path.)
+        kept = {index: score for index, score in scores.items() if plausible(wanted.split(), names[index])}
+        return sorted(kept.items(), key=lambda item: (-item[1], names[item[0]]))[:limit]
     for _, score, index in _extract(wanted, names, fuzz.WRatio, limit * 4, NAME_CUTOFF):
         scores[index] = max(scores.get(index, 0.0), float(score))
     # A match on the other fields scores at most OTHER_WEIGHT * 100: when ``limit`` names already
@@ -97,8 +112,64 @@ def rank(
             wanted, others() if callable(others) else others, fuzz.partial_ratio, limit * 4, OTHER_CUTOFF
         ):
             scores[index] = max(scores.get(index, 0.0), float(score) * OTHER_WEIGHT)
-    ranked = sorted(scores.items(), key=lambda item: (-item[1], names[item[0]]))
+    ranked = sorted(_plausible_only(scores, names, others, wanted).items(), key=lambda item: (-item[1], names[item[0]]))
     return ranked[:limit]
+
+
+def plausible(words: list[str], text: str) -> bool:
+    """Whether the typed ``words`` (normalised) could mean a person whose normalised name (or name
+    and other keys) is ``text``: every word of two letters or more is inside a word of ``text``,
+    or within :func:`typos_allowed` edits of that word (the beginning of a word being typed must be
+    typed right: "Marta" is not the beginning of "Martin" mistyped); initials alone must begin a
+    word (with longer words typed, an initial is not checked: a middle initial the list lacks is no
+    contradiction). A name that scores well against the query only because letters recur is not a
+    match: the one rule that turns weak fuzzy scores away (``who``, the "did you mean" hints, the
+    palette, the merge picker, the People filter's fallback)."""
+    from rapidfuzz.distance import OSA
+
+    tokens = text.split()
+    longer = [word for word in words if len(word) > 1]
+    for word in longer or words:
+        if len(word) == 1:
+            if not any(token.startswith(word) for token in tokens):
+                return False
+            continue
+        allowed = typos_allowed(word)
+        if not any(word in token
+                   or OSA.distance(word, token, score_cutoff=allowed) <= allowed
+                   for token in tokens):
+            return False
+    return True
+
+
+def _plausible_only(
+    scores: dict[int, float], names: list[str], others: list[str] | Callable[[], list[str]], wanted: str
+) -> dict[int, float]:
+    """``scores`` without the matches :func:`plausible` turns away; the other keys are read only
+    when a name alone does not hold every typed word."""
+    words = wanted.split()
+    kept: dict[int, float] = {}
+    other_keys: list[str] | None = None
+    for index, score in scores.items():
+        if not plausible(words, names[index]):
+            if other_keys is None:
+                other_keys = others() if callable(others) else others
+            if not plausible(words, f"{names[index]} {other_keys[index]}"):
+                continue
+        kept[index] = score
+    return kept
+
+
+def _once(read: Callable[[], list[str]]) -> Callable[[], list[str]]:
+    """``read``, called at most once: its answer kept for the next calls."""
+    kept: list[list[str]] = []
+
+    def once() -> list[str]:
+        if not kept:
+            kept.append(read())
+        return kept[0]
+
+    return once
 
 
 def _extract(wanted: str, choices: list[str], scorer: Callable[..., float], limit: int, cutoff: float) -> list[tuple[str, float, int]]:
@@ -235,7 +306,7 @@ class PeopleIndex:
         # Nothing contains the words: the names closest to them (partial_ratio, so a few letters,
         # typos and all, are compared with the part of a name that fits them best).
         close = process.extract(" ".join(words), self._names, scorer=fuzz.partial_ratio, limit=20, score_cutoff=70)
-        return [index for _name, _score, index in close]
+        return [index for _name, _score, index in close if plausible(words, self._names[index])]
 
 
 class PeopleList:

@@ -10,7 +10,8 @@ A speaker name is matched in steps, and stops at the first that finds someone:
    is not forgiven).
 
 When a step finds more than one person, or the fuzzy step finds two within ``AMBIGUOUS_GAP`` of each
-other, the match is ambiguous: the candidates are shown to the user, never guessed.
+other, the match is ambiguous: the candidates are shown to the user, never guessed (each of them is
+shown the talk as maybe theirs, with the others it may be: :meth:`SpeakerMatcher.doubts_for`).
 """
 
 from __future__ import annotations
@@ -51,6 +52,13 @@ class SpeakerMatch(FrozenRecord):
     @property
     def ambiguous(self) -> bool:
         return len(self.person_ids) > 1
+
+    def others_than(self, person_id: int) -> tuple[int, ...] | None:
+        """For a speaker who may be ``person_id``: the other people they may be instead (empty when
+        surely that person); None when the speaker is not ``person_id`` at all."""
+        if person_id not in self.person_ids:
+            return None
+        return tuple(i for i in self.person_ids if i != person_id)
 
 
 class SpeakerMatcher:
@@ -198,9 +206,20 @@ class SpeakerMatcher:
         return SpeakerMatch(close, "fuzzy")
 
     def names_for(self, person: Person, candidates: list[str]) -> list[str]:
-        """Of these speaker names, the ones that are ``person`` (fuzzy candidates checked first)."""
+        """Of these speaker names, the ones that are surely ``person`` (fuzzy candidates checked first)."""
+        return [name for name, others in self.doubts_for(person, candidates).items() if not others]
+
+    def doubts_for(self, person: Person, candidates: list[str]) -> dict[str, tuple[int, ...]]:
+        """Of these speaker names, the ones that are or may be ``person``, each with the other people
+        it may be instead (empty when surely them): two records with the same name (or names as
+        close) are each shown the talk, as uncertain, rather than neither."""
         likely = likely_names(normalise_name(person.name), candidates, [normalise_name(name) for name in candidates])
-        return [name for name in likely if self.match(name).person_id == person.id]
+        found = {}
+        for name in likely:
+            others = self.match(name).others_than(person.id) if person.id is not None else None
+            if others is not None:
+                found[name] = others
+        return found
 
 
 def likely_names(key: str, candidates: list[str], normalised: list[str]) -> set[str]:

@@ -795,8 +795,13 @@ class Store:
         return record
 
     def speaking_sessions(self, person: Person) -> list[Session]:
-        """The sessions where ``person`` speaks (as :meth:`sessions_for`), reading only the speaker
-        names the schedule's index keeps and the chunks that hold theirs."""
+        """The sessions where ``person`` speaks or may speak (as :meth:`sessions_for`), reading only
+        the speaker names the schedule's index keeps and the chunks that hold theirs."""
+        return [session for session, _others in self.speaking_talks(person)]
+
+    def speaking_talks(self, person: Person) -> list[tuple[Session, tuple[int, ...]]]:
+        """:meth:`speaking_sessions`, each with the other people its speaker may be instead (empty
+        when surely ``person``; see :meth:`SpeakerMatcher.doubts_for`)."""
         speakers = [key[len(SPEAKER_KEY_PREFIX):] for key in self.schedules.index_keys("sessions", SPEAKER_KEY_PREFIX)]
         likely: set[str] = set()
         for key in (normalise_name(person.name), *self._merged_names().get(person.id, ())):
@@ -804,15 +809,20 @@ class Store:
         if not likely:
             return []
         matcher = self.speaker_matcher(few=True)  # a few speaker names: look each up
-        theirs = {name for name in likely if matcher.match(name).person_id == person.id}
+        theirs: dict[str, tuple[int, ...]] = {}
+        for name in likely:
+            others = matcher.match(name).others_than(person.id) if person.id is not None else None
+            if others is not None:
+                theirs[name] = others
         if not theirs:
             return []
         rows = self.schedules.rows_with("sessions", *(speaker_key(key) for key in theirs)).values()
-        return [
-            Session.from_dict(row) for row in rows
-            if any(normalise_name(speaker["name"]) in theirs for speaker in row.get("speakers", ()))
-            and _times_in_range(row)
-        ]
+        found = []
+        for row in rows:
+            names = [normalise_name(speaker["name"]) for speaker in row.get("speakers", ())]
+            if any(name in theirs for name in names) and _times_in_range(row):
+                found.append((Session.from_dict(row), _doubt([theirs[name] for name in names if name in theirs])))
+        return found
 
     def speaker_matcher(self, *, few: bool = False) -> SpeakerMatcher:
         """The one way to a matcher from speaker names to the people on the list (see
@@ -840,14 +850,25 @@ class Store:
     def sessions_for(
         self, person: Person, sessions: list[Session] | None = None, matcher: SpeakerMatcher | None = None
     ) -> list[Session]:
-        """The sessions where ``person`` speaks: accents, middle names and small typos allowed, never a guess."""
+        """The sessions where ``person`` speaks: accents, middle names and small typos allowed, never a
+        guess (a speaker who may be them or another, two records of the same name, counts: see
+        :meth:`talks_in` for which)."""
+        return [session for session, _others in self.talks_in(person, sessions, matcher)]
+
+    def talks_in(
+        self, person: Person, sessions: list[Session] | None = None, matcher: SpeakerMatcher | None = None
+    ) -> list[tuple[Session, tuple[int, ...]]]:
+        """:meth:`sessions_for`, each with the other people its speaker may be instead (empty when
+        surely ``person``)."""
         candidates = self.sessions() if sessions is None else sessions
         names = list({speaker.name for session in candidates for speaker in session.speakers})
         matcher = matcher or self.speaker_matcher()
-        theirs = set(matcher.names_for(person, names))
+        theirs = dict(matcher.doubts_for(person, names))
         for other in self._merged_names().get(person.id, ()):
-            theirs |= set(matcher.names_for(Person(name=other, id=person.id), names))
-        return [s for s in candidates if any(speaker.name in theirs for speaker in s.speakers)]
+            for name, others in matcher.doubts_for(Person(name=other, id=person.id), names).items():
+                theirs[name] = others if name not in theirs else _doubt([theirs[name], others])
+        return [(s, _doubt([theirs[sp.name] for sp in s.speakers if sp.name in theirs]))
+                for s in candidates if any(speaker.name in theirs for speaker in s.speakers)]
 
     # Talking points ------------------------------------------------------------------------
 
@@ -1279,3 +1300,11 @@ class _PeopleById:
         if person is None:
             raise KeyError(person_id)
         return person
+
+
+def _doubt(others: list[tuple[int, ...]]) -> tuple[int, ...]:
+    """Of a session's speakers who are or may be one person, the other people they may be: none
+    when one of them is surely that person."""
+    if not others or any(not each for each in others):
+        return ()
+    return tuple(dict.fromkeys(i for each in others for i in each))

@@ -13,7 +13,7 @@ from textual.widgets import ContentSwitcher, Footer, Header, Input, Label, Stati
 
 from rich.text import Text
 
-from companion.cards import speakers_on_list
+from companion.cards import speakers_on_list, told_apart
 from companion.agenda import SessionFilter, SessionIndex, TimeGrid, conflicts, now_position, zone_of
 from companion.matching import SpeakerMatcher
 from companion.models import Conference, Person, Session
@@ -333,7 +333,7 @@ class ScheduleScreen(CompanionScreen):
                     parts.append(markup("$name  [$success]on your list[/]", name=found.name))
                 elif found.candidates:
                     parts.append(markup("$name  [$warning]maybe $who?[/]", name=found.name,
-                                        who=" or ".join(p.name for p in found.candidates)))
+                                        who=" or ".join(told_apart(found.candidates))))
                 else:
                     parts.append(markup("$name  [dim](a: add to your people)[/dim]", name=found.name))
         notes = self.store.notes(session_id=session.id)

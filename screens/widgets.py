@@ -12,7 +12,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
-from companion.cards import PersonCard
+from companion.cards import PersonCard, told_apart
 from companion.coach import PROMPTS, SHORT_NAMES
 from companion.models import Session
 from companion.text import ColumnFit, column_widths, cut_cells
@@ -140,6 +140,9 @@ class PersonCardView(Static):
                     )
                 else:
                     parts.append(markup("[dim]$when $room  $title (past)[/dim]", when=when, room=session.room, title=session.title))
+                if appearance.maybe:
+                    parts.append(markup("  [$warning]maybe theirs:[/] the speaker may be $who instead",
+                                        who=" or ".join(told_apart([card.person, *appearance.maybe])[1:])))
         if any(kept.items for kept in card.work):
             parts.append(section_title("Their work"))
             parts.extend(work_section(card.work, datetime.now(timezone.utc)))

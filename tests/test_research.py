@@ -379,3 +379,29 @@ def test_kept_rows_are_cleaned_again_when_read() -> None:
     item = kept.items[0]
     assert item.title == "Title" and item.link == "" and item.date == ""
     assert KeptWork.from_row({"person_id": 3, "source": "myspace"}) is None
+
+
+# --- offline: what is said, and the exit status --------------------------------------------------
+
+
+def test_offline_with_talks_says_nothing_was_fetched_and_lists_the_talks(cli, listed: Web) -> None:
+    listed.stop()  # nothing was ever fetched, nothing is kept: only the schedule's talks are there
+    result = cli("research", "Priya Raman", "--timeout", "5")
+    assert result.code == 0, result.err  # her talks were found
+    lines = result.out.splitlines()
+    assert lines[0] == "Priya Raman"
+    assert lines[1].startswith("  nothing fetched (") and lines[1].endswith("; kept: nothing; talks: 2"), lines[1]
+    assert "nothing found" not in result.out
+    assert sum(line.startswith("  talk  ") for line in lines) == 2
+    assert "cannot reach" in result.err  # each failure said on stderr
+
+
+def test_offline_with_nothing_at_all_exits_1(cli, listed: Web) -> None:
+    listed.stop()
+    result = cli("research", "Grace Hopper", "--timeout", "5")  # no talk in the schedule, nothing kept
+    assert result.code == 1
+    assert "Grace Hopper\n  nothing fetched (" in result.out and "talks: none" in result.out
+    # Asked for both: something was gathered (Priya's talks), so the run did not fail as a whole.
+    both = cli("research", "Grace Hopper", "Priya Raman", "--timeout", "5")
+    assert both.code == 0
+    assert "talks: none" in both.out and "talks: 2" in both.out

@@ -41,3 +41,109 @@ async def test_down_and_up_leave_the_people_filter_for_the_list(demo_store: Stor
         await pilot.press("up")
         assert app.focused is rows
         assert field.value == "gr"
+
+
+# Follow-ups: the cursor after d, w, z, x, y and N ----------------------------------------------
+
+
+def listed_titles(app: CompanionApp) -> list[str]:
+    return [item.title for _, item in app.screen.items]
+
+
+def selected_title(app: CompanionApp) -> str:
+    item = app.screen.selected()
+    assert item is not None
+    return item.title
+
+
+async def open_followups(app: CompanionApp, pilot, title: str) -> None:  # noqa: ANN001
+    await pilot.press("4")
+    await pilot.pause()
+    titles = listed_titles(app)
+    rows = app.screen.query_one("#followups", RowList)
+    rows.cursor = titles.index(title)
+    await pilot.pause()
+    assert selected_title(app) == title
+
+
+THANK = "Thank Tomasz Wierzbicki"
+PROMISE = "Promised Tomasz Wierzbicki: our sampling benchmark results"
+NUDGE = "Nudge Sofia Lindqvist (no reply yet)"
+ASK = "Ask Liam O'Brien whether they would like an introduction to Sofia Lindqvist"
+
+
+async def test_w_keeps_the_cursor_on_the_item_it_moved_and_x_then_drops_that_one(demo_store: Store) -> None:
+    app = make_app(demo_store)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_followups(app, pilot, THANK)
+        await pilot.press("w")
+        await pilot.pause()
+        assert app.screen.items[listed_titles(app).index(THANK)][0] == "waiting"  # it moved to the waiting group
+        assert selected_title(app) == THANK  # and the cursor went with it
+        await pilot.press("x")
+        await pilot.pause()
+        titles = listed_titles(app)
+        assert THANK not in titles and PROMISE in titles  # the thank-you was dropped, not the promise
+        dropped = {f.title for f in demo_store.followups(statuses=("dropped",))}
+        assert dropped == {THANK}
+
+
+async def test_d_and_x_move_the_cursor_to_the_item_after_the_one_that_left(demo_store: Store) -> None:
+    app = make_app(demo_store)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_followups(app, pilot, THANK)
+        after = listed_titles(app)[listed_titles(app).index(THANK) + 1]
+        await pilot.press("d")
+        await pilot.pause()
+        assert THANK not in listed_titles(app)
+        assert selected_title(app) == after
+        await pilot.press("x")  # drops the one now selected: the one after, which took its place
+        await pilot.pause()
+        assert after not in listed_titles(app)
+        assert {f.title for f in demo_store.followups(statuses=("dropped",))} == {after}
+        # The last item leaving: the cursor goes to the one before it.
+        rows = app.screen.query_one("#followups", RowList)
+        rows.cursor = len(app.screen.items) - 1
+        await pilot.pause()
+        last, before = listed_titles(app)[-1], listed_titles(app)[-2]
+        await pilot.press("d")
+        await pilot.pause()
+        assert last not in listed_titles(app) and selected_title(app) == before
+
+
+async def test_z_keeps_the_cursor_on_the_snoozed_item_wherever_it_moves(demo_store: Store) -> None:
+    app = make_app(demo_store)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_followups(app, pilot, ASK)  # first in the list, due today
+        await pilot.press("z")
+        await pilot.pause()
+        field = app.screen.query_one("#date", Input)
+        field.value = "+5"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert listed_titles(app).index(ASK) != 0  # it moved down the list
+        assert selected_title(app) == ASK
+
+
+async def test_d_on_an_introduction_ask_keeps_it_selected_and_y_n_move_to_the_next(demo_store: Store) -> None:
+    app = make_app(demo_store)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_followups(app, pilot, ASK)
+        await pilot.press("d")  # asked: it waits for the answer, still listed
+        await pilot.pause()
+        assert ASK in listed_titles(app) and selected_title(app) == ASK
+        titles = listed_titles(app)
+        after = titles[titles.index(ASK) + 1] if titles.index(ASK) + 1 < len(titles) else titles[titles.index(ASK) - 1]
+        await pilot.press("N")
+        await pilot.pause()
+        assert ASK not in listed_titles(app)
+        assert selected_title(app) == after
+        await pilot.press("ctrl+z")  # undo: the ask is back, and selected
+        await pilot.pause()
+        assert selected_title(app) == ASK
+        titles = listed_titles(app)
+        after = titles[titles.index(ASK) + 1] if titles.index(ASK) + 1 < len(titles) else titles[titles.index(ASK) - 1]
+        await pilot.press("y")
+        await pilot.pause()
+        assert ASK not in listed_titles(app)
+        assert selected_title(app) == after

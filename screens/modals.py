@@ -885,13 +885,17 @@ class NoteModal(Form[NoteRequest | None]):
 
 class DateModal(Form[date | None]):
     """Ask for a day (snooze until...): the forms it accepts are shown before typing, and read by
-    companion.followups.parse_until, as on the command line."""
+    companion.followups.parse_until, as on the command line. The line under the field says the day
+    what is typed means, read again at each change, or why it is not a day (never an older day)."""
 
     DEFAULT_CSS = """
     DateModal > .form {
         width: 64;
         max-width: 100%;
         padding: 1 2;
+    }
+    DateModal #date-preview {
+        text-style: bold;
     }
     DateModal #date-forms {
         color: $text-muted;
@@ -911,22 +915,46 @@ class DateModal(Form[date | None]):
             yield Static(plain(self.question))
             yield Input(self.default.isoformat(), placeholder="YYYY-MM-DD, +N or a weekday", id="date",
                         restrict=NO_CONTROLS)
-            yield Static(plain(f"{self.default:%A %d %B}. Type {SNOOZE_FORMS}."), id="date-forms")
+            yield Static(plain(self.described(self.default)), id="date-preview")
+            yield Static(plain(f"Type {SNOOZE_FORMS}."), id="date-forms")
             yield Static(id="date-error", classes="form-error")
 
     def on_mount(self) -> None:
+        super().on_mount()
         self.query_one("#date", Input).focus()
+
+    def described(self, day: date) -> str:
+        ahead = (day - self.today).days
+        when = {0: "today", 1: "tomorrow"}.get(ahead, f"in {ahead} days")
+        return f"{day:%A %d %B %Y} ({when})"
+
+    def read(self, text: str) -> date | None:
+        """The day ``text`` means, shown under the field; else None, and the error line says why."""
+        from companion.followups import SNOOZE_FORMS, SnoozeDateError, parse_until
+
+        preview = self.query_one("#date-preview", Static)
+        error = self.query_one("#date-error", Static)
+        try:
+            if not text.strip():
+                raise SnoozeDateError(f"Type a day: {SNOOZE_FORMS}")
+            chosen = parse_until(text, self.today)
+        except SnoozeDateError as refused:
+            preview.update(plain("No day yet"))
+            error.update(plain(str(refused)))
+            return None
+        preview.update(plain(self.described(chosen)))
+        error.update("")
+        return chosen
+
+    @on(Input.Changed, "#date")
+    def typed_changed(self, event: Input.Changed) -> None:
+        self.read(event.value)
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
-        from companion.followups import SnoozeDateError, parse_until
-
-        try:
-            chosen = parse_until(event.value, self.today)
-        except SnoozeDateError as error:
-            self.query_one("#date-error", Static).update(plain(str(error)))
-            return
-        self.dismiss(chosen)
+        chosen = self.read(event.value)
+        if chosen is not None:
+            self.dismiss(chosen)
 
 
 class NotesModal(ModalScreen[None]):

@@ -147,3 +147,50 @@ async def test_d_on_an_introduction_ask_keeps_it_selected_and_y_n_move_to_the_ne
         await pilot.pause()
         assert ASK not in listed_titles(app)
         assert selected_title(app) == after
+
+
+# The snooze form: the date line follows what is typed ------------------------------------------
+
+
+def shown(modal, selector: str) -> str:  # noqa: ANN001
+    from textual.widgets import Static
+
+    return str(modal.query_one(selector, Static).visual)
+
+
+async def test_the_snooze_preview_follows_what_is_typed_and_says_what_does_not_parse(demo_store: Store) -> None:
+    from datetime import timedelta
+
+    from screens.modals import DateModal
+
+    app = make_app(demo_store)
+    today = CONFERENCE_MORNING.date()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_followups(app, pilot, THANK)
+        await pilot.press("z")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, DateModal)
+        default = modal.default
+        assert f"{default:%A %d %B}" in shown(modal, "#date-preview")
+        modal.query_one("#date", Input).value = ""
+        await pilot.pause()
+        assert f"{default:%A %d %B}" not in shown(modal, "#date-preview")  # empty: no date, stale or not
+        assert shown(modal, "#date-error") != ""
+        await pilot.press("plus", "3")
+        await pilot.pause()
+        three = today + timedelta(days=3)
+        assert f"{three:%A %d %B}" in shown(modal, "#date-preview")
+        assert shown(modal, "#date-error") == ""
+        modal.query_one("#date", Input).value = ""
+        await pilot.press("m", "o", "n")
+        await pilot.pause()
+        monday = today + timedelta(days=(0 - today.weekday() - 1) % 7 + 1)
+        assert f"{monday:%A %d %B}" in shown(modal, "#date-preview")
+        await pilot.press("x")  # "monx": not a day
+        await pilot.pause()
+        assert f"{monday:%A %d %B}" not in shown(modal, "#date-preview")
+        assert "monx" in shown(modal, "#date-error") and "weekday" in shown(modal, "#date-error")
+        modal.query_one("#date", Input).value = "2001-01-01"
+        await pilot.pause()
+        assert "past" in shown(modal, "#date-error") and "2001" not in shown(modal, "#date-preview")

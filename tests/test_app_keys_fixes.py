@@ -194,3 +194,128 @@ async def test_the_snooze_preview_follows_what_is_typed_and_says_what_does_not_p
         modal.query_one("#date", Input).value = "2001-01-01"
         await pilot.pause()
         assert "past" in shown(modal, "#date-error") and "2001" not in shown(modal, "#date-preview")
+
+
+# The import form: Tab, the kept path, a file companion does not read ----------------------------
+
+
+def import_app(tmp_path) -> CompanionApp:  # noqa: ANN001
+    return make_app(Store(tmp_path / "data"))
+
+
+async def test_tab_completes_the_one_file_whole_and_imports_it(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parent.parent / "sample_schedules" / "people.csv"
+    (tmp_path / "outlook_contacts.csv").write_bytes(sample.read_bytes())
+    (tmp_path / "notes.txt").write_text("x")
+    app = import_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        field = app.screen.query_one("#source", Input)
+        await pilot.press(*f"{tmp_path}/out")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("tab")
+        await pilot.pause()
+        assert field.value == f"{tmp_path}/outlook_contacts.csv"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not app.screen.is_modal
+        assert len(app.store.people()) == 16
+
+
+async def test_tab_with_several_files_completes_what_they_share_and_lists_them(tmp_path) -> None:  # noqa: ANN001
+    from textual.widgets import Static
+
+    for name in ("outlook_contacts.csv", "outlook_export.vcf", "other.txt"):
+        (tmp_path / name).write_text("name\nAda\n")
+    app = import_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        field = app.screen.query_one("#source", Input)
+        choices = app.screen.query_one("#source-choices", Static)
+        assert not choices.display
+        await pilot.press(*f"{tmp_path}/out")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        # The grey suggestion after the cursor is what tab puts in the field, never one file of several.
+        assert field._suggestion in ("", f"{tmp_path}/outlook_")
+        await pilot.press("tab")
+        await pilot.pause()
+        assert field.value == f"{tmp_path}/outlook_"
+        assert app.focused is field
+        assert choices.display
+        listed = str(choices.visual)
+        assert "outlook_contacts.csv" in listed and "outlook_export.vcf" in listed and "other.txt" not in listed
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert field._suggestion in ("", f"{tmp_path}/outlook_")  # no whole file offered of the two
+        await pilot.press("c", "tab")  # one left: completed whole, the choices gone
+        await pilot.pause()
+        assert field.value == f"{tmp_path}/outlook_contacts.csv"
+        assert not choices.display
+        # Typed up to what they share: tab lists them and stays; tab again (listed) moves on, the path as it was.
+        field.value = f"{tmp_path}/outlook_"
+        field.cursor_position = len(field.value)
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.focused is field and choices.display and field.value == f"{tmp_path}/outlook_"
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.focused is not field and field.value == f"{tmp_path}/outlook_"
+
+
+async def test_after_an_error_the_kept_path_is_not_selected_and_typing_goes_on_at_its_end(tmp_path) -> None:  # noqa: ANN001
+    app = import_app(tmp_path)
+    missing = f"{tmp_path}/fosdem-2027.ics"
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        await pilot.press(*missing, "ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        from screens.modals import ImportModal
+
+        assert isinstance(app.screen, ImportModal)
+        field = app.screen.query_one("#source", Input)
+        assert field.value == missing
+        assert field.selection.start == field.selection.end == len(missing)
+        await pilot.press("x")
+        assert field.value == missing + "x"  # added at the end, the path not replaced
+
+
+async def test_a_file_that_is_neither_a_schedule_nor_people_says_so(tmp_path) -> None:  # noqa: ANN001
+    from textual.widgets import Static
+
+    readme = tmp_path / "README.md"
+    readme.write_text("# Companion, a conference tool\n\nIt keeps your schedule and people.\n\n## Install\n\npip install x\n")
+    app = import_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        await pilot.press(*str(readme), "ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        error = str(app.screen.query_one("#import-error", Static).render())
+        assert "README.md" in error and "not a schedule or a people list companion reads" in error
+        assert "no name column" not in error
+        assert app.store.people() == [] and app.store.conferences() == []
+
+
+def test_sniffing_tells_a_table_of_people_from_other_text() -> None:
+    import pytest
+
+    from companion.errors import SourceError
+    from companion.importers.sources import sniff_import_kind
+
+    assert sniff_import_kind(b"Name\nAda Lovelace\n") == "people"  # one column, a name
+    assert sniff_import_kind(b"email;company\na@example.org;X\n") == "people"  # read columns, no name: its importer says so
+    assert sniff_import_kind(b"colour,size\nred,3\nblue,4\n") == "people"  # a table: its importer names what is missing
+    assert sniff_import_kind(b"\xff\xfen\x00a\x00") == "people"  # UTF-16: the people importer says to save as UTF-8
+    for text in (b"# Notes, mostly\n\nSome prose here.\nMore prose, with a comma, or two.\n", b"just one line of words\n"):
+        with pytest.raises(SourceError, match="notes.md: not a schedule or a people list companion reads"):
+            sniff_import_kind(text, "notes.md")

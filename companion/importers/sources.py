@@ -357,6 +357,7 @@ def _looks_like_a_table(payload: bytes) -> bool:
     counts as one, so that the CSV importer says what is wrong with it."""
     import csv
     import io
+    import itertools
 
     if payload.startswith((b"\xff\xfe", b"\xfe\xff")):
         return True
@@ -369,14 +370,12 @@ def _looks_like_a_table(payload: bytes) -> bool:
     sniff_delimiter = importer("companion.importers.people_csv:sniff_delimiter")
     header_text = next(line for line in io.StringIO(text) if line.strip())
     try:
-        rows = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(header_text))
-                if any(cell.strip() for cell in row)][:2]
+        rows = list(itertools.islice((row for row in csv.reader(io.StringIO(text, newline=""),
+                                                                    delimiter=sniff_delimiter(header_text))
+                                      if any(cell.strip() for cell in row)), 2))
     except csv.Error:
         return False
     header = rows[0]
     if len(rows) > 1 and len(rows[1]) != len(header):
         return False  # prose: lines of any number of commas
     return len(header) >= 2 or bool({"name", "first", "last"} & set(column_fields(header)))
-    if head.lstrip(b" \t\r\n")[:1] in (b"{", b"[", b"<"):
-        return "schedule"
-    return "people"

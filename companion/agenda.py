@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta, timezone, tzinfo
 
 from companion.clock import conference_zone
-from companion.models import Conference, FrozenRecord, Session
+from companion.models import PRIORITIES, Conference, FrozenRecord, Person, Record, Session
 from companion.text import cut, normalise_name
 
 
@@ -23,6 +25,73 @@ def sessions_now_and_next(sessions: list[Session], now: datetime) -> tuple[list[
         return live, []
     next_start = min(s.start for s in later)
     return live, [s for s in later if s.start == next_start]
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """``text`` to sort by with its numbers as numbers: "Room 2" before "Room 12"."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part.casefold())
+                 for part in _DIGITS.split(text) if part)
+
+
+def room_rank(room_order: Iterable[str]) -> Callable[[str], tuple[int, tuple[tuple[int, int | str], ...]]]:
+    """A sort key for rooms: the schedule's own order (Conference.rooms, main halls first), rooms
+    it does not name after them in natural order (by number, not by text)."""
+    position = {room: index for index, room in enumerate(room_order)}
+    unknown = len(position)
+    return lambda room: (position.get(room, unknown), natural_key(room))
+
+
+def first_things_first(sessions: Iterable[Session], starred: set[str], listed: Callable[[Session], bool],
+                       room_order: Iterable[str] = ()) -> list[Session]:
+    """Now's and Next's order: sessions you starred first, then those where people on your list
+    speak, then the rest; within each, the schedule's room order (then start time)."""
+    rank = room_rank(room_order)
+    return sorted(sessions, key=lambda s: (s.id not in starred, not listed(s), rank(s.room), s.start, s.title))
+
+
+CATCH_GRACE = timedelta(minutes=15)
+"""How long after a talk ends its speaker is still there to catch: the moment to go to them is
+when it ends, so their catch stays (marked as just ended) until then."""
+
+
+class Catch(Record):
+    """Someone on the list to catch after a talk they give: at its end (``just_ended`` once it has,
+    for CATCH_GRACE)."""
+
+    def __init__(self, person: Person, session: Session, at: datetime, just_ended: bool) -> None:
+        self.person = person
+        self.session = session
+        self.at = at
+        self.just_ended = just_ended
+
+    @property
+    def must_meet(self) -> bool:
+        return self.person.priority == "must-meet"
+
+
+def who_to_catch(
+    sessions: Iterable[Session], now: datetime, zone: tzinfo, people_of: Callable[[Session], list[Person]],
+    room_order: Iterable[str] = (),
+) -> tuple[date | None, list[Catch]]:
+    """The first conference day with a talk not over (or over less than CATCH_GRACE ago) and who
+    on the list to catch after that day's talks: people not met yet first, by when you can catch
+    them (soonest first), at the same moment must-meet before hope-to-meet, then by the schedule's
+    room order; people already met after all of those, in the same order. Cancelled talks have
+    nobody to catch."""
+    open_talks = [s for s in sessions if s.status != "cancelled" and now <= s.end + CATCH_GRACE]
+    day = min((s.conference_day(zone) for s in open_talks), default=None)
+    rank = room_rank(room_order)
+    unknown = len(PRIORITIES)
+    catches = [Catch(person, session, session.end, session.end <= now)
+               for session in open_talks if session.conference_day(zone) == day
+               for person in people_of(session)]
+    catches.sort(key=lambda c: (c.person.priority == "met", c.at,
+                                PRIORITIES.index(c.person.priority) if c.person.priority in PRIORITIES else unknown,
+                                rank(c.session.room), c.person.name.casefold()))
+    return day, catches
 
 
 class SessionFilter(FrozenRecord):

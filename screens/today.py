@@ -3,14 +3,17 @@
 Now first, and it fits: sessions you starred and sessions where people on your list speak come
 first in each block, and each block is cut to what the terminal has room for with a "+N more" line
 (enter opens the Schedule, ``m`` shows everything here), so "who to catch" and the follow-ups stay
-on the first screen even when two dozen sessions run at once. A starred session that ended while
+on the first screen even when two dozen sessions run at once. Who to catch is
+companion.agenda.who_to_catch: by when, must-meet first at the same moment, people already met
+last, each kept a while after their talk ends ("just now"); its "+N more" says how many hidden are
+must-meet. Rooms come in the schedule's own order (Conference.rooms), never as text ("Saal 10"
+before "Saal 2"). Today reads again as the clock passes each minute. A starred session that ended while
 the app was open stays here as a reminder until a note is taken (``n``) or it is dismissed (``x``).
 A conference that is over says so and how to get its report. Every time goes through the app's
 one clock (companion.clock)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 
 from textual.app import ComposeResult
@@ -20,7 +23,7 @@ from textual.content import Content
 from textual.widgets import Footer, Header, Static
 
 from companion.cards import speakers_on_list
-from companion.agenda import sessions_now_and_next
+from companion.agenda import first_things_first, sessions_now_and_next, who_to_catch
 from companion.clock import Clock
 from companion.models import DAY_CUTOFF, Conference, Person, Session
 from screens.base import CompanionScreen
@@ -40,11 +43,15 @@ class TodayView:
         self.next: list[Content] = []
         self.next_when = ""
         self.catches: list[Content] = []
+        self.catch_must: list[bool] = []
+        """For each catch: whether the person is a must-meet (the "+N more" line counts those hidden)."""
         self.catch_title = "Who to catch"
         self.room_width = 0
         """How much of a room's name the rows show (they are read again when that changes)."""
 
 
+CLOCK_CHECK_SECONDS = 15
+"""How often Today looks whether the minute it shows has passed (and reads again if so)."""
 FIXED_LINES = 12
 """Lines Today takes besides the rows of its blocks: the header and footer, the heading, the three
 blocks' blank line and title, and the follow-ups (a blank line, the title, the counts)."""
@@ -78,12 +85,6 @@ def fit_rows(counts: list[int], room: int) -> list[int]:
     return shown
 
 
-def first_things_first(sessions: Iterable[Session], starred: set[str], known: dict[str, list[str]]) -> list[Session]:
-    """Sessions you starred first, then those where people on your list speak, then the rest, each
-    group in the order given (time, then room)."""
-    return sorted(sessions, key=lambda s: (s.id not in starred, not known.get(s.id)))
-
-
 class TodayScreen(CompanionScreen):
     """The first screen at a conference: now, next, people to catch, follow-ups due."""
 
@@ -101,6 +102,8 @@ class TodayScreen(CompanionScreen):
         self.ended: list[Session] = []
         """Starred sessions that ended while the app was open and wait for a note (the app's)."""
         self.view: TodayView | None = None
+        self.read_at: datetime | None = None
+        """The minute what is shown was read at (it is read again once the clock passes it)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -120,8 +123,17 @@ class TodayScreen(CompanionScreen):
             return bool(self.ended)
         return True
 
+    def on_mount(self) -> None:
+        self.set_interval(CLOCK_CHECK_SECONDS, self.follow_the_clock)
+
     async def reload(self) -> None:
         self.refresh_today()
+
+    async def follow_the_clock(self) -> None:
+        """Now, Next and who to catch move with the clock (a talk starts, a catch's grace ends):
+        read again, while Today is on show, once the minute it was read at has passed."""
+        if self.is_current and self.read_at != self.host.now().replace(second=0, microsecond=0):
+            await self._reload()
 
     def on_resize(self) -> None:
         if self.view is not None and self.view.room_width != self.room_width():
@@ -138,6 +150,7 @@ class TodayScreen(CompanionScreen):
     def refresh_today(self) -> None:
         store = self.store
         now = self.host.now()
+        self.read_at = now.replace(second=0, microsecond=0)
         conference = self.host.conference
         clock = self.host.times()
         ended_waiting = getattr(self.app, "ended_waiting", None)
@@ -209,21 +222,24 @@ class TodayScreen(CompanionScreen):
                           known=", ".join(known[session.id]))
 
 
-        view.now = [describe(s) for s in first_things_first(live, starred, known)]
-        view.next = [describe(s) for s in first_things_first(upcoming, starred, known)]
+        rooms = self.host.conference.rooms if self.host.conference is not None else []
+        view.now = [describe(s) for s in first_things_first(live, starred, lambda s: bool(known[s.id]), rooms)]
+        view.next = [describe(s) for s in first_things_first(upcoming, starred, lambda s: bool(known[s.id]), rooms)]
         view.next_when = clock.time(upcoming[0].start, "%a %H:%M" if clock.at(upcoming[0].start).date() != shown_day
                                     else "%H:%M") if upcoming else ""
-        day = min((s.conference_day(zone) for s in sessions if s.end >= now), default=None)
-        for session in sorted((s for s in sessions if s.conference_day(zone) == day and s.end >= now),
-                              key=lambda s: (s.end, s.start)):  # by the moment to catch them
-            for found in speakers_on_list(session, matcher, fuzzy=False):  # a day's worth: exact names only
-                person: Person | None = found.person
-                if person is not None:
-                    view.catches.append(markup(
-                        "  $at  [b]$room[/b]  $name [dim]($priority)[/dim], after $title",
-                        name=person.name, priority=person.priority, title=session.title, room=room(session),
-                        at=clock.time(session.end),
-                    ))
+
+        def people_of(session: Session) -> list[Person]:  # a day's worth: exact names only
+            return [found.person for found in speakers_on_list(session, matcher, fuzzy=False) if found.person]
+
+        day, catches = who_to_catch(sessions, now, zone, people_of, rooms)
+        for catch in catches:
+            view.catches.append(markup(
+                "  $at" + (" [b $warning]just now[/]" if catch.just_ended else "")
+                + "  [b]$room[/b]  $name [dim]($priority)[/dim], after $title",
+                name=catch.person.name, priority=catch.person.priority, title=catch.session.title,
+                room=room(catch.session), at=clock.time(catch.at),
+            ))
+            view.catch_must.append(catch.must_meet)
         if day is not None:
             today = (now.astimezone(zone) - DAY_CUTOFF).date()
             view.catch_title = "Who to catch today" if day == today else f"Who to catch on {day:%A}"
@@ -271,7 +287,9 @@ class TodayScreen(CompanionScreen):
         catch = [section_title(view.catch_title),
                  *(view.catches[:catch_shown] or [plain("None of your people speak in the rest of the conference.")])]
         if len(view.catches) > catch_shown:
-            catch.append(markup("[dim]  +$n more later · m: all here[/dim]", n=str(len(view.catches) - catch_shown)))
+            hidden_must = sum(view.catch_must[catch_shown:])
+            catch.append(markup("[dim]  +$n more[/dim]" + (", [b $error]$must must-meet[/]" if hidden_must else "")
+                                + "[dim] · m: all here[/dim]", n=str(len(view.catches) - catch_shown), must=str(hidden_must)))
         self.query_one("#catch", Static).update(lines(catch))
 
     # Keys --------------------------------------------------------------------------------------

@@ -46,8 +46,11 @@ async def test_today_shows_now_next_people_to_catch_and_counts(demo_store: Store
         assert "Priya Raman: The State of Python Packaging" in now_next  # a speaker on your list, named first
         catch = static_text(app, "#catch")
         assert "Priya Raman" in catch and "Kenji Watanabe" in catch
-        times = re.findall(r"^  (\d\d:\d\d)", catch, flags=re.MULTILINE)
-        assert len(times) >= 3 and times == sorted(times)  # in the order you can catch them
+        rows = re.findall(r"^  (\d\d:\d\d) .*\((must-meet|hope-to-meet|met)\)", catch, flags=re.MULTILINE)
+        to_meet = [at for at, priority in rows if priority != "met"]
+        assert len(to_meet) >= 3 and to_meet == sorted(to_meet)  # in the order you can catch them
+        met = [priority == "met" for _at, priority in rows]
+        assert any(met) and met == sorted(met)  # people already met after everyone else
         due = static_text(app, "#due")
         # The demo notes: a thank-you and a promise for Tomasz (written today, due in 1 and 2 days),
         # an intro ask (written two days ago, due today) and a nudge for Sofia (due in 5 days): her

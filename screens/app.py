@@ -582,7 +582,7 @@ class CompanionApp(App[None]):
                     kind = "schedule"  # only schedules are fetched from a URL
                 else:
                     payload = read_source(request.source, cancelled=cancelled)
-                    kind = sniff_import_kind(payload)
+                    kind = sniff_import_kind(payload, request.source)
             if kind == "people":
                 if payload is None:
                     payload = read_source(request.source, cancelled=cancelled)

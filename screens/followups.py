@@ -94,12 +94,9 @@ class FollowUpsScreen(CompanionScreen):
     async def reload(self) -> None:
         people, items, states = await self.read_in_worker(self.read_followups)
         chosen_id, self.select_next = self.select_next, None
-        if chosen_id is None:  # the selection as it is now: a key may have moved it during the read
-            chosen = self.selected()
-            chosen_id = chosen.id if chosen is not None else None
-        # Kept by which follow-up it is (one added elsewhere may land above it); after an undo, the one it restored.
-        keep = next((index for index, (_, item) in enumerate(items) if item.id == chosen_id), None)
-        self.show_followups(people, items, states, keep=keep)
+        # After an undo, the follow-up it restored; else the one selected now (kept by which it is:
+        # one added elsewhere may land above it), or the one after it when it left the list.
+        self.show_followups(people, items, states, prefer=self.places_for(chosen_id))
 
     def read_followups(self) -> tuple[dict[int, Person], list[tuple[str, FollowUp]], dict[int, str]]:
         """What the screen shows, read from the store (safe in a worker thread)."""
@@ -120,18 +117,39 @@ class FollowUpsScreen(CompanionScreen):
                 states[item.id] = intro_state(item, store.intro_thread(item), person.name if person else "them")
         return people, items, states
 
-    def load_followups(self, keep: int | None = None) -> None:
-        """Read and show at once (after a change made on this screen)."""
-        self.show_followups(*self.read_followups(), keep=keep)
+    def places_for(self, item_id: int | None = None) -> list[int]:
+        """Where the cursor goes once the list is read again, as follow-up ids to try in order: the
+        follow-up ``item_id`` (the one selected when None) wherever it moved to in the list, else,
+        when it left the list (done, dropped), the one after it that took its place, else the one
+        before it. Never a row number: a different item never slides under the cursor unsaid."""
+        ids = [item.id for _, item in self.items]
+        if item_id is None:
+            chosen = self.selected()
+            if chosen is None:
+                return []
+            item_id = chosen.id
+        if item_id not in ids:
+            return [item_id]
+        at = ids.index(item_id)
+        return [item_id, *ids[at + 1:], *reversed(ids[:at])]
+
+    def load_followups(self, prefer: list[int] | None = None) -> None:
+        """Read and show at once (after a change made on this screen); the cursor goes to the
+        first of ``prefer`` listed (by default: the selected follow-up, else the one after it)."""
+        if prefer is None:
+            prefer = self.places_for()
+        self.show_followups(*self.read_followups(), prefer=prefer)
 
     def show_followups(self, people: dict[int, Person], items: list[tuple[str, FollowUp]], states: dict[int, str],
-                       keep: int | None = None) -> None:
+                       prefer: list[int] | None = None) -> None:
         self.people, self.items, self.states = people, items, states
         self.query_one("#followup-counts", Static).update(counts_line(self.items))
         rows = self.query_one("#followups", RowList)
         rows.set_rows(len(self.items), self.row)
-        if keep is not None:
-            rows.cursor = min(keep, max(0, len(self.items) - 1))
+        where = {item.id: index for index, (_, item) in enumerate(self.items)}
+        found = next((where[item_id] for item_id in prefer or () if item_id in where), None)
+        if found is not None:
+            rows.cursor = found
         self.show_draft()
 
     def row(self, index: int) -> tuple[Text, ...]:
@@ -181,7 +199,7 @@ class FollowUpsScreen(CompanionScreen):
             return
         store = self.store
         previous = (item.status, item.due)
-        cursor = self.query_one("#followups", RowList).cursor
+        places = self.places_for(item.id)
         asks_before = [item, *(f for f in store.intro_thread(item) if is_intro_ask(f))] if is_intro_ask(item) else []
         changed: list[FollowUp] = []
         if not self.host.attempt(lambda: changed.extend(store.set_followup_status(item.id, status))):
@@ -203,7 +221,7 @@ class FollowUpsScreen(CompanionScreen):
                     "dropped": "No answer: the introduction ends, nothing is sent"}.get(changed[0].status, verb)
         message = f"{verb}: {item.title}" + "".join(f"; next: {step.title}" for step in unlocked)
         self.host.remember_undo(undo, message)
-        self.load_followups(keep=cursor)
+        self.load_followups(prefer=places)
 
     def action_answer(self, answer: str) -> None:
         """Record an introduction ask's answer: a yes (the introduction comes once everyone asked
@@ -216,7 +234,7 @@ class FollowUpsScreen(CompanionScreen):
             return
         store = self.store
         before = [item, *(f for f in store.intro_thread(item) if is_intro_ask(f))]
-        cursor = self.query_one("#followups", RowList).cursor
+        places = self.places_for(item.id)
         changed: list[FollowUp] = []
         if not self.host.attempt(lambda: changed.extend(store.answer_followup(item.id, answer))):
             return
@@ -232,7 +250,7 @@ class FollowUpsScreen(CompanionScreen):
             self.select_next = item.id
 
         self.host.remember_undo(undo, message)
-        self.load_followups(keep=cursor)
+        self.load_followups(prefer=places)
 
     def action_snooze(self) -> None:
         item = self.selected()
@@ -242,9 +260,10 @@ class FollowUpsScreen(CompanionScreen):
         def chosen(until: date | None) -> None:
             store = self.store
             if until is not None and self.host.attempt(lambda: store.snooze_followup(item.id, until, today=today)):
-                self.load_followups(keep=self.query_one("#followups", RowList).cursor)
+                self.load_followups(prefer=places)
                 self.notify(f"Snoozed until {until:%A %d %B}", markup=False)
 
+        places = self.places_for(item.id)
         today = self.host.now().astimezone().date()
         self.app.push_screen(DateModal(f"Snooze '{item.title}' until", snooze_default(item.due, today), today=today),
                              chosen)

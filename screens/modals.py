@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -164,44 +164,53 @@ class Form(ModalScreen[ResultT]):
         self.call_after_refresh(widget.scroll_visible, animate=False)
 
 
-def complete_path(typed: str, *, limit: int = 5000) -> str | None:
-    """The path ``typed`` completes to, as a shell would: the one entry its last part starts with,
-    else the part all those entries share, else the first of them (sorted), a folder with ``/``.
-    The text typed is kept as typed (``~`` stays ``~``); None when nothing completes it. Hidden
-    entries only when the part typed starts with a dot; URLs are not paths."""
+def path_matches(typed: str, *, limit: int = 5000) -> list[str]:
+    """The entries of its folder that the last part of ``typed`` starts with, sorted, a folder with
+    ``/``. Hidden entries only when the part typed starts with a dot; URLs are not paths."""
     if not typed or "://" in typed or "\n" in typed:
-        return None
+        return []
     folder, part = os.path.split(typed)
     where = Path(os.path.expanduser(folder or "."))
-    names: list[tuple[str, bool]] = []
+    names: list[str] = []
     try:
         with os.scandir(where) as entries:
             for entry in entries:
                 if entry.name.startswith(part) and (part.startswith(".") or not entry.name.startswith(".")):
                     try:
-                        names.append((entry.name, entry.is_dir()))
+                        is_dir = entry.is_dir()
                     except OSError:
-                        names.append((entry.name, False))
+                        is_dir = False
+                    names.append(entry.name + ("/" if is_dir else ""))
                     if len(names) >= limit:
                         break
     except OSError:
-        return None
+        return []
+    return sorted(names)
+
+
+def complete_path(typed: str, *, limit: int = 5000) -> str | None:
+    """The path ``typed`` completes to, as a shell would: the one entry its last part starts with,
+    whole (a folder with ``/``), else the part all those entries share when it is longer than what
+    was typed; never one entry of several. The text typed is kept as typed (``~`` stays ``~``);
+    None when nothing completes it."""
+    names = path_matches(typed, limit=limit)
     if not names:
         return None
-    names.sort()
+    part = os.path.split(typed)[1]
+    stem = typed[: len(typed) - len(part)]
     if len(names) == 1:
-        name, is_dir = names[0]
-        return typed[: len(typed) - len(part)] + name + ("/" if is_dir else "")
-    shared = os.path.commonprefix([name for name, _dir in names])
-    if len(shared) > len(part):
-        return typed[: len(typed) - len(part)] + shared
-    name, is_dir = names[0]
-    return typed[: len(typed) - len(part)] + name + ("/" if is_dir else "")
+        return stem + names[0]
+    shared = os.path.commonprefix([name.rstrip("/") for name in names])
+    return stem + shared if len(shared) > len(part) else None
+
+
+CHOICES_SHOWN = 12
+"""At most this many of the entries a path could complete to are listed under the field."""
 
 
 class PathSuggester(Suggester):
-    """Suggests the file or folder a typed path completes to (shown greyed after the cursor; right
-    arrow or tab takes it)."""
+    """Suggests what tab would complete a typed path to (shown greyed after the cursor; right arrow
+    or tab takes it): the one file or folder, or what several share, never one of several."""
 
     def __init__(self) -> None:
         super().__init__(use_cache=False, case_sensitive=True)
@@ -212,17 +221,46 @@ class PathSuggester(Suggester):
 
 
 class PathInput(Input):
-    """An input for a file path: tab completes it (and moves on when there is nothing to complete)."""
+    """An input for a file path: tab completes it (the one entry whole, else what the entries share,
+    and posts :class:`PathInput.Choices` with them when several); tab moves on when there is
+    nothing to complete and no choice to show."""
 
     BINDINGS = [Binding("tab", "complete", "Complete the path", show=False)]
 
+    class Choices(Message):
+        """The entries the path ``value`` could still complete to (empty: none to show)."""
+
+        def __init__(self, path_input: PathInput, value: str, names: list[str]) -> None:
+            super().__init__()
+            self.path_input = path_input
+            self.value = value
+            self.names = names
+
+        @property
+        def control(self) -> PathInput:
+            return self.path_input
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.choices_for: str | None = None
+        """The value whose choices were last listed (a second tab on it moves on)."""
+
     def action_complete(self) -> None:
+        if not self.cursor_at_end:
+            self.screen.focus_next()
+            return
         found = complete_path(self.value)
-        if found is not None and found != self.value and self.cursor_at_end:
+        value = found if found is not None else self.value
+        names = path_matches(value)
+        several = len(names) > 1
+        if found is not None and found != self.value:
             self.value = found
             self.cursor_position = len(found)
-        else:
+        elif not several or self.choices_for == value:
             self.screen.focus_next()
+            return
+        self.choices_for = value if several else None
+        self.post_message(self.Choices(self, value, names if several else []))
 
 
 @dataclass(frozen=True)
@@ -257,6 +295,10 @@ class ImportModal(Form[ImportRequest | None]):
     ImportModal #kind-hint {
         color: $text-muted;
     }
+    ImportModal #source-choices {
+        color: $text-muted;
+        display: none;
+    }
     """
     BINDINGS = [Binding("ctrl+s", "submit", "Import")]
 
@@ -270,8 +312,10 @@ class ImportModal(Form[ImportRequest | None]):
         with VerticalScroll(classes="form"):
             yield Static(markup("[b]Import[/b]  [dim]ctrl+s imports, escape cancels[/dim]"), classes="form-title")
             yield Label("A file (tab completes its path) or an http(s) or webcal:// URL")
+            # Not selected when focused: opened again after an error, the next key goes on from the path's end.
             yield PathInput(clean(draft.source, single_line=True), placeholder="e.g. ~/Downloads/schedule.xml",
-                            id="source", restrict=NO_CONTROLS, suggester=PathSuggester())
+                            id="source", restrict=NO_CONTROLS, suggester=PathSuggester(), select_on_focus=False)
+            yield Static(id="source-choices")
             with RadioSet(id="kind") as kinds:
                 kinds.border_title = "What it holds"
                 yield Choice("What its content shows", value=draft.kind not in ("schedule", "people"), id="kind-auto")
@@ -291,6 +335,21 @@ class ImportModal(Form[ImportRequest | None]):
         field = self.query_one("#source", Input)
         field.focus()
         field.cursor_position = len(field.value)
+
+    @on(PathInput.Choices, "#source")
+    def show_choices(self, event: PathInput.Choices) -> None:
+        """Under the path: the entries it could still complete to, when several (tab listed them)."""
+        line = self.query_one("#source-choices", Static)
+        self._choices_for = event.value
+        names = event.names[:CHOICES_SHOWN]
+        more = len(event.names) - len(names)
+        line.update(plain("Could be: " + "  ".join(names) + (f"  (+{more:,} more)" if more else "")))
+        line.display = bool(event.names)
+
+    @on(Input.Changed, "#source")
+    def source_changed(self, event: Input.Changed) -> None:
+        if event.value != getattr(self, "_choices_for", None):
+            self.query_one("#source-choices", Static).display = False
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#import")
@@ -885,13 +944,17 @@ class NoteModal(Form[NoteRequest | None]):
 
 class DateModal(Form[date | None]):
     """Ask for a day (snooze until...): the forms it accepts are shown before typing, and read by
-    companion.followups.parse_until, as on the command line."""
+    companion.followups.parse_until, as on the command line. The line under the field says the day
+    what is typed means, read again at each change, or why it is not a day (never an older day)."""
 
     DEFAULT_CSS = """
     DateModal > .form {
         width: 64;
         max-width: 100%;
         padding: 1 2;
+    }
+    DateModal #date-preview {
+        text-style: bold;
     }
     DateModal #date-forms {
         color: $text-muted;
@@ -911,22 +974,45 @@ class DateModal(Form[date | None]):
             yield Static(plain(self.question))
             yield Input(self.default.isoformat(), placeholder="YYYY-MM-DD, +N or a weekday", id="date",
                         restrict=NO_CONTROLS)
-            yield Static(plain(f"{self.default:%A %d %B}. Type {SNOOZE_FORMS}."), id="date-forms")
+            yield Static(plain(self.described(self.default)), id="date-preview")
+            yield Static(plain(f"Type {SNOOZE_FORMS}."), id="date-forms")
             yield Static(id="date-error", classes="form-error")
 
     def on_mount(self) -> None:
         self.query_one("#date", Input).focus()
 
+    def described(self, day: date) -> str:
+        ahead = (day - self.today).days
+        when = {0: "today", 1: "tomorrow"}.get(ahead, f"in {ahead} days")
+        return f"{day:%A %d %B %Y} ({when})"
+
+    def read(self, text: str) -> date | None:
+        """The day ``text`` means, shown under the field; else None, and the error line says why."""
+        from companion.followups import SNOOZE_FORMS, SnoozeDateError, parse_until
+
+        preview = self.query_one("#date-preview", Static)
+        error = self.query_one("#date-error", Static)
+        try:
+            if not text.strip():
+                raise SnoozeDateError(f"Type a day: {SNOOZE_FORMS}")
+            chosen = parse_until(text, self.today)
+        except SnoozeDateError as refused:
+            preview.update(plain("No day yet"))
+            error.update(plain(str(refused)))
+            return None
+        preview.update(plain(self.described(chosen)))
+        error.update("")
+        return chosen
+
+    @on(Input.Changed, "#date")
+    def typed_changed(self, event: Input.Changed) -> None:
+        self.read(event.value)
+
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
-        from companion.followups import SnoozeDateError, parse_until
-
-        try:
-            chosen = parse_until(event.value, self.today)
-        except SnoozeDateError as error:
-            self.query_one("#date-error", Static).update(plain(str(error)))
-            return
-        self.dismiss(chosen)
+        chosen = self.read(event.value)
+        if chosen is not None:
+            self.dismiss(chosen)
 
 
 class NotesModal(ModalScreen[None]):

@@ -20,7 +20,7 @@ from companion.work import recent_items
 from screens.base import CompanionScreen
 from screens.merge import MergeModal
 from screens.modals import NO_CONTROLS, ConfirmModal, PersonModal, TalkingPointModal
-from screens.rowlist import RowList
+from screens.rowlist import ListFilter, RowList
 from screens.safe import cell
 from screens.widgets import FittedList, ListColumn, PersonCardView
 
@@ -80,8 +80,8 @@ class PeopleScreen(CompanionScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Filter people: name, affiliation, tag, handle (escape clears)", id="people-filter",
-                    restrict=NO_CONTROLS)
+        yield ListFilter(placeholder="Filter people: name, affiliation, tag, handle (down: to the list, escape clears)",
+                         id="people-filter", restrict=NO_CONTROLS, to_list="people")
         with Container(id="people-body"):
             yield FittedList(PEOPLE_COLUMNS, id="people")
             with VerticalScroll(classes="detail"):

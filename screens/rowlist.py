@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -23,6 +24,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
+from textual.widgets import Input
 
 
 def _fit(text: str, width: int) -> str:
@@ -295,3 +298,24 @@ class RowList(ScrollView, can_focus=True):
             self.cursor = index
             if event.chain > 1:
                 self.action_select()
+
+
+class ListFilter(Input):
+    """The filter field over a list: Down or Up takes the focus to the list (where the list's keys
+    act again, instead of typing into the filter); what was typed stays. ``to_list`` names the
+    list's id, or is a function that focuses whatever shows the list (a grid or a list)."""
+
+    BINDINGS = [
+        Binding("down", "to_list", "To the list", show=False),
+        Binding("up", "to_list", "To the list", show=False),
+    ]
+
+    def __init__(self, value: str | None = None, *, to_list: str | Callable[[], object], **kwargs: Any) -> None:
+        super().__init__(value, **kwargs)
+        self.to_list = to_list
+
+    def action_to_list(self) -> None:
+        if callable(self.to_list):
+            self.to_list()
+        else:
+            self.screen.query_one(f"#{self.to_list}", Widget).focus()

@@ -327,11 +327,18 @@ def load_people(
                         progress=progress)
 
 
-def sniff_import_kind(payload: bytes) -> str:
+NEITHER = ("not a schedule or a people list companion reads (a schedule: iCalendar, frab XML, schedule.json "
+           "or Sessionize; people: a CSV with a header, a vCard or LinkedIn's Connections.csv)")
+
+
+def sniff_import_kind(payload: bytes, source: str = "") -> str:
     """``schedule`` or ``people``: what an import source holds, from its content (never its name),
     for an import that does not say. A schedule format companion reads is a schedule; a vCard, a
-    LinkedIn export or any other text in lines is people (a CSV); JSON or XML that is no schedule
-    companion reads is called a schedule too, so that its importer names what is wrong with it."""
+    LinkedIn export or text laid out as a table (a header of two cells or more, or a name column,
+    and the next row as wide) is people; JSON or XML that is no schedule companion reads is
+    called a schedule too, so that its importer names what is wrong with it. Text that is neither
+    (a README, a log) is refused with one line naming ``source``; text that cannot be read as UTF-8
+    goes to the people importer, which names the line and the fix."""
     if sniff_schedule_format(payload) is not None:
         return "schedule"
     head = strip_bom(payload)[:65536]
@@ -339,4 +346,36 @@ def sniff_import_kind(payload: bytes) -> str:
         return "people"
     if head.lstrip(b" \t\r\n")[:1] in (b"{", b"[", b"<"):
         return "schedule"
-    return "people"
+    if sniff_people_format(payload) != "csv" or _looks_like_a_table(payload):
+        return "people"
+    raise SourceError(f"{source}: {NEITHER}" if source else NEITHER[0].upper() + NEITHER[1:])
+
+
+def _looks_like_a_table(payload: bytes) -> bool:
+    """Whether a file's first lines read as a CSV table: a header of two cells or more (or one name
+    column) with the next row as wide. Text that is not UTF-8 (or empty, or binary)
+    counts as one, so that the CSV importer says what is wrong with it."""
+    import csv
+    import io
+    import itertools
+
+    if payload.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    text = payload[:65536].decode("utf-8-sig", errors="replace")
+    if len(payload) > 65536:
+        text = text.rsplit("\n", 1)[0]  # not a line cut in two (nor a character)
+    if not text.strip() or "\ufffd" in text or "\x00" in text:
+        return True
+    column_fields = importer("companion.importers.people_csv:column_fields")
+    sniff_delimiter = importer("companion.importers.people_csv:sniff_delimiter")
+    header_text = next(line for line in io.StringIO(text) if line.strip())
+    try:
+        rows = list(itertools.islice((row for row in csv.reader(io.StringIO(text, newline=""),
+                                                                    delimiter=sniff_delimiter(header_text))
+                                      if any(cell.strip() for cell in row)), 2))
+    except csv.Error:
+        return False
+    header = rows[0]
+    if len(rows) > 1 and len(rows[1]) != len(header):
+        return False  # prose: lines of any number of commas
+    return len(header) >= 2 or bool({"name", "first", "last"} & set(column_fields(header)))

@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from typing import Any
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -228,3 +229,15 @@ class FaultProxy:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+@contextmanager
+def behind_proxy(start: Callable[[Path], Any], folder: Path) -> Iterator[tuple[str, FaultProxy]]:
+    """A server started by ``start(folder)`` (:func:`radicale`, :func:`xandikos`) and the proxy in
+    front of it that companion talks to: (the server's URL, the proxy)."""
+    with start(folder) as url:
+        proxy = FaultProxy(url)
+        try:
+            yield url, proxy
+        finally:
+            proxy.close()

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from sync_servers import PASSWORD, FaultProxy, Seen, radicale
+from sync_servers import behind_proxy, PASSWORD, FaultProxy, Seen, radicale
 from sync_support import calendar_items, cards, collection_path, edit_card_email, prepare, set_up, sync
 
 from support import CliResult
@@ -22,12 +22,8 @@ from support import CliResult
 @pytest.fixture
 def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, FaultProxy]]:
     monkeypatch.setenv("COMPANION_DAV_PASSWORD", PASSWORD)
-    with radicale(tmp_path / "radicale") as url:
-        proxy = FaultProxy(url)
-        try:
-            yield url, proxy
-        finally:
-            proxy.close()
+    with behind_proxy(radicale, tmp_path / "radicale") as served:
+        yield served
 
 
 @pytest.fixture

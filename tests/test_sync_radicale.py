@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from sync_servers import PASSWORD, FaultProxy, radicale
+from sync_servers import behind_proxy, PASSWORD, FaultProxy, radicale
 from sync_support import done_criteria, sync
 
 from support import CliResult, assert_one_line_error
@@ -17,12 +17,8 @@ from support import CliResult, assert_one_line_error
 def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, FaultProxy]]:
     """Radicale, and the proxy in front of it that companion talks to: (Radicale's URL, the proxy)."""
     monkeypatch.setenv("COMPANION_DAV_PASSWORD", PASSWORD)
-    with radicale(tmp_path / "radicale") as url:
-        proxy = FaultProxy(url)
-        try:
-            yield url, proxy
-        finally:
-            proxy.close()
+    with behind_proxy(radicale, tmp_path / "radicale") as served:
+        yield served
 
 
 @pytest.mark.slow

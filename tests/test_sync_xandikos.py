@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from sync_servers import PASSWORD, FaultProxy, xandikos
+from sync_servers import behind_proxy, PASSWORD, FaultProxy, xandikos
 from sync_support import cards, collection_path, done_criteria, prepare, set_up, sync
 
 from support import CliResult
@@ -15,12 +15,8 @@ from support import CliResult
 @pytest.fixture
 def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, FaultProxy]]:
     monkeypatch.setenv("COMPANION_DAV_PASSWORD", PASSWORD)
-    with xandikos(tmp_path / "xandikos") as url:
-        proxy = FaultProxy(url)
-        try:
-            yield url, proxy
-        finally:
-            proxy.close()
+    with behind_proxy(xandikos, tmp_path / "xandikos") as served:
+        yield served
 
 
 @pytest.mark.slow
